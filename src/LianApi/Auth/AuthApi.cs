@@ -1,0 +1,52 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using LianApi.Infrastructure;
+using LianApi.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Auth;
+
+public sealed record WechatLoginRequest(
+    [property: Description("The code from wx.login(); valid once, for five minutes")]
+    [property: Required, StringLength(128, MinimumLength = 1)]
+    string Code);
+
+public sealed record LoginUser(
+    [property: Description("Our user id; the WeChat openid never leaves the server")] long Id,
+    IReadOnlyList<string> Roles);
+
+public sealed record LoginResponse(
+    [property: Description("Send as `Authorization: Bearer <token>`")] string AccessToken,
+    DateTimeOffset ExpiresAt,
+    LoginUser User);
+
+public static class AuthApi
+{
+    public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth").WithTags("Auth");
+
+        group.MapPost("/wechat-login", WechatLogin)
+            .WithName(nameof(WechatLogin))
+            .WithSummary("Exchange a wx.login code for our access token")
+            .WithDescription("Errors: 401 the code is invalid or used (call wx.login again); 403 WeChat's risk control blocked the user; " +
+                             "429 too many logins (Retry-After); 503 WeChat unavailable (Retry-After).")
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Login)
+            .ProducesStandardProblems(400, 401, 403, 429, 503);
+
+        return group;
+    }
+
+    public static async Task<Ok<LoginResponse>> WechatLogin(
+        WechatLoginRequest request, IWechatLogin wechat, UserStore users, TokenIssuer tokens,
+        IOptions<WechatOptions> wechatOptions, TimeProvider time, CancellationToken ct)
+    {
+        var identity = await wechat.ExchangeCodeAsync(request.Code.Trim(), ct);
+        var userId = await users.UpsertAsync(wechatOptions.Value.EffectiveAppId, identity.OpenId, time.GetUtcNow().UtcDateTime, ct);
+        string[] roles = [Roles.Resident];
+        var token = tokens.Issue(userId, roles);
+        return TypedResults.Ok(new LoginResponse(token.AccessToken, token.ExpiresAt, new LoginUser(userId, roles)));
+    }
+}

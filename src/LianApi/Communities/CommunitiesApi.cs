@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using LianApi.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LianApi.Communities;
+
+public static class CommunitiesApi
+{
+    public static RouteGroupBuilder MapCommunities(this IEndpointRouteBuilder routes)
+    {
+        // What a resident sees before logging in: the scan lands here, so these are deliberately anonymous.
+        var group = routes.MapGroup("/api").WithTags("Communities").AllowAnonymous();
+
+        group.MapGet("/categories", ListCategories)
+            .WithName(nameof(ListCategories))
+            .WithSummary("The report categories, their deadlines and emergency hotlines");
+
+        group.MapGet("/communities", ListCommunities)
+            .WithName(nameof(ListCommunities))
+            .WithSummary("Communities, optionally of one street");
+
+        group.MapGet("/communities/{code}", GetCommunity)
+            .WithName(nameof(GetCommunity))
+            .WithSummary("The landing page after a QR scan: community, street, categories and emergency hotlines")
+            .ProducesStandardProblems(StatusCodes.Status404NotFound);
+
+        return group;
+    }
+
+    public static async Task<Ok<IReadOnlyList<CategoryResponse>>> ListCategories(CommunityStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<CategoryResponse>>((await store.ListCategoriesAsync(ct)).Select(c => c.AsResponse()).ToList());
+
+    public static async Task<Ok<IReadOnlyList<CommunitySummary>>> ListCommunities(
+        [Description("Only the communities of this street, e.g. beiyuanmen")] string? streetCode,
+        CommunityStore store, CancellationToken ct) =>
+        TypedResults.Ok<IReadOnlyList<CommunitySummary>>((await store.ListCommunitiesAsync(streetCode, ct)).Select(c => c.AsSummary()).ToList());
+
+    public static async Task<Results<Ok<CommunityLanding>, ProblemHttpResult>> GetCommunity(
+        [Description("The community code printed in its QR code")] string code,
+        CommunityStore store, CancellationToken ct)
+    {
+        var community = await store.FindCommunityAsync(code, ct);
+        if (community is null)
+        {
+            return Problems.NotFound($"There is no community with the code '{code}'. Scan the QR code posted in your community again.");
+        }
+        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct)));
+    }
+}

@@ -1,0 +1,72 @@
+using Dapper;
+using LianApi.Data;
+
+namespace LianApi.Communities;
+
+public sealed record CommunityUpsert(string Code, long StreetId, string Name, string? Address, double? Latitude, double? Longitude);
+
+public sealed record GridUpsert(string Code, long CommunityId, string Name);
+
+/// <summary>Streets, communities, grids and categories: the organisation a report is filed against.</summary>
+public sealed class CommunityStore(Database db)
+{
+    private const string SelectCategories = """
+        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
+        FROM Categories ORDER BY SortOrder, Id
+        """;
+
+    public Task<IReadOnlyList<CategoryRow>> ListCategoriesAsync(CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<CategoryRow>>(async c =>
+            (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectCategoryByCode = """
+        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
+        FROM Categories WHERE Code = @Code
+        """;
+
+    public Task<CategoryRow?> FindCategoryAsync(string code, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CategoryRow>(new CommandDefinition(SelectCategoryByCode, new { Code = code }, cancellationToken: ct)), ct);
+
+    private const string SelectCommunities = """
+        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
+        FROM Communities c JOIN Streets s ON s.Id = c.StreetId
+        WHERE @StreetCode IS NULL OR s.Code = @StreetCode
+        ORDER BY s.Id, c.Code
+        """;
+
+    public Task<IReadOnlyList<CommunityRow>> ListCommunitiesAsync(string? streetCode, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<CommunityRow>>(async c =>
+            (await c.QueryAsync<CommunityRow>(new CommandDefinition(SelectCommunities, new { StreetCode = streetCode }, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectCommunityByCode = """
+        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
+        FROM Communities c JOIN Streets s ON s.Id = c.StreetId
+        WHERE c.Code = @Code
+        """;
+
+    public Task<CommunityRow?> FindCommunityAsync(string code, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CommunityRow>(new CommandDefinition(SelectCommunityByCode, new { Code = code }, cancellationToken: ct)), ct);
+
+    private const string SelectStreets = "SELECT Id, Code, Name FROM Streets ORDER BY Id";
+
+    public Task<IReadOnlyList<StreetRow>> ListStreetsAsync(CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<StreetRow>>(async c =>
+            (await c.QueryAsync<StreetRow>(new CommandDefinition(SelectStreets, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectCommunityIds = "SELECT Code, Id FROM Communities";
+
+    public Task<Dictionary<string, long>> CommunityIdsByCodeAsync(CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.QueryAsync<(string Code, long Id)>(new CommandDefinition(SelectCommunityIds, cancellationToken: ct)))
+            .ToDictionary(r => r.Code, r => r.Id, StringComparer.Ordinal), ct);
+
+    /// <summary>Upserts by code, all rows in one transaction: an import lands whole or not at all.</summary>
+    public Task<int> UpsertCommunitiesAsync(IReadOnlyCollection<CommunityUpsert> rows, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            db.Dialect.Upsert("Communities", ["Code"], ["StreetId", "Name", "Address", "Latitude", "Longitude"]),
+            rows, tx, cancellationToken: ct)), ct);
+
+    public Task<int> UpsertGridsAsync(IReadOnlyCollection<GridUpsert> rows, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            db.Dialect.Upsert("Grids", ["Code"], ["CommunityId", "Name"]),
+            rows, tx, cancellationToken: ct)), ct);
+}

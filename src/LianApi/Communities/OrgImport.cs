@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace LianApi.Communities;
+
+public sealed record ImportResult(int Imported, IReadOnlyList<string> Errors);
+
+/// <summary>
+/// Ops' CSV imports (UTF-8, header row). Every row is checked first and errors are reported by line number;
+/// only a clean file is written, in one transaction, upserting by code so that re-running it is safe.
+/// </summary>
+public sealed partial class OrgImport(CommunityStore store)
+{
+    public static readonly string[] CommunityColumns = ["code", "street", "name", "address", "latitude", "longitude"];
+    public static readonly string[] GridColumns = ["code", "community", "name"];
+
+    public async Task<ImportResult> ImportCommunitiesAsync(string path, CancellationToken ct)
+    {
+        var streets = await store.ListStreetsAsync(ct);
+        var streetIds = streets.ToDictionary(s => s.Code, s => s.Id, StringComparer.OrdinalIgnoreCase);
+        foreach (var s in streets)
+        {
+            streetIds.TryAdd(s.Name, s.Id);
+        }
+        var (rows, errors) = Parse(path, CommunityColumns, (line, f, errs) =>
+        {
+            if (!streetIds.TryGetValue(f["street"], out var streetId))
+            {
+                errs.Add($"line {line}: unknown street '{f["street"]}' (use a street code such as beiyuanmen or its name such as 北院门街道)");
+            }
+            var lat = Coordinate(line, f["latitude"], "latitude", 90, errs);
+            var lng = Coordinate(line, f["longitude"], "longitude", 180, errs);
+            if (lat.HasValue != lng.HasValue)
+            {
+                errs.Add($"line {line}: give both latitude and longitude, or neither");
+            }
+            Text(line, f["address"], "address", 200, required: false, errs);
+            return new CommunityUpsert(f["code"], streetId, f["name"], f["address"].Length == 0 ? null : f["address"], lat, lng);
+        });
+        if (errors.Count > 0)
+        {
+            return new ImportResult(0, errors);
+        }
+        await store.UpsertCommunitiesAsync(rows, ct);
+        return new ImportResult(rows.Count, []);
+    }
+
+    public async Task<ImportResult> ImportGridsAsync(string path, CancellationToken ct)
+    {
+        var communities = await store.CommunityIdsByCodeAsync(ct);
+        var (rows, errors) = Parse(path, GridColumns, (line, f, errs) =>
+        {
+            if (!communities.TryGetValue(f["community"], out var communityId))
+            {
+                errs.Add($"line {line}: unknown community '{f["community"]}' (import the communities first)");
+            }
+            return new GridUpsert(f["code"], communityId, f["name"]);
+        });
+        if (errors.Count > 0)
+        {
+            return new ImportResult(0, errors);
+        }
+        await store.UpsertGridsAsync(rows, ct);
+        return new ImportResult(rows.Count, []);
+    }
+
+    private delegate T RowReader<out T>(int line, IReadOnlyDictionary<string, string> fields, List<string> errors);
+
+    private static (List<T> Rows, List<string> Errors) Parse<T>(string path, string[] columns, RowReader<T> read)
+    {
+        var errors = new List<string>();
+        var rows = new List<T>();
+        if (!File.Exists(path))
+        {
+            return (rows, [$"{path}: file not found"]);
+        }
+        var records = Csv.Read(File.ReadAllText(path, Encoding.UTF8)).ToList();
+        if (records.Count == 0)
+        {
+            return (rows, ["line 1: the file is empty; expected a header row: " + string.Join(",", columns)]);
+        }
+        var header = records[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var missing = columns.Where(c => !header.Contains(c)).ToList();
+        if (missing.Count > 0)
+        {
+            return (rows, [$"line 1: missing column(s) {string.Join(", ", missing)}; expected header: {string.Join(",", columns)}"]);
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var record in records.Skip(1))
+        {
+            if (record.Fields.All(f => f.Trim().Length == 0))
+            {
+                continue;
+            }
+            if (record.Fields.Count != header.Length)
+            {
+                errors.Add($"line {record.Line}: {record.Fields.Count} fields, the header has {header.Length}");
+                continue;
+            }
+            var fields = header.Zip(record.Fields.Select(f => f.Trim())).ToDictionary(p => p.First, p => p.Second);
+            var code = fields["code"];
+            if (!CodeFormat().IsMatch(code))
+            {
+                errors.Add($"line {record.Line}: code '{code}' must be 1–32 letters, digits, '-' or '_' (it goes into QR codes)");
+            }
+            else if (seen.TryGetValue(code, out var first))
+            {
+                errors.Add($"line {record.Line}: code '{code}' already appears on line {first}");
+            }
+            else
+            {
+                seen[code] = record.Line;
+            }
+            Text(record.Line, fields["name"], "name", 100, required: true, errors);
+            rows.Add(read(record.Line, fields, errors));
+        }
+        if (rows.Count == 0 && errors.Count == 0)
+        {
+            errors.Add("the file has a header but no rows");
+        }
+        return (rows, errors);
+    }
+
+    private static void Text(int line, string value, string column, int max, bool required, List<string> errors)
+    {
+        if (required && value.Length == 0)
+        {
+            errors.Add($"line {line}: {column} is empty");
+        }
+        else if (value.Length > max)
+        {
+            errors.Add($"line {line}: {column} is longer than {max} characters");
+        }
+    }
+
+    private static double? Coordinate(int line, string value, string column, double limit, List<string> errors)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || Math.Abs(number) > limit)
+        {
+            errors.Add($"line {line}: {column} '{value}' is not a number between -{limit} and {limit}");
+            return null;
+        }
+        return number;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex CodeFormat();
+}
+
+/// <summary>RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks.</summary>
+internal static class Csv
+{
+    public sealed record Record(int Line, IReadOnlyList<string> Fields);
+
+    public static IEnumerable<Record> Read(string text)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var quoted = false;
+        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        for (; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (ch == '"') { quoted = false; }
+                else { if (ch == '\n') { line++; } field.Append(ch); }
+                continue;
+            }
+            switch (ch)
+            {
+                case '"': quoted = true; break;
+                case ',': fields.Add(field.ToString()); field.Clear(); break;
+                case '\r': break;
+                case '\n':
+                    fields.Add(field.ToString()); field.Clear();
+                    yield return new Record(recordLine, fields);
+                    fields = [];
+                    recordLine = ++line;
+                    break;
+                default: field.Append(ch); break;
+            }
+        }
+        if (field.Length > 0 || fields.Count > 0)
+        {
+            fields.Add(field.ToString());
+            yield return new Record(recordLine, fields);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.ComponentModel;
+using LianApi.Communities;
+
+namespace LianApi.Complaints;
+
+public static class ComplaintStatus
+{
+    public const string Submitted = "submitted";
+    public const string Accepted = "accepted";
+    public const string InProgress = "in_progress";
+    public const string Resolved = "resolved";
+    public const string Closed = "closed";
+    public const string Rejected = "rejected";
+
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [Submitted] = "待受理",
+        [Accepted] = "已受理",
+        [InProgress] = "处理中",
+        [Resolved] = "已办结",
+        [Closed] = "已归档",
+        [Rejected] = "不予受理",
+    };
+
+    public static bool IsKnown(string status) => Labels.ContainsKey(status);
+}
+
+public static class HandlingLevel
+{
+    public const string Community = "community";
+}
+
+public static class ComplaintEventKind
+{
+    public const string Submitted = "submitted";
+}
+
+public sealed record ComplaintRow
+{
+    public long Id { get; init; }
+    public string TrackingNo { get; init; } = "";
+    public long UserId { get; init; }
+    public string Description { get; init; } = "";
+    public string? Address { get; init; }
+    public double? Latitude { get; init; }
+    public double? Longitude { get; init; }
+    public string? ContactPhoneMasked { get; init; }
+    public bool Anonymous { get; init; }
+    public string Status { get; init; } = "";
+    public string HandlingLevel { get; init; } = "";
+    public DateTime SubmittedAt { get; init; }
+    public DateTime ResponseDueAt { get; init; }
+    public string CommunityCode { get; init; } = "";
+    public string CommunityName { get; init; } = "";
+    public string CategoryCode { get; init; } = "";
+    public string CategoryName { get; init; } = "";
+    public bool CategoryIsEmergency { get; init; }
+    public string? CategoryHotline { get; init; }
+}
+
+public sealed record ComplaintEventRow
+{
+    public long Id { get; init; }
+    public string Kind { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string? UnitName { get; init; }
+    public string? Note { get; init; }
+    public DateTime OccurredAt { get; init; }
+}
+
+public sealed record NamedRef(string Code, string Name);
+
+public sealed record TimelineEntry(
+    [property: Description("What happened: submitted, accepted, escalated, replied, resolved, …")] string Kind,
+    [property: Description("The case's status after this step")] string Status,
+    DateTimeOffset At,
+    [property: Description("The unit that acted (a community, street office or department), never a person")] string? Unit,
+    [property: Description("Text addressed to the resident, if any")] string? Note);
+
+public sealed record ComplaintDetail(
+    [property: Description("Short, readable and unique, e.g. LH20261128-0042; quote it on the phone")] string TrackingNo,
+    [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string Status,
+    [property: Description("The status as the resident reads it, e.g. 待受理")] string StatusLabel,
+    DateTimeOffset SubmittedAt,
+    [property: Description("When the community must have accepted the report (the category's response deadline)")] DateTimeOffset DueAt,
+    NamedRef Community,
+    NamedRef Category,
+    string Description,
+    string? Address,
+    GeoPoint? Location,
+    [property: Description("Masked, e.g. 138****5678")] string? ContactPhone,
+    bool Anonymous,
+    [property: Description("For emergency categories: what to call right now")] string? EmergencyHotline,
+    IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record ComplaintListItem(
+    string TrackingNo,
+    string Status,
+    string StatusLabel,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset DueAt,
+    NamedRef Community,
+    NamedRef Category,
+    [property: Description("The first 60 characters of the description")] string Summary);
+
+public sealed record ComplaintPage(
+    IReadOnlyList<ComplaintListItem> Items,
+    [property: Description("Pass as `cursor` to get the next page; null on the last page")] string? NextCursor);
+
+public static class ComplaintMappings
+{
+    public static DateTimeOffset AsUtc(this DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    public static ComplaintDetail AsDetail(this ComplaintRow c, IEnumerable<ComplaintEventRow> events) =>
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResponseDueAt.AsUtc(),
+            new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
+            c.Description, c.Address,
+            c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
+            c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
+            events.Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
+
+    public static ComplaintListItem AsListItem(this ComplaintRow c) =>
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResponseDueAt.AsUtc(),
+            new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
+            c.Description.Length <= 60 ? c.Description : c.Description[..60] + "…");
+}

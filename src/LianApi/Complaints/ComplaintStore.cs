@@ -1,0 +1,134 @@
+using System.Data.Common;
+using Dapper;
+using LianApi.Data;
+using LianApi.Idempotency;
+
+namespace LianApi.Complaints;
+
+public sealed record NewComplaint(
+    long UserId, string ClientRequestId, long CommunityId, long CategoryId, string Description, string? Address,
+    double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
+    DateTime SubmittedAt, DateTime ResponseDueAt, string CommunityName);
+
+public abstract record SubmitOutcome
+{
+    public sealed record Created(ComplaintDetail Complaint) : SubmitOutcome;
+    public sealed record AlreadyDone(IdempotencyRecord Record) : SubmitOutcome;
+}
+
+/// <summary>Complaints and their append-only timeline.</summary>
+public sealed class ComplaintStore(Database db)
+{
+    public const string SubmitEndpoint = "POST /api/complaints";
+
+    // China Standard Time has no daylight saving, so a fixed offset is exact and needs no tz database.
+    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    private const string InsertComplaint = """
+        INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
+            ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, SubmittedAt, ResponseDueAt, UpdatedAt, Version)
+        VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
+            @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @SubmittedAt, @ResponseDueAt, @SubmittedAt, 1);
+        """;
+
+    private const string InsertEvent = """
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, @Note, @IsPublic, @OccurredAt)
+        """;
+
+    /// <summary>
+    /// Claims the idempotency key, numbers the report, stores it and its first timeline event in one transaction:
+    /// when this returns Created the report is on disk (synchronous=FULL), and a retry can only replay it.
+    /// </summary>
+    public Task<SubmitOutcome> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, Func<ComplaintDetail, string> serialize, CancellationToken ct) =>
+        db.WriteAsync<SubmitOutcome>(async (c, tx) =>
+        {
+            if (await IdempotencyStore.FindAsync(c, tx, claim, ct) is { } done)
+            {
+                return new SubmitOutcome.AlreadyDone(done);
+            }
+            var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
+            await c.ExecuteAsync(new CommandDefinition(InsertComplaint, new
+            {
+                TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, complaint.CommunityId, complaint.CategoryId,
+                complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
+                complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                complaint.SubmittedAt, complaint.ResponseDueAt,
+            }, tx, cancellationToken: ct));
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.SelectInsertedId, transaction: tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
+            {
+                ComplaintId = id, Kind = ComplaintEventKind.Submitted, Status = ComplaintStatus.Submitted, ActorUserId = complaint.UserId,
+                UnitName = complaint.CommunityName, Note = (string?)null, IsPublic = true, OccurredAt = complaint.SubmittedAt,
+            }, tx, cancellationToken: ct));
+
+            var detail = (await FindAsync(c, tx, trackingNo, complaint.UserId, ct))!;
+            var location = $"/api/complaints/{trackingNo}";
+            await IdempotencyStore.SaveAsync(c, tx, claim, StatusCodes.Status201Created, location, serialize(detail), complaint.SubmittedAt, ct);
+            return new SubmitOutcome.Created(detail);
+        }, ct);
+
+    /// <summary>LH + the China date + a per-day sequence: short enough to read out on the phone, unique by construction.</summary>
+    private async Task<string> NextTrackingNoAsync(DbConnection c, DbTransaction tx, DateTime submittedAt, CancellationToken ct)
+    {
+        var day = (submittedAt + ChinaOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue, new { Name = "tracking:" + day }, tx, cancellationToken: ct));
+        return $"LH{day}-{sequence:D4}";
+    }
+
+    private const string SelectComplaintColumns = """
+        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
+               c.Status, c.HandlingLevel, c.SubmittedAt, c.ResponseDueAt,
+               m.Code AS CommunityCode, m.Name AS CommunityName, k.Code AS CategoryCode, k.Name AS CategoryName,
+               k.IsEmergency AS CategoryIsEmergency, k.Hotline AS CategoryHotline
+        FROM Complaints c
+        JOIN Communities m ON m.Id = c.CommunityId
+        JOIN Categories k ON k.Id = c.CategoryId
+        """;
+
+    private const string SelectOwnComplaint = SelectComplaintColumns + """
+
+        WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
+        """;
+
+    private const string SelectPublicEvents = """
+        SELECT Id, Kind, Status, UnitName, Note, OccurredAt FROM ComplaintEvents
+        WHERE ComplaintId = @ComplaintId AND IsPublic = @IsPublic
+        ORDER BY Id
+        """;
+
+    /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
+    public Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct) =>
+        db.ReadAsync(c => FindAsync(c, null, trackingNo, userId, ct), ct);
+
+    private static async Task<ComplaintDetail?> FindAsync(DbConnection c, DbTransaction? tx, string trackingNo, long userId, CancellationToken ct)
+    {
+        var complaint = await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectOwnComplaint,
+            new { TrackingNo = trackingNo, UserId = userId }, tx, cancellationToken: ct));
+        if (complaint is null)
+        {
+            return null;
+        }
+        var events = await c.QueryAsync<ComplaintEventRow>(new CommandDefinition(SelectPublicEvents,
+            new { ComplaintId = complaint.Id, IsPublic = true }, tx, cancellationToken: ct));
+        return complaint.AsDetail(events);
+    }
+
+    private const string SelectOwnPage = SelectComplaintColumns + """
+
+        WHERE c.UserId = @UserId AND (@Status IS NULL OR c.Status = @Status) AND (@BeforeId IS NULL OR c.Id < @BeforeId)
+        ORDER BY c.Id DESC
+        """;
+
+    /// <summary>Newest first, by keyset: a page never shifts when new reports arrive while the resident scrolls.</summary>
+    public Task<(IReadOnlyList<ComplaintListItem> Items, long? LastId)> ListForUserAsync(
+        long userId, string? status, long? beforeId, int limit, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var rows = (await c.QueryAsync<ComplaintRow>(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows,
+                new { UserId = userId, Status = status, BeforeId = beforeId, Limit = limit + 1 }, cancellationToken: ct))).AsList();
+            var page = rows.Take(limit).ToList();
+            long? last = rows.Count > limit ? page[^1].Id : null;
+            return ((IReadOnlyList<ComplaintListItem>)page.Select(r => r.AsListItem()).ToList(), last);
+        }, ct);
+}

@@ -1,0 +1,47 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Data;
+
+public static class DataExtensions
+{
+    public static IServiceCollection AddData(this IServiceCollection services)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => SqlDialect.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider));
+        services.AddSingleton<DbDataSource>(sp =>
+        {
+            var provider = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider;
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(DatabaseOptions.ConnectionStringName);
+            if (provider == DatabaseProvider.SqlServer)
+            {
+                return new SqlServerDataSource(connectionString is { Length: > 0 } cs ? cs
+                    : throw new InvalidOperationException("ConnectionStrings__Lian is required when Database__Provider=SqlServer."));
+            }
+            return new SqliteDataSource(connectionString is { Length: > 0 } sqlite ? sqlite : DatabaseOptions.DefaultSqliteConnectionString);
+        });
+        services.AddSingleton<Database>();
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<DevelopmentSeed>();
+        services.AddHostedService<DatabaseInitializer>();
+        return services;
+    }
+}
+
+/// <summary>Brings the schema up to date (and seeds development data) before the server takes requests.</summary>
+internal sealed class DatabaseInitializer(SchemaMigrator migrator, DevelopmentSeed seed, IOptions<DatabaseOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.MigrateOnStart)
+        {
+            await migrator.MigrateAsync(cancellationToken);
+        }
+        if (options.Value.SeedDevelopmentData)
+        {
+            await seed.ApplyAsync(cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

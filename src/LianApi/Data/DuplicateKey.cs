@@ -1,0 +1,16 @@
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace LianApi.Data;
+
+/// <summary>Recognises a unique-constraint violation on either provider.</summary>
+public static class DuplicateKey
+{
+    public static bool Is(Exception e) => e switch
+    {
+        SqlException sql => sql.Number is 2627 or 2601,
+        // SQLITE_CONSTRAINT_PRIMARYKEY (1555) and SQLITE_CONSTRAINT_UNIQUE (2067)
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is 1555 or 2067,
+        _ => false,
+    };
+}

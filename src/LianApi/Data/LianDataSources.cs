@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+
+namespace LianApi.Data;
+
+/// <summary>
+/// SQLite settings are per connection, and pooled connections are reused, so they are applied on every open:
+/// WAL so readers never wait for the writer, synchronous=FULL so an acknowledged report survives power loss.
+/// </summary>
+internal sealed class SqliteDataSource(string connectionString) : DbDataSource
+{
+    private const string ConnectionPragmas = """
+        PRAGMA journal_mode = WAL;
+        PRAGMA synchronous = FULL;
+        PRAGMA foreign_keys = ON;
+        PRAGMA busy_timeout = 5000;
+        """;
+
+    private readonly string connectionString = Normalize(connectionString);
+
+    public override string ConnectionString => connectionString;
+
+    protected override DbConnection CreateDbConnection() => new SqliteConnection(connectionString);
+
+    protected override DbConnection OpenDbConnection()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        ApplyPragmas(connection);
+        return connection;
+    }
+
+    protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        ApplyPragmas(connection);
+        return connection;
+    }
+
+    private static void ApplyPragmas(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        command.ExecuteNonQuery();
+    }
+
+    private static string Normalize(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            ForeignKeys = true,
+            DefaultTimeout = 10,
+            Pooling = true,
+        };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(directory) && builder.Mode != SqliteOpenMode.Memory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>Opening is retried on SQL Server's transient errors; commands are retried per unit of work instead.</summary>
+internal sealed class SqlServerDataSource(string connectionString) : DbDataSource
+{
+    private static readonly SqlRetryLogicBaseProvider OpenRetry = SqlConfigurableRetryFactory.CreateExponentialRetryProvider(
+        new SqlRetryLogicOption
+        {
+            NumberOfTries = 4,
+            DeltaTime = TimeSpan.FromSeconds(1),
+            MaxTimeInterval = TimeSpan.FromSeconds(10),
+            TransientErrors = SqlServerTransientErrors.Numbers,
+        });
+
+    public override string ConnectionString => connectionString;
+
+    protected override DbConnection CreateDbConnection() =>
+        new SqlConnection(connectionString) { RetryLogicProvider = OpenRetry };
+}
+
+/// <summary>The SQL Server error numbers we treat as "roll back and run the whole unit of work again".</summary>
+internal static class SqlServerTransientErrors
+{
+    // Reviewed against SqlConfigurableRetryFactory's list: deadlock victim, lock timeouts, throttling and
+    // failover codes. -2 (command timeout) is left out on purpose: the command may have committed.
+    public static readonly int[] Numbers = [1204, 1205, 1222, 4060, 40197, 40501, 40613, 49918, 49919, 49920];
+}

@@ -1,0 +1,96 @@
+namespace LianApi.Data;
+
+/// <summary>
+/// The few places where SQL Server and SQLite need different SQL. Everything else is written once, in the
+/// portable subset, right above the store method that runs it.
+/// </summary>
+public abstract class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new SqliteDialect();
+    public static readonly SqlDialect SqlServer = new SqlServerDialect();
+
+    public static SqlDialect For(DatabaseProvider provider) =>
+        provider == DatabaseProvider.SqlServer ? SqlServer : Sqlite;
+
+    /// <summary>Folder under Data/Schema holding this provider's numbered migration scripts.</summary>
+    public abstract string SchemaFolder { get; }
+
+    /// <summary>SQLite has one writer per file, so the app queues its writers instead of letting them poll.</summary>
+    public abstract bool SingleWriter { get; }
+
+    /// <summary>Appended after an ORDER BY: keep at most <c>@Limit</c> rows.</summary>
+    public abstract string LimitRows { get; }
+
+    /// <summary>A statement returning the identity of the row the previous INSERT created.</summary>
+    public abstract string SelectInsertedId { get; }
+
+    /// <summary>
+    /// Insert or update by <paramref name="keys"/>; <paramref name="insertOnly"/> columns are written only by the insert.
+    /// Every column is bound to the parameter of the same name. Names are trusted identifiers, never user input.
+    /// </summary>
+    public abstract string Upsert(string table, string[] keys, string[] columns, string[]? insertOnly = null);
+
+    /// <summary>Increment (or start at 1) the counter named <c>@Name</c> and return its new value.</summary>
+    public abstract string NextCounterValue { get; }
+
+    /// <summary>Creates the table that records which schema scripts ran, unless it exists.</summary>
+    public abstract string CreateSchemaVersionsTable { get; }
+
+    private sealed class SqliteDialect : SqlDialect
+    {
+        public override string SchemaFolder => "Sqlite";
+        public override bool SingleWriter => true;
+        public override string LimitRows => "LIMIT @Limit";
+        public override string SelectInsertedId => "SELECT last_insert_rowid();";
+        public override string CreateSchemaVersionsTable => """
+            CREATE TABLE IF NOT EXISTS SchemaVersions (
+                Version INTEGER NOT NULL PRIMARY KEY, Script TEXT NOT NULL, AppliedAt TEXT NOT NULL);
+            """;
+        public override string NextCounterValue => """
+            INSERT INTO Counters (Name, LastValue) VALUES (@Name, 1)
+            ON CONFLICT (Name) DO UPDATE SET LastValue = LastValue + 1
+            RETURNING LastValue;
+            """;
+
+        public override string Upsert(string table, string[] keys, string[] columns, string[]? insertOnly = null)
+        {
+            var all = keys.Concat(columns).Concat(insertOnly ?? []).ToArray();
+            return $"""
+                INSERT INTO {table} ({string.Join(", ", all)}) VALUES ({string.Join(", ", all.Select(c => "@" + c))})
+                ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))};
+                """;
+        }
+    }
+
+    private sealed class SqlServerDialect : SqlDialect
+    {
+        public override string SchemaFolder => "SqlServer";
+        public override bool SingleWriter => false;
+        public override string LimitRows => "OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
+        public override string SelectInsertedId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+        public override string CreateSchemaVersionsTable => """
+            IF OBJECT_ID(N'SchemaVersions', N'U') IS NULL
+                CREATE TABLE SchemaVersions (
+                    Version int NOT NULL PRIMARY KEY, Script nvarchar(200) NOT NULL, AppliedAt datetime2(7) NOT NULL);
+            """;
+        public override string NextCounterValue => """
+            MERGE Counters WITH (HOLDLOCK) AS target
+            USING (SELECT @Name AS Name) AS source ON target.Name = source.Name
+            WHEN MATCHED THEN UPDATE SET LastValue = target.LastValue + 1
+            WHEN NOT MATCHED THEN INSERT (Name, LastValue) VALUES (source.Name, 1)
+            OUTPUT INSERTED.LastValue;
+            """;
+
+        public override string Upsert(string table, string[] keys, string[] columns, string[]? insertOnly = null)
+        {
+            var all = keys.Concat(columns).Concat(insertOnly ?? []).ToArray();
+            return $"""
+                MERGE {table} WITH (HOLDLOCK) AS target
+                USING (SELECT {string.Join(", ", all.Select(c => $"@{c} AS {c}"))}) AS source
+                ON {string.Join(" AND ", keys.Select(k => $"target.{k} = source.{k}"))}
+                WHEN MATCHED THEN UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = source.{c}"))}
+                WHEN NOT MATCHED THEN INSERT ({string.Join(", ", all)}) VALUES ({string.Join(", ", all.Select(c => "source." + c))});
+                """;
+        }
+    }
+}

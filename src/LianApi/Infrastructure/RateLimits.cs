@@ -1,0 +1,105 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Infrastructure;
+
+/// <summary>About ten times what a person does by hand (reliability.md §2); tests and benchmarks lower or raise them.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Logins per client IP per minute. Loose on purpose: many residents share a carrier-grade NAT address.</summary>
+    [Range(1, 100_000)] public int LoginsPerMinute { get; set; } = 20;
+
+    [Range(1, 100_000)] public int LoginBurst { get; set; } = 10;
+
+    /// <summary>New reports per resident in any 10 minutes; retries with the same Idempotency-Key do not count.</summary>
+    [Range(1, 1_000_000)] public int SubmissionsPer10Minutes { get; set; } = 5;
+
+    [Range(1, 1_000_000)] public int SubmissionsPerDay { get; set; } = 20;
+}
+
+/// <summary>
+/// The per-resident cap on new reports. It is asked from the handler, after the idempotency check, so a resident
+/// whose phone retried a lost response is never refused their next, genuinely new, report.
+/// </summary>
+public sealed class SubmissionRateLimiter : IDisposable
+{
+    private readonly PartitionedRateLimiter<long> limiter;
+
+    public SubmissionRateLimiter(IOptions<RateLimitOptions> options)
+    {
+        var o = options.Value;
+        limiter = PartitionedRateLimiter.CreateChained(
+            PartitionedRateLimiter.Create<long, long>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = o.SubmissionsPer10Minutes, Window = TimeSpan.FromMinutes(10), QueueLimit = 0,
+            })),
+            PartitionedRateLimiter.Create<long, long>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = o.SubmissionsPerDay, Window = TimeSpan.FromDays(1), QueueLimit = 0,
+            })));
+    }
+
+    /// <summary>Null when the resident may submit; otherwise how long to wait.</summary>
+    public TimeSpan? TryAcquire(long userId)
+    {
+        using var lease = limiter.AttemptAcquire(userId);
+        if (lease.IsAcquired)
+        {
+            return null;
+        }
+        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(10);
+    }
+
+    public void Dispose() => limiter.Dispose();
+}
+
+public static class RateLimits
+{
+    public const string Login = "login";
+
+    public static IServiceCollection AddLianRateLimiting(this IServiceCollection services)
+    {
+        services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SubmissionRateLimiter>();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(Login, context =>
+            {
+                var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = o.LoginBurst,
+                    TokensPerPeriod = Math.Max(1, o.LoginsPerMinute / 6),
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(10),
+                    QueueLimit = 0,
+                });
+            });
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
+                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter, "Too many login attempts from this network. Wait and try again.");
+            };
+        });
+        return services;
+    }
+
+    public static void SetRetryAfter(this HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+
+    private static async Task WriteTooManyRequestsAsync(HttpContext context, TimeSpan retryAfter, string detail)
+    {
+        context.Response.SetRetryAfter(retryAfter);
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Idempotency;
+using LianApi.Privacy;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Infrastructure;
+
+public static class WebExtensions
+{
+    /// <summary>Small bodies, strict JSON, short timeouts: a complaint is a few KB, and a phone gives up after 60 s anyway.</summary>
+    public static WebApplicationBuilder AddLianHttp(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 256 * 1024;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        });
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // Unknown members are refused, so a client cannot post "status" or "userId" and think it took effect.
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // Chinese text stays readable in responses instead of \uXXXX escapes.
+            json.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+        });
+        // Malformed requests become problem responses in every environment, not only in Development.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(15) });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IServiceCollection AddLianFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton<CommunityStore>();
+        services.AddSingleton<ComplaintStore>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<PrivacyOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
+        services.AddSingleton<IValidateOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
+        services.AddSingleton<PhoneProtector>();
+        return services;
+    }
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using LianApi.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Privacy;
+
+/// <summary>Key for phone numbers at rest. It lives outside the database, so a stolen database file reveals no numbers.</summary>
+public sealed class PrivacyOptions
+{
+    public const string Section = "Privacy";
+
+    /// <summary>Base64 of 32 random bytes (AES-256-GCM). Development generates one into the data folder.</summary>
+    public string PhoneKey { get; set; } = "";
+}
+
+internal sealed class PrivacyOptionsSetup(IHostEnvironment environment, IConfiguration configuration)
+    : IPostConfigureOptions<PrivacyOptions>, IValidateOptions<PrivacyOptions>
+{
+    public void PostConfigure(string? name, PrivacyOptions options)
+    {
+        if (options.PhoneKey.Length == 0 && environment.IsDevelopment())
+        {
+            options.PhoneKey = DevelopmentSecrets.LoadOrCreate(configuration, "phone-protection.key");
+        }
+    }
+
+    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
+    {
+        try
+        {
+            if (Convert.FromBase64String(options.PhoneKey).Length == 32)
+            {
+                return ValidateOptionsResult.Success;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+        return ValidateOptionsResult.Fail("Privacy__PhoneKey must be base64 of exactly 32 random bytes (`openssl rand -base64 32`), from the secret store.");
+    }
+}
+
+/// <summary>Encrypts contact phone numbers at rest and masks them for display (GB/T 35273 §7.2).</summary>
+public sealed class PhoneProtector(IOptions<PrivacyOptions> options)
+{
+    private const string Version = "v1:";
+
+    public string Protect(string phone)
+    {
+        var key = Convert.FromBase64String(options.Value.PhoneKey);
+        var plain = Encoding.UTF8.GetBytes(phone);
+        var nonce = RandomNumberGenerator.GetBytes(AesGcm.NonceByteSizes.MaxSize);
+        var cipher = new byte[plain.Length];
+        var tag = new byte[AesGcm.TagByteSizes.MaxSize];
+        using var aes = new AesGcm(key, tag.Length);
+        aes.Encrypt(nonce, plain, cipher, tag);
+        return Version + Convert.ToBase64String([.. nonce, .. tag, .. cipher]);
+    }
+
+    public string Unprotect(string protectedPhone)
+    {
+        if (!protectedPhone.StartsWith(Version, StringComparison.Ordinal))
+        {
+            throw new CryptographicException("Unknown phone protection format.");
+        }
+        var key = Convert.FromBase64String(options.Value.PhoneKey);
+        var bytes = Convert.FromBase64String(protectedPhone[Version.Length..]);
+        var nonceSize = AesGcm.NonceByteSizes.MaxSize;
+        var tagSize = AesGcm.TagByteSizes.MaxSize;
+        var plain = new byte[bytes.Length - nonceSize - tagSize];
+        using var aes = new AesGcm(key, tagSize);
+        aes.Decrypt(bytes.AsSpan(0, nonceSize), bytes.AsSpan(nonceSize + tagSize), bytes.AsSpan(nonceSize, tagSize), plain);
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    /// <summary>13812345678 → 138****5678; 029-88881234 → 029-****1234.</summary>
+    public static string Mask(string phone)
+    {
+        var keepStart = phone.StartsWith('0') && phone.Contains('-') ? phone.IndexOf('-') + 1 : 3;
+        var keepEnd = 4;
+        var hidden = phone.Length - keepStart - keepEnd;
+        return hidden <= 0 ? new string('*', phone.Length) : phone[..keepStart] + new string('*', hidden) + phone[^keepEnd..];
+    }
+}

@@ -1,0 +1,44 @@
+using LianApi.Auth;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Data;
+using LianApi.Infrastructure;
+using LianApi.Wechat;
+
+var builder = WebApplication.CreateBuilder(Cli.ConfigurationArgs(args));
+
+builder.AddLianHttp();                          // Kestrel limits, strict JSON, ProblemDetails, timeouts
+builder.Services.AddData();                     // SQLite (default) or SQL Server, migrations, development seed
+builder.Services.AddWechat();                   // typed WeChat client with resilience, or the emulator
+builder.Services.AddLianAuth();                 // our JWTs; every endpoint needs one unless it says otherwise
+builder.Services.AddLianRateLimiting();         // per IP for login, per resident for new reports
+builder.Services.AddLianFeatures();             // stores and privacy
+builder.Services.AddLianSwagger();
+builder.Services.AddLianHealthChecks();
+
+var app = builder.Build();
+
+// Ops verbs (migrate, import) share the configuration and stores, but never start the web server.
+if (Cli.IsVerb(args))
+{
+    return await Cli.RunAsync(app, args);
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+if (app.Environment.IsDevelopment())
+{
+    app.UseLianSwagger();                       // Swagger UI at /swagger; never served in Production
+}
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+app.UseRequestTimeouts();
+
+app.MapLianHealthChecks();
+app.MapAuth();
+app.MapCommunities();
+app.MapComplaints();
+
+await app.RunAsync();
+return 0;

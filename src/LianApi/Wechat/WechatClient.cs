@@ -1,0 +1,115 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace LianApi.Wechat;
+
+/// <summary>What jscode2session tells us about a user; session_key is deliberately not kept.</summary>
+public sealed record WechatIdentity(string OpenId);
+
+public sealed record WechatAccessToken(string Value, DateTimeOffset ExpiresAt);
+
+/// <summary>
+/// The WeChat server API over one HttpClient. WeChat reports most failures as HTTP 200 with an errcode, which
+/// no HTTP resilience predicate can see, so every answer is read and classified here.
+/// </summary>
+public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> options, TimeProvider time)
+{
+    public const string Code2SessionPath = "sns/jscode2session";
+    public const string StableTokenPath = "cgi-bin/stable_token";
+
+    private sealed record Code2SessionReply(
+        [property: JsonPropertyName("openid")] string? OpenId,
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg);
+
+    /// <summary>Exchanges a wx.login code. Never retried: a code works once, and a retry would burn it.</summary>
+    public async Task<WechatIdentity> Code2SessionAsync(string code, CancellationToken ct)
+    {
+        var o = options.Value;
+        var url = $"{Code2SessionPath}?appid={Uri.EscapeDataString(o.AppId)}&secret={Uri.EscapeDataString(o.AppSecret)}" +
+                  $"&js_code={Uri.EscapeDataString(code)}&grant_type=authorization_code";
+        var reply = await SendAsync<Code2SessionReply>("jscode2session", () => new HttpRequestMessage(HttpMethod.Get, url), ct);
+        ThrowOnError("jscode2session", reply.ErrCode, reply.ErrMsg);
+        if (string.IsNullOrEmpty(reply.OpenId))
+        {
+            throw new WechatException("jscode2session", WechatFailure.Unexpected, null, "no openid in a successful answer");
+        }
+        return new WechatIdentity(reply.OpenId);
+    }
+
+    private sealed record StableTokenReply(
+        [property: JsonPropertyName("access_token")] string? AccessToken,
+        [property: JsonPropertyName("expires_in")] int ExpiresIn,
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg);
+
+    /// <summary>
+    /// /cgi-bin/stable_token in normal mode hands every instance the same token, so no instance can invalidate
+    /// another's. errcode -1 gets one short retry here; HTTP-level faults are retried by the resilience handler.
+    /// </summary>
+    public async Task<WechatAccessToken> GetStableAccessTokenAsync(CancellationToken ct)
+    {
+        var o = options.Value;
+        var body = new { grant_type = "client_credential", appid = o.AppId, secret = o.AppSecret, force_refresh = false };
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await SendAsync<StableTokenReply>("stable_token", () => new HttpRequestMessage(HttpMethod.Post, StableTokenPath)
+            {
+                Content = JsonContent.Create(body),
+            }, ct);
+            if (reply.ErrCode == -1 && attempt == 1)
+            {
+                await Task.Delay(o.RetryDelay, time, ct);
+                continue;
+            }
+            // On the token endpoint itself 40001 means a wrong AppSecret, not a stale token.
+            ThrowOnError("stable_token", reply.ErrCode, reply.ErrMsg, tokenEndpoint: true);
+            if (string.IsNullOrEmpty(reply.AccessToken) || reply.ExpiresIn <= 0)
+            {
+                throw new WechatException("stable_token", WechatFailure.Unexpected, null, "no access_token in a successful answer");
+            }
+            return new WechatAccessToken(reply.AccessToken, time.GetUtcNow().AddSeconds(reply.ExpiresIn));
+        }
+    }
+
+    private async Task<T> SendAsync<T>(string api, Func<HttpRequestMessage> request, CancellationToken ct)
+    {
+        try
+        {
+            using var message = request();
+            using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WechatException(api, WechatFailure.Unavailable, null, $"HTTP {(int)response.StatusCode}");
+            }
+            // WeChat's Content-Type for JSON varies (text/plain and others), so the body is parsed whatever it says.
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            return JsonSerializer.Deserialize<T>(bytes)
+                   ?? throw new WechatException(api, WechatFailure.Unexpected, null, "empty answer");
+        }
+        catch (JsonException e)
+        {
+            throw new WechatException(api, WechatFailure.Unavailable, null, "the answer was not JSON", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new WechatException(api, WechatFailure.Unavailable, null, e.GetType().Name, e);
+        }
+    }
+
+    private static void ThrowOnError(string api, int errCode, string? errMsg, bool tokenEndpoint = false)
+    {
+        if (errCode == 0)
+        {
+            return;
+        }
+        var failure = tokenEndpoint && errCode == 40001 ? WechatFailure.Misconfigured : WechatException.Classify(errCode);
+        // errmsg carries WeChat's rid, useful when contacting WeChat support; it never contains our secrets.
+        throw new WechatException(api, failure, errCode, errMsg ?? "");
+    }
+}
