@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LianApi.Tests.Infrastructure;
+
+/// <summary>
+/// A real HTTP server on loopback that answers like WeChat's API host. Tests script the answer of each path
+/// and read back how often, and with what, it was called.
+/// </summary>
+public sealed class FakeWechatServer : IAsyncDisposable
+{
+    public const string AppId = "wx-test-appid";
+    public const string AppSecret = "test-app-secret-never-logged";
+
+    private readonly WebApplication app;
+    private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> handlers = new();
+
+    private FakeWechatServer(WebApplication app)
+    {
+        this.app = app;
+    }
+
+    public string BaseUrl => app.Urls.First();
+
+    public ConcurrentDictionary<string, int> Calls { get; } = new();
+
+    public ConcurrentQueue<(string Path, string Query, string Body)> Requests { get; } = new();
+
+    public static async Task<FakeWechatServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var server = new FakeWechatServer(builder.Build());
+        server.app.Run(server.HandleAsync);
+        await server.app.StartAsync();
+        return server;
+    }
+
+    /// <summary>Settings that point the app at this server in Live mode.</summary>
+    public Dictionary<string, string?> LiveSettings() => new()
+    {
+        ["Wechat:Mode"] = "Live",
+        ["Wechat:AppId"] = AppId,
+        ["Wechat:AppSecret"] = AppSecret,
+        ["Wechat:BaseUrl"] = BaseUrl,
+        ["Wechat:RetryDelay"] = "00:00:00.010",
+        ["Wechat:AttemptTimeout"] = "00:00:00.500",
+        ["Wechat:TotalTimeout"] = "00:00:03",
+    };
+
+    public void On(string path, Func<HttpContext, Task> handler) => handlers[path] = handler;
+
+    public void OnJson(string path, string json) => On(path, Json(json));
+
+    /// <summary>WeChat answers JSON with varying content types; text/plain keeps our client honest.</summary>
+    public static Func<HttpContext, Task> Json(string json) => context =>
+    {
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(json);
+    };
+
+    public static Func<HttpContext, Task> Status(int status) => context =>
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Answers each call with the next handler; the last one repeats.</summary>
+    public static Func<HttpContext, Task> Sequence(params Func<HttpContext, Task>[] answers)
+    {
+        var index = -1;
+        return context => answers[Math.Min(Interlocked.Increment(ref index), answers.Length - 1)](context);
+    }
+
+    public int CallsTo(string path) => Calls.GetValueOrDefault(path);
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value!.TrimStart('/');
+        Calls.AddOrUpdate(path, 1, (_, n) => n + 1);
+        using var reader = new StreamReader(context.Request.Body);
+        Requests.Enqueue((path, context.Request.QueryString.Value ?? "", await reader.ReadToEndAsync()));
+        if (handlers.TryGetValue(path, out var handler))
+        {
+            await handler(context);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using LianApi.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LianApi.Tests.Infrastructure;
+
+/// <summary>
+/// The real app on real Kestrel (loopback, random port) over its own SQLite file. Each test that needs
+/// isolation creates its own factory; settings override everything in appsettings.
+/// </summary>
+public sealed class LianApiFactory : WebApplicationFactory<Program>
+{
+    public const string TestJwtKey = "bGlhbmFwaS10ZXN0cy1zaWduaW5nLWtleS0zMi1ieXRlcyEhISE=";
+    public const string TestPhoneKey = "cGhvbmUta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0xMjM=";
+
+    private readonly Dictionary<string, string?> settings;
+    private readonly string environment;
+
+    public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development")
+    {
+        this.environment = environment;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "lianapi-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(DataDirectory);
+        settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Lian"] = $"Data Source={Path.Combine(DataDirectory, "lian.db")}",
+            ["DataDirectory"] = DataDirectory,
+            ["Jwt:SigningKey"] = TestJwtKey,
+            ["Privacy:PhoneKey"] = TestPhoneKey,
+            ["Wechat:Mode"] = "Emulator",
+            ["RateLimiting:LoginsPerMinute"] = "100000",
+            ["RateLimiting:LoginBurst"] = "100000",
+            ["RateLimiting:SubmissionsPer10Minutes"] = "1000",
+            ["RateLimiting:SubmissionsPerDay"] = "1000",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        UseKestrel(0);
+    }
+
+    public string DataDirectory { get; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "lian.db");
+
+    public LogCollector Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment(environment);
+        builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A client on the real server, logged in (through the emulator or the fake WeChat) with this code.</summary>
+    public async Task<HttpClient> LoginAsync(string code)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/wechat-login", new { code });
+        response.EnsureSuccessStatusCode();
+        var login = (await response.Content.ReadFromJsonAsync<LoginResponse>())!;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.AccessToken);
+        return client;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; failing the test over it would not be.
+        }
+    }
+}
+
+/// <summary>Every log line the app writes, formatted, so tests can prove secrets never reach the logs.</summary>
+public sealed class LogCollector : ILoggerProvider
+{
+    public ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Collector(LogCollector owner, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+    }
+}
