@@ -10,7 +10,7 @@ namespace LianApi.Auth;
 public sealed record WechatLoginRequest(
     [property: Description("The code from wx.login(); valid once, for five minutes")]
     [property: Required, StringLength(128, MinimumLength = 1)]
-    string Code);
+    string? Code);
 
 public sealed record LoginUser(
     [property: Description("Our user id; the WeChat openid never leaves the server")] long Id,
@@ -39,11 +39,16 @@ public static class AuthApi
         return group;
     }
 
-    public static async Task<Ok<LoginResponse>> WechatLogin(
+    public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> WechatLogin(
         WechatLoginRequest request, IWechatLogin wechat, UserStore users, TokenIssuer tokens,
         IOptions<WechatOptions> wechatOptions, TimeProvider time, CancellationToken ct)
     {
-        var identity = await wechat.ExchangeCodeAsync(request.Code.Trim(), ct);
+        var code = request.Code?.Trim();
+        if (string.IsNullOrEmpty(code) || code.Length > 128)
+        {
+            return Problems.BadRequest("code", "Send the code returned by wx.login() (1–128 characters).");
+        }
+        var identity = await wechat.ExchangeCodeAsync(code, ct);
         var userId = await users.UpsertAsync(wechatOptions.Value.EffectiveAppId, identity.OpenId, time.GetUtcNow().UtcDateTime, ct);
         string[] roles = [Roles.Resident];
         var token = tokens.Issue(userId, roles);

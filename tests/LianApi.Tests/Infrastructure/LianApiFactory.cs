@@ -22,10 +22,13 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> settings;
     private readonly string environment;
+    private readonly Action<IServiceCollection>? configureServices;
 
-    public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development")
+    public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development",
+        Action<IServiceCollection>? configureServices = null)
     {
         this.environment = environment;
+        this.configureServices = configureServices;
         DataDirectory = Path.Combine(Path.GetTempPath(), "lianapi-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         settings = new Dictionary<string, string?>
@@ -58,6 +61,10 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(environment);
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (configureServices is not null)
+        {
+            builder.ConfigureServices(configureServices);
+        }
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();

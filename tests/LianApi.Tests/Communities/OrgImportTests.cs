@@ -1,0 +1,197 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using LianApi.Communities;
+using LianApi.Data;
+using LianApi.Tests.Infrastructure;
+
+namespace LianApi.Tests.Communities;
+
+/// <summary>
+/// Ops' CSV imports against the real store of a running app. The app is shared by the fixture (it is only read
+/// back through the API), so every test uses its own community and grid codes.
+/// </summary>
+public sealed class OrgImportTests
+{
+    private const string CommunityHeader = "code,street,name,address,latitude,longitude";
+
+    private LianApiFactory app = null!;
+    private HttpClient client = null!;
+    private OrgImport importer = null!;
+    private string directory = null!;
+
+    private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+
+    [OneTimeSetUp]
+    public void StartApp()
+    {
+        app = new LianApiFactory();
+        client = app.CreateClient();
+        importer = new OrgImport(app.Service<CommunityStore>());
+        directory = Path.Combine(Path.GetTempPath(), "lianapi-import-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopApp()
+    {
+        client.Dispose();
+        await app.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Test]
+    public async Task ImportCommunities_ValidFile_ImportsEveryRowAndTheApiServesThem()
+    {
+        var file = await WriteCsvAsync("communities.csv",
+            CommunityHeader,
+            "valid-shuyuanmen,beiyuanmen,书院门社区,碑林区书院门 1 号,34.2573,108.9455",
+            // Street by its Chinese name, and an address with a comma and a doubled quote, as Excel writes them.
+            "valid-huajuexiang,北院门街道,化觉巷社区,\"化觉巷 30 号, \"\"清真大寺\"\"东侧\",,");
+
+        var result = await importer.ImportCommunitiesAsync(file, Ct);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Errors, Is.Empty);
+            Assert.That(result.Imported, Is.EqualTo(2));
+        });
+        var shuyuanmen = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-shuyuanmen");
+        var huajuexiang = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-huajuexiang");
+        Assert.Multiple(() =>
+        {
+            Assert.That(shuyuanmen.GetProperty("name").GetString(), Is.EqualTo("书院门社区"));
+            Assert.That(shuyuanmen.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
+            Assert.That(shuyuanmen.GetProperty("address").GetString(), Is.EqualTo("碑林区书院门 1 号"));
+            Assert.That(shuyuanmen.GetProperty("location").GetProperty("latitude").GetDouble(), Is.EqualTo(34.2573));
+            Assert.That(shuyuanmen.GetProperty("location").GetProperty("longitude").GetDouble(), Is.EqualTo(108.9455));
+            Assert.That(huajuexiang.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
+            Assert.That(huajuexiang.GetProperty("address").GetString(), Is.EqualTo("化觉巷 30 号, \"清真大寺\"东侧"));
+            Assert.That(huajuexiang.GetProperty("location").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        });
+    }
+
+    [Test]
+    public async Task ImportCommunities_SameFileTwice_ReportsTheSameCountWithoutDuplicates()
+    {
+        var file = await WriteCsvAsync("rerun.csv",
+            CommunityHeader,
+            "rerun-a,qingnianlu,青年路甲社区,,,",
+            "rerun-b,qingnianlu,青年路乙社区,,,");
+
+        var first = await importer.ImportCommunitiesAsync(file, Ct);
+        var second = await importer.ImportCommunitiesAsync(file, Ct);
+
+        var street = await client.GetFromJsonAsync<JsonElement>("/api/communities?streetCode=qingnianlu");
+        var codes = street.EnumerateArray().Select(c => c.GetProperty("code").GetString()).Where(c => c!.StartsWith("rerun-", StringComparison.Ordinal));
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Errors, Is.Empty);
+            Assert.That(second.Errors, Is.Empty);
+            Assert.That(second.Imported, Is.EqualTo(first.Imported).And.EqualTo(2));
+            Assert.That(codes, Is.EqualTo(new[] { "rerun-a", "rerun-b" }));
+        });
+    }
+
+    [Test]
+    public async Task ImportCommunities_SeveralBadRows_ReportsEachWithItsLineAndImportsNothing()
+    {
+        var file = await WriteCsvAsync("bad.csv",
+            CommunityHeader,                                      // line 1
+            "bad-valid,beiyuanmen,有效社区,\"碑林区\n书院门\",,",   // lines 2–3: a quoted line break
+            "bad-street,nowhere,某社区,,,",                        // line 4
+            "bad code!,beiyuanmen,某社区,,,",                      // line 5
+            "bad-valid,beiyuanmen,重复社区,,,",                    // line 6
+            "bad-lat,beiyuanmen,某社区,,95,108.9",                 // line 7
+            "bad-half,beiyuanmen,某社区,,34.2,",                   // line 8
+            "bad-noname,beiyuanmen,,,,");                          // line 9
+
+        var result = await importer.ImportCommunitiesAsync(file, Ct);
+
+        var errors = string.Join("\n", result.Errors);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            // Line numbers are the editor's: the quoted line break in row 2 moves every later row down one line.
+            Assert.That(result.Errors, Has.Some.StartsWith("line 4: unknown street 'nowhere'"), errors);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 5: code 'bad code!'"), errors);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 6: code 'bad-valid' already appears on line 2"), errors);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 7: latitude '95'"), errors);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 8: give both latitude and longitude"), errors);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 9: name is empty"), errors);
+            Assert.That(result.Errors, Has.None.StartsWith("line 2:"), "the valid row has nothing to report");
+        });
+        // The file is all or nothing: its one valid row must not have been written either.
+        var validRow = await client.GetAsync("/api/communities/bad-valid");
+        Assert.That(validRow.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    [Test]
+    public async Task ImportCommunities_HeaderWithoutAColumn_ReportsTheMissingColumn()
+    {
+        var file = await WriteCsvAsync("no-longitude.csv",
+            "code,street,name,address,latitude",
+            "nolng-a,beiyuanmen,某社区,,34.2");
+
+        var result = await importer.ImportCommunitiesAsync(file, Ct);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            Assert.That(result.Errors, Has.Count.EqualTo(1));
+            Assert.That(result.Errors, Has.One.StartsWith("line 1: missing column(s) longitude"));
+        });
+    }
+
+    [Test]
+    public async Task ImportGrids_ExistingCommunity_ImportsEveryRow()
+    {
+        var file = await WriteCsvAsync("grids.csv",
+            "code,community,name",
+            "grid-gym-1,gongyuanmen,第一网格",
+            "grid-gym-2,gongyuanmen,\"第二网格, 北侧\"");
+
+        var result = await importer.ImportGridsAsync(file, Ct);
+
+        var names = await GridNamesAsync("grid-gym-1", "grid-gym-2");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Errors, Is.Empty);
+            Assert.That(result.Imported, Is.EqualTo(2));
+            Assert.That(names, Is.EqualTo(new[] { "第一网格", "第二网格, 北侧" }));
+        });
+    }
+
+    [Test]
+    public async Task ImportGrids_UnknownCommunity_ReportsItsLineAndImportsNothing()
+    {
+        var file = await WriteCsvAsync("grids-unknown.csv",
+            "code,community,name",
+            "grid-ok-1,gongyuanmen,第一网格",
+            "grid-lost-1,no-such-community,第二网格");
+
+        var result = await importer.ImportGridsAsync(file, Ct);
+
+        var stored = await GridNamesAsync("grid-ok-1", "grid-lost-1");
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            Assert.That(result.Errors, Has.One.StartsWith("line 3: unknown community 'no-such-community'"), string.Join("\n", result.Errors));
+            Assert.That(stored, Is.Empty);
+        });
+    }
+
+    /// <summary>UTF-8 with a BOM and CRLF line ends: what Excel on an ops laptop saves.</summary>
+    private async Task<string> WriteCsvAsync(string name, params string[] lines)
+    {
+        var path = Path.Combine(directory, name);
+        await File.WriteAllTextAsync(path, string.Join("\r\n", lines) + "\r\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), Ct);
+        return path;
+    }
+
+    private Task<List<string>> GridNamesAsync(params string[] codes) =>
+        app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<string>(new CommandDefinition(
+            "SELECT Name FROM Grids WHERE Code IN @Codes ORDER BY Code", new { Codes = codes }, cancellationToken: Ct))).ToList(), Ct);
+}

@@ -1,0 +1,246 @@
+using System.Reflection;
+using System.Text;
+using System.Text.RegularExpressions;
+using LianApi.Auth;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Data;
+using LianApi.Idempotency;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.SqlServer.TransactSql.ScriptDom;
+
+namespace LianApi.Tests.Data;
+
+/// <summary>
+/// Production runs on SQL Server, but most machines (and CI) only have SQLite. Every piece of SQL Server SQL the
+/// app can send is parsed here with Microsoft's own T-SQL parser, so a SQLite-ism or a typo fails the build
+/// instead of the first request in production.
+/// </summary>
+public sealed partial class SqlServerScriptTests
+{
+    private static readonly string[] SqlVerbs = ["SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"];
+
+    public static IEnumerable<TestCaseData> MigrationBatches() =>
+        SchemaMigrator.ScriptsFor(SqlDialect.SqlServer).SelectMany(script => script.Batches()
+            .Select((batch, i) => new TestCaseData($"{script.Name}, batch {i + 1}", batch).SetArgDisplayNames($"{script.Name} batch {i + 1}")));
+
+    [TestCaseSource(nameof(MigrationBatches))]
+    public void MigrationBatch_SqlServer_Parses(string name, string sql) => AssertParses(name, sql);
+
+    [Test]
+    public void MigrationScripts_SqlServer_HaveTheSameVersionsAsSqlite()
+    {
+        // The migrator records version numbers, so a script missing on one provider would silently fork the schemas.
+        var sqlServer = SchemaMigrator.ScriptsFor(SqlDialect.SqlServer).Select(s => s.Name).ToList();
+        var sqlite = SchemaMigrator.ScriptsFor(SqlDialect.Sqlite).Select(s => s.Name).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sqlServer, Is.Not.Empty);
+            Assert.That(sqlServer, Is.EqualTo(sqlite));
+        });
+    }
+
+    public static IEnumerable<TestCaseData> DialectStatements()
+    {
+        var d = SqlDialect.SqlServer;
+        yield return Case(nameof(SqlDialect.CreateSchemaVersionsTable), d.CreateSchemaVersionsTable);
+        yield return Case(nameof(SqlDialect.NextCounterValue), d.NextCounterValue);
+        yield return Case(nameof(SqlDialect.SelectInsertedId), d.SelectInsertedId);
+        // The exact arguments of CommunityStore.UpsertCommunitiesAsync, CommunityStore.UpsertGridsAsync and UserStore.UpsertAsync.
+        yield return Case("Upsert Communities", d.Upsert("Communities", ["Code"], ["StreetId", "Name", "Address", "Latitude", "Longitude"]));
+        yield return Case("Upsert Grids", d.Upsert("Grids", ["Code"], ["CommunityId", "Name"]));
+        yield return Case("Upsert Users", d.Upsert("Users", ["AppId", "OpenId"], ["LastLoginAt"], insertOnly: ["CreatedAt"]));
+    }
+
+    [TestCaseSource(nameof(DialectStatements))]
+    public void DialectStatement_SqlServer_Parses(string name, string sql) => AssertParses(name, sql);
+
+    /// <summary>Every <c>const string</c> in the app that holds a SQL statement, e.g. <c>ComplaintStore.SelectOwnPage</c>.</summary>
+    internal static IReadOnlyList<(string Name, string Sql)> SqlConstants() =>
+        typeof(SchemaMigrator).Assembly.GetTypes()
+            .SelectMany(type => type.GetFields(BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+                .Select(f => (Name: $"{type.Name}.{f.Name}", Sql: (string)f.GetRawConstantValue()!)))
+            .Where(c => LooksLikeSql(c.Sql))
+            .OrderBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+
+    public static IEnumerable<TestCaseData> SqlConstantCases()
+    {
+        foreach (var (name, sql) in SqlConstants())
+        {
+            yield return Case(name, sql);
+            if (EndsWithOrderBy().IsMatch(sql))
+            {
+                // ComplaintStore appends the row limit to its ORDER BY queries; OFFSET/FETCH is only valid right there.
+                yield return Case($"{name} + LimitRows", sql + "\n" + SqlDialect.SqlServer.LimitRows);
+            }
+        }
+    }
+
+    [TestCaseSource(nameof(SqlConstantCases))]
+    public void SqlConstant_SqlServer_Parses(string name, string sql) => AssertParses(name, sql);
+
+    [Test]
+    public void SqlConstants_Reflection_FindsTheStoresQueries()
+    {
+        // Guards the test above: if a refactor moved the SQL out of const fields, it would quietly parse nothing.
+        var names = SqlConstants().Select(c => c.Name).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(names, Has.Count.GreaterThanOrEqualTo(10), string.Join(", ", names));
+            Assert.That(names, Does.Contain("ComplaintStore.SelectOwnPage"));
+            Assert.That(names, Does.Contain("CommunityStore.SelectCommunities"));
+            Assert.That(SqlConstantCases().Count(), Is.GreaterThan(names.Count), "no ORDER BY query was combined with LimitRows");
+        });
+    }
+
+    public static IEnumerable<TestCaseData> SqliteOnlySql()
+    {
+        var sqlite = SqlDialect.Sqlite;
+        yield return Case("SQLite upsert (ON CONFLICT … DO UPDATE)", sqlite.Upsert("Communities", ["Code"], ["StreetId", "Name"]));
+        yield return Case("SQLite counter (RETURNING)", sqlite.NextCounterValue);
+        yield return Case("SQLite LIMIT", "SELECT Id FROM Streets ORDER BY Id\n" + sqlite.LimitRows);
+        yield return Case("SQLite CREATE TABLE IF NOT EXISTS", sqlite.CreateSchemaVersionsTable);
+    }
+
+    [TestCaseSource(nameof(SqliteOnlySql))]
+    public void Parser_SqliteOnlySql_ReportsErrorsWithTheirPosition(string name, string sql)
+    {
+        // Proves the parser is strict enough for the tests above to fail at all.
+        var errors = ParseErrors(sql);
+
+        Assert.That(errors, Is.Not.Empty, $"{name} parsed as T-SQL, so these tests cannot catch SQLite-only syntax");
+        Assert.That(errors, Has.All.Matches<ParseError>(e => e.Line >= 1 && e.Column >= 1));
+    }
+
+    [Test]
+    public async Task StoreCommands_OnSqlServer_AllParse()
+    {
+        // The SQL as the stores really compose and send it (constants joined, dialect pieces appended), batch by batch.
+        var source = new RecordingDataSource();
+        await RunEveryStoreOperationAsync(source);
+
+        var commands = source.Commands;
+        Assert.That(commands, Has.Count.GreaterThan(20));
+        Assert.Multiple(() =>
+        {
+            foreach (var (sql, i) in commands.Select((sql, i) => (sql, i)))
+            {
+                var errors = ParseErrors(sql);
+                Assert.That(errors, Is.Empty, () => Describe($"command #{i + 1}", sql, errors));
+            }
+        });
+    }
+
+    [Test]
+    public async Task SubmitAsync_OnSqlServer_ReadsScopeIdentityInTheSameBatchAsTheInsert()
+    {
+        // SCOPE_IDENTITY() only sees inserts of its own batch (learn.microsoft.com: "a scope is a module: a stored
+        // procedure, trigger, function, or batch"); every Dapper command is a batch of its own, and a parameterized
+        // one even runs inside sp_executesql. Read in a later command it is NULL, Dapper turns that into 0, and the
+        // ComplaintEvents insert then violates FK_ComplaintEvents_Complaints: no report could be filed on SQL Server.
+        var source = new RecordingDataSource();
+        var db = RecordingDatabase(source);
+
+        await new ComplaintStore(db).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), _ => "{}", CancellationToken.None);
+
+        var identityReads = source.Commands.Where(c => c.Contains("SCOPE_IDENTITY", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.That(identityReads, Is.Not.Empty, "ComplaintStore no longer reads SCOPE_IDENTITY(); update this test to what it does instead");
+        Assert.That(identityReads, Has.All.Contains("INSERT INTO Complaints"),
+            "src bug: ComplaintStore.SubmitAsync sends SqlDialect.SelectInsertedId (SELECT SCOPE_IDENTITY()) as its own command after " +
+            "InsertComplaint; on SQL Server that returns NULL. Send it in the same command as the INSERT " +
+            "(InsertComplaint + \"\\n\" + db.Dialect.SelectInsertedId via ExecuteScalarAsync<long>), or use OUTPUT INSERTED.Id.\n" +
+            "Commands sent:\n" + string.Join("\n---\n", source.Commands));
+    }
+
+    private static async Task RunEveryStoreOperationAsync(RecordingDataSource source)
+    {
+        var ct = CancellationToken.None;
+        var db = RecordingDatabase(source);
+        var migrator = new SchemaMigrator(db, TimeProvider.System, NullLogger<SchemaMigrator>.Instance);
+        var communities = new CommunityStore(db);
+        var complaints = new ComplaintStore(db);
+        var idempotency = new IdempotencyStore(db);
+        var now = new DateTime(2026, 11, 28, 8, 0, 0, DateTimeKind.Utc);
+
+        await migrator.MigrateAsync(ct);
+        await communities.ListCategoriesAsync(ct);
+        await communities.FindCategoryAsync("water", ct);
+        await communities.ListCommunitiesAsync(null, ct);
+        await communities.ListCommunitiesAsync("beiyuanmen", ct);
+        await communities.FindCommunityAsync("gongyuanmen", ct);
+        await communities.ListStreetsAsync(ct);
+        await communities.CommunityIdsByCodeAsync(ct);
+        await communities.UpsertCommunitiesAsync([new CommunityUpsert("c1", 1, "社区", null, 34.27, 108.94)], ct);
+        await communities.UpsertGridsAsync([new GridUpsert("g1", 1, "网格")], ct);
+        await new UserStore(db).UpsertAsync("wx-app", "open-id", now, ct);
+        await complaints.SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), _ => "{}", ct);
+        await complaints.FindForUserAsync("LH20261128-0001", 1, ct);
+        await complaints.ListForUserAsync(1, null, null, 20, ct);
+        await complaints.ListForUserAsync(1, ComplaintStatus.Submitted, 42, 20, ct);
+        await idempotency.FindAsync(Claim(userId: 1), ct);
+        await idempotency.PruneAsync(now.AddHours(-72), ct);
+    }
+
+    private static Database RecordingDatabase(RecordingDataSource source) =>
+        new(source, SqlDialect.SqlServer, Options.Create(new DatabaseOptions()), NullLogger<Database>.Instance);
+
+    private static NewComplaint NewComplaint(long userId)
+    {
+        var at = new DateTime(2026, 11, 28, 8, 0, 0, DateTimeKind.Utc);
+        return new NewComplaint(userId, "client-request-1", 1, 1, "楼道灯坏了", null, null, null, null, null, false, at, at.AddHours(24), "贡院门社区");
+    }
+
+    private static IdempotencyClaim Claim(long userId) => new(userId, ComplaintStore.SubmitEndpoint, "client-request-1", "hash");
+
+    private static TestCaseData Case(string name, string sql) => new TestCaseData(name, sql).SetArgDisplayNames(name);
+
+    private static bool LooksLikeSql(string value)
+    {
+        var text = value.TrimStart();
+        return SqlVerbs.Any(verb => text.StartsWith(verb, StringComparison.Ordinal)
+                                    && (text.Length == verb.Length || char.IsWhiteSpace(text[verb.Length])));
+    }
+
+    internal static IList<ParseError> ParseErrors(string sql) => Parse(sql).Errors;
+
+    private static (TSqlFragment Fragment, IList<ParseError> Errors) Parse(string sql)
+    {
+        var parser = new TSql160Parser(initialQuotedIdentifiers: true);
+        using var reader = new StringReader(sql);
+        var fragment = parser.Parse(reader, out var errors);
+        return (fragment, errors);
+    }
+
+    private static void AssertParses(string name, string sql)
+    {
+        var (fragment, errors) = Parse(sql);
+        Assert.That(errors, Is.Empty, () => Describe(name, sql, errors));
+        // An empty or comment-only text parses cleanly too; a statement must actually be there.
+        var statements = fragment is TSqlScript script ? script.Batches.Sum(b => b.Statements.Count) : 0;
+        Assert.That(statements, Is.GreaterThan(0), $"{name} holds no T-SQL statement:\n{sql}");
+    }
+
+    private static string Describe(string name, string sql, IList<ParseError> errors)
+    {
+        var text = new StringBuilder($"{name} is not valid T-SQL (SQL Server 2022 parser), {errors.Count} error(s):\n");
+        foreach (var e in errors)
+        {
+            text.Append($"  line {e.Line}, column {e.Column}: {e.Message} (error {e.Number})\n");
+        }
+        text.Append("SQL:\n");
+        var lines = sql.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            text.Append($"{i + 1,4}| {lines[i].TrimEnd('\r')}\n");
+        }
+        return text.ToString();
+    }
+
+    [GeneratedRegex(@"\bORDER\s+BY\s+[^;()']*$", RegexOptions.IgnoreCase)]
+    private static partial Regex EndsWithOrderBy();
+}
