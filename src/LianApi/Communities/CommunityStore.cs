@@ -25,7 +25,7 @@ public sealed class CommunityStore(Database db)
         """;
 
     public Task<CategoryRow?> FindCategoryAsync(string code, CancellationToken ct) =>
-        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CategoryRow>(new CommandDefinition(SelectCategoryByCode, new { Code = code }, cancellationToken: ct)), ct);
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CategoryRow>(new CommandDefinition(SelectCategoryByCode, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
 
     private const string SelectCommunities = """
         SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
@@ -45,7 +45,7 @@ public sealed class CommunityStore(Database db)
         """;
 
     public Task<CommunityRow?> FindCommunityAsync(string code, CancellationToken ct) =>
-        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CommunityRow>(new CommandDefinition(SelectCommunityByCode, new { Code = code }, cancellationToken: ct)), ct);
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CommunityRow>(new CommandDefinition(SelectCommunityByCode, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
 
     private const string SelectStreets = "SELECT Id, Code, Name FROM Streets ORDER BY Id";
 

@@ -51,7 +51,7 @@ public sealed partial class OrgImport(CommunityStore store)
         var communities = await store.CommunityIdsByCodeAsync(ct);
         var (rows, errors) = Parse(path, GridColumns, (line, f, errs) =>
         {
-            if (!communities.TryGetValue(f["community"], out var communityId))
+            if (!communities.TryGetValue(f["community"].ToLowerInvariant(), out var communityId))
             {
                 errs.Add($"line {line}: unknown community '{f["community"]}' (import the communities first)");
             }
@@ -75,7 +75,12 @@ public sealed partial class OrgImport(CommunityStore store)
         {
             return (rows, [$"{path}: file not found"]);
         }
-        var records = Csv.Read(File.ReadAllText(path, Encoding.UTF8)).ToList();
+        var text = File.ReadAllText(path, Encoding.UTF8);
+        if (text.Contains('\uFFFD'))
+        {
+            return (rows, [$"{path}: not UTF-8 (Excel on Chinese Windows saves CSV as GBK): save it as \"CSV UTF-8\" and import again"]);
+        }
+        var records = Csv.Read(text).ToList();
         if (records.Count == 0)
         {
             return (rows, ["line 1: the file is empty; expected a header row: " + string.Join(",", columns)]);
@@ -85,6 +90,11 @@ public sealed partial class OrgImport(CommunityStore store)
         if (missing.Count > 0)
         {
             return (rows, [$"line 1: missing column(s) {string.Join(", ", missing)}; expected header: {string.Join(",", columns)}"]);
+        }
+        var duplicated = header.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicated.Count > 0)
+        {
+            return (rows, [$"line 1: column(s) {string.Join(", ", duplicated)} appear more than once"]);
         }
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var record in records.Skip(1))
@@ -99,7 +109,8 @@ public sealed partial class OrgImport(CommunityStore store)
                 continue;
             }
             var fields = header.Zip(record.Fields.Select(f => f.Trim())).ToDictionary(p => p.First, p => p.Second);
-            var code = fields["code"];
+            // Codes are case-insensitive everywhere (SQL Server's default collation is), so they are stored lower-case.
+            var code = fields["code"] = fields["code"].ToLowerInvariant();
             if (!CodeFormat().IsMatch(code))
             {
                 errors.Add($"line {record.Line}: code '{code}' must be 1–32 letters, digits, '-' or '_' (it goes into QR codes)");

@@ -48,14 +48,14 @@ public sealed class ComplaintStore(Database db)
                 return new SubmitOutcome.AlreadyDone(done);
             }
             var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
-            await c.ExecuteAsync(new CommandDefinition(InsertComplaint, new
+            // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
             {
                 TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, complaint.CommunityId, complaint.CategoryId,
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt,
             }, tx, cancellationToken: ct));
-            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.SelectInsertedId, transaction: tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
             {
                 ComplaintId = id, Kind = ComplaintEventKind.Submitted, Status = ComplaintStatus.Submitted, ActorUserId = complaint.UserId,

@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Data;
@@ -7,6 +9,8 @@ public static class DataExtensions
 {
     public static IServiceCollection AddData(this IServiceCollection services)
     {
+        // Dapper sends DateTime as SQL Server's old datetime (3 ms steps) unless told; our columns are datetime2(7).
+        SqlMapper.AddTypeMap(typeof(DateTime), DbType.DateTime2);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => SqlDialect.For(sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider));
         services.AddSingleton<DbDataSource>(sp =>

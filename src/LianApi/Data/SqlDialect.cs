@@ -21,7 +21,7 @@ public abstract class SqlDialect
     /// <summary>Appended after an ORDER BY: keep at most <c>@Limit</c> rows.</summary>
     public abstract string LimitRows { get; }
 
-    /// <summary>A statement returning the identity of the row the previous INSERT created.</summary>
+    /// <summary>Appended to an INSERT, in the same command: returns the identity of the row it created.</summary>
     public abstract string SelectInsertedId { get; }
 
     /// <summary>

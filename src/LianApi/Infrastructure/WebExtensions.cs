@@ -41,6 +41,7 @@ public static class WebExtensions
         services.AddSingleton<CommunityStore>();
         services.AddSingleton<ComplaintStore>();
         services.AddSingleton<IdempotencyStore>();
+        services.AddHostedService<IdempotencyKeyPruner>();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
         services.AddSingleton<PrivacyOptionsSetup>();
         services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());

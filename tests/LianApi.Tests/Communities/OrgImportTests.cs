@@ -47,9 +47,9 @@ public sealed class OrgImportTests
     {
         var file = await WriteCsvAsync("communities.csv",
             CommunityHeader,
-            "valid-shuyuanmen,beiyuanmen,书院门社区,碑林区书院门 1 号,34.2573,108.9455",
+            "valid-test-a,beiyuanmen,测试甲社区,测试路 1 号,34.2573,108.9455",
             // Street by its Chinese name, and an address with a comma and a doubled quote, as Excel writes them.
-            "valid-huajuexiang,北院门街道,化觉巷社区,\"化觉巷 30 号, \"\"清真大寺\"\"东侧\",,");
+            "valid-test-b,北院门街道,测试乙社区,\"测试巷 30 号, \"\"样例楼\"\"东侧\",,");
 
         var result = await importer.ImportCommunitiesAsync(file, Ct);
 
@@ -58,18 +58,18 @@ public sealed class OrgImportTests
             Assert.That(result.Errors, Is.Empty);
             Assert.That(result.Imported, Is.EqualTo(2));
         });
-        var shuyuanmen = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-shuyuanmen");
-        var huajuexiang = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-huajuexiang");
+        var testA = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-test-a");
+        var testB = await client.GetFromJsonAsync<JsonElement>("/api/communities/valid-test-b");
         Assert.Multiple(() =>
         {
-            Assert.That(shuyuanmen.GetProperty("name").GetString(), Is.EqualTo("书院门社区"));
-            Assert.That(shuyuanmen.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
-            Assert.That(shuyuanmen.GetProperty("address").GetString(), Is.EqualTo("碑林区书院门 1 号"));
-            Assert.That(shuyuanmen.GetProperty("location").GetProperty("latitude").GetDouble(), Is.EqualTo(34.2573));
-            Assert.That(shuyuanmen.GetProperty("location").GetProperty("longitude").GetDouble(), Is.EqualTo(108.9455));
-            Assert.That(huajuexiang.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
-            Assert.That(huajuexiang.GetProperty("address").GetString(), Is.EqualTo("化觉巷 30 号, \"清真大寺\"东侧"));
-            Assert.That(huajuexiang.GetProperty("location").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(testA.GetProperty("name").GetString(), Is.EqualTo("测试甲社区"));
+            Assert.That(testA.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
+            Assert.That(testA.GetProperty("address").GetString(), Is.EqualTo("测试路 1 号"));
+            Assert.That(testA.GetProperty("location").GetProperty("latitude").GetDouble(), Is.EqualTo(34.2573));
+            Assert.That(testA.GetProperty("location").GetProperty("longitude").GetDouble(), Is.EqualTo(108.9455));
+            Assert.That(testB.GetProperty("street").GetProperty("code").GetString(), Is.EqualTo("beiyuanmen"));
+            Assert.That(testB.GetProperty("address").GetString(), Is.EqualTo("测试巷 30 号, \"样例楼\"东侧"));
+            Assert.That(testB.GetProperty("location").ValueKind, Is.EqualTo(JsonValueKind.Null));
         });
     }
 
@@ -100,7 +100,7 @@ public sealed class OrgImportTests
     {
         var file = await WriteCsvAsync("bad.csv",
             CommunityHeader,                                      // line 1
-            "bad-valid,beiyuanmen,有效社区,\"碑林区\n书院门\",,",   // lines 2–3: a quoted line break
+            "bad-valid,beiyuanmen,有效社区,\"测试区\n测试门\",,",   // lines 2–3: a quoted line break
             "bad-street,nowhere,某社区,,,",                        // line 4
             "bad code!,beiyuanmen,某社区,,,",                      // line 5
             "bad-valid,beiyuanmen,重复社区,,,",                    // line 6
@@ -180,6 +180,46 @@ public sealed class OrgImportTests
             Assert.That(result.Imported, Is.Zero);
             Assert.That(result.Errors, Has.One.StartsWith("line 3: unknown community 'no-such-community'"), string.Join("\n", result.Errors));
             Assert.That(stored, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task ImportCommunities_UpperCaseCode_IsStoredLowerCaseAndFoundEitherWay()
+    {
+        var file = await WriteCsvAsync("case.csv", CommunityHeader, "Case-Test-A,beiyuanmen,测试丙社区,,,");
+
+        var result = await importer.ImportCommunitiesAsync(file, Ct);
+
+        Assert.That(result.Errors, Is.Empty);
+        Assert.That((await client.GetAsync("/api/communities/case-test-a")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await client.GetAsync("/api/communities/CASE-TEST-A")).StatusCode, Is.EqualTo(HttpStatusCode.OK),
+            "SQL Server compares codes case-insensitively, so SQLite must behave the same");
+    }
+
+    [Test]
+    public async Task ImportCommunities_DuplicatedHeaderColumn_IsReportedNotThrown()
+    {
+        var file = await WriteCsvAsync("dup-header.csv", CommunityHeader + ",name", "dup-h,beiyuanmen,测试丁社区,,,,again");
+
+        var result = await importer.ImportCommunitiesAsync(file, Ct);
+
+        Assert.That(result.Errors, Has.One.StartsWith("line 1: column(s) name appear more than once"));
+    }
+
+    [Test]
+    public async Task ImportCommunities_FileSavedAsGbk_IsRefusedWithAHint()
+    {
+        var path = Path.Combine(directory, "gbk.csv");
+        // GBK bytes of "测试社区" are not valid UTF-8, which is what an Excel "CSV" export on Chinese Windows produces.
+        byte[] gbkName = [0xB2, 0xE2, 0xCA, 0xD4, 0xC9, 0xE7, 0xC7, 0xF8];
+        await File.WriteAllBytesAsync(path, [.. Encoding.ASCII.GetBytes(CommunityHeader + "\r\ngbk-a,beiyuanmen,"), .. gbkName, .. Encoding.ASCII.GetBytes(",,,\r\n")], Ct);
+
+        var result = await importer.ImportCommunitiesAsync(path, Ct);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            Assert.That(result.Errors, Has.One.Contains("CSV UTF-8"));
         });
     }
 

@@ -28,14 +28,6 @@ internal sealed class RecordingDataSource : DbDataSource
         }
     }
 
-    public void Clear()
-    {
-        lock (gate)
-        {
-            commands.Clear();
-        }
-    }
-
     internal void Record(string commandText)
     {
         lock (gate)

@@ -140,9 +140,10 @@ public sealed partial class SqlServerScriptTests
     public async Task SubmitAsync_OnSqlServer_ReadsScopeIdentityInTheSameBatchAsTheInsert()
     {
         // SCOPE_IDENTITY() only sees inserts of its own batch (learn.microsoft.com: "a scope is a module: a stored
-        // procedure, trigger, function, or batch"); every Dapper command is a batch of its own, and a parameterized
-        // one even runs inside sp_executesql. Read in a later command it is NULL, Dapper turns that into 0, and the
-        // ComplaintEvents insert then violates FK_ComplaintEvents_Complaints: no report could be filed on SQL Server.
+        // procedure, trigger, function, or batch"), and every Dapper command is a batch of its own. Read in a later
+        // command it is NULL, Dapper turns that into 0, and the ComplaintEvents insert then violates
+        // FK_ComplaintEvents_Complaints: no report could be filed on SQL Server, while SQLite (last_insert_rowid()
+        // is per connection) hides the mistake.
         var source = new RecordingDataSource();
         var db = RecordingDatabase(source);
 
@@ -151,9 +152,8 @@ public sealed partial class SqlServerScriptTests
         var identityReads = source.Commands.Where(c => c.Contains("SCOPE_IDENTITY", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.That(identityReads, Is.Not.Empty, "ComplaintStore no longer reads SCOPE_IDENTITY(); update this test to what it does instead");
         Assert.That(identityReads, Has.All.Contains("INSERT INTO Complaints"),
-            "src bug: ComplaintStore.SubmitAsync sends SqlDialect.SelectInsertedId (SELECT SCOPE_IDENTITY()) as its own command after " +
-            "InsertComplaint; on SQL Server that returns NULL. Send it in the same command as the INSERT " +
-            "(InsertComplaint + \"\\n\" + db.Dialect.SelectInsertedId via ExecuteScalarAsync<long>), or use OUTPUT INSERTED.Id.\n" +
+            "ComplaintStore.SubmitAsync must send SqlDialect.SelectInsertedId in the same command as InsertComplaint " +
+            "(InsertComplaint + \"\\n\" + db.Dialect.SelectInsertedId via ExecuteScalarAsync<long>); on its own it returns NULL on SQL Server.\n" +
             "Commands sent:\n" + string.Join("\n---\n", source.Commands));
     }
 

@@ -48,8 +48,9 @@ public sealed class FakeWechatServer : IAsyncDisposable
         ["Wechat:AppSecret"] = AppSecret,
         ["Wechat:BaseUrl"] = BaseUrl,
         ["Wechat:RetryDelay"] = "00:00:00.010",
-        ["Wechat:AttemptTimeout"] = "00:00:00.500",
-        ["Wechat:TotalTimeout"] = "00:00:03",
+        // Generous enough that a loaded CI machine never times out a scripted answer by accident.
+        ["Wechat:AttemptTimeout"] = "00:00:02",
+        ["Wechat:TotalTimeout"] = "00:00:08",
     };
 
     public void On(string path, Func<HttpContext, Task> handler) => handlers[path] = handler;

@@ -25,7 +25,7 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? configureServices;
 
     public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development",
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null, bool kestrel = true)
     {
         this.environment = environment;
         this.configureServices = configureServices;
@@ -47,7 +47,10 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
         {
             settings[key] = value;
         }
-        UseKestrel(0);
+        if (kestrel)
+        {
+            UseKestrel(0);
+        }
     }
 
     public string DataDirectory { get; }

@@ -41,7 +41,7 @@ public sealed class WechatAccessTokenTests
     {
         wechat.On(StableToken, async context =>
         {
-            await Task.Delay(100);
+            await Task.Delay(20);
             await FakeWechatServer.Json("""{"access_token":"TOKEN-1","expires_in":7200}""")(context);
         });
 

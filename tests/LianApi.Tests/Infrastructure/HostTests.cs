@@ -1,0 +1,110 @@
+using System.Net;
+using LianApi.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.Data.SqlClient;
+
+namespace LianApi.Tests.Infrastructure;
+
+/// <summary>How the app starts, refuses to start, and reports its health.</summary>
+public sealed class HostTests
+{
+    [Test]
+    public async Task Tests_TalkToTheAppOverRealKestrel()
+    {
+        await using var app = new LianApiFactory();
+        var client = app.CreateClient();
+
+        var response = await client.GetAsync("/health/live");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(client.BaseAddress!.Host, Is.EqualTo("127.0.0.1").Or.EqualTo("localhost"));
+            Assert.That(client.BaseAddress.Port, Is.GreaterThan(0).And.Not.EqualTo(80));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.Server.ToString(), Does.Contain("Kestrel"));
+        });
+    }
+
+    [Test]
+    public async Task HealthReady_IsHealthyWithACurrentSchema_AndUnhealthyWhenItIsBehind()
+    {
+        await using var app = new LianApiFactory();
+        var client = app.CreateClient();
+        var ready = await client.GetAsync("/health/ready");
+
+        await using (var connection = new SqliteConnection($"Data Source={app.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM SchemaVersions WHERE Version = (SELECT MAX(Version) FROM SchemaVersions)";
+            await command.ExecuteNonQueryAsync();
+        }
+        var behind = await client.GetAsync("/health/ready");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(behind.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(await behind.Content.ReadAsStringAsync(), Is.EqualTo("Unhealthy"));
+        });
+    }
+
+    private static IEnumerable<TestCaseData> RefusedConfigurations()
+    {
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Emulator" }, "Wechat__Mode=Emulator")
+            .SetName("Start_InProductionWithTheEmulator_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "" }, "Wechat__AppSecret")
+            .SetName("Start_LiveWithoutAppSecret_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Jwt:SigningKey"] = "" }, "Jwt__SigningKey")
+            .SetName("Start_InProductionWithoutSigningKey_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Jwt:SigningKey"] = "c2hvcnQ=" }, "Jwt__SigningKey")
+            .SetName("Start_WithAShortSigningKey_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Privacy:PhoneKey"] = "" }, "Privacy__PhoneKey")
+            .SetName("Start_InProductionWithoutPhoneKey_IsRefused");
+    }
+
+    [TestCaseSource(nameof(RefusedConfigurations))]
+    public async Task Start_WithBadSettings_FailsNamingTheKeyToSet(Dictionary<string, string?> settings, string key)
+    {
+        await using var app = new LianApiFactory(settings, environment: "Production", kestrel: false);
+
+        var error = Assert.Catch(() => app.StartServer());
+
+        // The host logs why it refused before it is torn down; the factory sometimes surfaces only the teardown.
+        Assert.That(error!.ToString() + string.Join("\n", app.Logs.Lines), Does.Contain(key));
+    }
+
+    [Test]
+    public async Task Start_InProductionWithEverySecretSet_Starts()
+    {
+        // The positive control for the refusals above.
+        await using var app = new LianApiFactory(new Dictionary<string, string?>
+        {
+            ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s",
+        }, environment: "Production");
+
+        var response = await app.CreateClient().GetAsync("/health/ready");
+        var swagger = await app.CreateClient().GetAsync("/swagger/v1/swagger.json");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(swagger.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized).Or.EqualTo(HttpStatusCode.NotFound),
+                "no Swagger in Production");
+        });
+    }
+
+    [Test]
+    public void SqlServerTransientErrors_AreTheReviewedSubsetOfSqlClientsOwnList()
+    {
+        // reliability.md DB-2: -2 (command timeout) may have committed, and 2627/2601 mean "duplicate", not "try again".
+        var sqlClientDefaults = SqlConfigurableRetryFactory.BaselineTransientErrors;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(SqlServerTransientErrors.Numbers, Is.SubsetOf(sqlClientDefaults));
+            Assert.That(SqlServerTransientErrors.Numbers, Does.Contain(1205), "deadlock victim");
+            Assert.That(SqlServerTransientErrors.Numbers, Has.None.EqualTo(-2).Or.EqualTo(2627).Or.EqualTo(2601));
+        });
+    }
+}
