@@ -14,6 +14,8 @@ public abstract record SubmitOutcome
 {
     public sealed record Created(ComplaintDetail Complaint) : SubmitOutcome;
     public sealed record AlreadyDone(IdempotencyRecord Record) : SubmitOutcome;
+    /// <summary>A retry that arrived after its idempotency key was pruned: the report itself still remembers the key.</summary>
+    public sealed record AlreadyFiled(ComplaintDetail Complaint) : SubmitOutcome;
 }
 
 /// <summary>Complaints and their append-only timeline.</summary>
@@ -36,6 +38,9 @@ public sealed class ComplaintStore(Database db)
         VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, @Note, @IsPublic, @OccurredAt)
         """;
 
+    private const string SelectTrackingNoByClientRequest =
+        "SELECT TrackingNo FROM Complaints WHERE UserId = @UserId AND ClientRequestId = @ClientRequestId";
+
     /// <summary>
     /// Claims the idempotency key, numbers the report, stores it and its first timeline event in one transaction:
     /// when this returns Created the report is on disk (synchronous=FULL), and a retry can only replay it.
@@ -46,6 +51,11 @@ public sealed class ComplaintStore(Database db)
             if (await IdempotencyStore.FindAsync(c, tx, claim, ct) is { } done)
             {
                 return new SubmitOutcome.AlreadyDone(done);
+            }
+            if (await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectTrackingNoByClientRequest,
+                    new { complaint.UserId, complaint.ClientRequestId }, tx, cancellationToken: ct)) is { } filed)
+            {
+                return new SubmitOutcome.AlreadyFiled((await FindAsync(c, tx, filed, complaint.UserId, ct))!);
             }
             var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
             // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.

@@ -98,6 +98,7 @@ public static class ComplaintsApi
             {
                 SubmitOutcome.Created created => TypedResults.Created($"/api/complaints/{created.Complaint.TrackingNo}", created.Complaint),
                 SubmitOutcome.AlreadyDone done => Replay(done.Record, claim, http, serializer),
+                SubmitOutcome.AlreadyFiled filed => ReplayFiled(filed.Complaint, http),
                 _ => throw new InvalidOperationException("Unknown submission outcome."),
             };
         }
@@ -120,6 +121,12 @@ public static class ComplaintsApi
         http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
         var detail = JsonSerializer.Deserialize<ComplaintDetail>(earlier.ResponseBody, serializer)!;
         return TypedResults.Created(earlier.Location, detail);
+    }
+
+    private static Results<Created<ComplaintDetail>, ProblemHttpResult> ReplayFiled(ComplaintDetail complaint, HttpContext http)
+    {
+        http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
+        return TypedResults.Created($"/api/complaints/{complaint.TrackingNo}", complaint);
     }
 
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(

@@ -112,4 +112,25 @@ public sealed class IdempotencyTests
         Assert.That(problem.GetProperty("errors").TryGetProperty("Idempotency-Key", out _), Is.True, problem.ToString());
         Assert.That(await CountMineAsync(client), Is.Zero);
     }
+
+    [Test]
+    public async Task Submit_RetryAfterTheKeyWasPruned_StillReturnsTheFirstReport()
+    {
+        await using var app = new LianApiFactory();
+        var client = await app.LoginAsync("resident-a");
+        var first = await client.SubmitAsync(Requests.Complaint(), "late-retry-key-0001");
+
+        // As if 72 h had passed: the pruner removes every key older than its retention.
+        var pruned = await app.Service<LianApi.Idempotency.IdempotencyStore>().PruneAsync(DateTime.UtcNow.AddMinutes(1), CancellationToken.None);
+        var late = await client.SubmitAsync(Requests.Complaint(), "late-retry-key-0001");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(pruned, Is.EqualTo(1));
+            Assert.That(late.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That(late.Headers.Location, Is.EqualTo(first.Headers.Location));
+            Assert.That(late.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+            Assert.That(await CountMineAsync(client), Is.EqualTo(1));
+        });
+    }
 }

@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace LianApi.Tests.Data;
+
+/// <summary>The ops verbs, run through the app's real entry point exactly as `dotnet LianApi.dll VERB` runs them.</summary>
+public sealed class CliTests
+{
+    private string directory = null!;
+    private string database = null!;
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        directory = Path.Combine(Path.GetTempPath(), "lianapi-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        database = Path.Combine(directory, "lian.db");
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private Task<int> RunAsync(params string[] verb)
+    {
+        string[] args = [.. verb, $"--ConnectionStrings:Lian=Data Source={database}", $"--DataDirectory={directory}", "--Logging:LogLevel:Default=Warning"];
+        return Task.Run(() => (int)typeof(Program).Assembly.EntryPoint!.Invoke(null, [args])!);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Test]
+    public async Task Migrate_Twice_AppliesEachScriptOnce()
+    {
+        var first = await RunAsync("migrate");
+        var second = await RunAsync("migrate");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first, Is.Zero);
+            Assert.That(second, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM SchemaVersions"),
+                Is.EqualTo(LianApi.Data.SchemaMigrator.ScriptsFor(LianApi.Data.SqlDialect.Sqlite).Count));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Streets"), Is.EqualTo(9), "reference data inserted once");
+        });
+    }
+
+    [Test]
+    public async Task ImportCommunities_GoodFileThenBadFile_ImportsTheFirstAndRejectsTheSecondWhole()
+    {
+        var good = Path.Combine(directory, "good.csv");
+        await File.WriteAllTextAsync(good, "code,street,name,address,latitude,longitude\ncli-a,tumen,测试戊社区,,,\ncli-b,zaoyuan,测试己社区,,,\n", Encoding.UTF8);
+        var bad = Path.Combine(directory, "bad.csv");
+        await File.WriteAllTextAsync(bad, "code,street,name,address,latitude,longitude\ncli-c,tumen,测试庚社区,,,\ncli-d,nowhere,测试辛社区,,,\n", Encoding.UTF8);
+
+        var imported = await RunAsync("import", "communities", good);
+        var rejected = await RunAsync("import", "communities", bad);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(imported, Is.Zero);
+            Assert.That(rejected, Is.EqualTo(1));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Communities WHERE Code LIKE 'cli-%'"), Is.EqualTo(2));
+        });
+    }
+
+    [Test]
+    public async Task UnknownImportKind_PrintsUsageAndExits2()
+    {
+        Assert.That(await RunAsync("import", "streets", "x.csv"), Is.EqualTo(2));
+    }
+}
