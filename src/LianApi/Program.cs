@@ -3,6 +3,7 @@ using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Staff;
 using LianApi.Wechat;
 
 var builder = WebApplication.CreateBuilder(Cli.ConfigurationArgs(args));
@@ -39,6 +40,8 @@ app.MapLianHealthChecks();
 app.MapAuth();
 app.MapCommunities();
 app.MapComplaints();
+app.MapStaff();
+app.MapStaffComplaints();
 
 await app.RunAsync();
 return 0;

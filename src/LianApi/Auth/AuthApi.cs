@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using LianApi.Infrastructure;
+using LianApi.Staff;
 using LianApi.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,10 @@ public sealed record WechatLoginRequest(
 
 public sealed record LoginUser(
     [property: Description("Our user id; the WeChat openid never leaves the server")] long Id,
-    IReadOnlyList<string> Roles);
+    [property: Description("resident, plus the staff role (community, street, department, dispatcher, admin) of a bound staff account")] IReadOnlyList<string> Roles,
+    [property: Description("Present when the user is an active staff member")] LoginStaff? Staff);
+
+public sealed record LoginStaff(long Id, string Name, string Role, string Level, string Unit);
 
 public sealed record LoginResponse(
     [property: Description("Send as `Authorization: Bearer <token>`")] string AccessToken,
@@ -40,7 +44,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> WechatLogin(
-        WechatLoginRequest request, IWechatLogin wechat, UserStore users, TokenIssuer tokens,
+        WechatLoginRequest request, IWechatLogin wechat, UserStore users, StaffStore staff, TokenIssuer tokens,
         IOptions<WechatOptions> wechatOptions, TimeProvider time, CancellationToken ct)
     {
         var code = request.Code?.Trim();
@@ -50,8 +54,6 @@ public static class AuthApi
         }
         var identity = await wechat.ExchangeCodeAsync(code, ct);
         var userId = await users.UpsertAsync(wechatOptions.Value.EffectiveAppId, identity.OpenId, time.GetUtcNow().UtcDateTime, ct);
-        string[] roles = [Roles.Resident];
-        var token = tokens.Issue(userId, roles);
-        return TypedResults.Ok(new LoginResponse(token.AccessToken, token.ExpiresAt, new LoginUser(userId, roles)));
+        return TypedResults.Ok(tokens.IssueLogin(userId, await staff.FindActiveByUserAsync(userId, ct)));
     }
 }

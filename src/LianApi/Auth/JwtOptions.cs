@@ -18,6 +18,9 @@ public sealed class JwtOptions
     /// <summary>Residents re-login silently with wx.login, so short tokens cost them nothing.</summary>
     public TimeSpan ResidentTokenLifetime { get; set; } = TimeSpan.FromHours(2);
 
+    /// <summary>Staff tokens are privileged and short; staff log in again (silently, via wx.login) when they expire.</summary>
+    public TimeSpan StaffTokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
     public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
 }
 

@@ -16,11 +16,20 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
 {
     private readonly JsonWebTokenHandler handler = new();
 
-    public IssuedToken Issue(long userId, IReadOnlyCollection<string> roles)
+    /// <summary>The login answer: a resident token, or a short-lived staff token when the user is active staff.</summary>
+    public LoginResponse IssueLogin(long userId, Staff.StaffMember? staff)
+    {
+        string[] roles = staff is null ? [Roles.Resident] : [Roles.Resident, staff.Role];
+        var token = Issue(userId, roles, staff is null ? options.Value.ResidentTokenLifetime : options.Value.StaffTokenLifetime);
+        return new LoginResponse(token.AccessToken, token.ExpiresAt, new LoginUser(userId, roles,
+            staff is null ? null : new LoginStaff(staff.Id, staff.Name, staff.Role, staff.UnitLevel, staff.UnitName)));
+    }
+
+    public IssuedToken Issue(long userId, IReadOnlyCollection<string> roles, TimeSpan lifetime)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
-        var expires = now + o.ResidentTokenLifetime;
+        var expires = now + lifetime;
         var claims = new Dictionary<string, object>
         {
             [JwtRegisteredClaimNames.Sub] = userId.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -7,6 +7,15 @@ public sealed record CommunityUpsert(string Code, long StreetId, string Name, st
 
 public sealed record GridUpsert(string Code, long CommunityId, string Name);
 
+public sealed record DepartmentUpsert(string Code, string Name);
+
+/// <summary>A unit of the response chain: a community, a street office or a department.</summary>
+public sealed record OrgUnit
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+}
+
 /// <summary>Streets, communities, grids and categories: the organisation a report is filed against.</summary>
 public sealed class CommunityStore(Database db)
 {
@@ -69,4 +78,31 @@ public sealed class CommunityStore(Database db)
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             db.Dialect.Upsert("Grids", ["Code"], ["CommunityId", "Name"]),
             rows, tx, cancellationToken: ct)), ct);
+
+    public Task<int> UpsertDepartmentsAsync(IReadOnlyCollection<DepartmentUpsert> rows, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+            db.Dialect.Upsert("Departments", ["Code"], ["Name"]), rows, tx, cancellationToken: ct)), ct);
+
+    private const string SelectCommunityUnit = "SELECT Id, Name FROM Communities WHERE Code = @Code";
+    private const string SelectStreetUnit = "SELECT Id, Name FROM Streets WHERE Code = @Code";
+    private const string SelectDepartmentUnit = "SELECT Id, Name FROM Departments WHERE Code = @Code";
+
+    /// <summary>The unit with this code at this level (community, street or department), or null.</summary>
+    public Task<OrgUnit?> FindUnitAsync(string level, string code, CancellationToken ct)
+    {
+        var sql = level switch
+        {
+            Complaints.HandlingLevel.Community => SelectCommunityUnit,
+            Complaints.HandlingLevel.Street => SelectStreetUnit,
+            Complaints.HandlingLevel.Department => SelectDepartmentUnit,
+            _ => null,
+        };
+        return sql is null ? Task.FromResult<OrgUnit?>(null)
+            : db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(sql, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
+    }
+
+    private const string SelectGridUnit = "SELECT Id, Name FROM Grids WHERE Code = @Code";
+
+    public Task<OrgUnit?> FindGridAsync(string code, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(SelectGridUnit, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
 }

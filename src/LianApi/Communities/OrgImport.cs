@@ -14,6 +14,18 @@ public sealed partial class OrgImport(CommunityStore store)
 {
     public static readonly string[] CommunityColumns = ["code", "street", "name", "address", "latitude", "longitude"];
     public static readonly string[] GridColumns = ["code", "community", "name"];
+    public static readonly string[] DepartmentColumns = ["code", "name"];
+
+    public async Task<ImportResult> ImportDepartmentsAsync(string path, CancellationToken ct)
+    {
+        var (rows, errors) = Parse(path, DepartmentColumns, (_, f, _) => new DepartmentUpsert(f["code"], f["name"]));
+        if (errors.Count > 0)
+        {
+            return new ImportResult(0, errors);
+        }
+        await store.UpsertDepartmentsAsync(rows, ct);
+        return new ImportResult(rows.Count, []);
+    }
 
     public async Task<ImportResult> ImportCommunitiesAsync(string path, CancellationToken ct)
     {

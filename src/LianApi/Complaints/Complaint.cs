@@ -28,11 +28,10 @@ public static class ComplaintStatus
 public static class HandlingLevel
 {
     public const string Community = "community";
-}
-
-public static class ComplaintEventKind
-{
-    public const string Submitted = "submitted";
+    public const string Street = "street";
+    /// <summary>The district dispatch center (区调度中心).</summary>
+    public const string District = "district";
+    public const string Department = "department";
 }
 
 public sealed record ComplaintRow
@@ -66,6 +65,7 @@ public sealed record ComplaintEventRow
     public string? UnitName { get; init; }
     public string? Note { get; init; }
     public DateTime OccurredAt { get; init; }
+    public bool IsPublic { get; init; }
 }
 
 public sealed record NamedRef(string Code, string Name);
@@ -82,7 +82,7 @@ public sealed record ComplaintDetail(
     [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string Status,
     [property: Description("The status as the resident reads it, e.g. 待受理")] string StatusLabel,
     DateTimeOffset SubmittedAt,
-    [property: Description("When the community must have accepted the report (the category's response deadline)")] DateTimeOffset DueAt,
+    [property: Description("The current deadline: to accept the report while submitted, to resolve it while it is being handled")] DateTimeOffset DueAt,
     NamedRef Community,
     NamedRef Category,
     string Description,
@@ -92,6 +92,36 @@ public sealed record ComplaintDetail(
     bool Anonymous,
     [property: Description("For emergency categories: what to call right now")] string? EmergencyHotline,
     IReadOnlyList<TimelineEntry> Timeline);
+
+public sealed record StaffTimelineEntry(
+    string Kind,
+    string Status,
+    DateTimeOffset At,
+    string? Unit,
+    string? Note,
+    [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic);
+
+public sealed record StaffComplaintDetail(
+    string TrackingNo,
+    string Status,
+    string StatusLabel,
+    [property: Description("community | street | district | department: where the case is now")] string Level,
+    DateTimeOffset SubmittedAt,
+    DateTimeOffset? DueAt,
+    NamedRef Community,
+    NamedRef Category,
+    string Description,
+    string? Address,
+    GeoPoint? Location,
+    [property: Description("Masked, and absent when the resident asked to stay anonymous; the full number needs the audited contact call")] string? ContactPhone,
+    bool Anonymous,
+    bool IsOverdue,
+    bool IsSupervised,
+    int UrgeCount,
+    int ReopenCount,
+    DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
+    IReadOnlyList<StaffTimelineEntry> Timeline);
 
 public sealed record ComplaintListItem(
     string TrackingNo,
@@ -118,6 +148,14 @@ public static class ComplaintMappings
             c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
             c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
             events.Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
+
+    public static StaffComplaintDetail AsStaffDetail(this ComplaintRow c, CaseState state, IEnumerable<ComplaintEventRow> events) =>
+        new(c.TrackingNo, state.Status, ComplaintStatus.Labels[state.Status], state.HandlingLevel, c.SubmittedAt.AsUtc(), state.DueAt?.AsUtc(),
+            new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
+            c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
+            c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, state.IsOverdue, state.IsSupervised, state.UrgeCount,
+            state.ReopenCount, state.ExtensionRequestedUntil?.AsUtc(), state.Version,
+            events.Select(e => new StaffTimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note, e.IsPublic)).ToList());
 
     public static ComplaintListItem AsListItem(this ComplaintRow c) =>
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResponseDueAt.AsUtc(),

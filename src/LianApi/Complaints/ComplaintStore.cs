@@ -28,9 +28,11 @@ public sealed class ComplaintStore(Database db)
 
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
-            ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, SubmittedAt, ResponseDueAt, UpdatedAt, Version)
+            ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
+            ResponseDueAt, DueAt, UpdatedAt, Version)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
-            @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @SubmittedAt, @ResponseDueAt, @SubmittedAt, 1);
+            @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
+            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1);
         """;
 
     private const string InsertEvent = """
@@ -68,7 +70,7 @@ public sealed class ComplaintStore(Database db)
             }, tx, cancellationToken: ct));
             await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
             {
-                ComplaintId = id, Kind = ComplaintEventKind.Submitted, Status = ComplaintStatus.Submitted, ActorUserId = complaint.UserId,
+                ComplaintId = id, Kind = "submitted", Status = ComplaintStatus.Submitted, ActorUserId = complaint.UserId,
                 UnitName = complaint.CommunityName, Note = (string?)null, IsPublic = true, OccurredAt = complaint.SubmittedAt,
             }, tx, cancellationToken: ct));
 
@@ -88,7 +90,7 @@ public sealed class ComplaintStore(Database db)
 
     private const string SelectComplaintColumns = """
         SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
-               c.Status, c.HandlingLevel, c.SubmittedAt, c.ResponseDueAt,
+               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
                m.Code AS CommunityCode, m.Name AS CommunityName, k.Code AS CategoryCode, k.Name AS CategoryName,
                k.IsEmergency AS CategoryIsEmergency, k.Hotline AS CategoryHotline
         FROM Complaints c
@@ -140,5 +142,29 @@ public sealed class ComplaintStore(Database db)
             var page = rows.Take(limit).ToList();
             long? last = rows.Count > limit ? page[^1].Id : null;
             return ((IReadOnlyList<ComplaintListItem>)page.Select(r => r.AsListItem()).ToList(), last);
+        }, ct);
+
+    private const string SelectAnyComplaint = SelectComplaintColumns + """
+
+        WHERE c.TrackingNo = @TrackingNo
+        """;
+
+    private const string SelectAllEvents = """
+        SELECT Id, Kind, Status, UnitName, Note, OccurredAt, IsPublic FROM ComplaintEvents
+        WHERE ComplaintId = @ComplaintId
+        ORDER BY Id
+        """;
+
+    /// <summary>The staff view: the whole timeline, internal notes included. Scope is checked by the caller.</summary>
+    public Task<(ComplaintRow Complaint, IReadOnlyList<ComplaintEventRow> Events)?> FindForStaffAsync(string trackingNo, CancellationToken ct) =>
+        db.ReadAsync<(ComplaintRow, IReadOnlyList<ComplaintEventRow>)?>(async c =>
+        {
+            var complaint = await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectAnyComplaint, new { TrackingNo = trackingNo }, cancellationToken: ct));
+            if (complaint is null)
+            {
+                return null;
+            }
+            var events = await c.QueryAsync<ComplaintEventRow>(new CommandDefinition(SelectAllEvents, new { ComplaintId = complaint.Id }, cancellationToken: ct));
+            return (complaint, events.AsList());
         }, ct);
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using LianApi.Auth;
+using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
@@ -19,6 +20,11 @@ public sealed record MyComplaintsQuery(
     [property: Description("Only reports in this status")] string? Status,
     [property: Description("Page size, 1–50 (default 20)")] int? Limit,
     [property: Description("The nextCursor of the previous page")] string? Cursor);
+
+public sealed record EvaluationRequest(
+    [property: Description("Was the problem actually solved?")] bool? Resolved,
+    [property: Description("satisfied | basically_satisfied | unsatisfied")] string? Satisfaction,
+    [property: Description("Optional, up to 500 characters")] string? Comment);
 
 public static class ComplaintsApi
 {
@@ -42,6 +48,16 @@ public static class ComplaintsApi
             .WithName(nameof(GetMyComplaint))
             .WithSummary("One of my reports with its timeline")
             .ProducesStandardProblems(404);
+
+        group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
+            .WithName(nameof(EvaluateComplaint))
+            .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
+            .ProducesStandardProblems(400, 404, 409);
+
+        group.MapPost("/{trackingNo}/urge", UrgeComplaint)
+            .WithName(nameof(UrgeComplaint))
+            .WithSummary("Urge (催办) a report that is still being handled; once a day")
+            .ProducesStandardProblems(404, 409, 429);
 
         return group;
     }
@@ -159,6 +175,75 @@ public static class ComplaintsApi
         await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } detail
             ? TypedResults.Ok(detail)
             : Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+
+    public static async Task<Results<Ok<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
+        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, CaseStore cases, ComplaintStore complaints,
+        CalendarStore calendars, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Resolved is null)
+        {
+            errors["resolved"] = ["Say whether the problem was solved (true or false)."];
+        }
+        if (request.Satisfaction is null || !Satisfaction.All.Contains(request.Satisfaction))
+        {
+            errors["satisfaction"] = [$"Use one of: {string.Join(", ", Satisfaction.All)}."];
+        }
+        if (request.Comment?.Length > 500)
+        {
+            errors["comment"] = ["Keep the comment within 500 characters."];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors, StatusCodes.Status400BadRequest);
+        }
+        var userId = user.UserId();
+        var state = await cases.FindAsync(trackingNo, ct);
+        if (state is null || state.UserId != userId)
+        {
+            return Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var comment = NullIfBlank(request.Comment);
+        var decision = CaseMachine.Evaluate(state, request.Resolved!.Value, request.Satisfaction!, comment, now, await calendars.LoadAsync(ct));
+        if (decision.Refusal is { } refusal)
+        {
+            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+        }
+        var saved = await cases.TryApplyAsync(state, decision.Transition!, Actor.Resident(userId), now, ct,
+            CaseStore.SaveEvaluation(state, request.Resolved.Value, request.Satisfaction!, comment, now, ct));
+        if (!saved)
+        {
+            return Problems.Conflict("The report changed while you were rating it. Reload it and rate again.");
+        }
+        return TypedResults.Ok((await complaints.FindForUserAsync(trackingNo, userId, ct))!);
+    }
+
+    public static async Task<Results<Ok<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
+        string trackingNo, ClaimsPrincipal user, HttpContext http, CaseStore cases, ComplaintStore complaints, TimeProvider time, CancellationToken ct)
+    {
+        var userId = user.UserId();
+        var state = await cases.FindAsync(trackingNo, ct);
+        if (state is null || state.UserId != userId)
+        {
+            return Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        var decision = CaseMachine.Urge(state, now);
+        if (decision.Refusal is { } refusal)
+        {
+            if (refusal.StatusCode == StatusCodes.Status429TooManyRequests && state.LastUrgedAt is { } last)
+            {
+                http.Response.SetRetryAfter(last.AddDays(1) - now);
+            }
+            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+        }
+        if (!await cases.TryApplyAsync(state, decision.Transition!, Actor.Resident(userId), now, ct))
+        {
+            return Problems.Conflict("The report changed at this moment. Try again.");
+        }
+        return TypedResults.Ok((await complaints.FindForUserAsync(trackingNo, userId, ct))!);
+    }
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -1,25 +1,61 @@
+using LianApi.Calendar;
 using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Staff;
 using LianApi.Data;
 
 namespace LianApi.Infrastructure;
 
 /// <summary>
 /// Ops verbs run by the same binary and configuration as the API:
-/// <c>migrate</c>, <c>import communities FILE.csv</c>, <c>import grids FILE.csv</c>.
+/// <c>migrate</c>, <c>import communities|grids|departments FILE.csv</c>, <c>calendar import FILE.csv</c>,
+/// <c>staff add|renew|deactivate|list</c>, <c>sweep</c>.
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep"];
+
+    private const string Usage = """
+        Usage: LianApi migrate
+               LianApi import communities|grids|departments FILE.csv
+               LianApi calendar import FILE.csv                 (header: date,kind,name; kind = holiday | workday)
+               LianApi staff add --name NAME --role ROLE --unit CODE [--grid CODE]
+                                 (ROLE: community | street | department | dispatcher | admin; no unit for dispatcher/admin)
+               LianApi staff renew ID | staff deactivate ID | staff list
+               LianApi sweep                                    (run the deadline sweep once)
+        """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
+    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid"];
+
     /// <summary>Leaves only --key=value style settings for the configuration system.</summary>
-    public static string[] ConfigurationArgs(string[] args) => IsVerb(args) ? args.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToArray() : args;
+    public static string[] ConfigurationArgs(string[] args) =>
+        IsVerb(args) ? args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=')).ToArray() : args;
+
+    private static (string[] Positional, Dictionary<string, string> Options) Parse(string[] args)
+    {
+        var positional = new List<string>();
+        var options = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (VerbOptions.Contains(args[i]) && i + 1 < args.Length)
+            {
+                options[args[i][2..]] = args[++i];
+            }
+            else if (!args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                positional.Add(args[i]);
+            }
+        }
+        return (positional.ToArray(), options);
+    }
 
     public static async Task<int> RunAsync(WebApplication app, string[] args)
     {
-        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+        var (positional, options) = Parse(args);
         var ct = app.Lifetime.ApplicationStopping;
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
         var migrator = app.Services.GetRequiredService<SchemaMigrator>();
         var applied = await migrator.MigrateAsync(ct);
         Console.WriteLine(applied.Count == 0
@@ -30,22 +66,90 @@ public static class Cli
         {
             case ["migrate"]:
                 return 0;
-            case ["import", "communities" or "grids", var file]:
+            case ["import", "communities" or "grids" or "departments", var file]:
                 var importer = new OrgImport(app.Services.GetRequiredService<CommunityStore>());
-                var result = positional[1] == "communities"
-                    ? await importer.ImportCommunitiesAsync(file, ct)
-                    : await importer.ImportGridsAsync(file, ct);
-                foreach (var error in result.Errors)
+                return Report(positional[1], file, positional[1] switch
                 {
-                    Console.Error.WriteLine(error);
+                    "communities" => await importer.ImportCommunitiesAsync(file, ct),
+                    "grids" => await importer.ImportGridsAsync(file, ct),
+                    _ => await importer.ImportDepartmentsAsync(file, ct),
+                });
+            case ["calendar", "import", var file]:
+                return Report("calendar days", file, await CalendarImport.ImportAsync(app.Services.GetRequiredService<CalendarStore>(), file, ct));
+            case ["staff", "add"]:
+                return await AddStaffAsync(app, options, now, ct);
+            case ["staff", "renew", var id] when long.TryParse(id, out var staffId):
+                var renewed = await app.Services.GetRequiredService<StaffStore>().RenewCodeAsync(staffId, now, ct);
+                Console.WriteLine(renewed is null ? $"No active staff member {id}." : BindingMessage(renewed));
+                return renewed is null ? 1 : 0;
+            case ["staff", "deactivate", var id] when long.TryParse(id, out var staffId):
+                var deactivated = await app.Services.GetRequiredService<StaffStore>().DeactivateAsync(staffId, ct);
+                Console.WriteLine(deactivated ? $"Staff member {id} deactivated; their next request is refused." : $"No staff member {id}.");
+                return deactivated ? 0 : 1;
+            case ["staff", "list"]:
+                foreach (var member in await app.Services.GetRequiredService<StaffStore>().ListAsync(ct))
+                {
+                    Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.Name,-10} {(member.IsActive ? member.UserId is null ? "not bound" : "active" : "deactivated")}");
                 }
-                Console.WriteLine(result.Errors.Count == 0
-                    ? $"Imported {result.Imported} {positional[1]} from {file}."
-                    : $"Nothing imported: {result.Errors.Count} error(s) in {file}. Fix them and run the import again.");
-                return result.Errors.Count == 0 ? 0 : 1;
+                return 0;
+            case ["sweep"]:
+                var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
+                Console.WriteLine($"Escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.");
+                return 0;
             default:
-                Console.Error.WriteLine("Usage: LianApi migrate | import communities FILE.csv | import grids FILE.csv");
+                Console.Error.WriteLine(Usage);
                 return 2;
         }
     }
+
+    private static int Report(string what, string file, ImportResult result)
+    {
+        foreach (var error in result.Errors)
+        {
+            Console.Error.WriteLine(error);
+        }
+        Console.WriteLine(result.Errors.Count == 0
+            ? $"Imported {result.Imported} {what} from {file}."
+            : $"Nothing imported: {result.Errors.Count} error(s) in {file}. Fix them and run the import again.");
+        return result.Errors.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> AddStaffAsync(WebApplication app, Dictionary<string, string> options, DateTime now, CancellationToken ct)
+    {
+        if (!options.TryGetValue("name", out var name) || !options.TryGetValue("role", out var role) || !StaffRoles.All.Contains(role))
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var org = app.Services.GetRequiredService<CommunityStore>();
+        var level = StaffRoles.LevelOf(role);
+        OrgUnit? unit = null;
+        if (level != HandlingLevel.District)
+        {
+            if (!options.TryGetValue("unit", out var code) || (unit = await org.FindUnitAsync(level, code, ct)) is null)
+            {
+                Console.Error.WriteLine($"A {role} account needs --unit with the code of an existing {level}.");
+                return 1;
+            }
+        }
+        long? gridId = null;
+        if (options.TryGetValue("grid", out var gridCode))
+        {
+            gridId = (await org.FindGridAsync(gridCode, ct))?.Id;
+            if (gridId is null || role != StaffRoles.Community)
+            {
+                Console.Error.WriteLine("--grid needs a community account and the code of an existing grid.");
+                return 1;
+            }
+        }
+        var created = await app.Services.GetRequiredService<StaffStore>().AddAsync(
+            new NewStaff(name, role, level, unit?.Id, unit?.Name ?? "区调度中心", gridId), now, ct);
+        Console.WriteLine($"Added staff member {created.StaffId}: {name}, {role}, {unit?.Name ?? "区调度中心"}.");
+        Console.WriteLine(BindingMessage(created));
+        return 0;
+    }
+
+    private static string BindingMessage(StaffBindingCode code) =>
+        $"Binding code (shown once; give it to the staff member, who enters it after logging in): {code.Code}\n" +
+        $"It works once and expires at {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC.";
 }

@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using LianApi.Calendar;
 using LianApi.Communities;
+using LianApi.Staff;
 using LianApi.Complaints;
 using LianApi.Idempotency;
 using LianApi.Privacy;
@@ -40,6 +42,12 @@ public static class WebExtensions
     {
         services.AddSingleton<CommunityStore>();
         services.AddSingleton<ComplaintStore>();
+        services.AddSingleton<CaseStore>();
+        services.AddSingleton<StaffInboxStore>();
+        services.AddSingleton<StaffStore>();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<DeadlineSweep>();
+        services.AddHostedService<DeadlineSweepService>();
         services.AddSingleton<IdempotencyStore>();
         services.AddHostedService<IdempotencyKeyPruner>();
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();

@@ -1,0 +1,165 @@
+using System.ComponentModel;
+using LianApi.Calendar;
+using LianApi.Communities;
+using LianApi.Infrastructure;
+using LianApi.Privacy;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LianApi.Complaints;
+
+public sealed record DispatchTargetRequest(
+    [property: Description("department | street | community")] string Level,
+    [property: Description("The unit's code")] string Code);
+
+public sealed record StaffActionRequest(
+    [property: Description("Required for escalate, return, reject and request-extension")] string? Reason = null,
+    [property: Description("Required for resolve and reply: text the resident reads")] string? Reply = null,
+    [property: Description("Internal note (required for note; optional elsewhere)")] string? Note = null,
+    [property: Description("request-extension: the proposed new resolution deadline")] DateTimeOffset? NewDueAt = null,
+    [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null);
+
+public sealed record ContactResponse([property: Description("The full number, for calling the resident back; this call is audited")] string Phone);
+
+public static class StaffComplaintsApi
+{
+    private const int MaxText = 1000;
+
+    public static RouteGroupBuilder MapStaffComplaints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff();
+
+        group.MapGet("/", ListInbox)
+            .WithName(nameof(ListInbox))
+            .WithSummary("The unit's inbox: the cases in the caller's scope, filtered, newest or most urgent first")
+            .ProducesStandardProblems(400);
+
+        group.MapGet("/{trackingNo}", GetCase)
+            .WithName(nameof(GetCase))
+            .WithSummary("One case with its whole timeline, internal notes included")
+            .ProducesStandardProblems(404);
+
+        group.MapPost("/{trackingNo}/contact", RevealContact)
+            .WithName(nameof(RevealContact))
+            .WithSummary("The resident's full phone number, for the unit handling the case; every call is audited")
+            .ProducesStandardProblems(404);
+
+        group.MapPost("/{trackingNo}/{action}", ActOnCase)
+            .WithName(nameof(ActOnCase))
+            .WithSummary("Act on a case: accept, start, escalate, dispatch, return, request-extension, approve-extension, deny-extension, resolve, reject, note, reply, supervise")
+            .WithDescription("409 when the case is not in a status that allows the action, is held by another unit, or changed since the If-Match version; " +
+                             "403 when the caller's role can never do it; 404 when the case is outside the caller's scope.")
+            .ProducesStandardProblems(400, 404, 409, 422);
+
+        return group;
+    }
+
+    public static async Task<Results<Ok<InboxPage>, ProblemHttpResult>> ListInbox(
+        [AsParameters] InboxQuery query, HttpContext http, StaffInboxStore inbox, CancellationToken ct)
+    {
+        var limit = query.Limit ?? 20;
+        if (limit is < 1 or > 50)
+        {
+            return Problems.BadRequest("limit", "Use a page size between 1 and 50.");
+        }
+        if (query.Status is { } status && !ComplaintStatus.IsKnown(status))
+        {
+            return Problems.BadRequest("status", $"Use one of: {string.Join(", ", ComplaintStatus.Labels.Keys)}.");
+        }
+        if (query.Level is { } level && level is not (HandlingLevel.Community or HandlingLevel.Street or HandlingLevel.District or HandlingLevel.Department))
+        {
+            return Problems.BadRequest("level", "Use community, street, district or department.");
+        }
+        if (query.Sort is { } sort && sort is not ("newest" or "urgent"))
+        {
+            return Problems.BadRequest("sort", "Use newest or urgent.");
+        }
+        InboxCursor? after = null;
+        if (query.Cursor is not null && !InboxCursor.TryParse(query.Cursor, out after))
+        {
+            return Problems.BadRequest("cursor", "Pass back the nextCursor of the previous page unchanged.");
+        }
+        return TypedResults.Ok(await inbox.ListAsync(http.Staff(), query, query.Sort == "urgent", limit, after, ct));
+    }
+
+    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetCase(
+        string trackingNo, HttpContext http, CaseStore cases, ComplaintStore complaints, CancellationToken ct)
+    {
+        var state = await cases.FindAsync(trackingNo, ct);
+        if (state is null || !CaseMachine.CanSee(http.Staff(), state))
+        {
+            return NotFound(trackingNo);
+        }
+        var (complaint, events) = (await complaints.FindForStaffAsync(trackingNo, ct))!.Value;
+        return TypedResults.Ok(complaint.AsStaffDetail(state, events));
+    }
+
+    public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> RevealContact(
+        string trackingNo, HttpContext http, CaseStore cases, PhoneProtector phones, TimeProvider time, CancellationToken ct)
+    {
+        var staff = http.Staff();
+        var state = await cases.FindAsync(trackingNo, ct);
+        if (state is null || !CaseMachine.CanSee(staff, state))
+        {
+            return NotFound(trackingNo);
+        }
+        if (!CaseMachine.IsHandler(staff, state))
+        {
+            return TypedResults.Problem("Only the unit handling the case may see the resident's full number.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit");
+        }
+        var protectedPhone = await cases.RevealPhoneAsync(state.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
+        return protectedPhone is null
+            ? Problems.NotFound("The resident left no phone number with this report.")
+            : TypedResults.Ok(new ContactResponse(phones.Unprotect(protectedPhone)));
+    }
+
+    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnCase(
+        string trackingNo, string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        HttpContext http, CaseStore cases, ComplaintStore complaints, CommunityStore org, CalendarStore calendars,
+        TimeProvider time, CancellationToken ct)
+    {
+        request ??= new StaffActionRequest();
+        var staff = http.Staff();
+        var state = await cases.FindAsync(trackingNo, ct);
+        if (state is null || !CaseMachine.CanSee(staff, state))
+        {
+            return NotFound(trackingNo);
+        }
+        if (ifMatch is not null && ifMatch.Trim('"', ' ', 'W', '/') != state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            return Problems.Conflict($"The case changed since version {ifMatch} (it is now version {state.Version}). Reload it and decide again.");
+        }
+        if (new[] { request.Reason, request.Reply, request.Note }.Any(t => t?.Length > MaxText))
+        {
+            return Problems.BadRequest("reason", $"Texts are limited to {MaxText} characters.");
+        }
+        DispatchTarget? target = null;
+        if (action == CaseActions.Dispatch && request.Target is { } wanted)
+        {
+            if (wanted.Level is not (HandlingLevel.Department or HandlingLevel.Street or HandlingLevel.Community)
+                || await org.FindUnitAsync(wanted.Level, wanted.Code, ct) is not { } unit)
+            {
+                return Problems.Unprocessable("target", $"There is no {wanted.Level} with the code '{wanted.Code}'.");
+            }
+            target = new DispatchTarget(wanted.Level, unit.Id, unit.Name);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var input = new ActionInput(request.Reason?.Trim(), request.Reply?.Trim(), request.Note?.Trim(), request.NewDueAt?.UtcDateTime, target);
+        var decision = CaseMachine.Apply(state, action, staff, input, now, await calendars.LoadAsync(ct));
+        if (decision.Refusal is { } refusal)
+        {
+            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+        }
+        if (!await cases.TryApplyAsync(state, decision.Transition!, Actor.ForStaff(staff), now, ct))
+        {
+            return Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.");
+        }
+        return await GetCase(trackingNo, http, cases, complaints, ct);
+    }
+
+    private static ProblemHttpResult NotFound(string trackingNo) =>
+        Problems.NotFound($"There is no case '{trackingNo}' in your scope.");
+}

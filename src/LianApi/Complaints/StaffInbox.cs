@@ -1,0 +1,148 @@
+using System.ComponentModel;
+using System.Globalization;
+using Dapper;
+using LianApi.Communities;
+using LianApi.Data;
+using LianApi.Staff;
+
+namespace LianApi.Complaints;
+
+public sealed record InboxQuery(
+    [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string? Status,
+    [property: Description("A category code")] string? Category,
+    [property: Description("Only overdue (true) or only on-time (false) cases")] bool? Overdue,
+    [property: Description("community | street | district | department: where the case is now")] string? Level,
+    [property: Description("A community code")] string? Community,
+    [property: Description("Submitted at or after (ISO 8601)")] DateTimeOffset? From,
+    [property: Description("Submitted before (ISO 8601)")] DateTimeOffset? To,
+    [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")] string? Sort,
+    [property: Description("Page size, 1–50 (default 20)")] int? Limit,
+    [property: Description("The nextCursor of the previous page")] string? Cursor);
+
+public sealed record InboxItem(
+    string TrackingNo,
+    string Status,
+    string StatusLabel,
+    [property: Description("community | street | district | department")] string Level,
+    NamedRef Community,
+    NamedRef Category,
+    string Summary,
+    DateTimeOffset SubmittedAt,
+    [property: Description("The deadline that matters now; null once resolved")] DateTimeOffset? DueAt,
+    bool IsOverdue,
+    bool IsSupervised,
+    int UrgeCount,
+    int ReopenCount,
+    DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description("Masked; the full number needs the audited contact call")] string? ContactPhone,
+    int Version);
+
+public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor);
+
+public sealed record InboxRow
+{
+    public long Id { get; init; }
+    public string TrackingNo { get; init; } = "";
+    public string Status { get; init; } = "";
+    public string HandlingLevel { get; init; } = "";
+    public string CommunityCode { get; init; } = "";
+    public string CommunityName { get; init; } = "";
+    public string CategoryCode { get; init; } = "";
+    public string CategoryName { get; init; } = "";
+    public string Description { get; init; } = "";
+    public DateTime SubmittedAt { get; init; }
+    public DateTime? DueAt { get; init; }
+    public int Priority { get; init; }
+    public bool IsOverdue { get; init; }
+    public bool IsSupervised { get; init; }
+    public int UrgeCount { get; init; }
+    public int ReopenCount { get; init; }
+    public DateTime? ExtensionRequestedUntil { get; init; }
+    public string? ContactPhoneMasked { get; init; }
+    public bool Anonymous { get; init; }
+    public int Version { get; init; }
+
+    public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
+        new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
+        Description.Length <= 60 ? Description : Description[..60] + "…", SubmittedAt.AsUtc(), DueAt?.AsUtc(),
+        IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsUtc(),
+        Anonymous ? null : ContactPhoneMasked, Version);
+}
+
+/// <summary>A unit's inbox: only what the staff member's scope allows, filtered, by keyset in either order.</summary>
+public sealed class StaffInboxStore(Database db)
+{
+    // Cases without a live deadline (resolved, closed) sort after every case that still has one.
+    private static readonly DateTime NoDeadline = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
+    private const string SelectInbox = """
+        SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
+               k.Code AS CategoryCode, k.Name AS CategoryName, c.Description, c.SubmittedAt, c.DueAt, c.Priority, c.IsOverdue,
+               c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous, c.Version
+        FROM Complaints c
+        JOIN Communities m ON m.Id = c.CommunityId
+        JOIN Categories k ON k.Id = c.CategoryId
+        WHERE (@SeesAll = @True
+               OR (@Role = @CommunityRole AND c.CommunityId = @UnitId)
+               OR (@Role = @StreetRole AND m.StreetId = @UnitId)
+               OR (@Role = @DepartmentRole AND c.DepartmentId = @UnitId))
+          AND (@Status IS NULL OR c.Status = @Status)
+          AND (@Category IS NULL OR k.Code = @Category)
+          AND (@Overdue IS NULL OR c.IsOverdue = @Overdue)
+          AND (@Level IS NULL OR c.HandlingLevel = @Level)
+          AND (@Community IS NULL OR m.Code = @Community)
+          AND (@From IS NULL OR c.SubmittedAt >= @From)
+          AND (@To IS NULL OR c.SubmittedAt < @To)
+        """;
+
+    private const string NewestFirst = """
+          AND (@AfterId IS NULL OR c.Id < @AfterId)
+        ORDER BY c.Id DESC
+        """;
+
+    private const string MostUrgentFirst = """
+          AND (@AfterId IS NULL
+               OR c.Priority < @AfterPriority
+               OR (c.Priority = @AfterPriority AND COALESCE(c.DueAt, @NoDeadline) > @AfterDue)
+               OR (c.Priority = @AfterPriority AND COALESCE(c.DueAt, @NoDeadline) = @AfterDue AND c.Id > @AfterId))
+        ORDER BY c.Priority DESC, COALESCE(c.DueAt, @NoDeadline), c.Id
+        """;
+
+    public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
+    {
+        var sql = SelectInbox + (urgent ? MostUrgentFirst : NewestFirst) + "\n" + db.Dialect.LimitRows;
+        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
+        {
+            SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0,
+            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, DepartmentRole = StaffRoles.Department,
+            q.Status, q.Category, q.Overdue, q.Level, Community = q.Community?.ToLowerInvariant(),
+            From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,
+            AfterId = after?.Id, AfterPriority = after?.Priority ?? 0, AfterDue = after?.DueAt ?? NoDeadline, Limit = limit + 1,
+        }, cancellationToken: ct))).AsList(), ct);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? NoDeadline).ToString() : null;
+        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
+    }
+}
+
+/// <summary>Where the previous page ended: the sort key of its last row, so pages never shift as cases move.</summary>
+public sealed record InboxCursor(long Id, int Priority, DateTime DueAt)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id}.{Priority}.{DueAt.Ticks}");
+
+    public static bool TryParse(string? text, out InboxCursor? cursor)
+    {
+        cursor = null;
+        var parts = text?.Split('.') ?? [];
+        if (parts.Length == 3
+            && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var priority)
+            && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+            && ticks <= DateTime.MaxValue.Ticks)
+        {
+            cursor = new InboxCursor(id, priority, new DateTime(ticks, DateTimeKind.Utc));
+            return true;
+        }
+        return false;
+    }
+}

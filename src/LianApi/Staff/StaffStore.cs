@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using LianApi.Data;
+
+namespace LianApi.Staff;
+
+public sealed record NewStaff(string Name, string Role, string UnitLevel, long? UnitId, string UnitName, long? GridId);
+
+public sealed record StaffBindingCode(long StaffId, string Code, DateTime ExpiresAt);
+
+/// <summary>Staff accounts. A binding code is shown once, stored only as a hash, and works once before it expires.</summary>
+public sealed class StaffStore(Database db)
+{
+    public static readonly TimeSpan BindingCodeLifetime = TimeSpan.FromHours(72);
+
+    // No 0/O or 1/I/L: codes are read aloud and typed on phones.
+    private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+    private const string InsertStaff = """
+        INSERT INTO Staff (Name, Role, UnitLevel, UnitId, UnitName, GridId, BindingCodeHash, BindingCodeExpiresAt, IsActive, CreatedAt)
+        VALUES (@Name, @Role, @UnitLevel, @UnitId, @UnitName, @GridId, @BindingCodeHash, @BindingCodeExpiresAt, @IsActive, @CreatedAt);
+        """;
+
+    public Task<StaffBindingCode> AddAsync(NewStaff staff, DateTime now, CancellationToken ct)
+    {
+        var code = NewCode();
+        var expires = now + BindingCodeLifetime;
+        return db.WriteAsync(async (c, tx) =>
+        {
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertStaff + db.Dialect.SelectInsertedId, new
+            {
+                staff.Name, staff.Role, staff.UnitLevel, staff.UnitId, staff.UnitName, staff.GridId,
+                BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, IsActive = true, CreatedAt = now,
+            }, tx, cancellationToken: ct));
+            return new StaffBindingCode(id, code, expires);
+        }, ct);
+    }
+
+    private const string RenewCode = """
+        UPDATE Staff SET BindingCodeHash = @BindingCodeHash, BindingCodeExpiresAt = @BindingCodeExpiresAt, UserId = NULL
+        WHERE Id = @Id AND IsActive = @True
+        """;
+
+    /// <summary>A new code for a staff member who changed phones; it unbinds the old WeChat account.</summary>
+    public async Task<StaffBindingCode?> RenewCodeAsync(long staffId, DateTime now, CancellationToken ct)
+    {
+        var code = NewCode();
+        var expires = now + BindingCodeLifetime;
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(RenewCode,
+            new { Id = staffId, BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, True = true }, tx, cancellationToken: ct)), ct);
+        return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
+    }
+
+    private const string Bind = """
+        UPDATE Staff SET UserId = @UserId, BindingCodeHash = NULL, BindingCodeExpiresAt = NULL
+        WHERE BindingCodeHash = @BindingCodeHash AND BindingCodeExpiresAt > @Now AND IsActive = @True
+        """;
+
+    // Not "BindAsync": minimal APIs would take a method of that name for a parameter binder.
+    /// <summary>Binds the code's staff account to a WeChat user; false when the code is unknown, used or expired.</summary>
+    public async Task<bool> BindToUserAsync(string code, long userId, DateTime now, CancellationToken ct) =>
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(Bind,
+            new { UserId = userId, BindingCodeHash = Hash(code), Now = now, True = true }, tx, cancellationToken: ct)), ct) == 1;
+
+    private const string SelectActiveByUser = """
+        SELECT Id, Name, Role, UnitLevel, UnitId, UnitName, GridId, UserId, IsActive FROM Staff
+        WHERE UserId = @UserId AND IsActive = @True
+        """;
+
+    /// <summary>Read on every staff request, so a deactivation takes effect at once, not when a token expires.</summary>
+    public Task<StaffMember?> FindActiveByUserAsync(long userId, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<StaffMember>(new CommandDefinition(SelectActiveByUser, new { UserId = userId, True = true }, cancellationToken: ct)), ct);
+
+    private const string Deactivate = "UPDATE Staff SET IsActive = @False, BindingCodeHash = NULL WHERE Id = @Id";
+
+    public async Task<bool> DeactivateAsync(long staffId, CancellationToken ct) =>
+        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(Deactivate, new { Id = staffId, False = false }, tx, cancellationToken: ct)), ct) == 1;
+
+    private const string SelectAll = "SELECT Id, Name, Role, UnitLevel, UnitId, UnitName, GridId, UserId, IsActive FROM Staff ORDER BY Id";
+
+    public Task<IReadOnlyList<StaffMember>> ListAsync(CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<StaffMember>>(async c => (await c.QueryAsync<StaffMember>(new CommandDefinition(SelectAll, cancellationToken: ct))).AsList(), ct);
+
+    public static string Normalize(string code) => new(code.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
+
+    private static string Hash(string code) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Normalize(code))));
+
+    private static string NewCode()
+    {
+        var chars = RandomNumberGenerator.GetItems<char>(CodeAlphabet, 10);
+        return $"{new string(chars, 0, 5)}-{new string(chars, 5, 5)}";
+    }
+}
