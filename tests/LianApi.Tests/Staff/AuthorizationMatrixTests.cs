@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LianApi.Tests.Infrastructure;
+
+namespace LianApi.Tests.Staff;
+
+/// <summary>
+/// reliability.md AZ-1..4: who may call what on which case, driven from one table. The case was filed in
+/// 贡院门社区 (北院门街道) and is still with the community; "other" callers belong to another community, street
+/// or department. Out of scope is a 404, exactly like another resident's report.
+/// </summary>
+public sealed class AuthorizationMatrixTests
+{
+    private static LianApiFactory app = null!;
+    private static readonly Dictionary<string, HttpClient> Callers = new();
+    private static string trackingNo = null!;
+
+    [OneTimeSetUp]
+    public static async Task CreateCallersAndCase()
+    {
+        app = new LianApiFactory();
+        await app.AddDepartmentsAsync(("test-dept-a", "测试甲局"), ("test-dept-b", "测试乙局"));
+        Callers["anonymous"] = app.CreateClient();
+        Callers["owner"] = await app.LoginAsync("matrix-owner");
+        Callers["other-resident"] = await app.LoginAsync("matrix-other");
+        Callers["community"] = await app.StaffAsync("matrix-community", "community", "gongyuanmen");
+        Callers["other-community"] = await app.StaffAsync("matrix-community-y", "community", "daxingdonglu");
+        Callers["street"] = await app.StaffAsync("matrix-street", "street", "beiyuanmen");
+        Callers["other-street"] = await app.StaffAsync("matrix-street-y", "street", "hongmiaopo");
+        Callers["department"] = await app.StaffAsync("matrix-department", "department", "test-dept-b");
+        Callers["dispatcher"] = await app.StaffAsync("matrix-dispatcher", "dispatcher", null);
+        trackingNo = await Callers["owner"].FileAsync(phone: "13900001111");
+    }
+
+    [OneTimeTearDown]
+    public static async Task Stop() => await app.DisposeAsync();
+
+    private static readonly (string Caller, string Method, string Path, HttpStatusCode Expected)[] Matrix =
+    [
+        // The resident's own view of a report.
+        ("anonymous", "GET", "/api/complaints/{no}", HttpStatusCode.Unauthorized),
+        ("owner", "GET", "/api/complaints/{no}", HttpStatusCode.OK),
+        ("other-resident", "GET", "/api/complaints/{no}", HttpStatusCode.NotFound),
+        ("community", "GET", "/api/complaints/{no}", HttpStatusCode.NotFound),
+        ("other-resident", "POST", "/api/complaints/{no}/urge", HttpStatusCode.NotFound),
+        ("other-resident", "POST", "/api/complaints/{no}/evaluation", HttpStatusCode.NotFound),
+        ("anonymous", "POST", "/api/complaints/{no}/urge", HttpStatusCode.Unauthorized),
+
+        // The staff view of the case.
+        ("anonymous", "GET", "/api/staff/complaints/{no}", HttpStatusCode.Unauthorized),
+        ("owner", "GET", "/api/staff/complaints/{no}", HttpStatusCode.Forbidden),
+        ("community", "GET", "/api/staff/complaints/{no}", HttpStatusCode.OK),
+        ("other-community", "GET", "/api/staff/complaints/{no}", HttpStatusCode.NotFound),
+        ("street", "GET", "/api/staff/complaints/{no}", HttpStatusCode.OK),
+        ("other-street", "GET", "/api/staff/complaints/{no}", HttpStatusCode.NotFound),
+        ("department", "GET", "/api/staff/complaints/{no}", HttpStatusCode.NotFound),
+        ("dispatcher", "GET", "/api/staff/complaints/{no}", HttpStatusCode.OK),
+
+        // The inbox.
+        ("anonymous", "GET", "/api/staff/complaints", HttpStatusCode.Unauthorized),
+        ("owner", "GET", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("community", "GET", "/api/staff/complaints", HttpStatusCode.OK),
+        ("department", "GET", "/api/staff/complaints", HttpStatusCode.OK),
+
+        // An internal note: any staff member in scope.
+        ("owner", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.Forbidden),
+        ("community", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.OK),
+        ("other-community", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.NotFound),
+        ("street", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.OK),
+        ("other-street", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.NotFound),
+        ("department", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.NotFound),
+        ("dispatcher", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.OK),
+
+        // Acting needs the role (403), the scope (404) and the case being with the caller's unit (409).
+        ("community", "POST", "/api/staff/complaints/{no}/dispatch", HttpStatusCode.Forbidden),
+        ("street", "POST", "/api/staff/complaints/{no}/accept", HttpStatusCode.Conflict),
+        ("other-community", "POST", "/api/staff/complaints/{no}/accept", HttpStatusCode.NotFound),
+        ("dispatcher", "POST", "/api/staff/complaints/{no}/supervise", HttpStatusCode.OK),
+        ("community", "POST", "/api/staff/complaints/{no}/supervise", HttpStatusCode.Forbidden),
+        ("community", "POST", "/api/staff/complaints/{no}/no-such-action", HttpStatusCode.NotFound),
+
+        // The full phone number: only the unit handling the case, and audited.
+        ("community", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.OK),
+        ("street", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.Forbidden),
+        ("dispatcher", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.Forbidden),
+        ("other-community", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.NotFound),
+        ("owner", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.Forbidden),
+
+        // Binding needs a WeChat login first.
+        ("anonymous", "POST", "/api/staff/bind", HttpStatusCode.Unauthorized),
+    ];
+
+    private static IEnumerable<TestCaseData> Cells() =>
+        Matrix.Select(m => new TestCaseData(m.Caller, m.Method, m.Path, m.Expected).SetName($"{m.Caller} {m.Method} {m.Path} → {(int)m.Expected}"));
+
+    [TestCaseSource(nameof(Cells))]
+    public async Task Call_ReturnsTheStatusTheMatrixSays(string caller, string method, string path, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.Replace("{no}", trackingNo));
+        if (method == "POST")
+        {
+            // A valid body for each endpoint, so only who asks decides the answer.
+            request.Content = path.EndsWith("/evaluation") ? JsonContent.Create(new { resolved = true, satisfaction = "satisfied" })
+                : path.EndsWith("/bind") ? JsonContent.Create(new { bindingCode = "ABCDE-FGHJK" })
+                : JsonContent.Create(new { note = "矩阵测试", reason = "矩阵测试" });
+        }
+
+        var response = await Callers[caller].SendAsync(request);
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
+        if ((int)expected >= 400)
+        {
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+    }
+
+    [TestCase("community", true)]
+    [TestCase("other-community", false)]
+    [TestCase("street", true)]
+    [TestCase("other-street", false)]
+    [TestCase("department", false)]
+    [TestCase("dispatcher", true)]
+    public async Task Inbox_ListsExactlyTheCasesInScope(string caller, bool sees)
+    {
+        var inbox = await Callers[caller].GetFromJsonAsync<JsonElement>("/api/staff/complaints");
+
+        var listed = inbox.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trackingNo").GetString()).ToList();
+        Assert.That(listed.Contains(trackingNo), Is.EqualTo(sees), string.Join(",", listed));
+    }
+
+    [Test]
+    public async Task Lists_NeverShowAFullPhoneNumber_AndTheRevealIsAudited()
+    {
+        var inbox = await Callers["dispatcher"].GetStringAsync("/api/staff/complaints");
+        var detail = await Callers["community"].GetStringAsync($"/api/staff/complaints/{trackingNo}");
+        var reveal = await Callers["community"].PostAsync($"/api/staff/complaints/{trackingNo}/contact", null);
+        var phone = (await reveal.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("phone").GetString();
+        var audits = await app.Service<LianApi.Data.Database>().ReadAsync(async c =>
+            await Dapper.SqlMapper.ExecuteScalarAsync<long>(c, "SELECT COUNT(*) FROM PhoneReveals"), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(inbox, Does.Not.Contain("13900001111").And.Contain("139****1111"));
+            Assert.That(detail, Does.Not.Contain("13900001111"));
+            Assert.That(phone, Is.EqualTo("13900001111"));
+            Assert.That(audits, Is.GreaterThanOrEqualTo(1));
+        });
+    }
+}
