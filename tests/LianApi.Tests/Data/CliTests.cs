@@ -79,4 +79,45 @@ public sealed class CliTests
     {
         Assert.That(await RunAsync("import", "streets", "x.csv"), Is.EqualTo(2));
     }
+
+    [Test]
+    public async Task StaffAdd_ThenDeactivate_CreatesAnUnboundAccountAndRetiresIt()
+    {
+        await RunAsync("migrate");
+
+        var added = await RunAsync("staff", "add", "--name", "测试员", "--role", "street", "--unit", "beiyuanmen");
+        var withoutUnit = await RunAsync("staff", "add", "--name", "测试员", "--role", "community");
+        var unknownUnit = await RunAsync("staff", "add", "--name", "测试员", "--role", "department", "--unit", "no-such-dept");
+        var dispatcher = await RunAsync("staff", "add", "--name", "调度员", "--role", "dispatcher");
+        var deactivated = await RunAsync("staff", "deactivate", "1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(added, Is.Zero);
+            Assert.That(withoutUnit, Is.EqualTo(1));
+            Assert.That(unknownUnit, Is.EqualTo(1));
+            Assert.That(dispatcher, Is.Zero);
+            Assert.That(deactivated, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff WHERE BindingCodeHash IS NOT NULL AND UserId IS NULL"), Is.EqualTo(1),
+                "the dispatcher's code is stored hashed, unbound; the deactivated one has none left");
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff WHERE IsActive = 0 AND UnitName = '北院门街道'"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task CalendarImportAndSweep_RunAsVerbs()
+    {
+        var file = Path.Combine(directory, "calendar.csv");
+        await File.WriteAllTextAsync(file, "date,kind,name\n2030-10-01,holiday,测试假日\n2030-09-29,workday,测试调休\n", Encoding.UTF8);
+
+        var imported = await RunAsync("calendar", "import", file);
+        var swept = await RunAsync("sweep");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(imported, Is.Zero);
+            Assert.That(swept, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM CalendarDays"), Is.EqualTo(2));
+        });
+    }
 }
