@@ -159,6 +159,10 @@ public static class CaseMachine
         }
         if (action is CaseActions.ApproveExtension or CaseActions.DenyExtension)
         {
+            if (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress))
+            {
+                return WrongStatus(c, action);
+            }
             if (c.ExtensionRequestedUntil is not { } requested)
             {
                 return Refuse(409, "There is no pending extension request.");
@@ -197,7 +201,7 @@ public static class CaseMachine
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
             CaseActions.Return => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null },
+                    : Done(c with { Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null, ExtensionRequestedUntil = null },
                         new CaseEvent("returned", input.Reason, IsPublic: false, staff.UnitName))),
             CaseActions.RequestExtension => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
@@ -217,7 +221,7 @@ public static class CaseMachine
                     }, [new CaseEvent("resolved", input.Reply, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])),
             CaseActions.Reject => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = "rejected", IsOverdue = false },
+                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = "rejected", IsOverdue = false, ExtensionRequestedUntil = null },
                         new CaseEvent("rejected", input.Reason, IsPublic: true, staff.UnitName))),
             CaseActions.Reply => Require(input.Reply, "reply")
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new CaseEvent("replied", input.Reply, IsPublic: true, staff.UnitName))),

@@ -11,13 +11,13 @@ namespace LianApi.Data;
 public sealed class DatabaseBusyException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// Units of work over the one <see cref="DbDataSource"/>: a write is one transaction, retried as a whole on
-/// SQL Server's transient errors and queued behind a single in-app writer on SQLite.
+/// Units of work over the one <see cref="DbDataSource"/>: a write is one transaction on SQL Server, retried as a
+/// whole on its transient errors; on SQLite it is one savepoint in the single writer's group commit.
 /// </summary>
-public sealed class Database
+public sealed class Database : IAsyncDisposable
 {
     private readonly DbDataSource source;
-    private readonly SemaphoreSlim? writeGate;
+    private readonly SqliteWriteQueue? writeQueue;
     private readonly TimeSpan writeLockTimeout;
     private readonly ResiliencePipeline retry;
 
@@ -25,7 +25,7 @@ public sealed class Database
     {
         this.source = source;
         Dialect = dialect;
-        writeGate = dialect.SingleWriter ? new SemaphoreSlim(1, 1) : null;
+        writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, logger) : null;
         writeLockTimeout = options.Value.WriteLockTimeout;
         retry = dialect.SingleWriter ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -55,27 +55,20 @@ public sealed class Database
             return await work(connection);
         }, cancellationToken).AsTask();
 
+    /// <summary>Runs <paramref name="work"/> in a transaction and returns only once it is committed (durable).</summary>
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        retry.ExecuteAsync(async token =>
-        {
-            if (writeGate is not null && !await writeGate.WaitAsync(writeLockTimeout, token))
-            {
-                throw new DatabaseBusyException("The database is busy with other writes.");
-            }
-            try
+        writeQueue is not null
+            ? writeQueue.EnqueueAsync(work, writeLockTimeout, cancellationToken)
+            : retry.ExecuteAsync(async token =>
             {
                 await using var connection = await OpenAsync(token);
-                // Microsoft.Data.Sqlite starts every transaction with BEGIN IMMEDIATE: the write lock is taken up front.
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
                 var result = await work(connection, transaction);
                 await transaction.CommitAsync(token);
                 return result;
-            }
-            finally
-            {
-                writeGate?.Release();
-            }
-        }, cancellationToken).AsTask();
+            }, cancellationToken).AsTask();
+
+    public ValueTask DisposeAsync() => writeQueue?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private ValueTask<DbConnection> OpenAsync(CancellationToken token) => source.OpenConnectionAsync(token);
 }
