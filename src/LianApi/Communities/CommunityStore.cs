@@ -17,44 +17,20 @@ public sealed record OrgUnit
 }
 
 /// <summary>Streets, communities, grids and categories: the organisation a report is filed against.</summary>
-public sealed class CommunityStore(Database db)
+public sealed class CommunityStore(Database db, OrgDirectory directory)
 {
-    private const string SelectCategories = """
-        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
-        FROM Categories ORDER BY SortOrder, Id
-        """;
+    public async Task<IReadOnlyList<CategoryRow>> ListCategoriesAsync(CancellationToken ct) =>
+        (await directory.GetAsync(ct)).Categories;
 
-    public Task<IReadOnlyList<CategoryRow>> ListCategoriesAsync(CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<CategoryRow>>(async c =>
-            (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList(), ct);
+    public async Task<CategoryRow?> FindCategoryAsync(string code, CancellationToken ct) =>
+        (await directory.GetAsync(ct)).CategoriesByCode.GetValueOrDefault(code);
 
-    private const string SelectCategoryByCode = """
-        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
-        FROM Categories WHERE Code = @Code
-        """;
+    public async Task<IReadOnlyList<CommunityRow>> ListCommunitiesAsync(string? streetCode, CancellationToken ct) =>
+        (await directory.GetAsync(ct)).Communities
+            .Where(c => streetCode is null || string.Equals(c.StreetCode, streetCode, StringComparison.OrdinalIgnoreCase)).ToList();
 
-    public Task<CategoryRow?> FindCategoryAsync(string code, CancellationToken ct) =>
-        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CategoryRow>(new CommandDefinition(SelectCategoryByCode, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
-
-    private const string SelectCommunities = """
-        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
-        FROM Communities c JOIN Streets s ON s.Id = c.StreetId
-        WHERE @StreetCode IS NULL OR s.Code = @StreetCode
-        ORDER BY s.Id, c.Code
-        """;
-
-    public Task<IReadOnlyList<CommunityRow>> ListCommunitiesAsync(string? streetCode, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<CommunityRow>>(async c =>
-            (await c.QueryAsync<CommunityRow>(new CommandDefinition(SelectCommunities, new { StreetCode = streetCode }, cancellationToken: ct))).AsList(), ct);
-
-    private const string SelectCommunityByCode = """
-        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
-        FROM Communities c JOIN Streets s ON s.Id = c.StreetId
-        WHERE c.Code = @Code
-        """;
-
-    public Task<CommunityRow?> FindCommunityAsync(string code, CancellationToken ct) =>
-        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<CommunityRow>(new CommandDefinition(SelectCommunityByCode, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
+    public async Task<CommunityRow?> FindCommunityAsync(string code, CancellationToken ct) =>
+        (await directory.GetAsync(ct)).CommunitiesByCode.GetValueOrDefault(code);
 
     private const string SelectStreets = "SELECT Id, Code, Name FROM Streets ORDER BY Id";
 
@@ -69,10 +45,14 @@ public sealed class CommunityStore(Database db)
             .ToDictionary(r => r.Code, r => r.Id, StringComparer.Ordinal), ct);
 
     /// <summary>Upserts by code, all rows in one transaction: an import lands whole or not at all.</summary>
-    public Task<int> UpsertCommunitiesAsync(IReadOnlyCollection<CommunityUpsert> rows, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+    public async Task<int> UpsertCommunitiesAsync(IReadOnlyCollection<CommunityUpsert> rows, CancellationToken ct)
+    {
+        var written = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             db.Dialect.Upsert("Communities", ["Code"], ["StreetId", "Name", "Address", "Latitude", "Longitude"]),
             rows, tx, cancellationToken: ct)), ct);
+        directory.Invalidate();
+        return written;
+    }
 
     public Task<int> UpsertGridsAsync(IReadOnlyCollection<GridUpsert> rows, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(

@@ -49,6 +49,8 @@ public sealed record ComplaintRow
     public string HandlingLevel { get; init; } = "";
     public DateTime SubmittedAt { get; init; }
     public DateTime ResponseDueAt { get; init; }
+    public long CommunityId { get; init; }
+    public long CategoryId { get; init; }
     public string CommunityCode { get; init; } = "";
     public string CommunityName { get; init; } = "";
     public string CategoryCode { get; init; } = "";

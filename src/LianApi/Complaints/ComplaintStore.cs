@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
 
@@ -19,7 +20,7 @@ public abstract record SubmitOutcome
 }
 
 /// <summary>Complaints and their append-only timeline.</summary>
-public sealed class ComplaintStore(Database db)
+public sealed class ComplaintStore(Database db, OrgDirectory directory)
 {
     public const string SubmitEndpoint = "POST /api/complaints";
 
@@ -88,14 +89,12 @@ public sealed class ComplaintStore(Database db)
         return $"LH{day}-{sequence:D4}";
     }
 
+    // Community and category names come from the in-memory directory, not from joins: this is the hottest read.
     private const string SelectComplaintColumns = """
         SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
                c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
-               m.Code AS CommunityCode, m.Name AS CommunityName, k.Code AS CategoryCode, k.Name AS CategoryName,
-               k.IsEmergency AS CategoryIsEmergency, k.Hotline AS CategoryHotline
+               c.CommunityId, c.CategoryId
         FROM Complaints c
-        JOIN Communities m ON m.Id = c.CommunityId
-        JOIN Categories k ON k.Id = c.CategoryId
         """;
 
     private const string SelectOwnComplaint = SelectComplaintColumns + """
@@ -113,10 +112,10 @@ public sealed class ComplaintStore(Database db)
     public Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct) =>
         db.ReadAsync(c => FindAsync(c, null, trackingNo, userId, ct), ct);
 
-    private static async Task<ComplaintDetail?> FindAsync(DbConnection c, DbTransaction? tx, string trackingNo, long userId, CancellationToken ct)
+    private async Task<ComplaintDetail?> FindAsync(DbConnection c, DbTransaction? tx, string trackingNo, long userId, CancellationToken ct)
     {
-        var complaint = await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectOwnComplaint,
-            new { TrackingNo = trackingNo, UserId = userId }, tx, cancellationToken: ct));
+        var complaint = await NamedAsync(await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectOwnComplaint,
+            new { TrackingNo = trackingNo, UserId = userId }, tx, cancellationToken: ct)), ct);
         if (complaint is null)
         {
             return null;
@@ -139,7 +138,8 @@ public sealed class ComplaintStore(Database db)
         {
             var rows = (await c.QueryAsync<ComplaintRow>(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows,
                 new { UserId = userId, Status = status, BeforeId = beforeId, Limit = limit + 1 }, cancellationToken: ct))).AsList();
-            var page = rows.Take(limit).ToList();
+            var names = await directory.GetAsync(ct);
+            var page = rows.Take(limit).Select(r => Named(r, names)).ToList();
             long? last = rows.Count > limit ? page[^1].Id : null;
             return ((IReadOnlyList<ComplaintListItem>)page.Select(r => r.AsListItem()).ToList(), last);
         }, ct);
@@ -159,7 +159,7 @@ public sealed class ComplaintStore(Database db)
     public Task<(ComplaintRow Complaint, IReadOnlyList<ComplaintEventRow> Events)?> FindForStaffAsync(string trackingNo, CancellationToken ct) =>
         db.ReadAsync<(ComplaintRow, IReadOnlyList<ComplaintEventRow>)?>(async c =>
         {
-            var complaint = await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectAnyComplaint, new { TrackingNo = trackingNo }, cancellationToken: ct));
+            var complaint = await NamedAsync(await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectAnyComplaint, new { TrackingNo = trackingNo }, cancellationToken: ct)), ct);
             if (complaint is null)
             {
                 return null;
@@ -167,4 +167,19 @@ public sealed class ComplaintStore(Database db)
             var events = await c.QueryAsync<ComplaintEventRow>(new CommandDefinition(SelectAllEvents, new { ComplaintId = complaint.Id }, cancellationToken: ct));
             return (complaint, events.AsList());
         }, ct);
+
+    private async ValueTask<ComplaintRow?> NamedAsync(ComplaintRow? row, CancellationToken ct) =>
+        row is null ? null : Named(row, await directory.GetAsync(ct));
+
+    private static ComplaintRow Named(ComplaintRow row, OrgDirectory.Snapshot names)
+    {
+        var community = names.CommunitiesById[row.CommunityId];
+        var category = names.CategoriesById[row.CategoryId];
+        return row with
+        {
+            CommunityCode = community.Code, CommunityName = community.Name,
+            CategoryCode = category.Code, CategoryName = category.Name,
+            CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline,
+        };
+    }
 }

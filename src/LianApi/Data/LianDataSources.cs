@@ -5,11 +5,14 @@ using Microsoft.Data.Sqlite;
 namespace LianApi.Data;
 
 /// <summary>
-/// SQLite settings are per connection, and pooled connections are reused, so they are applied on every open:
-/// WAL so readers never wait for the writer, synchronous=FULL so an acknowledged report survives power loss.
+/// SQLite settings are per physical connection: WAL so readers never wait for the writer, synchronous=FULL so an
+/// acknowledged report survives power loss. They are applied the first time each pooled handle is opened; a
+/// pooled connection reopened later keeps them, so reads do not pay for compiling four pragmas each time.
 /// </summary>
 internal sealed class SqliteDataSource(string connectionString) : DbDataSource
 {
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> configured = new();
+
     private const string ConnectionPragmas = """
         PRAGMA journal_mode = WAL;
         PRAGMA synchronous = FULL;
@@ -39,11 +42,16 @@ internal sealed class SqliteDataSource(string connectionString) : DbDataSource
         return connection;
     }
 
-    private static void ApplyPragmas(SqliteConnection connection)
+    private void ApplyPragmas(SqliteConnection connection)
     {
+        if (connection.Handle is not { } handle || configured.TryGetValue(handle, out _))
+        {
+            return;
+        }
         using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         command.ExecuteNonQuery();
+        configured.AddOrUpdate(handle, handle);
     }
 
     private static string Normalize(string connectionString)

@@ -40,6 +40,7 @@ public static class WebExtensions
 
     public static IServiceCollection AddLianFeatures(this IServiceCollection services)
     {
+        services.AddSingleton<OrgDirectory>();
         services.AddSingleton<CommunityStore>();
         services.AddSingleton<ComplaintStore>();
         services.AddSingleton<CaseStore>();

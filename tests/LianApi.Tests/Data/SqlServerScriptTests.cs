@@ -2,10 +2,12 @@ using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using LianApi.Auth;
+using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Idempotency;
+using LianApi.Staff;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.SqlServer.TransactSql.ScriptDom;
@@ -93,7 +95,7 @@ public sealed partial class SqlServerScriptTests
         {
             Assert.That(names, Has.Count.GreaterThanOrEqualTo(10), string.Join(", ", names));
             Assert.That(names, Does.Contain("ComplaintStore.SelectOwnPage"));
-            Assert.That(names, Does.Contain("CommunityStore.SelectCommunities"));
+            Assert.That(names, Does.Contain("OrgDirectory.SelectCommunities"));
             Assert.That(SqlConstantCases().Count(), Is.GreaterThan(names.Count), "no ORDER BY query was combined with LimitRows");
         });
     }
@@ -147,7 +149,7 @@ public sealed partial class SqlServerScriptTests
         var source = new RecordingDataSource();
         var db = RecordingDatabase(source);
 
-        await new ComplaintStore(db).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), _ => "{}", CancellationToken.None);
+        await new ComplaintStore(db, new OrgDirectory(db, TimeProvider.System)).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), _ => "{}", CancellationToken.None);
 
         var identityReads = source.Commands.Where(c => c.Contains("SCOPE_IDENTITY", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.That(identityReads, Is.Not.Empty, "ComplaintStore no longer reads SCOPE_IDENTITY(); update this test to what it does instead");
@@ -162,9 +164,12 @@ public sealed partial class SqlServerScriptTests
         var ct = CancellationToken.None;
         var db = RecordingDatabase(source);
         var migrator = new SchemaMigrator(db, TimeProvider.System, NullLogger<SchemaMigrator>.Instance);
-        var communities = new CommunityStore(db);
-        var complaints = new ComplaintStore(db);
+        var directory = new OrgDirectory(db, TimeProvider.System);
+        var communities = new CommunityStore(db, directory);
+        var complaints = new ComplaintStore(db, directory);
         var idempotency = new IdempotencyStore(db);
+        var cases = new CaseStore(db);
+        var staff = new StaffStore(db);
         var now = new DateTime(2026, 11, 28, 8, 0, 0, DateTimeKind.Utc);
 
         await migrator.MigrateAsync(ct);
@@ -184,6 +189,27 @@ public sealed partial class SqlServerScriptTests
         await complaints.ListForUserAsync(1, ComplaintStatus.Submitted, 42, 20, ct);
         await idempotency.FindAsync(Claim(userId: 1), ct);
         await idempotency.PruneAsync(now.AddHours(-72), ct);
+        await communities.UpsertDepartmentsAsync([new DepartmentUpsert("d1", "部门")], ct);
+        await communities.FindUnitAsync(HandlingLevel.Department, "d1", ct);
+        await communities.FindGridAsync("g1", ct);
+        await cases.FindAsync("LH20261128-0001", ct);
+        await cases.ListSweepCandidatesAsync(now, 200, ct);
+        await cases.RevealPhoneAsync(1, 1, now, ct);
+        var state = new CaseState { Id = 1, Version = 1, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community };
+        await cases.TryApplyAsync(state, new Transition(state, [new CaseEvent("note", "n", false)]), Actor.System, now, ct,
+            CaseStore.SaveEvaluation(state, true, Satisfaction.Satisfied, null, now, ct));
+        var code = await staff.AddAsync(new NewStaff("员", "community", HandlingLevel.Community, 1, "社区", null), now, ct);
+        await staff.BindToUserAsync(code.Code, 1, now, ct);
+        await staff.FindActiveByUserAsync(1, ct);
+        await staff.RenewCodeAsync(1, now, ct);
+        await staff.DeactivateAsync(1, ct);
+        await staff.ListAsync(ct);
+        var member = new StaffMember { Id = 1, Role = "street", UnitId = 1, UserId = 1 };
+        var query = new InboxQuery("submitted", "water", true, "street", "gongyuanmen", now, now, "urgent", 20, null);
+        await new StaffInboxStore(db).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
+        await new StaffInboxStore(db).ListAsync(member, query, urgent: false, 20, null, ct);
+        await new CalendarStore(db).UpsertAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆")], ct);
+        await new CalendarStore(db).LoadAsync(ct);
     }
 
     private static Database RecordingDatabase(RecordingDataSource source) =>

@@ -43,6 +43,7 @@ public abstract class TestDatabase : IAsyncDisposable
         services.AddSingleton(time);
         services.AddData();
         // AddLianFeatures also wires privacy options that need the web host's environment; the stores are all we need.
+        services.AddSingleton<OrgDirectory>();
         services.AddSingleton<CommunityStore>();
         services.AddSingleton<ComplaintStore>();
         services.AddSingleton<IdempotencyStore>();

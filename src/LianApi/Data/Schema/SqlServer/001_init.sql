@@ -100,7 +100,6 @@ CREATE TABLE IdempotencyKeys (
     CreatedAt datetime2(7) NOT NULL,
     CONSTRAINT PK_IdempotencyKeys PRIMARY KEY (UserId, Endpoint, IdempotencyKey)
 );
-CREATE INDEX IX_IdempotencyKeys_CreatedAt ON IdempotencyKeys (CreatedAt);
 
 CREATE TABLE Counters (
     Name nvarchar(64) NOT NULL PRIMARY KEY,

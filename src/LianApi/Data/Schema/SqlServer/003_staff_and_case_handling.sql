@@ -38,7 +38,6 @@ ALTER TABLE Complaints ADD
     CloseReason nvarchar(20) NULL;
 GO
 CREATE INDEX IX_Complaints_Status_DueAt ON Complaints (Status, DueAt);
-CREATE INDEX IX_Complaints_Handling ON Complaints (HandlingLevel, HandlingUnitId, Id);
 CREATE INDEX IX_Complaints_DepartmentId ON Complaints (DepartmentId, Id);
 
 ALTER TABLE ComplaintEvents ADD StaffId bigint NULL CONSTRAINT FK_ComplaintEvents_Staff REFERENCES Staff (Id);

@@ -99,10 +99,9 @@ CREATE TABLE IdempotencyKeys (
     ResponseBody TEXT NOT NULL,
     CreatedAt TEXT NOT NULL,
     PRIMARY KEY (UserId, Endpoint, IdempotencyKey)
-);
-CREATE INDEX IX_IdempotencyKeys_CreatedAt ON IdempotencyKeys (CreatedAt);
+) WITHOUT ROWID;
 
 CREATE TABLE Counters (
     Name TEXT NOT NULL PRIMARY KEY,
     LastValue INTEGER NOT NULL
-);
+) WITHOUT ROWID;

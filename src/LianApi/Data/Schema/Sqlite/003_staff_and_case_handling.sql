@@ -36,7 +36,6 @@ ALTER TABLE Complaints ADD COLUMN ResolvedAt TEXT NULL;
 ALTER TABLE Complaints ADD COLUMN ClosedAt TEXT NULL;
 ALTER TABLE Complaints ADD COLUMN CloseReason TEXT NULL;
 CREATE INDEX IX_Complaints_Status_DueAt ON Complaints (Status, DueAt);
-CREATE INDEX IX_Complaints_Handling ON Complaints (HandlingLevel, HandlingUnitId, Id);
 CREATE INDEX IX_Complaints_DepartmentId ON Complaints (DepartmentId, Id);
 
 ALTER TABLE ComplaintEvents ADD COLUMN StaffId INTEGER NULL REFERENCES Staff (Id);

@@ -1,0 +1,68 @@
+using Dapper;
+using LianApi.Data;
+
+namespace LianApi.Communities;
+
+/// <summary>
+/// Streets, communities and categories change a few times a year (ops imports) but are read on every scan and
+/// every report, so each instance keeps a snapshot: replaced at once when this process writes, and re-read at
+/// most <see cref="MaxAge"/> after another process (the import verb, another instance) did.
+/// </summary>
+public sealed class OrgDirectory(Database db, TimeProvider time)
+{
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
+    public sealed record Snapshot(
+        IReadOnlyList<CommunityRow> Communities,
+        IReadOnlyDictionary<string, CommunityRow> CommunitiesByCode,
+        IReadOnlyDictionary<long, CommunityRow> CommunitiesById,
+        IReadOnlyList<CategoryRow> Categories,
+        IReadOnlyDictionary<string, CategoryRow> CategoriesByCode,
+        IReadOnlyDictionary<long, CategoryRow> CategoriesById,
+        DateTimeOffset LoadedAt);
+
+    private readonly SemaphoreSlim loading = new(1, 1);
+    private Snapshot? current;
+
+    private const string SelectCommunities = """
+        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
+        FROM Communities c JOIN Streets s ON s.Id = c.StreetId
+        ORDER BY s.Id, c.Code
+        """;
+
+    private const string SelectCategories = """
+        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
+        FROM Categories ORDER BY SortOrder, Id
+        """;
+
+    public async ValueTask<Snapshot> GetAsync(CancellationToken ct)
+    {
+        if (current is { } fresh && time.GetUtcNow() - fresh.LoadedAt < MaxAge)
+        {
+            return fresh;
+        }
+        await loading.WaitAsync(ct);
+        try
+        {
+            if (current is { } loaded && time.GetUtcNow() - loaded.LoadedAt < MaxAge)
+            {
+                return loaded;
+            }
+            var (communities, categories) = await db.ReadAsync(async c => (
+                (await c.QueryAsync<CommunityRow>(new CommandDefinition(SelectCommunities, cancellationToken: ct))).AsList(),
+                (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList()), ct);
+            current = new Snapshot(communities,
+                communities.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), communities.ToDictionary(c => c.Id),
+                categories, categories.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), categories.ToDictionary(c => c.Id),
+                time.GetUtcNow());
+            return current;
+        }
+        finally
+        {
+            loading.Release();
+        }
+    }
+
+    /// <summary>Called after this process changed the organisation, so its own next read sees the change.</summary>
+    public void Invalidate() => current = null;
+}
