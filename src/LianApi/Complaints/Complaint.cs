@@ -61,7 +61,7 @@ public sealed record ComplaintRow
 
 public sealed record ComplaintEventRow
 {
-    public long Id { get; init; }
+    public long EventId { get; init; }
     public string Kind { get; init; } = "";
     public string Status { get; init; } = "";
     public string? UnitName { get; init; }

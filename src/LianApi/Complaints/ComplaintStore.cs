@@ -7,9 +7,9 @@ using LianApi.Idempotency;
 namespace LianApi.Complaints;
 
 public sealed record NewComplaint(
-    long UserId, string ClientRequestId, long CommunityId, long CategoryId, string Description, string? Address,
+    long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt, string CommunityName);
+    DateTime SubmittedAt, DateTime ResponseDueAt);
 
 public abstract record SubmitOutcome
 {
@@ -46,40 +46,61 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
 
     /// <summary>
     /// Claims the idempotency key, numbers the report, stores it and its first timeline event in one transaction:
-    /// when this returns Created the report is on disk (synchronous=FULL), and a retry can only replay it.
+    /// when this returns Created the report is on disk (synchronous=FULL), and a retry can only replay it. The
+    /// answer is built from what was written, so the write holds SQLite's single writer as briefly as possible.
     /// </summary>
-    public Task<SubmitOutcome> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, Func<ComplaintDetail, string> serialize, CancellationToken ct) =>
-        db.WriteAsync<SubmitOutcome>(async (c, tx) =>
+    public async Task<SubmitOutcome> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, Func<ComplaintDetail, string> serialize, CancellationToken ct)
+    {
+        try
         {
-            if (await IdempotencyStore.FindAsync(c, tx, claim, ct) is { } done)
+            return await db.WriteAsync<SubmitOutcome>(async (c, tx) =>
             {
-                return new SubmitOutcome.AlreadyDone(done);
-            }
-            if (await c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectTrackingNoByClientRequest,
-                    new { complaint.UserId, complaint.ClientRequestId }, tx, cancellationToken: ct)) is { } filed)
-            {
-                return new SubmitOutcome.AlreadyFiled((await FindAsync(c, tx, filed, complaint.UserId, ct))!);
-            }
-            var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
-            // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
-            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
-            {
-                TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, complaint.CommunityId, complaint.CategoryId,
-                complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
-                complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                complaint.SubmittedAt, complaint.ResponseDueAt,
-            }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
-            {
-                ComplaintId = id, Kind = "submitted", Status = ComplaintStatus.Submitted, ActorUserId = complaint.UserId,
-                UnitName = complaint.CommunityName, Note = (string?)null, IsPublic = true, OccurredAt = complaint.SubmittedAt,
-            }, tx, cancellationToken: ct));
+                if (await IdempotencyStore.FindAsync(c, tx, claim, ct) is { } done)
+                {
+                    return new SubmitOutcome.AlreadyDone(done);
+                }
+                var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
+                // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
+                {
+                    TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, CommunityId = complaint.Community.Id, CategoryId = complaint.Category.Id,
+                    complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
+                    complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                    complaint.SubmittedAt, complaint.ResponseDueAt,
+                }, tx, cancellationToken: ct));
+                var submitted = new ComplaintEventRow
+                {
+                    Kind = "submitted", Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name, OccurredAt = complaint.SubmittedAt, IsPublic = true,
+                };
+                await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
+                {
+                    ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName,
+                    Note = (string?)null, submitted.IsPublic, submitted.OccurredAt,
+                }, tx, cancellationToken: ct));
 
-            var detail = (await FindAsync(c, tx, trackingNo, complaint.UserId, ct))!;
-            var location = $"/api/complaints/{trackingNo}";
-            await IdempotencyStore.SaveAsync(c, tx, claim, StatusCodes.Status201Created, location, serialize(detail), complaint.SubmittedAt, ct);
-            return new SubmitOutcome.Created(detail);
-        }, ct);
+                var detail = Named(new ComplaintRow
+                {
+                    Id = id, TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
+                    Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
+                    Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                    SubmittedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
+                }, complaint.Community, complaint.Category).AsDetail([submitted]);
+                await IdempotencyStore.SaveAsync(c, tx, claim, StatusCodes.Status201Created, $"/api/complaints/{trackingNo}",
+                    serialize(detail), complaint.SubmittedAt, ct);
+                return new SubmitOutcome.Created(detail);
+            }, ct);
+        }
+        catch (Exception e) when (DuplicateKey.Is(e))
+        {
+            // The report itself remembers its key (UserId, ClientRequestId): a retry that outlived its idempotency
+            // row, or a duplicate that committed first on another connection. The failed unit left nothing behind.
+            var filed = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectTrackingNoByClientRequest,
+                new { complaint.UserId, complaint.ClientRequestId }, cancellationToken: ct)), ct);
+            return filed is not null && await FindForUserAsync(filed, complaint.UserId, ct) is { } existing
+                ? new SubmitOutcome.AlreadyFiled(existing)
+                : throw new DuplicateKeyException(e);
+        }
+    }
 
     /// <summary>LH + the China date + a per-day sequence: short enough to read out on the phone, unique by construction.</summary>
     private async Task<string> NextTrackingNoAsync(DbConnection c, DbTransaction tx, DateTime submittedAt, CancellationToken ct)
@@ -102,27 +123,31 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
         """;
 
-    private const string SelectPublicEvents = """
-        SELECT Id, Kind, Status, UnitName, Note, OccurredAt FROM ComplaintEvents
-        WHERE ComplaintId = @ComplaintId AND IsPublic = @IsPublic
-        ORDER BY Id
+    // One statement for the report and its public timeline: compiling SQL is most of what SQLite does per read.
+    private const string SelectOwnComplaintWithEvents = """
+        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
+               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
+               c.CommunityId, c.CategoryId,
+               e.Id AS EventId, e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+        FROM Complaints c
+        LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
+        WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
+        ORDER BY e.Id
         """;
 
     /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
-    public Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct) =>
-        db.ReadAsync(c => FindAsync(c, null, trackingNo, userId, ct), ct);
-
-    private async Task<ComplaintDetail?> FindAsync(DbConnection c, DbTransaction? tx, string trackingNo, long userId, CancellationToken ct)
+    public async Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct)
     {
-        var complaint = await NamedAsync(await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectOwnComplaint,
-            new { TrackingNo = trackingNo, UserId = userId }, tx, cancellationToken: ct)), ct);
-        if (complaint is null)
+        var rows = await db.ReadAsync(c => c.QueryAsync<ComplaintRow, ComplaintEventRow?, (ComplaintRow Complaint, ComplaintEventRow? Event)>(
+            new CommandDefinition(SelectOwnComplaintWithEvents, new { TrackingNo = trackingNo, UserId = userId, IsPublic = true }, cancellationToken: ct),
+            (complaint, e) => (complaint, e), splitOn: "EventId"), ct);
+        var list = rows.AsList();
+        if (list.Count == 0)
         {
             return null;
         }
-        var events = await c.QueryAsync<ComplaintEventRow>(new CommandDefinition(SelectPublicEvents,
-            new { ComplaintId = complaint.Id, IsPublic = true }, tx, cancellationToken: ct));
-        return complaint.AsDetail(events);
+        var complaint = Named(list[0].Complaint, await directory.GetAsync(ct));
+        return complaint.AsDetail(list.Where(r => r.Event is { EventId: > 0 }).Select(r => r.Event!));
     }
 
     private const string SelectOwnPage = SelectComplaintColumns + """
@@ -150,7 +175,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         """;
 
     private const string SelectAllEvents = """
-        SELECT Id, Kind, Status, UnitName, Note, OccurredAt, IsPublic FROM ComplaintEvents
+        SELECT Id AS EventId, Kind, Status, UnitName, Note, OccurredAt, IsPublic FROM ComplaintEvents
         WHERE ComplaintId = @ComplaintId
         ORDER BY Id
         """;
@@ -171,13 +196,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     private async ValueTask<ComplaintRow?> NamedAsync(ComplaintRow? row, CancellationToken ct) =>
         row is null ? null : Named(row, await directory.GetAsync(ct));
 
-    private static ComplaintRow Named(ComplaintRow row, OrgDirectory.Snapshot names)
+    private static ComplaintRow Named(ComplaintRow row, OrgDirectory.Snapshot names) =>
+        Named(row, names.CommunitiesById[row.CommunityId], names.CategoriesById[row.CategoryId]);
+
+    private static ComplaintRow Named(ComplaintRow row, CommunityRow community, CategoryRow category)
     {
-        var community = names.CommunitiesById[row.CommunityId];
-        var category = names.CategoriesById[row.CategoryId];
         return row with
         {
-            CommunityCode = community.Code, CommunityName = community.Name,
+            CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
             CategoryCode = category.Code, CategoryName = category.Name,
             CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline,
         };

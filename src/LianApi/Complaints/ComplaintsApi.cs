@@ -103,10 +103,10 @@ public static class ComplaintsApi
 
         var now = time.GetUtcNow().UtcDateTime;
         var phone = request.ContactPhone?.Trim();
-        var complaint = new NewComplaint(claim.UserId, claim.Key, community.Id, category.Id, request.Description.Trim(),
+        var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
             NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
             phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-            now, now.AddHours(category.ResponseHours), community.Name);
+            now, now.AddHours(category.ResponseHours));
         try
         {
             var outcome = await complaints.SubmitAsync(complaint, claim, detail => JsonSerializer.Serialize(detail, serializer), ct);

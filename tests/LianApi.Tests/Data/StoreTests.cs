@@ -145,8 +145,8 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
 
     private TDatabase? database;
     private ServiceProvider? services;
-    private long communityId;
-    private long categoryId;
+    private CommunityRow community = null!;
+    private CategoryRow category = null!;
 
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
 
@@ -161,8 +161,8 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
         var org = Service<CommunityStore>();
         var street = (await org.ListStreetsAsync(Ct)).Single(s => s.Code == "beiyuanmen");
         await org.UpsertCommunitiesAsync([new CommunityUpsert("store-tests", street.Id, "贡院门社区", null, null, null)], Ct);
-        communityId = (await org.FindCommunityAsync("store-tests", Ct))!.Id;
-        categoryId = (await org.FindCategoryAsync("sanitation", Ct))!.Id;
+        community = (await org.FindCommunityAsync("store-tests", Ct))!;
+        category = (await org.FindCategoryAsync("sanitation", Ct))!;
     }
 
     [OneTimeTearDown]
@@ -363,8 +363,8 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
 
     private Task<SubmitOutcome> SubmitAsync(long userId, string key, DateTime submittedAt)
     {
-        var complaint = new NewComplaint(userId, key, communityId, categoryId, "楼道灯坏了，晚上看不见台阶", "3 号楼 2 单元",
-            null, null, null, null, false, submittedAt, submittedAt.AddHours(24), "贡院门社区");
+        var complaint = new NewComplaint(userId, key, community, category, "楼道灯坏了，晚上看不见台阶", "3 号楼 2 单元",
+            null, null, null, null, false, submittedAt, submittedAt.AddHours(24));
         var claim = new IdempotencyClaim(userId, ComplaintStore.SubmitEndpoint, key, "request-hash-" + key);
         return Service<ComplaintStore>().SubmitAsync(complaint, claim, detail => JsonSerializer.Serialize(detail), Ct);
     }
