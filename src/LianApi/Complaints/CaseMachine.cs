@@ -122,8 +122,11 @@ public static class CaseMachine
         [CaseActions.Supervise] = CenterRoles,
     };
 
-    /// <summary>Out-of-scope cases do not exist for a staff member (404), exactly like another resident's report.</summary>
-    public static bool CanSee(StaffMember staff, CaseState c) => staff.Role switch
+    /// <summary>
+    /// Out-of-scope cases do not exist for a staff member (404), exactly like another resident's report. A unit
+    /// always sees a case it holds, e.g. one the dispatch center sent to another street than the reporter's.
+    /// </summary>
+    public static bool CanSee(StaffMember staff, CaseState c) => IsHandler(staff, c) || staff.Role switch
     {
         StaffRoles.Dispatcher or StaffRoles.Admin => true,
         StaffRoles.Community => c.CommunityId == staff.UnitId,

@@ -85,7 +85,8 @@ public sealed class StaffInboxStore(Database db)
         WHERE (@SeesAll = @True
                OR (@Role = @CommunityRole AND c.CommunityId = @UnitId)
                OR (@Role = @StreetRole AND m.StreetId = @UnitId)
-               OR (@Role = @DepartmentRole AND c.DepartmentId = @UnitId))
+               OR (@Role = @DepartmentRole AND c.DepartmentId = @UnitId)
+               OR (c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId))
           AND (@Status IS NULL OR c.Status = @Status)
           AND (@Category IS NULL OR k.Code = @Category)
           AND (@Overdue IS NULL OR c.IsOverdue = @Overdue)
@@ -113,7 +114,7 @@ public sealed class StaffInboxStore(Database db)
         var sql = SelectInbox + (urgent ? MostUrgentFirst : NewestFirst) + "\n" + db.Dialect.LimitRows;
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
         {
-            SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0,
+            SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0, StaffLevel = StaffRoles.LevelOf(staff.Role),
             CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, DepartmentRole = StaffRoles.Department,
             q.Status, q.Category, q.Overdue, q.Level, Community = q.Community?.ToLowerInvariant(),
             From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,

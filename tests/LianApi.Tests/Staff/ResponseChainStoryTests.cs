@@ -100,4 +100,29 @@ public sealed class ResponseChainStoryTests
             Assert.That(inbox.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trackingNo").GetString()), Has.Member(no));
         });
     }
+
+    [Test]
+    public async Task Dispatch_ToAnotherStreet_ThatStreetSeesAndHandlesIt()
+    {
+        await using var app = new LianApiFactory();
+        var resident = await app.LoginAsync("elsewhere-resident");
+        var community = await app.StaffAsync("elsewhere-community", "community", "gongyuanmen");
+        var ownStreet = await app.StaffAsync("elsewhere-street", "street", "beiyuanmen");
+        var dispatcher = await app.StaffAsync("elsewhere-dispatcher", "dispatcher", null);
+        var otherStreet = await app.StaffAsync("elsewhere-other-street", "street", "qingnianlu");
+        var no = await resident.FileAsync();
+        await community.ActAsync(no, "escalate", new { reason = "跨街道问题" });
+        await ownStreet.ActAsync(no, "escalate", new { reason = "需要青年路街道处理" });
+
+        var dispatched = await dispatcher.ActAsync(no, "dispatch", new { target = new { level = "street", code = "qingnianlu" } });
+        var inbox = await otherStreet.GetFromJsonAsync<JsonElement>("/api/staff/complaints");
+        var accepted = await otherStreet.ActAsync(no, "accept");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dispatched.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(inbox.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trackingNo").GetString()), Has.Member(no));
+            Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the unit holding a case can act on it");
+        });
+    }
 }

@@ -1,0 +1,850 @@
+using LianApi.Calendar;
+using LianApi.Complaints;
+using LianApi.Staff;
+
+namespace LianApi.Tests.Complaints;
+
+/// <summary>
+/// The pure state machine of the response chain. States and staff are built by hand; time and the calendar are
+/// values, so nothing here touches a clock or a database.
+/// </summary>
+public sealed class CaseMachineTests
+{
+    private const long CommunityId = 11;
+    private const long StreetId = 21;
+    private const long DepartmentId = 31;
+    private const string CommunityName = "测试甲社区";
+    private const string StreetName = "测试街道";
+    private const string DepartmentName = "测试区市政局";
+
+    private const string Ok = "ok";
+
+    private static readonly string[] Roles =
+        [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin];
+
+    private static readonly string[] Statuses =
+    [
+        ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress,
+        ComplaintStatus.Resolved, ComplaintStatus.Closed, ComplaintStatus.Rejected,
+    ];
+
+    /// <summary>
+    /// What each role may do, as the handler of the case, in each status. Written from the rules, not from the
+    /// machine: a row per role, a column per status. ok = allowed; 403 = never for this role; 409 = not in this status.
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Matrix = new()
+    {
+        // Only a new case can be accepted (签收).
+        [CaseActions.Accept] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   409  409  409  409  409", // community
+            "    ok   409  409  409  409  409", // street
+            "    ok   409  409  409  409  409", // department
+            "    ok   409  409  409  409  409", // dispatcher
+            "    ok   409  409  409  409  409", // admin
+        ],
+        [CaseActions.Start] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    409  ok   409  409  409  409",
+            "    409  ok   409  409  409  409",
+            "    409  ok   409  409  409  409",
+            "    409  ok   409  409  409  409",
+            "    409  ok   409  409  409  409",
+        ],
+        // Escalation (上报) is how a community or street office hands a case up; there is nothing above the center.
+        [CaseActions.Escalate] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // Dispatch (派单) is the center's, for a case that waits at the district.
+        [CaseActions.Dispatch] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    ok   409  409  409  409  409",
+            "    ok   409  409  409  409  409",
+        ],
+        // A return (退单) gives an open case back to the center.
+        [CaseActions.Return] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // A unit asks for more time only while it is handling the case.
+        [CaseActions.RequestExtension] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // The center decides on a pending request (the fixture has one in every status, as a stale one would be)
+        // only while the case is being handled: a decision must never touch an archived or a waiting case.
+        [CaseActions.ApproveExtension] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+        ],
+        [CaseActions.DenyExtension] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+        ],
+        [CaseActions.Resolve] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+            "    409  ok   ok   409  409  409",
+        ],
+        // 不予受理: before or right after accepting, never once work has started.
+        [CaseActions.Reject] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   409  409  409  409",
+            "    ok   ok   409  409  409  409",
+            "    ok   ok   409  409  409  409",
+            "    ok   ok   409  409  409  409",
+            "    ok   ok   409  409  409  409",
+        ],
+        // Internal notes are always possible, even on an archived case.
+        [CaseActions.Note] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   ok   ok   ok",
+            "    ok   ok   ok   ok   ok   ok",
+            "    ok   ok   ok   ok   ok   ok",
+            "    ok   ok   ok   ok   ok   ok",
+            "    ok   ok   ok   ok   ok   ok",
+        ],
+        // Writing to the resident stops when the case is closed or rejected.
+        [CaseActions.Reply] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   ok   409  409",
+            "    ok   ok   ok   ok   409  409",
+            "    ok   ok   ok   ok   409  409",
+            "    ok   ok   ok   ok   409  409",
+            "    ok   ok   ok   ok   409  409",
+        ],
+        [CaseActions.Supervise] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    ok   ok   ok   ok   409  409",
+            "    ok   ok   ok   ok   409  409",
+        ],
+    };
+
+    // Fri 2026-11-27 10:00 China.
+    private static readonly DateTime Received = ChinaTime(2026, 11, 27, 10);
+    private static readonly DateTime Now = Received.AddHours(2);
+
+    private static readonly ActionInput EverythingGiven = new(
+        Reason: "测试理由", Reply: "测试答复", Note: "测试备注", NewDueAt: Now.AddDays(30),
+        Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName));
+
+    private static IEnumerable<TestCaseData> MatrixCases()
+    {
+        foreach (var (action, rows) in Matrix)
+        {
+            for (var r = 0; r < Roles.Length; r++)
+            {
+                var cells = Cells(rows[r]);
+                for (var s = 0; s < Statuses.Length; s++)
+                {
+                    yield return new TestCaseData(action, Roles[r], Statuses[s], cells[s])
+                        .SetArgDisplayNames(action, Roles[r], Statuses[s], cells[s]);
+                }
+            }
+        }
+    }
+
+    [Test]
+    public void Matrix_EveryStaffActionRoleAndStatus_HasExactlyOneExpectation()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Matrix.Keys, Is.EquivalentTo(CaseActions.StaffActions), "a new action needs its row in the matrix");
+            Assert.That(Roles, Is.EquivalentTo(StaffRoles.All), "a new role needs its row in the matrix");
+            Assert.That(Statuses, Is.EquivalentTo(ComplaintStatus.Labels.Keys), "a new status needs its column in the matrix");
+            foreach (var (action, rows) in Matrix)
+            {
+                Assert.That(rows, Has.Length.EqualTo(Roles.Length), action);
+                Assert.That(rows.Select(Cells), Has.All.Length.EqualTo(Statuses.Length), action);
+                Assert.That(rows.SelectMany(Cells), Has.All.AnyOf(Ok, "403", "409"), action);
+            }
+        });
+    }
+
+    [TestCaseSource(nameof(MatrixCases))]
+    public void Apply_HandlerOfEachRoleInEachStatus_MatchesTheMatrix(string action, string role, string status, string expected)
+    {
+        var staff = StaffOf(role);
+        var c = InStatus(HeldBy(role, NewCase()), status);
+        if (action is CaseActions.ApproveExtension or CaseActions.DenyExtension)
+        {
+            c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
+        }
+        Assert.That(CaseMachine.IsHandler(staff, c) && CaseMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
+
+        var decision = CaseMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+
+        var outcome = decision.Refusal is { } refusal ? refusal.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : Ok;
+        Assert.Multiple(() =>
+        {
+            Assert.That(outcome, Is.EqualTo(expected), decision.Refusal?.Detail);
+            Assert.That(decision.Transition is null, Is.EqualTo(decision.Refusal is not null), "exactly one of transition and refusal");
+        });
+    }
+
+    [TestCase(CaseActions.Accept, ComplaintStatus.Submitted)]
+    [TestCase(CaseActions.Start, ComplaintStatus.Accepted)]
+    [TestCase(CaseActions.Escalate, ComplaintStatus.Submitted)]
+    [TestCase(CaseActions.Return, ComplaintStatus.InProgress)]
+    [TestCase(CaseActions.RequestExtension, ComplaintStatus.Accepted)]
+    [TestCase(CaseActions.Resolve, ComplaintStatus.InProgress)]
+    [TestCase(CaseActions.Reject, ComplaintStatus.Submitted)]
+    [TestCase(CaseActions.Reply, ComplaintStatus.InProgress)]
+    public void Apply_CommunityAfterEscalationToStreet_Refused409(string action, string status)
+    {
+        var community = StaffOf(StaffRoles.Community);
+        var atStreet = InStatus(HeldBy(StaffRoles.Street, NewCase()), status);
+
+        var byCommunity = CaseMachine.Apply(atStreet, action, community, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var byStreet = CaseMachine.Apply(atStreet, action, StaffOf(StaffRoles.Street), EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(CaseMachine.CanSee(community, atStreet), Is.True, "the community still sees its own case");
+            Assert.That(byCommunity.Refusal?.StatusCode, Is.EqualTo(409), "in scope but no longer the handler");
+            Assert.That(byStreet.Refusal, Is.Null, "the same action by the handler is allowed, so the 409 is about who acts");
+        });
+    }
+
+    [TestCase(StaffRoles.Street, CaseActions.Accept)]
+    [TestCase(StaffRoles.Department, CaseActions.Accept)]
+    public void Apply_InScopeButCaseHeldElsewhere_Refused409(string role, string action)
+    {
+        var staff = StaffOf(role);
+        // The street sees its community's new case, which the community holds; the department still sees the case
+        // it returned to the center, which waits there as submitted.
+        var c = role == StaffRoles.Street
+            ? NewCase()
+            : HeldBy(StaffRoles.Dispatcher, NewCase()) with { DepartmentId = DepartmentId };
+
+        var decision = CaseMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(CaseMachine.CanSee(staff, c), Is.True);
+            Assert.That(CaseMachine.IsHandler(staff, c), Is.False);
+            Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
+        });
+    }
+
+    [Test]
+    public void Note_CommunityAfterEscalationToStreet_AllowedAndInternal()
+    {
+        var atStreet = HeldBy(StaffRoles.Street, NewCase());
+
+        var decision = CaseMachine.Apply(atStreet, CaseActions.Note, StaffOf(StaffRoles.Community), new ActionInput(Note: "居民已电话沟通"), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.Transition?.Next, Is.EqualTo(atStreet), "a note changes nothing but the timeline");
+            Assert.That(decision.Transition?.Events, Is.EqualTo(new[] { new CaseEvent("note", "居民已电话沟通", IsPublic: false, CommunityName) }));
+        });
+    }
+
+    [Test]
+    public void Apply_RoleNeverAllowedAndNotHandler_Refused403NotConflict()
+    {
+        // The role check comes first: a department cannot escalate any case, held by it or not.
+        var decision = CaseMachine.Apply(NewCase(), CaseActions.Escalate, StaffOf(StaffRoles.Department) with { UnitId = 999 },
+            EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(403));
+    }
+
+    [TestCase(CaseActions.Escalate, StaffRoles.Community, ComplaintStatus.Submitted, null)]
+    [TestCase(CaseActions.Escalate, StaffRoles.Street, ComplaintStatus.Accepted, "   ")]
+    [TestCase(CaseActions.Return, StaffRoles.Department, ComplaintStatus.InProgress, null)]
+    [TestCase(CaseActions.Return, StaffRoles.Community, ComplaintStatus.Submitted, "")]
+    [TestCase(CaseActions.Reject, StaffRoles.Street, ComplaintStatus.Submitted, null)]
+    [TestCase(CaseActions.Reject, StaffRoles.Dispatcher, ComplaintStatus.Accepted, " ")]
+    [TestCase(CaseActions.RequestExtension, StaffRoles.Community, ComplaintStatus.Accepted, null)]
+    [TestCase(CaseActions.RequestExtension, StaffRoles.Department, ComplaintStatus.InProgress, "\t")]
+    [TestCase(CaseActions.Resolve, StaffRoles.Department, ComplaintStatus.InProgress, null)]
+    [TestCase(CaseActions.Resolve, StaffRoles.Admin, ComplaintStatus.Accepted, "  ")]
+    [TestCase(CaseActions.Reply, StaffRoles.Street, ComplaintStatus.Submitted, null)]
+    [TestCase(CaseActions.Reply, StaffRoles.Community, ComplaintStatus.Resolved, " ")]
+    [TestCase(CaseActions.Note, StaffRoles.Community, ComplaintStatus.Closed, null)]
+    [TestCase(CaseActions.Note, StaffRoles.Dispatcher, ComplaintStatus.Submitted, "  ")]
+    public void Apply_RequiredTextMissing_Refused400(string action, string role, string status, string? blank)
+    {
+        var c = InStatus(HeldBy(role, NewCase()), status);
+        // Every text blank; everything else (target, new deadline) given, so only the missing text can be refused.
+        var input = EverythingGiven with { Reason = blank, Reply = blank, Note = blank };
+
+        var decision = CaseMachine.Apply(c, action, StaffOf(role), input, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400), decision.Refusal?.Detail);
+    }
+
+    [Test]
+    public void Dispatch_WithoutTarget_Refused400()
+    {
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
+
+        var decision = CaseMachine.Apply(atCenter, CaseActions.Dispatch, StaffOf(StaffRoles.Dispatcher), EverythingGiven with { Target = null }, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400));
+    }
+
+    [Test]
+    public void Dispatch_ToDepartment_DepartmentHoldsAndSeesItWithAFreshResponseClock()
+    {
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase()) with { IsOverdue = true };
+
+        var next = Allowed(CaseMachine.Apply(atCenter, CaseActions.Dispatch, StaffOf(StaffRoles.Dispatcher), new ActionInput(Target: EverythingGiven.Target), Now, WorkingCalendar.WeekdaysOnly));
+
+        var department = StaffOf(StaffRoles.Department);
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(next.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Department));
+            Assert.That(next.Next.HandlingUnitId, Is.EqualTo(DepartmentId));
+            Assert.That(next.Next.DepartmentId, Is.EqualTo(DepartmentId));
+            Assert.That(next.Next.ReceivedAt, Is.EqualTo(Now));
+            Assert.That(next.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
+            Assert.That(next.Next.IsOverdue, Is.False, "the receiving unit starts on time");
+            Assert.That(CaseMachine.CanSee(department, next.Next) && CaseMachine.IsHandler(department, next.Next), Is.True);
+            Assert.That(next.Events.Select(e => e.Kind), Is.EqualTo(new[] { "dispatched", "received" }));
+            Assert.That(next.Events[1].UnitName, Is.EqualTo(DepartmentName));
+        });
+    }
+
+    [Test]
+    public void Escalate_FromCommunityThenStreet_GoesToStreetThenDistrict()
+    {
+        var calendar = WorkingCalendar.WeekdaysOnly;
+        var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
+        var later = Now.AddHours(3);
+
+        var toStreet = Allowed(CaseMachine.Apply(accepted, CaseActions.Escalate, StaffOf(StaffRoles.Community), new ActionInput(Reason: "需要街道协调"), Now, calendar));
+        var toDistrict = Allowed(CaseMachine.Apply(toStreet.Next, CaseActions.Escalate, StaffOf(StaffRoles.Street), new ActionInput(Reason: "涉及多个部门"), later, calendar));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(toStreet.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Street));
+            Assert.That(toStreet.Next.HandlingUnitId, Is.EqualTo(StreetId));
+            Assert.That(toStreet.Next.Status, Is.EqualTo(ComplaintStatus.Submitted), "the street has to accept it itself");
+            Assert.That(toStreet.Next.AcceptedAt, Is.Null);
+            Assert.That(toStreet.Next.ResolutionDueAt, Is.Null);
+            Assert.That(toStreet.Next.ReceivedAt, Is.EqualTo(Now));
+            Assert.That(toStreet.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
+            Assert.That(toStreet.Events, Is.EqualTo(new[]
+            {
+                new CaseEvent("escalated", "需要街道协调", IsPublic: true, CommunityName),
+                new CaseEvent("received", null, IsPublic: true, StreetName),
+            }));
+
+            Assert.That(toDistrict.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(toDistrict.Next.HandlingUnitId, Is.Null);
+            Assert.That(toDistrict.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(toDistrict.Next.ReceivedAt, Is.EqualTo(later));
+            Assert.That(toDistrict.Next.ResponseDueAt, Is.EqualTo(later.AddHours(24)));
+            Assert.That(toDistrict.Events.Select(e => e.Kind), Is.EqualTo(new[] { "escalated", "received" }));
+            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), toDistrict.Next), Is.True);
+        });
+    }
+
+    [Test]
+    public void Return_FromDepartment_GoesToDistrictWithDeadlinesUnchanged()
+    {
+        var inProgress = InStatus(HeldBy(StaffRoles.Department, NewCase()), ComplaintStatus.InProgress) with { ExtensionRequestedUntil = Now.AddDays(10) };
+        var muchLater = Now.AddDays(2);
+
+        var returned = Allowed(CaseMachine.Apply(inProgress, CaseActions.Return, StaffOf(StaffRoles.Department), new ActionInput(Reason: "不属于本部门职责"), muchLater, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(returned.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(returned.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(returned.Next.HandlingUnitId, Is.Null);
+            Assert.That(returned.Next.AcceptedAt, Is.Null);
+            // The clock keeps running: a return must not buy anyone time.
+            Assert.That(returned.Next.ReceivedAt, Is.EqualTo(inProgress.ReceivedAt));
+            Assert.That(returned.Next.ResponseDueAt, Is.EqualTo(inProgress.ResponseDueAt));
+            Assert.That(returned.Next.ResolutionDueAt, Is.EqualTo(inProgress.ResolutionDueAt));
+            Assert.That(returned.Next.ExtensionRequestedUntil, Is.Null, "the unit that asked for more time gave the case away");
+            Assert.That(returned.Events, Is.EqualTo(new[] { new CaseEvent("returned", "不属于本部门职责", IsPublic: false, DepartmentName) }));
+        });
+    }
+
+    [Test]
+    public void Accept_AcrossWeekendAndHoliday_ResolutionDueIsWorkingDaysAfterReceipt()
+    {
+        // Synthetic: Monday 2026-11-30 off. Received Fri 10:00 with 3 working days: Tue, Wed, Thu → Thu 10:00 China.
+        var calendar = new WorkingCalendar(new Dictionary<DateOnly, bool> { [new DateOnly(2026, 11, 30)] = false });
+        var acceptedAt = Received.AddDays(1);
+
+        var accepted = Allowed(CaseMachine.Apply(NewCase(), CaseActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), acceptedAt, calendar));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Next.Status, Is.EqualTo(ComplaintStatus.Accepted));
+            Assert.That(accepted.Next.AcceptedAt, Is.EqualTo(acceptedAt));
+            Assert.That(accepted.Next.ResolutionDueAt, Is.EqualTo(calendar.AddWorkingDays(Received, 3)));
+            Assert.That(accepted.Next.ResolutionDueAt, Is.EqualTo(ChinaTime(2026, 12, 3, 10)), "counted from receipt, not from acceptance");
+            Assert.That(accepted.Next.IsOverdue, Is.False);
+            Assert.That(accepted.Events, Is.EqualTo(new[] { new CaseEvent("accepted", null, IsPublic: true, CommunityName) }));
+        });
+    }
+
+    [Test]
+    public void Accept_AfterTheResolutionDeadline_AcceptedAlreadyOverdue()
+    {
+        var accepted = Allowed(CaseMachine.Apply(NewCase(), CaseActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), Received.AddDays(10), WorkingCalendar.WeekdaysOnly));
+
+        Assert.That(accepted.Next.IsOverdue, Is.True);
+    }
+
+    [Test]
+    public void RequestExtension_ThenApprove_MovesResolutionDue()
+    {
+        var accepted = InStatus(NewCase(), ComplaintStatus.Accepted) with { IsOverdue = true };
+        var until = accepted.ResolutionDueAt!.Value.AddDays(5);
+
+        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly));
+        var again = CaseMachine.Apply(requested.Next, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "再延", NewDueAt: until.AddDays(1)), Now, WorkingCalendar.WeekdaysOnly);
+        // The center approves a request of a case a community holds: approving needs no handler.
+        var approved = Allowed(CaseMachine.Apply(requested.Next, CaseActions.ApproveExtension, StaffOf(StaffRoles.Dispatcher), new ActionInput(Note: "同意"), Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(requested.Next.ExtensionRequestedUntil, Is.EqualTo(until));
+            Assert.That(requested.Next.ResolutionDueAt, Is.EqualTo(accepted.ResolutionDueAt), "a request alone moves nothing");
+            Assert.That(requested.Events, Is.EqualTo(new[] { new CaseEvent("extension_requested", "等待配件", IsPublic: false, CommunityName) }));
+            Assert.That(again.Refusal?.StatusCode, Is.EqualTo(409), "one pending request at a time");
+            Assert.That(approved.Next.ResolutionDueAt, Is.EqualTo(until));
+            Assert.That(approved.Next.ExtensionRequestedUntil, Is.Null);
+            Assert.That(approved.Next.IsOverdue, Is.False, "the new deadline is still ahead");
+            Assert.That(approved.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("extension_approved", true) }));
+        });
+    }
+
+    [Test]
+    public void RequestExtension_ThenDeny_KeepsResolutionDue()
+    {
+        var accepted = InStatus(NewCase(), ComplaintStatus.InProgress);
+        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
+
+        var denied = Allowed(CaseMachine.Apply(requested.Next, CaseActions.DenyExtension, StaffOf(StaffRoles.Admin), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(denied.Next.ResolutionDueAt, Is.EqualTo(accepted.ResolutionDueAt));
+            Assert.That(denied.Next.ExtensionRequestedUntil, Is.Null);
+            Assert.That(denied.Events.Select(e => e.Kind), Is.EqualTo(new[] { "extension_denied" }));
+        });
+    }
+
+    [TestCase(null)]
+    [TestCase(0)]
+    [TestCase(-60)]
+    public void RequestExtension_NewDueNotLaterThanTheDeadline_Refused400(int? minutesAfterDeadline)
+    {
+        var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
+        DateTime? until = minutesAfterDeadline is { } m ? accepted.ResolutionDueAt!.Value.AddMinutes(m) : null;
+
+        var decision = CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400));
+    }
+
+    [TestCase(CaseActions.ApproveExtension)]
+    [TestCase(CaseActions.DenyExtension)]
+    public void DecideExtension_NoPendingRequest_Refused409(string decision)
+    {
+        var inProgress = InStatus(NewCase(), ComplaintStatus.InProgress);
+
+        var decided = CaseMachine.Apply(inProgress, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decided.Refusal?.StatusCode, Is.EqualTo(409));
+    }
+
+    [TestCase(CaseActions.ApproveExtension)]
+    [TestCase(CaseActions.DenyExtension)]
+    public void DecideExtension_RequestPendingWhenTheCaseWasRejected_Refused409(string decision)
+    {
+        // A rejected case is archived: deciding on its leftover request must not touch its deadlines or priority.
+        var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
+        var community = StaffOf(StaffRoles.Community);
+        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, community, new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
+        var rejected = Allowed(CaseMachine.Apply(requested.Next, CaseActions.Reject, community, new ActionInput(Reason: "不属于受理范围"), Now, WorkingCalendar.WeekdaysOnly));
+
+        var decided = CaseMachine.Apply(rejected.Next, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now.AddDays(30), WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decided.Refusal?.StatusCode, Is.EqualTo(409),
+            $"{decision} was allowed on a rejected case (ResolutionDueAt {decided.Transition?.Next.ResolutionDueAt:u}, IsOverdue {decided.Transition?.Next.IsOverdue})");
+    }
+
+    [Test]
+    public void Resolve_ByDepartment_RemembersTheLevelForAReopen()
+    {
+        var inProgress = InStatus(HeldBy(StaffRoles.Department, NewCase()), ComplaintStatus.InProgress) with { IsOverdue = true };
+
+        var resolved = Allowed(CaseMachine.Apply(inProgress, CaseActions.Resolve, StaffOf(StaffRoles.Department), new ActionInput(Reply: "已修复", Note: "更换了灯具"), Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resolved.Next.Status, Is.EqualTo(ComplaintStatus.Resolved));
+            Assert.That(resolved.Next.ResolvedAt, Is.EqualTo(Now));
+            Assert.That(resolved.Next.LastHandlingLevel, Is.EqualTo(HandlingLevel.Department));
+            Assert.That(resolved.Next.LastHandlingUnitId, Is.EqualTo(DepartmentId));
+            Assert.That(resolved.Events, Is.EqualTo(new[]
+            {
+                new CaseEvent("resolved", "已修复", IsPublic: true, DepartmentName),
+                new CaseEvent("note", "更换了灯具", IsPublic: false, DepartmentName),
+            }));
+        });
+    }
+
+    private static IEnumerable<string> NotResolvedStatuses() => Statuses.Where(s => s != ComplaintStatus.Resolved);
+
+    [TestCaseSource(nameof(NotResolvedStatuses))]
+    public void Evaluate_NotResolved_Refused409(string status)
+    {
+        var decision = CaseMachine.Evaluate(InStatus(NewCase(), status), true, Satisfaction.Satisfied, null, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
+    }
+
+    [TestCase(Satisfaction.Satisfied)]
+    [TestCase(Satisfaction.BasicallySatisfied)]
+    public void Evaluate_ResolvedAndSatisfied_Closed(string satisfaction)
+    {
+        var resolved = ResolvedBy(StaffRoles.Community);
+
+        var closed = Allowed(CaseMachine.Evaluate(resolved, true, satisfaction, "谢谢", Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(closed.Next.Status, Is.EqualTo(ComplaintStatus.Closed));
+            Assert.That(closed.Next.ClosedAt, Is.EqualTo(Now));
+            Assert.That(closed.Next.CloseReason, Is.EqualTo("evaluated"));
+            Assert.That(closed.Next.ReopenCount, Is.Zero);
+            Assert.That(closed.Events.Select(e => (e.Kind, e.Note, e.IsPublic)), Is.EqualTo(new[] { ("evaluated", (string?)"谢谢", true), ("closed", null, true) }));
+        });
+    }
+
+    [TestCase(true, Satisfaction.Unsatisfied)]
+    [TestCase(false, Satisfaction.Satisfied)]
+    [TestCase(false, Satisfaction.BasicallySatisfied)]
+    [TestCase(false, Satisfaction.Unsatisfied)]
+    public void Evaluate_UnsatisfiedOrNotResolved_ReopenedAtTheLastHandlerWithANewDeadline(bool wasResolved, string satisfaction)
+    {
+        // Synthetic: Tue 2026-12-01 off. Rated Mon 11-30 09:00 China with 3 working days: Wed, Thu, Fri.
+        var calendar = new WorkingCalendar(new Dictionary<DateOnly, bool> { [new DateOnly(2026, 12, 1)] = false });
+        var ratedAt = ChinaTime(2026, 11, 30, 9);
+        var resolved = ResolvedBy(StaffRoles.Department);
+
+        var reopened = Allowed(CaseMachine.Evaluate(resolved, wasResolved, satisfaction, "还是不亮", ratedAt, calendar));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reopened.Next.Status, Is.EqualTo(ComplaintStatus.InProgress));
+            Assert.That(reopened.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Department));
+            Assert.That(reopened.Next.HandlingUnitId, Is.EqualTo(DepartmentId));
+            Assert.That(reopened.Next.ReopenCount, Is.EqualTo(1));
+            Assert.That(reopened.Next.ResolvedAt, Is.Null);
+            Assert.That(reopened.Next.ReceivedAt, Is.EqualTo(ratedAt));
+            Assert.That(reopened.Next.ResolutionDueAt, Is.EqualTo(calendar.AddWorkingDays(ratedAt, 3)));
+            Assert.That(reopened.Next.ResolutionDueAt, Is.EqualTo(ChinaTime(2026, 12, 4, 9)));
+            Assert.That(reopened.Next.IsOverdue, Is.False);
+            Assert.That(reopened.Next.IsSupervised, Is.False, "the first reopens stay with the unit");
+            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Department), reopened.Next), Is.True);
+            Assert.That(reopened.Events.Select(e => e.Kind), Is.EqualTo(new[] { "evaluated", "reopened" }));
+        });
+    }
+
+    [Test]
+    public void Evaluate_ThirdReopen_GoesToDistrictSupervised()
+    {
+        var secondRound = ResolvedBy(StaffRoles.Street) with { ReopenCount = 1 };
+        var thirdRound = ResolvedBy(StaffRoles.Street) with { ReopenCount = 2 };
+
+        var second = Allowed(CaseMachine.Evaluate(secondRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
+        var third = Allowed(CaseMachine.Evaluate(thirdRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Next.ReopenCount, Is.EqualTo(2));
+            Assert.That(second.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Street), "the second reopen still goes back to the street");
+            Assert.That(second.Next.IsSupervised, Is.False);
+
+            Assert.That(third.Next.ReopenCount, Is.EqualTo(3));
+            Assert.That(third.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(third.Next.HandlingUnitId, Is.Null);
+            Assert.That(third.Next.IsSupervised, Is.True);
+            Assert.That(third.Next.Status, Is.EqualTo(ComplaintStatus.Submitted), "the center has to take it on");
+            Assert.That(third.Next.ReceivedAt, Is.EqualTo(Now));
+            Assert.That(third.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
+            Assert.That(third.Events.Select(e => e.Kind), Is.EqualTo(new[] { "evaluated", "reopened", "received" }));
+            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), third.Next), Is.True);
+        });
+    }
+
+    [TestCase(ComplaintStatus.Submitted)]
+    [TestCase(ComplaintStatus.Accepted)]
+    [TestCase(ComplaintStatus.InProgress)]
+    public void Urge_OpenCase_CountedOncePerDay(string status)
+    {
+        var open = InStatus(NewCase(), status);
+
+        var first = Allowed(CaseMachine.Urge(open, Now));
+        var tooSoon = CaseMachine.Urge(first.Next, Now.AddDays(1).AddSeconds(-1));
+        var nextDay = Allowed(CaseMachine.Urge(first.Next, Now.AddDays(1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Next.UrgeCount, Is.EqualTo(1));
+            Assert.That(first.Next.LastUrgedAt, Is.EqualTo(Now));
+            Assert.That(first.Events, Is.EqualTo(new[] { new CaseEvent("urged", null, IsPublic: true) }));
+            Assert.That(tooSoon.Refusal?.StatusCode, Is.EqualTo(429));
+            Assert.That(nextDay.Next.UrgeCount, Is.EqualTo(2));
+            Assert.That(nextDay.Next.LastUrgedAt, Is.EqualTo(Now.AddDays(1)));
+        });
+    }
+
+    [TestCase(ComplaintStatus.Resolved)]
+    [TestCase(ComplaintStatus.Closed)]
+    [TestCase(ComplaintStatus.Rejected)]
+    public void Urge_NobodyHasToAct_Refused409(string status)
+    {
+        // Urged an hour ago too: the status is the answer, not the waiting time.
+        var c = InStatus(NewCase(), status) with { UrgeCount = 1, LastUrgedAt = Now.AddHours(-1) };
+
+        var decision = CaseMachine.Urge(c, Now);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
+    }
+
+    [Test]
+    public void Sweep_SubmittedPastResponseDue_EscalatesCommunityToStreetThenDistrictThenMarksOverdueOnce()
+    {
+        var c = NewCase();
+        var first = c.ResponseDueAt.AddMinutes(1);
+
+        var toStreet = CaseMachine.Sweep(c, first);
+        var stillAtStreet = CaseMachine.Sweep(toStreet!.Next, first);
+        var second = toStreet.Next.ResponseDueAt.AddMinutes(1);
+        var toDistrict = CaseMachine.Sweep(toStreet.Next, second);
+        var third = toDistrict!.Next.ResponseDueAt.AddMinutes(1);
+        var overdue = CaseMachine.Sweep(toDistrict.Next, third);
+        var again = CaseMachine.Sweep(overdue!.Next, third.AddDays(3));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(toStreet.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Street));
+            Assert.That(toStreet.Next.HandlingUnitId, Is.EqualTo(StreetId));
+            Assert.That(toStreet.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(toStreet.Next.ReceivedAt, Is.EqualTo(first));
+            Assert.That(toStreet.Next.ResponseDueAt, Is.EqualTo(first.AddHours(24)));
+            Assert.That(toStreet.Events.Select(e => (e.Kind, e.IsPublic, e.UnitName)), Is.EqualTo(new[] { ("auto_escalated", true, "系统"), ("received", true, StreetName) }));
+            Assert.That(stillAtStreet, Is.Null, "the street's own response time has only just started");
+
+            Assert.That(toDistrict.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(toDistrict.Next.HandlingUnitId, Is.Null);
+            Assert.That(toDistrict.Next.ResponseDueAt, Is.EqualTo(second.AddHours(24)));
+            Assert.That(toDistrict.Events[0].Kind, Is.EqualTo("auto_escalated"));
+
+            Assert.That(overdue.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District), "there is nothing above the center");
+            Assert.That(overdue.Next.IsOverdue, Is.True);
+            Assert.That(overdue.Next.ResponseDueAt, Is.EqualTo(toDistrict.Next.ResponseDueAt));
+            Assert.That(overdue.Events.Select(e => e.Kind), Is.EqualTo(new[] { "overdue" }));
+            Assert.That(again, Is.Null, "overdue is marked once");
+        });
+    }
+
+    [Test]
+    public void Sweep_SubmittedAtDepartmentPastResponseDue_MarkedOverdueOnce()
+    {
+        var atDepartment = HeldBy(StaffRoles.Department, NewCase());
+        var late = atDepartment.ResponseDueAt.AddSeconds(1);
+
+        var overdue = CaseMachine.Sweep(atDepartment, late);
+        var again = CaseMachine.Sweep(overdue!.Next, late.AddHours(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(overdue.Next.IsOverdue, Is.True);
+            Assert.That(overdue.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Department), "a department's late case stays with it");
+            Assert.That(overdue.Events.Select(e => e.Kind), Is.EqualTo(new[] { "overdue" }));
+            Assert.That(again, Is.Null);
+        });
+    }
+
+    [TestCase(ComplaintStatus.Accepted)]
+    [TestCase(ComplaintStatus.InProgress)]
+    public void Sweep_HandledPastResolutionDue_MarkedOverdueOnce(string status)
+    {
+        var handled = InStatus(NewCase(), status);
+        var late = handled.ResolutionDueAt!.Value.AddMinutes(1);
+
+        var overdue = CaseMachine.Sweep(handled, late);
+        var again = CaseMachine.Sweep(overdue!.Next, late.AddDays(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(overdue.Next.IsOverdue, Is.True);
+            Assert.That(overdue.Next.Status, Is.EqualTo(status));
+            Assert.That(overdue.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Community));
+            Assert.That(overdue.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("overdue", false) }));
+            Assert.That(again, Is.Null);
+        });
+    }
+
+    [Test]
+    public void Sweep_ResolvedMoreThanSevenDaysAgo_ClosedNotEvaluated()
+    {
+        var resolved = ResolvedBy(StaffRoles.Community);
+        var late = resolved.ResolvedAt!.Value.AddDays(7).AddMinutes(1);
+
+        var closed = CaseMachine.Sweep(resolved, late);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(closed?.Next.Status, Is.EqualTo(ComplaintStatus.Closed));
+            Assert.That(closed?.Next.CloseReason, Is.EqualTo("not_evaluated"), "never counted as satisfied");
+            Assert.That(closed?.Next.ClosedAt, Is.EqualTo(late));
+            Assert.That(closed?.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("closed", true) }));
+            Assert.That(CaseMachine.Sweep(closed!.Next, late.AddDays(30)), Is.Null);
+        });
+    }
+
+    private static IEnumerable<TestCaseData> NothingDue()
+    {
+        var c = NewCase();
+        yield return new TestCaseData(c, c.ResponseDueAt.AddMinutes(-1)).SetArgDisplayNames("submitted, before the response deadline");
+        yield return new TestCaseData(c, c.ResponseDueAt).SetArgDisplayNames("submitted, exactly at the response deadline");
+        var accepted = InStatus(c, ComplaintStatus.Accepted);
+        yield return new TestCaseData(accepted, accepted.ResponseDueAt.AddDays(1)).SetArgDisplayNames("accepted, response deadline long past but resolution ahead");
+        yield return new TestCaseData(accepted with { IsOverdue = true }, accepted.ResolutionDueAt!.Value.AddDays(1)).SetArgDisplayNames("accepted, already marked overdue");
+        var resolved = ResolvedBy(StaffRoles.Community);
+        yield return new TestCaseData(resolved, resolved.ResolvedAt!.Value.AddDays(6)).SetArgDisplayNames("resolved 6 days ago");
+        yield return new TestCaseData(resolved, resolved.ResolvedAt!.Value.AddDays(7)).SetArgDisplayNames("resolved exactly 7 days ago");
+        var closed = InStatus(c, ComplaintStatus.Closed);
+        yield return new TestCaseData(closed, Now.AddDays(100)).SetArgDisplayNames("closed");
+        var rejected = InStatus(c, ComplaintStatus.Rejected);
+        yield return new TestCaseData(rejected, Now.AddDays(100)).SetArgDisplayNames("rejected");
+    }
+
+    [TestCaseSource(nameof(NothingDue))]
+    public void Sweep_NothingDue_ReturnsNull(CaseState c, DateTime now)
+    {
+        Assert.That(CaseMachine.Sweep(c, now), Is.Null);
+    }
+
+    private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private static DateTime ChinaTime(int year, int month, int day, int hour) =>
+        new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Utc) - TimeSpan.FromHours(8);
+
+    private static Transition Allowed(CaseDecision decision)
+    {
+        Assert.That(decision.Refusal, Is.Null, decision.Refusal?.Detail);
+        return decision.Transition!;
+    }
+
+    /// <summary>A sanitation report (24 h to accept, 3 working days to resolve) just filed at its community.</summary>
+    private static CaseState NewCase() => new()
+    {
+        Id = 7,
+        TrackingNo = "LH20261127-0007",
+        Version = 1,
+        UserId = 500,
+        CommunityId = CommunityId,
+        StreetId = StreetId,
+        CommunityName = CommunityName,
+        StreetName = StreetName,
+        ResponseHours = 24,
+        ResolutionWorkingDays = 3,
+        Status = ComplaintStatus.Submitted,
+        HandlingLevel = HandlingLevel.Community,
+        HandlingUnitId = CommunityId,
+        ReceivedAt = Received,
+        ResponseDueAt = Received.AddHours(24),
+    };
+
+    /// <summary>The fields a case in <paramref name="status"/> has after getting there the ordinary way.</summary>
+    private static CaseState InStatus(CaseState c, string status)
+    {
+        var accepted = c with { Status = status, AcceptedAt = Received.AddHours(1), ResolutionDueAt = ChinaTime(2026, 12, 2, 10) };
+        return status switch
+        {
+            ComplaintStatus.Submitted => c,
+            ComplaintStatus.Accepted or ComplaintStatus.InProgress => accepted,
+            ComplaintStatus.Resolved => accepted with
+            {
+                ResolvedAt = Received.AddDays(1), LastHandlingLevel = c.HandlingLevel, LastHandlingUnitId = c.HandlingUnitId,
+            },
+            ComplaintStatus.Closed => accepted with { ResolvedAt = Received.AddDays(1), ClosedAt = Received.AddDays(2), CloseReason = "evaluated" },
+            ComplaintStatus.Rejected => c with { Status = status, ClosedAt = Received.AddHours(1), CloseReason = "rejected" },
+            _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+        };
+    }
+
+    /// <summary>The case as held by the unit a staff member of <paramref name="role"/> works for.</summary>
+    private static CaseState HeldBy(string role, CaseState c) => role switch
+    {
+        StaffRoles.Community => c with { HandlingLevel = HandlingLevel.Community, HandlingUnitId = CommunityId },
+        StaffRoles.Street => c with { HandlingLevel = HandlingLevel.Street, HandlingUnitId = StreetId },
+        StaffRoles.Department => c with { HandlingLevel = HandlingLevel.Department, HandlingUnitId = DepartmentId, DepartmentId = DepartmentId },
+        _ => c with { HandlingLevel = HandlingLevel.District, HandlingUnitId = null },
+    };
+
+    private static CaseState ResolvedBy(string role) => InStatus(HeldBy(role, NewCase()), ComplaintStatus.Resolved);
+
+    private static StaffMember StaffOf(string role) => role switch
+    {
+        StaffRoles.Community => Member(1, role, HandlingLevel.Community, CommunityId, CommunityName),
+        StaffRoles.Street => Member(2, role, HandlingLevel.Street, StreetId, StreetName),
+        StaffRoles.Department => Member(3, role, HandlingLevel.Department, DepartmentId, DepartmentName),
+        StaffRoles.Dispatcher => Member(4, role, HandlingLevel.District, null, "区调度中心"),
+        StaffRoles.Admin => Member(5, role, HandlingLevel.District, null, "区调度中心"),
+        _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
+    };
+
+    private static StaffMember Member(long id, string role, string level, long? unitId, string unitName) =>
+        new() { Id = id, Name = "测试员" + id, Role = role, UnitLevel = level, UnitId = unitId, UnitName = unitName, UserId = 1000 + id, IsActive = true };
+}
