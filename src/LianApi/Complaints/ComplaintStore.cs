@@ -128,26 +128,61 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
                c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
                c.CommunityId, c.CategoryId,
-               e.Id AS EventId, e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+               e.Id AS EventId, e.Kind, e.Status AS EventStatus, e.UnitName, e.Note, e.OccurredAt
         FROM Complaints c
         LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
         WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
         ORDER BY e.Id
         """;
 
+    /// <summary>One row of the report joined with one of its events; flat, because Dapper's multi-mapping costs more than the query.</summary>
+    private sealed record ComplaintEventJoinRow
+    {
+        public long Id { get; init; }
+        public string TrackingNo { get; init; } = "";
+        public long UserId { get; init; }
+        public string Description { get; init; } = "";
+        public string? Address { get; init; }
+        public double? Latitude { get; init; }
+        public double? Longitude { get; init; }
+        public string? ContactPhoneMasked { get; init; }
+        public bool Anonymous { get; init; }
+        public string Status { get; init; } = "";
+        public string HandlingLevel { get; init; } = "";
+        public DateTime SubmittedAt { get; init; }
+        public DateTime ResponseDueAt { get; init; }
+        public long CommunityId { get; init; }
+        public long CategoryId { get; init; }
+        public long? EventId { get; init; }
+        public string? Kind { get; init; }
+        public string? EventStatus { get; init; }
+        public string? UnitName { get; init; }
+        public string? Note { get; init; }
+        public DateTime? OccurredAt { get; init; }
+    }
+
     /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
     public async Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct)
     {
-        var rows = await db.ReadAsync(c => c.QueryAsync<ComplaintRow, ComplaintEventRow?, (ComplaintRow Complaint, ComplaintEventRow? Event)>(
-            new CommandDefinition(SelectOwnComplaintWithEvents, new { TrackingNo = trackingNo, UserId = userId, IsPublic = true }, cancellationToken: ct),
-            (complaint, e) => (complaint, e), splitOn: "EventId"), ct);
-        var list = rows.AsList();
-        if (list.Count == 0)
+        var rows = (await db.ReadAsync(c => c.QueryAsync<ComplaintEventJoinRow>(new CommandDefinition(SelectOwnComplaintWithEvents,
+            new { TrackingNo = trackingNo, UserId = userId, IsPublic = true }, cancellationToken: ct)), ct)).AsList();
+        if (rows.Count == 0)
         {
             return null;
         }
-        var complaint = Named(list[0].Complaint, await directory.GetAsync(ct));
-        return complaint.AsDetail(list.Where(r => r.Event is { EventId: > 0 }).Select(r => r.Event!));
+        var r = rows[0];
+        var complaint = Named(new ComplaintRow
+        {
+            Id = r.Id, TrackingNo = r.TrackingNo, UserId = r.UserId, Description = r.Description, Address = r.Address, Latitude = r.Latitude,
+            Longitude = r.Longitude, ContactPhoneMasked = r.ContactPhoneMasked, Anonymous = r.Anonymous, Status = r.Status,
+            HandlingLevel = r.HandlingLevel, SubmittedAt = r.SubmittedAt, ResponseDueAt = r.ResponseDueAt, CommunityId = r.CommunityId,
+            CategoryId = r.CategoryId,
+        }, await directory.GetAsync(ct));
+        return complaint.AsDetail(rows.Where(e => e.EventId is not null).Select(e => new ComplaintEventRow
+        {
+            EventId = e.EventId!.Value, Kind = e.Kind!, Status = e.EventStatus!, UnitName = e.UnitName, Note = e.Note,
+            OccurredAt = e.OccurredAt!.Value, IsPublic = true,
+        }));
     }
 
     private const string SelectOwnPage = SelectComplaintColumns + """
