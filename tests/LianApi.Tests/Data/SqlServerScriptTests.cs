@@ -184,8 +184,7 @@ public sealed partial class SqlServerScriptTests
         await communities.UpsertGridsAsync([new GridUpsert("g1", 1, "网格")], ct);
         await new UserStore(db).UpsertAsync("wx-app", "open-id", now, ct);
         await complaints.SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), _ => "{}", ct);
-        // The recording reader has no columns, which Dapper's multi-mapping refuses; the command is recorded by then.
-        Assert.CatchAsync<InvalidOperationException>(() => complaints.FindForUserAsync("LH20261128-0001", 1, ct));
+        await complaints.FindForUserAsync("LH20261128-0001", 1, ct);
         await complaints.ListForUserAsync(1, null, null, 20, ct);
         await complaints.ListForUserAsync(1, ComplaintStatus.Submitted, 42, 20, ct);
         await idempotency.FindAsync(Claim(userId: 1), ct);
