@@ -8,7 +8,7 @@ namespace LianApi.Complaints;
 /// Case handling on the Complaints table: every transition is one UPDATE guarded by the version the decision was
 /// made on, plus its timeline events, in one transaction. Two people acting at once: one wins, one gets 409.
 /// </summary>
-public sealed class CaseStore(Database db)
+public sealed class CaseStore(Database db, ComplaintStore complaints)
 {
     private const string SelectCase = """
         SELECT c.Id, c.TrackingNo, c.Version, c.UserId, c.CommunityId, m.StreetId, m.Name AS CommunityName, s.Name AS StreetName,
@@ -90,6 +90,7 @@ public sealed class CaseStore(Database db)
             {
                 await alongside(c, tx);
             }
+            await complaints.RefreshResidentViewAsync(c, tx, decidedOn.Id, ct);
             return true;
         }, ct);
 

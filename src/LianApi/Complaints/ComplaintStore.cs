@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 using LianApi.Communities;
 using LianApi.Data;
@@ -24,16 +25,22 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
 {
     public const string SubmitEndpoint = "POST /api/complaints";
 
+    // The stored resident view: web casing, Chinese kept readable.
+    private static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
+
     // China Standard Time has no daylight saving, so a fixed offset is exact and needs no tz database.
     private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, UpdatedAt, Version)
+            ResponseDueAt, DueAt, UpdatedAt, Version, ResidentView)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1);
+            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView);
         """;
 
     private const string InsertEvent = """
@@ -60,31 +67,30 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                     return new SubmitOutcome.AlreadyDone(done);
                 }
                 var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
+                var submitted = new ComplaintEventRow
+                {
+                    Kind = "submitted", Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name, OccurredAt = complaint.SubmittedAt, IsPublic = true,
+                };
+                var detail = Named(new ComplaintRow
+                {
+                    TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
+                    Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
+                    Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                    SubmittedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
+                }, complaint.Community, complaint.Category).AsDetail([submitted]);
                 // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
                 var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
                 {
                     TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, CommunityId = complaint.Community.Id, CategoryId = complaint.Category.Id,
                     complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                     complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                    complaint.SubmittedAt, complaint.ResponseDueAt,
+                    complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = JsonSerializer.Serialize(detail, ViewJson),
                 }, tx, cancellationToken: ct));
-                var submitted = new ComplaintEventRow
-                {
-                    Kind = "submitted", Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name, OccurredAt = complaint.SubmittedAt, IsPublic = true,
-                };
                 await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
                 {
                     ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName,
                     Note = (string?)null, submitted.IsPublic, submitted.OccurredAt,
                 }, tx, cancellationToken: ct));
-
-                var detail = Named(new ComplaintRow
-                {
-                    Id = id, TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
-                    Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
-                    Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                    SubmittedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
-                }, complaint.Community, complaint.Category).AsDetail([submitted]);
                 await IdempotencyStore.SaveAsync(c, tx, claim, StatusCodes.Status201Created, $"/api/complaints/{trackingNo}",
                     serialize(detail), complaint.SubmittedAt, ct);
                 return new SubmitOutcome.Created(detail);
@@ -118,23 +124,6 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         FROM Complaints c
         """;
 
-    private const string SelectOwnComplaint = SelectComplaintColumns + """
-
-        WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
-        """;
-
-    // One statement for the report and its public timeline: compiling SQL is most of what SQLite does per read.
-    private const string SelectOwnComplaintWithEvents = """
-        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
-               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
-               c.CommunityId, c.CategoryId,
-               e.Id AS EventId, e.Kind, e.Status AS EventStatus, e.UnitName, e.Note, e.OccurredAt
-        FROM Complaints c
-        LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
-        WHERE c.TrackingNo = @TrackingNo AND c.UserId = @UserId
-        ORDER BY e.Id
-        """;
-
     /// <summary>One row of the report joined with one of its events; flat, because Dapper's multi-mapping costs more than the query.</summary>
     private sealed record ComplaintEventJoinRow
     {
@@ -161,28 +150,52 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         public DateTime? OccurredAt { get; init; }
     }
 
+    private const string SelectOwnView = "SELECT ResidentView FROM Complaints WHERE TrackingNo = @TrackingNo AND UserId = @UserId";
+
     /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
     public async Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct)
     {
-        var rows = (await db.ReadAsync(c => c.QueryAsync<ComplaintEventJoinRow>(new CommandDefinition(SelectOwnComplaintWithEvents,
-            new { TrackingNo = trackingNo, UserId = userId, IsPublic = true }, cancellationToken: ct)), ct)).AsList();
+        var view = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectOwnView,
+            new { TrackingNo = trackingNo, UserId = userId }, cancellationToken: ct)), ct);
+        return view is null ? null : JsonSerializer.Deserialize<ComplaintDetail>(view, ViewJson);
+    }
+
+    private const string SelectComplaintWithPublicEvents = """
+        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
+               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
+               c.CommunityId, c.CategoryId,
+               e.Id AS EventId, e.Kind, e.Status AS EventStatus, e.UnitName, e.Note, e.OccurredAt
+        FROM Complaints c
+        LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
+        WHERE c.Id = @Id
+        ORDER BY e.Id
+        """;
+
+    private const string UpdateResidentView = "UPDATE Complaints SET ResidentView = @ResidentView WHERE Id = @Id";
+
+    /// <summary>Rewrites what the resident sees, inside the transaction that changed the case.</summary>
+    public async Task RefreshResidentViewAsync(DbConnection c, DbTransaction tx, long complaintId, CancellationToken ct)
+    {
+        var rows = (await c.QueryAsync<ComplaintEventJoinRow>(new CommandDefinition(SelectComplaintWithPublicEvents,
+            new { Id = complaintId, IsPublic = true }, tx, cancellationToken: ct))).AsList();
         if (rows.Count == 0)
         {
-            return null;
+            throw new InvalidOperationException($"Complaint {complaintId} vanished inside the transaction that changed it.");
         }
         var r = rows[0];
-        var complaint = Named(new ComplaintRow
+        var detail = Named(new ComplaintRow
         {
             Id = r.Id, TrackingNo = r.TrackingNo, UserId = r.UserId, Description = r.Description, Address = r.Address, Latitude = r.Latitude,
             Longitude = r.Longitude, ContactPhoneMasked = r.ContactPhoneMasked, Anonymous = r.Anonymous, Status = r.Status,
             HandlingLevel = r.HandlingLevel, SubmittedAt = r.SubmittedAt, ResponseDueAt = r.ResponseDueAt, CommunityId = r.CommunityId,
             CategoryId = r.CategoryId,
-        }, await directory.GetAsync(ct));
-        return complaint.AsDetail(rows.Where(e => e.EventId is not null).Select(e => new ComplaintEventRow
+        }, await directory.GetAsync(ct)).AsDetail(rows.Where(e => e.EventId is not null).Select(e => new ComplaintEventRow
         {
             EventId = e.EventId!.Value, Kind = e.Kind!, Status = e.EventStatus!, UnitName = e.UnitName, Note = e.Note,
             OccurredAt = e.OccurredAt!.Value, IsPublic = true,
         }));
+        await c.ExecuteAsync(new CommandDefinition(UpdateResidentView,
+            new { ResidentView = JsonSerializer.Serialize(detail, ViewJson), Id = complaintId }, tx, cancellationToken: ct));
     }
 
     private const string SelectOwnPage = SelectComplaintColumns + """

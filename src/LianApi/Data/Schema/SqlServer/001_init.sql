@@ -70,6 +70,8 @@ CREATE TABLE Complaints (
     ResponseDueAt datetime2(7) NOT NULL,
     UpdatedAt datetime2(7) NOT NULL,
     Version int NOT NULL,
+    -- What the resident sees, as JSON, rewritten by every transition: their reads are one indexed lookup.
+    ResidentView nvarchar(max) NULL,
     -- Permanent second line of idempotency: survives the pruning of IdempotencyKeys.
     CONSTRAINT UQ_Complaints_UserId_ClientRequestId UNIQUE (UserId, ClientRequestId)
 );

@@ -70,6 +70,8 @@ CREATE TABLE Complaints (
     ResponseDueAt TEXT NOT NULL,
     UpdatedAt TEXT NOT NULL,
     Version INTEGER NOT NULL,
+    -- What the resident sees, as JSON, rewritten by every transition: their reads are one indexed lookup.
+    ResidentView TEXT NULL,
     -- Permanent second line of idempotency: survives the pruning of IdempotencyKeys.
     UNIQUE (UserId, ClientRequestId)
 );
