@@ -3,6 +3,9 @@ using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Posters;
+using LianApi.QrCodes;
+using Microsoft.Extensions.Options;
 using LianApi.Staff;
 using LianApi.Wechat;
 
@@ -42,6 +45,8 @@ app.MapCommunities();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapPosters();
+app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();
 return 0;

@@ -13,7 +13,7 @@ namespace LianApi.Infrastructure;
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters"];
 
     private const string Usage = """
         Usage: LianApi migrate
@@ -23,11 +23,12 @@ public static class Cli
                                  (ROLE: community | street | department | dispatcher | admin; no unit for dispatcher/admin)
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
+               LianApi posters --out DIR [--street CODE] [--kind link|wxacode]   (posters.pdf and posters.zip)
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
-    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid"];
+    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind"];
 
     /// <summary>Leaves only --key=value style settings for the configuration system.</summary>
     public static string[] ConfigurationArgs(string[] args) =>
@@ -92,6 +93,8 @@ public static class Cli
                     Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.Name,-10} {(member.IsActive ? member.UserId is null ? "not bound" : "active" : "deactivated")}");
                 }
                 return 0;
+            case ["posters"] when options.TryGetValue("out", out var outDirectory):
+                return await PrintSetAsync(app, outDirectory, options.GetValueOrDefault("street"), options.GetValueOrDefault("kind"), ct);
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
                 Console.WriteLine($"Escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.");
@@ -100,6 +103,34 @@ public static class Cli
                 Console.Error.WriteLine(Usage);
                 return 2;
         }
+    }
+
+    private static async Task<int> PrintSetAsync(WebApplication app, string directory, string? street, string? kindName, CancellationToken ct)
+    {
+        if (kindName is not (null or "link" or "wxacode"))
+        {
+            Console.Error.WriteLine("--kind is link or wxacode.");
+            return 2;
+        }
+        var kind = kindName == "wxacode" ? QrCodes.CodeKind.Wxacode : QrCodes.CodeKind.Link;
+        var posters = app.Services.GetRequiredService<Posters.PosterService>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Console.WriteLine($"Collecting the codes of {(street is null ? "every community" : "street " + street)}…");
+        var set = await posters.PrintSetAsync(street, kind, ct);
+        if (set.Count == 0)
+        {
+            Console.Error.WriteLine("No communities to print.");
+            return 1;
+        }
+        Directory.CreateDirectory(directory);
+        void Progress(string what, int done, Posters.PosterContent poster) =>
+            Console.WriteLine($"  {what} [{done,3}/{set.Count}] {poster.StreetName} {poster.CommunityName}");
+        var pdf = Path.Combine(directory, "posters.pdf");
+        await File.WriteAllBytesAsync(pdf, posters.Pdf(set.Select(p => p.Poster), (n, p) => Progress("pdf", n, p)), ct);
+        var zip = Path.Combine(directory, "posters.zip");
+        await File.WriteAllBytesAsync(zip, posters.Zip(set, Posters.PosterService.DefaultDpi, (n, p) => Progress("png", n, p)), ct);
+        Console.WriteLine($"Wrote {pdf} ({set.Count} pages) and {zip} in {clock.Elapsed.TotalSeconds:F1} s.");
+        return 0;
     }
 
     private static int Report(string what, string file, ImportResult result)

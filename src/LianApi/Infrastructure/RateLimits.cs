@@ -20,6 +20,9 @@ public sealed class RateLimitOptions
     [Range(1, 1_000_000)] public int SubmissionsPer10Minutes { get; set; } = 5;
 
     [Range(1, 1_000_000)] public int SubmissionsPerDay { get; set; } = 20;
+
+    /// <summary>Whole print sets per client IP per minute: each renders every community's poster.</summary>
+    [Range(1, 1000)] public int PrintSetsPerMinute { get; set; } = 6;
 }
 
 /// <summary>
@@ -80,10 +83,20 @@ public static class RateLimits
                     QueueLimit = 0,
                 });
             });
+            limiter.AddPolicy(Posters.PostersApi.PrintSetPolicy, context =>
+            {
+                var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = o.PrintSetsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                });
+            });
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
-                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter, "Too many login attempts from this network. Wait and try again.");
+                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter, "Too many requests of this kind from this network. Wait and try again.");
             };
         });
         return services;

@@ -6,7 +6,9 @@ using LianApi.Communities;
 using LianApi.Staff;
 using LianApi.Complaints;
 using LianApi.Idempotency;
+using LianApi.Posters;
 using LianApi.Privacy;
+using LianApi.QrCodes;
 using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +58,16 @@ public static class WebExtensions
         services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
         services.AddSingleton<IValidateOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
         services.AddSingleton<PhoneProtector>();
+
+        services.AddOptions<QrCodeOptions>().BindConfiguration(QrCodeOptions.Section).ValidateOnStart();
+        services.AddSingleton<QrCodeOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
+        services.AddSingleton<IValidateOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
+        services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.Section);
+        services.AddSingleton<WxaCodeStore>();
+        services.AddSingleton<QrCodeService>();
+        services.AddSingleton<PosterRenderer>();
+        services.AddSingleton<PosterService>();
         return services;
     }
 }

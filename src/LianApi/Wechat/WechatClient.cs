@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
+using LianApi.QrCodes;
+
 namespace LianApi.Wechat;
 
 /// <summary>What jscode2session tells us about a user; session_key is deliberately not kept.</summary>
@@ -73,6 +75,53 @@ public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> option
                 throw new WechatException("stable_token", WechatFailure.Unexpected, null, "no access_token in a successful answer");
             }
             return new WechatAccessToken(reply.AccessToken, time.GetUtcNow().AddSeconds(reply.ExpiresIn));
+        }
+    }
+
+    public const string WxaCodeUnlimitPath = "wxa/getwxacodeunlimit";
+
+    private sealed record ErrorReply(
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg);
+
+    /// <summary>
+    /// An unlimited mini-program code (permanent, no quota but 5000/min). WeChat answers an image or a JSON error,
+    /// both with HTTP 200 and an unreliable Content-Type, so the answer is told apart by its first bytes.
+    /// </summary>
+    public async Task<byte[]> GetUnlimitedWxaCodeAsync(string accessToken, string scene, string page, string envVersion, bool checkPath, int width, CancellationToken ct)
+    {
+        var body = new { scene, page, env_version = envVersion, check_path = checkPath, width };
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{WxaCodeUnlimitPath}?access_token={Uri.EscapeDataString(accessToken)}")
+            {
+                Content = JsonContent.Create(body),
+            };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, $"HTTP {(int)response.StatusCode}");
+            }
+            var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+            if (ImageSniffer.IsImage(bytes))
+            {
+                return bytes;
+            }
+            var error = bytes.Length > 0 && bytes[0] == (byte)'{' ? JsonSerializer.Deserialize<ErrorReply>(bytes) : null;
+            if (error is { ErrCode: not 0 })
+            {
+                ThrowOnError("getwxacodeunlimit", error.ErrCode, error.ErrMsg);
+            }
+            throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, error?.ErrCode, "the answer was neither an image nor an error");
+        }
+        catch (JsonException e)
+        {
+            throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, "the answer was not JSON", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                      || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, e.GetType().Name, e);
         }
     }
 

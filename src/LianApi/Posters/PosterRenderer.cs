@@ -1,0 +1,160 @@
+using System.IO.Compression;
+using LianApi.Communities;
+using LianApi.QrCodes;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace LianApi.Posters;
+
+/// <summary>The printed poster's texts; the district's branding comes from configuration, not from code.</summary>
+public sealed class PosterOptions
+{
+    public const string Section = "Posters";
+
+    public string Brand { get; set; } = "莲湖区 · 莲心·360 民呼我行";
+
+    public string Instruction { get; set; } = "微信扫一扫，码上就办";
+
+    public string Explanation { get; set; } = "扫码后选择问题类别、说明情况即可上报，处理进度随时可查，办结后请您评价。";
+
+    public string Footer { get; set; } = "莲湖区 三级响应 · 零遗漏 零延误 零差评";
+
+    /// <summary>Paper size in millimetres (A4 by default; A3 is 297 × 420).</summary>
+    public float PaperWidthMm { get; set; } = 210;
+
+    public float PaperHeightMm { get; set; } = 297;
+}
+
+/// <summary>What one poster shows: either a link QR code (drawn as vectors) or a mini-program code image.</summary>
+public sealed record PosterContent(
+    string CommunityName, string StreetName, IReadOnlyList<EmergencyHotline> Hotlines, QrMatrix? LinkCode, string? LinkCaption, byte[]? CodePng);
+
+/// <summary>
+/// Draws posters once, in PDF points, for both outputs: a PDF (vector QR code, embedded font subset) for print
+/// shops and a PNG at a chosen resolution for screens and quick prints.
+/// </summary>
+public sealed class PosterRenderer(IOptions<PosterOptions> options)
+{
+    private const float PointsPerMm = 72f / 25.4f;
+    private static readonly SKColor Red = new(0xC6, 0x28, 0x28);
+    private static readonly SKColor Ink = new(0x21, 0x21, 0x21);
+    private static readonly SKColor Grey = new(0x61, 0x61, 0x61);
+
+    private SKSize Page => new(options.Value.PaperWidthMm * PointsPerMm, options.Value.PaperHeightMm * PointsPerMm);
+
+    public void WritePdf(Stream output, IEnumerable<PosterContent> posters, Action<int, PosterContent>? progress = null)
+    {
+        using var stream = new SKManagedWStream(output);
+        using var document = SKDocument.CreatePdf(stream, new SKDocumentPdfMetadata
+        {
+            Title = "@莲 社区二维码海报",
+            Creator = "LianApi",
+            RasterDpi = 300,
+        });
+        var page = Page;
+        var number = 0;
+        foreach (var poster in posters)
+        {
+            var canvas = document.BeginPage(page.Width, page.Height);
+            Draw(canvas, poster, page);
+            document.EndPage();
+            progress?.Invoke(++number, poster);
+        }
+        document.Close();
+    }
+
+    public byte[] Pdf(PosterContent poster)
+    {
+        using var buffer = new MemoryStream();
+        WritePdf(buffer, [poster]);
+        return buffer.ToArray();
+    }
+
+    public byte[] Png(PosterContent poster, int dpi)
+    {
+        var page = Page;
+        var scale = dpi / 72f;
+        using var surface = SKSurface.Create(new SKImageInfo((int)Math.Round(page.Width * scale), (int)Math.Round(page.Height * scale)));
+        surface.Canvas.Scale(scale);
+        Draw(surface.Canvas, poster, page);
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    public void WriteZip(Stream output, IEnumerable<(string FileName, PosterContent Poster)> posters, int dpi, Action<int, PosterContent>? progress = null)
+    {
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var number = 0;
+        foreach (var (fileName, poster) in posters)
+        {
+            // PNGs are already compressed; deflating them again only costs time.
+            var entry = zip.CreateEntry(fileName, CompressionLevel.NoCompression);
+            using (var entryStream = entry.Open())
+            {
+                entryStream.Write(Png(poster, dpi));
+            }
+            progress?.Invoke(++number, poster);
+        }
+    }
+
+    private void Draw(SKCanvas canvas, PosterContent poster, SKSize page)
+    {
+        var o = options.Value;
+        var w = page.Width;
+        var center = w / 2;
+        canvas.Clear(SKColors.White);
+
+        using var red = new SKPaint { Color = Red, IsAntialias = true };
+        using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        using var ink = new SKPaint { Color = Ink, IsAntialias = true };
+        using var grey = new SKPaint { Color = Grey, IsAntialias = true };
+
+        canvas.DrawRect(0, 0, w, page.Height * 0.13f, red);
+        Text(canvas, o.Brand, center, page.Height * 0.075f, w * 0.85f, 26, white);
+        Text(canvas, "社区诉求 · 扫码上报", center, page.Height * 0.11f, w * 0.85f, 14, white);
+
+        Text(canvas, poster.CommunityName, center, page.Height * 0.21f, w * 0.9f, 40, ink);
+        Text(canvas, poster.StreetName, center, page.Height * 0.255f, w * 0.9f, 20, grey);
+
+        var codeSide = w * 0.52f;
+        var codeArea = SKRect.Create(center - codeSide / 2, page.Height * 0.285f, codeSide, codeSide);
+        if (poster.LinkCode is { } matrix)
+        {
+            QrImages.Draw(canvas, matrix, codeArea, margin: 4);
+        }
+        else if (poster.CodePng is { } png)
+        {
+            using var image = SKImage.FromEncodedData(png);
+            canvas.DrawImage(image, codeArea, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
+        }
+        var below = codeArea.Bottom;
+        if (poster.LinkCaption is { } caption)
+        {
+            Text(canvas, caption, center, below + 12, w * 0.8f, 8, grey);
+        }
+
+        Text(canvas, o.Instruction, center, below + 52, w * 0.9f, 34, red);
+        Text(canvas, o.Explanation, center, below + 80, w * 0.88f, 12, ink);
+
+        if (poster.Hotlines.Count > 0)
+        {
+            var boxTop = below + 100;
+            var boxHeight = 30 + 18 * poster.Hotlines.Count;
+            using var tint = new SKPaint { Color = new SKColor(0xFD, 0xEC, 0xEA), IsAntialias = true };
+            canvas.DrawRoundRect(SKRect.Create(w * 0.08f, boxTop, w * 0.84f, boxHeight), 6, 6, tint);
+            Text(canvas, "紧急情况请勿等待扫码处理", center, boxTop + 20, w * 0.8f, 13, red);
+            for (var i = 0; i < poster.Hotlines.Count; i++)
+            {
+                var hotline = poster.Hotlines[i];
+                Text(canvas, $"{hotline.CategoryName}：{hotline.Hotline}", center, boxTop + 40 + 18 * i, w * 0.8f, 11, ink);
+            }
+        }
+
+        canvas.DrawRect(0, page.Height - 36, w, 36, red);
+        Text(canvas, o.Footer, center, page.Height - 13, w * 0.9f, 12, white);
+    }
+
+    private static void Text(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint) =>
+        PosterFonts.DrawCentered(canvas, text, x, baseline, maxWidth, size, paint);
+}

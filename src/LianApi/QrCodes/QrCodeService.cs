@@ -1,0 +1,85 @@
+using System.Text.RegularExpressions;
+using LianApi.Communities;
+using LianApi.Posters;
+using LianApi.Wechat;
+using Microsoft.Extensions.Options;
+using SkiaSharp;
+
+namespace LianApi.QrCodes;
+
+public enum CodeKind { Link, Wxacode }
+
+/// <summary>A code image as PNG; an emulated one is a local stand-in, marked as such on the image and in a header.</summary>
+public sealed record CodeImage(byte[] Png, bool IsEmulated);
+
+public sealed partial class QrCodeService(
+    IOptions<QrCodeOptions> options, IOptions<WechatOptions> wechat, WxaCodeStore store, WechatAccessTokenProvider tokens,
+    IServiceProvider services, TimeProvider time)
+{
+    // WeChat's largest size: the poster prints it about 9 cm wide, which wants every pixel it can get.
+    private const int WxaWidth = 1280;
+
+    public string LinkUrl(string communityCode) => options.Value.LinkPrefix + communityCode;
+
+    public QrMatrix LinkMatrix(string communityCode) => QrMatrix.Encode(LinkUrl(communityCode));
+
+    /// <summary>The mini-program code of a community: from storage, else from WeChat (or the emulator) and stored.</summary>
+    public async Task<CodeImage> WxaCodeAsync(CommunityRow community, CancellationToken ct)
+    {
+        var o = options.Value;
+        if (await store.FindAsync(community.Id, o.WxaPage, o.WxaEnvVersion, ct) is { } stored)
+        {
+            return new CodeImage(stored.Png, stored.IsEmulated);
+        }
+        // scene: at most 32 characters of a restricted set; community codes are imported under a stricter rule still.
+        if (!SceneFormat().IsMatch(community.Code))
+        {
+            throw new InvalidOperationException($"Community code '{community.Code}' cannot be a wxacode scene.");
+        }
+        CodeImage image;
+        if (wechat.Value.Mode == WechatMode.Emulator)
+        {
+            image = new CodeImage(EmulatedStandIn(community.Code, o.WxaPage), IsEmulated: true);
+        }
+        else
+        {
+            var client = services.GetRequiredService<WechatClient>();
+            var bytes = await tokens.CallAsync((token, token_ct) =>
+                client.GetUnlimitedWxaCodeAsync(token, community.Code, o.WxaPage, o.WxaEnvVersion, o.WxaCheckPath, WxaWidth, token_ct), ct);
+            image = new CodeImage(ToPng(bytes), IsEmulated: false);
+        }
+        await store.SaveAsync(community.Id, o.WxaPage, o.WxaEnvVersion, image.Png, image.IsEmulated, time.GetUtcNow().UtcDateTime, ct);
+        return image;
+    }
+
+    /// <summary>WeChat sends JPEG; everything we serve and print is PNG.</summary>
+    private static byte[] ToPng(byte[] image)
+    {
+        using var bitmap = SKBitmap.Decode(image) ?? throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, "the image could not be decoded");
+        using var encoded = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return encoded.ToArray();
+    }
+
+    /// <summary>
+    /// Development without WeChat: a plain QR code of what the real code would carry, under a red banner that
+    /// says it is a stand-in, so nobody can mistake a test print for the real thing.
+    /// </summary>
+    private static byte[] EmulatedStandIn(string scene, string page)
+    {
+        const int size = 860;
+        using var surface = SKSurface.Create(new SKImageInfo(size, size));
+        var canvas = surface.Canvas;
+        canvas.Clear(SKColors.White);
+        QrImages.Draw(canvas, QrMatrix.Encode($"EMULATED-WXACODE page={page} scene={scene}"), new SKRect(80, 150, size - 80, size - 10), margin: 2);
+        using var banner = new SKPaint { Color = new SKColor(0xC6, 0x28, 0x28) };
+        canvas.DrawRect(0, 0, size, 130, banner);
+        using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
+        PosterFonts.DrawCentered(canvas, "模拟小程序码 · 非真实 · 仅供开发", size / 2f, 88, size - 60, 56, white);
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,32}$")]
+    private static partial Regex SceneFormat();
+}
