@@ -95,6 +95,7 @@ public sealed class TokenValidationTests
         [
             "POST /api/auth/wechat-login", "GET /api/categories", "GET /api/communities", "GET /api/communities/{code}",
             "GET /health/live", "GET /health/ready",
+            "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster", "GET /api/posters",
         ];
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Name: Describe(e), Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null))

@@ -61,11 +61,16 @@ public sealed class HostTests
             .SetName("Start_WithAShortSigningKey_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Privacy:PhoneKey"] = "" }, "Privacy__PhoneKey")
             .SetName("Start_InProductionWithoutPhoneKey_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "" }, "QrCodes__LinkPrefix")
+            .SetName("Start_InProductionWithoutLinkPrefix_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c" }, "QrCodes__LinkPrefix")
+            .SetName("Start_WithALinkPrefixNotEndingInSlash_IsRefused");
     }
 
     [TestCaseSource(nameof(RefusedConfigurations))]
     public async Task Start_WithBadSettings_FailsNamingTheKeyToSet(Dictionary<string, string?> settings, string key)
     {
+        settings.TryAdd("QrCodes:LinkPrefix", "https://lian.test.invalid/q/c/");
         await using var app = new LianApiFactory(settings, environment: "Production", kestrel: false);
 
         var error = Assert.Catch(() => app.StartServer());
@@ -80,7 +85,7 @@ public sealed class HostTests
         // The positive control for the refusals above.
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
-            ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s",
+            ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
         }, environment: "Production");
 
         var response = await app.CreateClient().GetAsync("/health/ready");
