@@ -120,4 +120,25 @@ public sealed class CliTests
             Assert.That(await ScalarAsync("SELECT COUNT(*) FROM CalendarDays"), Is.EqualTo(2));
         });
     }
+
+    [Test]
+    public async Task Posters_WritesThePrintSetAsOnePdfAndAZip()
+    {
+        await RunAsync("migrate");
+        var file = Path.Combine(directory, "communities.csv");
+        await File.WriteAllTextAsync(file, "code,street,name,address,latitude,longitude\ncli-p1,xiguan,测试壬社区,,,\ncli-p2,xiguan,测试癸社区,,,\n", Encoding.UTF8);
+        await RunAsync("import", "communities", file);
+        var output = Path.Combine(directory, "print");
+
+        var exit = await RunAsync("posters", "--out", output, "--street", "xiguan", "--QrCodes:LinkPrefix=https://lian.test.invalid/q/c/");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            var pdf = File.ReadAllBytes(Path.Combine(output, "posters.pdf"));
+            Assert.That(System.Text.RegularExpressions.Regex.Matches(Encoding.Latin1.GetString(pdf), @"/Type\s*/Page\b(?!s)").Count, Is.EqualTo(2));
+            using var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(output, "posters.zip"));
+            Assert.That(zip.Entries.Select(e => e.FullName), Is.EquivalentTo(new[] { "xiguan/cli-p1-测试壬社区.png", "xiguan/cli-p2-测试癸社区.png" }));
+        });
+    }
 }
