@@ -124,32 +124,6 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         FROM Complaints c
         """;
 
-    /// <summary>One row of the report joined with one of its events; flat, because Dapper's multi-mapping costs more than the query.</summary>
-    private sealed record ComplaintEventJoinRow
-    {
-        public long Id { get; init; }
-        public string TrackingNo { get; init; } = "";
-        public long UserId { get; init; }
-        public string Description { get; init; } = "";
-        public string? Address { get; init; }
-        public double? Latitude { get; init; }
-        public double? Longitude { get; init; }
-        public string? ContactPhoneMasked { get; init; }
-        public bool Anonymous { get; init; }
-        public string Status { get; init; } = "";
-        public string HandlingLevel { get; init; } = "";
-        public DateTime SubmittedAt { get; init; }
-        public DateTime ResponseDueAt { get; init; }
-        public long CommunityId { get; init; }
-        public long CategoryId { get; init; }
-        public long? EventId { get; init; }
-        public string? Kind { get; init; }
-        public string? EventStatus { get; init; }
-        public string? UnitName { get; init; }
-        public string? Note { get; init; }
-        public DateTime? OccurredAt { get; init; }
-    }
-
     private const string SelectOwnView = "SELECT ResidentView FROM Complaints WHERE TrackingNo = @TrackingNo AND UserId = @UserId";
 
     /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
@@ -164,7 +138,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
                c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
                c.CommunityId, c.CategoryId,
-               e.Id AS EventId, e.Kind, e.Status AS EventStatus, e.UnitName, e.Note, e.OccurredAt
+               e.Id AS EventId, e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt
         FROM Complaints c
         LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
         WHERE c.Id = @Id
@@ -176,24 +150,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     /// <summary>Rewrites what the resident sees, inside the transaction that changed the case.</summary>
     public async Task RefreshResidentViewAsync(DbConnection c, DbTransaction tx, long complaintId, CancellationToken ct)
     {
-        var rows = (await c.QueryAsync<ComplaintEventJoinRow>(new CommandDefinition(SelectComplaintWithPublicEvents,
-            new { Id = complaintId, IsPublic = true }, tx, cancellationToken: ct))).AsList();
+        var rows = (await c.QueryAsync<ComplaintRow, ComplaintEventRow?, (ComplaintRow Complaint, ComplaintEventRow? Event)>(
+            new CommandDefinition(SelectComplaintWithPublicEvents, new { Id = complaintId, IsPublic = true }, tx, cancellationToken: ct),
+            (complaint, e) => (complaint, e), splitOn: "EventId")).AsList();
         if (rows.Count == 0)
         {
             throw new InvalidOperationException($"Complaint {complaintId} vanished inside the transaction that changed it.");
         }
-        var r = rows[0];
-        var detail = Named(new ComplaintRow
-        {
-            Id = r.Id, TrackingNo = r.TrackingNo, UserId = r.UserId, Description = r.Description, Address = r.Address, Latitude = r.Latitude,
-            Longitude = r.Longitude, ContactPhoneMasked = r.ContactPhoneMasked, Anonymous = r.Anonymous, Status = r.Status,
-            HandlingLevel = r.HandlingLevel, SubmittedAt = r.SubmittedAt, ResponseDueAt = r.ResponseDueAt, CommunityId = r.CommunityId,
-            CategoryId = r.CategoryId,
-        }, await directory.GetAsync(ct)).AsDetail(rows.Where(e => e.EventId is not null).Select(e => new ComplaintEventRow
-        {
-            EventId = e.EventId!.Value, Kind = e.Kind!, Status = e.EventStatus!, UnitName = e.UnitName, Note = e.Note,
-            OccurredAt = e.OccurredAt!.Value, IsPublic = true,
-        }));
+        var detail = Named(rows[0].Complaint, await directory.GetAsync(ct))
+            .AsDetail(rows.Where(r => r.Event is { EventId: > 0 }).Select(r => r.Event! with { IsPublic = true }));
         await c.ExecuteAsync(new CommandDefinition(UpdateResidentView,
             new { ResidentView = JsonSerializer.Serialize(detail, ViewJson), Id = complaintId }, tx, cancellationToken: ct));
     }
