@@ -129,4 +129,24 @@ public sealed class StaffAccountTests
             Assert.That(order, Is.EqualTo(new[] { urged, older }), "the urged case comes first although it is not the oldest deadline");
         });
     }
+
+    [Test]
+    public async Task BindingCode_AfterItExpires_NoLongerBinds()
+    {
+        await using var app = new LianApiFactory();
+        app.StartServer();
+        var store = app.Service<StaffStore>();
+        var issuedAt = new DateTime(2026, 11, 1, 8, 0, 0, DateTimeKind.Utc);
+        var code = await store.AddAsync(new NewStaff("过期测试", "dispatcher", "district", null, "区调度中心", null), issuedAt, CancellationToken.None);
+        var user = await app.Service<LianApi.Auth.UserStore>().UpsertAsync("emulator", "expiry-user", issuedAt, CancellationToken.None);
+
+        var tooLate = await store.BindToUserAsync(code.Code, user, issuedAt + StaffStore.BindingCodeLifetime + TimeSpan.FromSeconds(1), CancellationToken.None);
+        var inTime = await store.BindToUserAsync(code.Code, user, issuedAt + StaffStore.BindingCodeLifetime - TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tooLate, Is.False);
+            Assert.That(inTime, Is.True, "the positive control: the same code just before expiry");
+        });
+    }
 }
