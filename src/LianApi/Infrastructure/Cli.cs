@@ -126,9 +126,15 @@ public static class Cli
         void Progress(string what, int done, Posters.PosterContent poster) =>
             Console.WriteLine($"  {what} [{done,3}/{set.Count}] {poster.StreetName} {poster.CommunityName}");
         var pdf = Path.Combine(directory, "posters.pdf");
-        await File.WriteAllBytesAsync(pdf, posters.Pdf(set.Select(p => p.Poster), (n, p) => Progress("pdf", n, p)), ct);
+        await using (var file = File.Create(pdf))
+        {
+            posters.WritePdf(file, set.Select(p => p.Poster), ct, (n, p) => Progress("pdf", n, p));
+        }
         var zip = Path.Combine(directory, "posters.zip");
-        await File.WriteAllBytesAsync(zip, posters.Zip(set, Posters.PosterService.DefaultDpi, (n, p) => Progress("png", n, p)), ct);
+        await using (var file = File.Create(zip))
+        {
+            posters.WriteZip(file, set, Posters.PosterService.DefaultDpi, ct, (n, p) => Progress("png", n, p));
+        }
         Console.WriteLine($"Wrote {pdf} ({set.Count} pages) and {zip} in {clock.Elapsed.TotalSeconds:F1} s.");
         return 0;
     }

@@ -26,19 +26,12 @@ public sealed class PosterService(CommunityStore org, QrCodeService codes, Poste
         return set;
     }
 
-    public byte[] Pdf(IEnumerable<PosterContent> posters, Action<int, PosterContent>? progress = null)
-    {
-        using var buffer = new MemoryStream();
-        renderer.WritePdf(buffer, posters, progress);
-        return buffer.ToArray();
-    }
+    public void WritePdf(Stream output, IEnumerable<PosterContent> posters, CancellationToken ct, Action<int, PosterContent>? progress = null) =>
+        renderer.WritePdf(output, posters.Select(p => { ct.ThrowIfCancellationRequested(); return p; }), progress);
 
-    public byte[] Zip(IEnumerable<(CommunityRow Community, PosterContent Poster)> set, int dpi, Action<int, PosterContent>? progress = null)
-    {
-        using var buffer = new MemoryStream();
-        renderer.WriteZip(buffer, set.Select(p => (FileName(p.Community, "png"), p.Poster)), dpi, progress);
-        return buffer.ToArray();
-    }
+    public void WriteZip(Stream output, IEnumerable<(CommunityRow Community, PosterContent Poster)> set, int dpi, CancellationToken ct,
+        Action<int, PosterContent>? progress = null) =>
+        renderer.WriteZip(output, set.Select(p => { ct.ThrowIfCancellationRequested(); return (FileName(p.Community, "png"), p.Poster); }), dpi, progress);
 
     public static string FileName(CommunityRow community, string extension) =>
         $"{community.StreetCode}/{community.Code}-{community.Name}.{extension}";

@@ -53,7 +53,9 @@ public static class PostersApi
             .WithSummary("The print set: every community's poster (or one street's) as one multi-page PDF or a zip of PNGs")
             .RequireRateLimiting(PrintSetPolicy)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: ["application/zip"])
-            .ProducesStandardProblems(400, 429, 503);
+            .ProducesStandardProblems(400, 429, 503)
+            // Rendering 131 posters (and fetching their wxacodes the first time) takes longer than an API call.
+            .WithRequestTimeout(TimeSpan.FromMinutes(3));
 
         return group;
     }
@@ -139,7 +141,7 @@ public static class PostersApi
             : Cached(http, renderer.Png(content, dpi), "image/png", $"{community.Code}-{community.Name}.png");
     }
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetPrintSet(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetPrintSet(
         [AsParameters] PrintSetQuery query, PosterService posters, CancellationToken ct)
     {
         var kind = ParseKind(query.Kind);
@@ -155,9 +157,20 @@ public static class PostersApi
             return Problems.BadRequest("streetCode", $"There are no communities{(query.StreetCode is null ? "" : $" in street '{query.StreetCode}'")}.");
         }
         var name = $"posters-{query.StreetCode ?? "all"}";
+        // Rendered to a temporary file that disappears once sent: a print set is tens of MB, not for the heap.
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        if (format == "pdf")
+        {
+            posters.WritePdf(file, set.Select(p => p.Poster), ct);
+        }
+        else
+        {
+            posters.WriteZip(file, set, dpi, ct);
+        }
+        file.Position = 0;
         return format == "pdf"
-            ? TypedResults.File(posters.Pdf(set.Select(p => p.Poster)), "application/pdf", name + ".pdf")
-            : TypedResults.File(posters.Zip(set, dpi), "application/zip", name + ".zip");
+            ? TypedResults.Stream(file, "application/pdf", name + ".pdf")
+            : TypedResults.Stream(file, "application/zip", name + ".zip");
     }
 
     private static CodeKind? ParseKind(string? kind) => kind switch

@@ -110,6 +110,17 @@ public sealed partial class PosterTests
         Assert.That(second.Headers.RetryAfter, Is.Not.Null);
     }
 
+    [Test]
+    public void PrintSet_HasAMinutesLongTimeout_NotTheApisFifteenSeconds()
+    {
+        var endpoint = app.Service<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>().Single(e => e.RoutePattern.RawText == "/api/posters");
+
+        var policy = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Timeouts.RequestTimeoutPolicy>();
+
+        Assert.That(policy?.Timeout, Is.GreaterThanOrEqualTo(TimeSpan.FromMinutes(1)));
+    }
+
     [GeneratedRegex(@"/Type\s*/Page\b(?!s)")]
     private static partial Regex PageObject();
 }
