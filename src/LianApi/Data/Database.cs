@@ -46,8 +46,6 @@ public sealed class Database : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
-    public DbDataSource Source => source;
-
     public Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
         retry.ExecuteAsync(async token =>
         {
