@@ -148,14 +148,9 @@ public static class ComplaintsApi
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
     {
-        var limit = query.Limit ?? 20;
-        if (limit is < 1 or > 50)
+        if (ComplaintLists.CheckPage(query.Limit, query.Status, out var limit) is { } invalid)
         {
-            return Problems.BadRequest("limit", "Use a page size between 1 and 50.");
-        }
-        if (query.Status is { } status && !ComplaintStatus.IsKnown(status))
-        {
-            return Problems.BadRequest("status", $"Use one of: {string.Join(", ", ComplaintStatus.Labels.Keys)}.");
+            return invalid;
         }
         long? beforeId = null;
         if (query.Cursor is { } cursor)

@@ -58,14 +58,9 @@ public static class StaffComplaintsApi
     public static async Task<Results<Ok<InboxPage>, ProblemHttpResult>> ListInbox(
         [AsParameters] InboxQuery query, HttpContext http, StaffInboxStore inbox, CancellationToken ct)
     {
-        var limit = query.Limit ?? 20;
-        if (limit is < 1 or > 50)
+        if (ComplaintLists.CheckPage(query.Limit, query.Status, out var limit) is { } invalid)
         {
-            return Problems.BadRequest("limit", "Use a page size between 1 and 50.");
-        }
-        if (query.Status is { } status && !ComplaintStatus.IsKnown(status))
-        {
-            return Problems.BadRequest("status", $"Use one of: {string.Join(", ", ComplaintStatus.Labels.Keys)}.");
+            return invalid;
         }
         if (query.Level is { } level && level is not (HandlingLevel.Community or HandlingLevel.Street or HandlingLevel.District or HandlingLevel.Department))
         {
