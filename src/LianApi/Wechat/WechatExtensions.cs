@@ -27,6 +27,8 @@ public static class WechatExtensions
             .AddResilienceHandler("wechat", (pipeline, context) =>
             {
                 var o = context.ServiceProvider.GetRequiredService<IOptions<WechatOptions>>().Value;
+                // Timeouts, delays and the breaker run on the app's clock, so tests can move it instead of waiting.
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
                 pipeline
                     .AddTimeout(o.TotalTimeout)
                     .AddRetry(new HttpRetryStrategyOptions

@@ -48,9 +48,10 @@ public sealed class FakeWechatServer : IAsyncDisposable
         ["Wechat:AppSecret"] = AppSecret,
         ["Wechat:BaseUrl"] = BaseUrl,
         ["Wechat:RetryDelay"] = "00:00:00.010",
-        // Generous enough that a loaded CI machine never times out a scripted answer by accident.
-        ["Wechat:AttemptTimeout"] = "00:00:02",
-        ["Wechat:TotalTimeout"] = "00:00:08",
+        // Far beyond any scripted answer even on a loaded CI machine: a test that needs a timeout to fire runs
+        // the app on a FakeTimeProvider and advances it, never waits for it.
+        ["Wechat:AttemptTimeout"] = "00:00:20",
+        ["Wechat:TotalTimeout"] = "00:01:00",
     };
 
     public void On(string path, Func<HttpContext, Task> handler) => handlers[path] = handler;
