@@ -1,5 +1,8 @@
 using LianApi.Auth;
+using LianApi.Calendar;
 using LianApi.Communities;
+using LianApi.Idempotency;
+using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Infrastructure;
@@ -16,7 +19,14 @@ builder.Services.AddData();                     // SQLite (default) or SQL Serve
 builder.Services.AddWechat();                   // typed WeChat client with resilience, or the emulator
 builder.Services.AddLianAuth();                 // our JWTs; every endpoint needs one unless it says otherwise
 builder.Services.AddLianRateLimiting();         // per IP for login, per resident for new reports
-builder.Services.AddLianFeatures();             // stores and privacy
+builder.Services.AddCommunities();              // streets, communities, categories, org imports
+builder.Services.AddCalendar();                 // working days and holidays (调休)
+builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
+builder.Services.AddIdempotency();              // Idempotency-Key for report submission
+builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
+builder.Services.AddStaff();                    // staff accounts and binding codes
+builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
+builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 

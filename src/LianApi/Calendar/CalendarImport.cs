@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using LianApi.Communities;
+using LianApi.Shared;
 
 namespace LianApi.Calendar;
 

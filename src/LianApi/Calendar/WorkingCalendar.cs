@@ -1,5 +1,6 @@
 using Dapper;
 using LianApi.Data;
+using LianApi.Shared;
 
 namespace LianApi.Calendar;
 
@@ -9,9 +10,6 @@ namespace LianApi.Calendar;
 /// </summary>
 public sealed class WorkingCalendar(IReadOnlyDictionary<DateOnly, bool> overrides)
 {
-    // China Standard Time has no daylight saving, so a fixed offset is exact.
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     public static readonly WorkingCalendar WeekdaysOnly = new(new Dictionary<DateOnly, bool>());
 
     public bool IsWorkday(DateOnly day) =>
@@ -23,7 +21,7 @@ public sealed class WorkingCalendar(IReadOnlyDictionary<DateOnly, bool> override
     /// </summary>
     public DateTime AddWorkingDays(DateTime startUtc, int days)
     {
-        var local = startUtc + ChinaOffset;
+        var local = ChinaTime.ToChina(startUtc);
         var day = DateOnly.FromDateTime(local);
         for (var counted = 0; counted < days;)
         {
@@ -33,31 +31,55 @@ public sealed class WorkingCalendar(IReadOnlyDictionary<DateOnly, bool> override
                 counted++;
             }
         }
-        return day.ToDateTime(TimeOnly.FromTimeSpan(local.TimeOfDay)) - ChinaOffset;
+        return day.ToDateTime(TimeOnly.FromTimeSpan(local.TimeOfDay)) - ChinaTime.Offset;
     }
 }
 
 public sealed record CalendarDay(DateOnly Day, bool IsWorkday, string? Name);
 
-public sealed class CalendarStore(Database db)
+/// <summary>
+/// The holiday table: a few dozen rows a year, changed once a year by ops. Each instance keeps it in memory and
+/// re-reads it at most <see cref="MaxAge"/> after another process imported a new one (like the org directory).
+/// </summary>
+public sealed class CalendarStore(Database db, TimeProvider time)
 {
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
     private sealed record Row
     {
         public DateTime Day { get; init; }
         public bool IsWorkday { get; init; }
     }
 
+    private sealed record Loaded(WorkingCalendar Calendar, DateTimeOffset At);
+
+    private Loaded? current;
+
     private const string SelectDays = "SELECT Day, IsWorkday FROM CalendarDays";
 
-    /// <summary>The whole table is a few dozen rows a year; reading it per decision keeps every instance in step.</summary>
-    public async Task<WorkingCalendar> LoadAsync(CancellationToken ct)
+    public async ValueTask<WorkingCalendar> GetAsync(CancellationToken ct)
     {
+        if (current is { } fresh && time.GetUtcNow() - fresh.At < MaxAge)
+        {
+            return fresh.Calendar;
+        }
         var rows = await db.ReadAsync(c => c.QueryAsync<Row>(new CommandDefinition(SelectDays, cancellationToken: ct)), ct);
-        return new WorkingCalendar(rows.ToDictionary(r => DateOnly.FromDateTime(r.Day), r => r.IsWorkday));
+        var calendar = new WorkingCalendar(rows.ToDictionary(r => DateOnly.FromDateTime(r.Day), r => r.IsWorkday));
+        current = new Loaded(calendar, time.GetUtcNow());
+        return calendar;
     }
 
-    public Task<int> UpsertAsync(IReadOnlyCollection<CalendarDay> days, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+    public async Task<int> UpsertAsync(IReadOnlyCollection<CalendarDay> days, CancellationToken ct)
+    {
+        var written = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             db.Dialect.Upsert("CalendarDays", ["Day"], ["IsWorkday", "Name"]),
             days.Select(d => new { Day = d.Day.ToDateTime(TimeOnly.MinValue), d.IsWorkday, d.Name }), tx, cancellationToken: ct)), ct);
+        current = null;
+        return written;
+    }
+}
+
+public static class CalendarExtensions
+{
+    public static IServiceCollection AddCalendar(this IServiceCollection services) => services.AddSingleton<CalendarStore>();
 }

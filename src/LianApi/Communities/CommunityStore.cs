@@ -1,6 +1,8 @@
 using Dapper;
 using LianApi.Data;
 
+using LianApi.Shared;
+
 namespace LianApi.Communities;
 
 public sealed record CommunityUpsert(string Code, long StreetId, string Name, string? Address, double? Latitude, double? Longitude);
@@ -72,9 +74,9 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
     {
         var sql = level switch
         {
-            Complaints.HandlingLevel.Community => SelectCommunityUnit,
-            Complaints.HandlingLevel.Street => SelectStreetUnit,
-            Complaints.HandlingLevel.Department => SelectDepartmentUnit,
+            HandlingLevel.Community => SelectCommunityUnit,
+            HandlingLevel.Street => SelectStreetUnit,
+            HandlingLevel.Department => SelectDepartmentUnit,
             _ => null,
         };
         return sql is null ? Task.FromResult<OrgUnit?>(null)

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LianApi.Communities;
+using LianApi.Shared;
 
 namespace LianApi.Complaints;
 
@@ -25,19 +26,50 @@ public static class ComplaintStatus
     public static bool IsKnown(string status) => Labels.ContainsKey(status);
 }
 
-public static class HandlingLevel
+/// <summary>The kinds of timeline events; statistics and the sweep count by these, so they are facts, not strings.</summary>
+public static class EventKinds
 {
-    public const string Community = "community";
-    public const string Street = "street";
-    /// <summary>The district dispatch center (区调度中心).</summary>
-    public const string District = "district";
-    public const string Department = "department";
+    public const string Submitted = "submitted";
+    public const string Accepted = "accepted";
+    public const string Started = "started";
+    public const string Escalated = "escalated";
+    public const string AutoEscalated = "auto_escalated";
+    public const string Dispatched = "dispatched";
+    public const string Received = "received";
+    public const string Returned = "returned";
+    public const string ExtensionRequested = "extension_requested";
+    public const string ExtensionApproved = "extension_approved";
+    public const string ExtensionDenied = "extension_denied";
+    public const string Resolved = "resolved";
+    public const string Rejected = "rejected";
+    public const string Note = "note";
+    public const string Replied = "replied";
+    public const string Supervised = "supervised";
+    public const string Overdue = "overdue";
+    public const string Evaluated = "evaluated";
+    public const string Reopened = "reopened";
+    public const string Closed = "closed";
+    public const string Urged = "urged";
 }
 
-public sealed record ComplaintRow
+/// <summary>Why a case ended: a rating closes it as evaluated, silence for 7 days as not_evaluated (never "satisfied").</summary>
+public static class CloseReasons
+{
+    public const string Evaluated = "evaluated";
+    public const string NotEvaluated = "not_evaluated";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>
+/// One complaint (诉求) and its handling facts: the one row type of the Complaints table. The machine turns one
+/// into the next; the store writes it guarded by <see cref="Version"/>. Names of units and categories come from
+/// the in-memory org directory, not from joins.
+/// </summary>
+public sealed record Complaint
 {
     public long Id { get; init; }
     public string TrackingNo { get; init; } = "";
+    public int Version { get; init; }
     public long UserId { get; init; }
     public string Description { get; init; } = "";
     public string? Address { get; init; }
@@ -45,23 +77,60 @@ public sealed record ComplaintRow
     public double? Longitude { get; init; }
     public string? ContactPhoneMasked { get; init; }
     public bool Anonymous { get; init; }
-    public string Status { get; init; } = "";
-    public string HandlingLevel { get; init; } = "";
     public DateTime SubmittedAt { get; init; }
-    public DateTime ResponseDueAt { get; init; }
     public long CommunityId { get; init; }
     public long CategoryId { get; init; }
+    public string Status { get; init; } = "";
+    public string HandlingLevel { get; init; } = "";
+    public long? HandlingUnitId { get; init; }
+    public long? DepartmentId { get; init; }
+    public DateTime ReceivedAt { get; init; }
+    public DateTime ResponseDueAt { get; init; }
+    public DateTime? AcceptedAt { get; init; }
+    public DateTime? ResolutionDueAt { get; init; }
+    public bool IsOverdue { get; init; }
+    public bool IsSupervised { get; init; }
+    public int UrgeCount { get; init; }
+    public DateTime? LastUrgedAt { get; init; }
+    public DateTime? ExtensionRequestedUntil { get; init; }
+    public int ReopenCount { get; init; }
+    public string? LastHandlingLevel { get; init; }
+    public long? LastHandlingUnitId { get; init; }
+    public DateTime? ResolvedAt { get; init; }
+    public DateTime? ClosedAt { get; init; }
+    public string? CloseReason { get; init; }
+
+    // From the org directory (see ComplaintStore.Named).
+    public long StreetId { get; init; }
+    public string StreetName { get; init; } = "";
     public string CommunityCode { get; init; } = "";
     public string CommunityName { get; init; } = "";
     public string CategoryCode { get; init; } = "";
     public string CategoryName { get; init; } = "";
     public bool CategoryIsEmergency { get; init; }
     public string? CategoryHotline { get; init; }
+    public int ResponseHours { get; init; }
+    public int ResolutionWorkingDays { get; init; }
+
+    public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
+
+    /// <summary>The deadline that matters now: accepting while submitted, resolving while being handled.</summary>
+    public DateTime? DueAt => Status switch
+    {
+        ComplaintStatus.Submitted => ResponseDueAt,
+        ComplaintStatus.Accepted or ComplaintStatus.InProgress => ResolutionDueAt,
+        _ => null,
+    };
+
+    /// <summary>What the resident is shown as the deadline, also after the case is resolved.</summary>
+    public DateTime ResidentDueAt => DueAt ?? ResolutionDueAt ?? ResponseDueAt;
+
+    /// <summary>Inbox order: overdue first, then supervised (督办), then urged (催办).</summary>
+    public int Priority => (IsOverdue ? 4 : 0) + (IsSupervised ? 2 : 0) + (UrgeCount > 0 ? 1 : 0);
 }
 
 public sealed record ComplaintEventRow
 {
-    public long EventId { get; init; }
     public string Kind { get; init; } = "";
     public string Status { get; init; } = "";
     public string? UnitName { get; init; }
@@ -162,26 +231,23 @@ public static class ComplaintLists
 
 public static class ComplaintMappings
 {
-    public static DateTimeOffset AsUtc(this DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
-
-    public static ComplaintDetail AsDetail(this ComplaintRow c, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResponseDueAt.AsUtc(),
+    public static ComplaintDetail AsDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
-            c.Description, c.Address,
-            c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
-            c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
-            events.Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
+            c.Description, c.Address, c.Location(), c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
+            events.Where(e => e.IsPublic).Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
 
-    public static StaffComplaintDetail AsStaffDetail(this ComplaintRow c, CaseState state, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, state.Status, ComplaintStatus.Labels[state.Status], state.HandlingLevel, c.SubmittedAt.AsUtc(), state.DueAt?.AsUtc(),
+    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsUtc(), c.DueAt?.AsUtc(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
-            c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
-            c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, state.IsOverdue, state.IsSupervised, state.UrgeCount,
-            state.ReopenCount, state.ExtensionRequestedUntil?.AsUtc(), state.Version,
+            c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsUtc(), c.Version,
             events.Select(e => new StaffTimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note, e.IsPublic)).ToList());
 
-    public static ComplaintListItem AsListItem(this ComplaintRow c) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResponseDueAt.AsUtc(),
-            new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
-            c.Description.Length <= 60 ? c.Description : c.Description[..60] + "…");
+    public static ComplaintListItem AsListItem(this Complaint c) =>
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
+            new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), TextSummary.Of(c.Description));
+
+    private static GeoPoint? Location(this Complaint c) =>
+        c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null;
 }

@@ -1,9 +1,11 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
+using LianApi.Shared;
 
 namespace LianApi.Complaints;
 
@@ -12,213 +14,307 @@ public sealed record NewComplaint(
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
     DateTime SubmittedAt, DateTime ResponseDueAt);
 
-public abstract record SubmitOutcome
-{
-    public sealed record Created(ComplaintDetail Complaint) : SubmitOutcome;
-    public sealed record AlreadyDone(IdempotencyRecord Record) : SubmitOutcome;
-    /// <summary>A retry that arrived after its idempotency key was pruned: the report itself still remembers the key.</summary>
-    public sealed record AlreadyFiled(ComplaintDetail Complaint) : SubmitOutcome;
-}
+/// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
+public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
 
-/// <summary>Complaints and their append-only timeline.</summary>
+/// <summary>
+/// The resident's view of a complaint as stored JSON, with the shape version it was written in. Stored views of the
+/// current version are served as they are; older ones are rendered again from the rows.
+/// </summary>
+public sealed record ResidentView(string TrackingNo, string Json);
+
+/// <summary>
+/// The one owner of the Complaints table and its timeline. Every transition is one UPDATE guarded by the version the
+/// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
+/// one wins and one is told to reload.
+/// </summary>
 public sealed class ComplaintStore(Database db, OrgDirectory directory)
 {
-    public const string SubmitEndpoint = "POST /api/complaints";
+    /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
+    public const int ResidentViewVersion = 1;
 
-    // The stored resident view: web casing, Chinese kept readable.
-    private static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
+    // The stored resident view: the same casing and encoder as the HTTP responses, so it is served byte for byte.
+    internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
     };
 
-    // China Standard Time has no daylight saving, so a fixed offset is exact and needs no tz database.
-    private static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, UpdatedAt, Version, ResidentView)
+            ResponseDueAt, DueAt, UpdatedAt, Version, ResidentView, ResidentViewVersion)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView);
+            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion);
         """;
 
-    private const string InsertEvent = """
+    private const string InsertFirstEvent = """
         INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, @Note, @IsPublic, @OccurredAt)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt);
         """;
-
-    private const string SelectTrackingNoByClientRequest =
-        "SELECT TrackingNo FROM Complaints WHERE UserId = @UserId AND ClientRequestId = @ClientRequestId";
 
     /// <summary>
-    /// Claims the idempotency key, numbers the report, stores it and its first timeline event in one transaction:
-    /// when this returns Created the report is on disk (synchronous=FULL), and a retry can only replay it. The
-    /// answer is built from what was written, so the write holds SQLite's single writer as briefly as possible.
+    /// Numbers the report, stores it with its first timeline event and claims the idempotency key, in one transaction:
+    /// when this returns the report is on disk (synchronous=FULL), and a retry can only replay it. A duplicate key
+    /// (the same Idempotency-Key, or the report's own (UserId, ClientRequestId)) throws and leaves nothing behind.
     /// </summary>
-    public async Task<SubmitOutcome> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, Func<ComplaintDetail, string> serialize, CancellationToken ct)
-    {
-        try
+    public Task<ResidentView> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
         {
-            return await db.WriteAsync<SubmitOutcome>(async (c, tx) =>
+            var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
+            var submitted = new ComplaintEventRow
             {
-                if (await IdempotencyStore.FindAsync(c, tx, claim, ct) is { } done)
-                {
-                    return new SubmitOutcome.AlreadyDone(done);
-                }
-                var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
-                var submitted = new ComplaintEventRow
-                {
-                    Kind = "submitted", Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name, OccurredAt = complaint.SubmittedAt, IsPublic = true,
-                };
-                var detail = Named(new ComplaintRow
-                {
-                    TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
-                    Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
-                    Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                    SubmittedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
-                }, complaint.Community, complaint.Category).AsDetail([submitted]);
-                // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
-                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
-                {
-                    TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, CommunityId = complaint.Community.Id, CategoryId = complaint.Category.Id,
-                    complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
-                    complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                    complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = JsonSerializer.Serialize(detail, ViewJson),
-                }, tx, cancellationToken: ct));
-                await c.ExecuteAsync(new CommandDefinition(InsertEvent, new
-                {
-                    ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName,
-                    Note = (string?)null, submitted.IsPublic, submitted.OccurredAt,
-                }, tx, cancellationToken: ct));
-                await IdempotencyStore.SaveAsync(c, tx, claim, StatusCodes.Status201Created, $"/api/complaints/{trackingNo}",
-                    serialize(detail), complaint.SubmittedAt, ct);
-                return new SubmitOutcome.Created(detail);
-            }, ct);
-        }
-        catch (Exception e) when (DuplicateKey.Is(e))
-        {
-            // The report itself remembers its key (UserId, ClientRequestId): a retry that outlived its idempotency
-            // row, or a duplicate that committed first on another connection. The failed unit left nothing behind.
-            var filed = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectTrackingNoByClientRequest,
-                new { complaint.UserId, complaint.ClientRequestId }, cancellationToken: ct)), ct);
-            return filed is not null && await FindForUserAsync(filed, complaint.UserId, ct) is { } existing
-                ? new SubmitOutcome.AlreadyFiled(existing)
-                : throw new DuplicateKeyException(e);
-        }
-    }
+                Kind = EventKinds.Submitted, Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name,
+                OccurredAt = complaint.SubmittedAt, IsPublic = true,
+            };
+            var row = Named(new Complaint
+            {
+                TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
+                Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
+                Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                SubmittedAt = complaint.SubmittedAt, ReceivedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
+            }, complaint.Community, complaint.Category);
+            var view = JsonSerializer.Serialize(row.AsDetail([submitted]), ViewJson);
+            // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
+            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
+            {
+                TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, CommunityId = complaint.Community.Id, CategoryId = complaint.Category.Id,
+                complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
+                complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
+            }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent + IdempotencyStore.InsertClaim, new
+            {
+                ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
+                submitted.OccurredAt, claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = StatusCodes.Status201Created,
+                Location = trackingNo, ResponseBody = "", CreatedAt = complaint.SubmittedAt,
+            }, tx, cancellationToken: ct));
+            return new ResidentView(trackingNo, view);
+        }, ct);
 
     /// <summary>LH + the China date + a per-day sequence: short enough to read out on the phone, unique by construction.</summary>
     private async Task<string> NextTrackingNoAsync(DbConnection c, DbTransaction tx, DateTime submittedAt, CancellationToken ct)
     {
-        var day = (submittedAt + ChinaOffset).ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        var day = ChinaTime.DayStamp(submittedAt);
         var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue, new { Name = "tracking:" + day }, tx, cancellationToken: ct));
         return $"LH{day}-{sequence:D4}";
     }
 
-    // Community and category names come from the in-memory directory, not from joins: this is the hottest read.
-    private const string SelectComplaintColumns = """
-        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
-               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
-               c.CommunityId, c.CategoryId
-        FROM Complaints c
+    private const string SelectOwnView = """
+        SELECT TrackingNo, ResidentView, ResidentViewVersion FROM Complaints
+        WHERE TrackingNo = @TrackingNo AND UserId = @UserId
         """;
 
-    private const string SelectOwnView = "SELECT ResidentView FROM Complaints WHERE TrackingNo = @TrackingNo AND UserId = @UserId";
+    private const string SelectOwnViewByClientRequest = """
+        SELECT TrackingNo, ResidentView, ResidentViewVersion FROM Complaints
+        WHERE UserId = @UserId AND ClientRequestId = @ClientRequestId
+        """;
 
-    /// <summary>The resident's own report with its public timeline; someone else's is simply not found.</summary>
-    public async Task<ComplaintDetail?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct)
+    private sealed record StoredView
     {
-        var view = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectOwnView,
-            new { TrackingNo = trackingNo, UserId = userId }, cancellationToken: ct)), ct);
-        return view is null ? null : JsonSerializer.Deserialize<ComplaintDetail>(view, ViewJson);
+        public string TrackingNo { get; init; } = "";
+        public string? ResidentView { get; init; }
+        public int ResidentViewVersion { get; init; }
     }
 
-    private const string SelectComplaintWithPublicEvents = """
-        SELECT c.Id, c.TrackingNo, c.UserId, c.Description, c.Address, c.Latitude, c.Longitude, c.ContactPhoneMasked, c.Anonymous,
-               c.Status, c.HandlingLevel, c.SubmittedAt, COALESCE(c.DueAt, c.ResolutionDueAt, c.ResponseDueAt) AS ResponseDueAt,
-               c.CommunityId, c.CategoryId,
-               e.Id AS EventId, e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt
-        FROM Complaints c
-        LEFT JOIN ComplaintEvents e ON e.ComplaintId = c.Id AND e.IsPublic = @IsPublic
-        WHERE c.Id = @Id
-        ORDER BY e.Id
-        """;
+    /// <summary>The resident's own report as they see it; someone else's is simply not found. One indexed lookup.</summary>
+    public async Task<ResidentView?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct) =>
+        await CurrentAsync(await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<StoredView>(new CommandDefinition(SelectOwnView,
+            new { TrackingNo = trackingNo, UserId = userId }, cancellationToken: ct)), ct), ct);
 
-    private const string UpdateResidentView = "UPDATE Complaints SET ResidentView = @ResidentView WHERE Id = @Id";
+    /// <summary>The report a resident's client filed under this request key, whatever became of the idempotency row.</summary>
+    public async Task<ResidentView?> FindByClientRequestAsync(long userId, string clientRequestId, CancellationToken ct) =>
+        await CurrentAsync(await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<StoredView>(new CommandDefinition(SelectOwnViewByClientRequest,
+            new { UserId = userId, ClientRequestId = clientRequestId }, cancellationToken: ct)), ct), ct);
 
-    /// <summary>Rewrites what the resident sees, inside the transaction that changed the case.</summary>
-    public async Task RefreshResidentViewAsync(DbConnection c, DbTransaction tx, long complaintId, CancellationToken ct)
+    private async Task<ResidentView?> CurrentAsync(StoredView? stored, CancellationToken ct)
     {
-        var rows = (await c.QueryAsync<ComplaintRow, ComplaintEventRow?, (ComplaintRow Complaint, ComplaintEventRow? Event)>(
-            new CommandDefinition(SelectComplaintWithPublicEvents, new { Id = complaintId, IsPublic = true }, tx, cancellationToken: ct),
-            (complaint, e) => (complaint, e), splitOn: "EventId")).AsList();
-        if (rows.Count == 0)
+        if (stored is null)
         {
-            throw new InvalidOperationException($"Complaint {complaintId} vanished inside the transaction that changed it.");
+            return null;
         }
-        var detail = Named(rows[0].Complaint, await directory.GetAsync(ct))
-            .AsDetail(rows.Where(r => r.Event is { EventId: > 0 }).Select(r => r.Event! with { IsPublic = true }));
-        await c.ExecuteAsync(new CommandDefinition(UpdateResidentView,
-            new { ResidentView = JsonSerializer.Serialize(detail, ViewJson), Id = complaintId }, tx, cancellationToken: ct));
+        if (stored.ResidentViewVersion == ResidentViewVersion && stored.ResidentView is { } json)
+        {
+            return new ResidentView(stored.TrackingNo, json);
+        }
+        // Written by an older shape: render it again from the rows (the next transition stores the new shape).
+        var loaded = await LoadAsync(stored.TrackingNo, ct);
+        return new ResidentView(stored.TrackingNo, JsonSerializer.Serialize(loaded!.Complaint.AsDetail(loaded.Events), ViewJson));
     }
+
+    private const string SelectComplaintColumns = """
+        SELECT Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
+               CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
+               ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
+               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason
+        FROM Complaints
+        """;
 
     private const string SelectOwnPage = SelectComplaintColumns + """
 
-        WHERE c.UserId = @UserId AND (@Status IS NULL OR c.Status = @Status) AND (@BeforeId IS NULL OR c.Id < @BeforeId)
-        ORDER BY c.Id DESC
+        WHERE UserId = @UserId AND (@Status IS NULL OR Status = @Status) AND (@BeforeId IS NULL OR Id < @BeforeId)
+        ORDER BY Id DESC
         """;
 
     /// <summary>Newest first, by keyset: a page never shifts when new reports arrive while the resident scrolls.</summary>
-    public Task<(IReadOnlyList<ComplaintListItem> Items, long? LastId)> ListForUserAsync(
-        long userId, string? status, long? beforeId, int limit, CancellationToken ct) =>
-        db.ReadAsync(async c =>
-        {
-            var rows = (await c.QueryAsync<ComplaintRow>(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows,
-                new { UserId = userId, Status = status, BeforeId = beforeId, Limit = limit + 1 }, cancellationToken: ct))).AsList();
-            var names = await directory.GetAsync(ct);
-            var page = rows.Take(limit).Select(r => Named(r, names)).ToList();
-            long? last = rows.Count > limit ? page[^1].Id : null;
-            return ((IReadOnlyList<ComplaintListItem>)page.Select(r => r.AsListItem()).ToList(), last);
-        }, ct);
+    public async Task<(IReadOnlyList<ComplaintListItem> Items, long? LastId)> ListForUserAsync(
+        long userId, string? status, long? beforeId, int limit, CancellationToken ct)
+    {
+        var rows = await db.ReadAsync(async c => (await c.QueryAsync<Complaint>(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows,
+            new { UserId = userId, Status = status, BeforeId = beforeId, Limit = limit + 1 }, cancellationToken: ct))).AsList(), ct);
+        var names = await directory.GetAsync(ct);
+        var page = rows.Take(limit).Select(r => Named(r, names)).ToList();
+        long? last = rows.Count > limit ? page[^1].Id : null;
+        return (page.Select(r => r.AsListItem()).ToList(), last);
+    }
 
-    private const string SelectAnyComplaint = SelectComplaintColumns + """
+    private const string SelectWithEvents = SelectComplaintColumns + """
 
+        WHERE TrackingNo = @TrackingNo;
+        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+        FROM ComplaintEvents e JOIN Complaints c ON c.Id = e.ComplaintId
         WHERE c.TrackingNo = @TrackingNo
+        ORDER BY e.Id;
         """;
 
-    private const string SelectAllEvents = """
-        SELECT Id AS EventId, Kind, Status, UnitName, Note, OccurredAt, IsPublic FROM ComplaintEvents
-        WHERE ComplaintId = @ComplaintId
+    /// <summary>A complaint and its whole timeline in one round trip; scope is the caller's to check.</summary>
+    public async Task<ComplaintWithEvents?> LoadAsync(string trackingNo, CancellationToken ct)
+    {
+        var (complaint, events) = await db.ReadAsync(async c =>
+        {
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectWithEvents, new { TrackingNo = trackingNo }, cancellationToken: ct));
+            var row = await grid.ReadSingleOrDefaultAsync<Complaint>();
+            return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
+        }, ct);
+        return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await directory.GetAsync(ct)), events);
+    }
+
+    private const string SelectSweepCandidates = SelectComplaintColumns + """
+
+        WHERE (Status = @Submitted AND ResponseDueAt < @Now AND (IsOverdue = @False OR HandlingLevel IN (@Community, @Street)))
+           OR (Status IN (@Accepted, @InProgress) AND ResolutionDueAt < @Now AND IsOverdue = @False)
+           OR (Status = @Resolved AND ResolvedAt < @EvaluationDeadline)
         ORDER BY Id
         """;
 
-    /// <summary>The staff view: the whole timeline, internal notes included. Scope is checked by the caller.</summary>
-    public Task<(ComplaintRow Complaint, IReadOnlyList<ComplaintEventRow> Events)?> FindForStaffAsync(string trackingNo, CancellationToken ct) =>
-        db.ReadAsync<(ComplaintRow, IReadOnlyList<ComplaintEventRow>)?>(async c =>
+    /// <summary>Cases some deadline has passed for; the sweep decides, per case, what that means.</summary>
+    public async Task<IReadOnlyList<Complaint>> ListSweepCandidatesAsync(DateTime now, int limit, CancellationToken ct)
+    {
+        var rows = await db.ReadAsync(async c => (await c.QueryAsync<Complaint>(new CommandDefinition(
+            SelectSweepCandidates + "\n" + db.Dialect.LimitRows, new
+            {
+                ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress, ComplaintStatus.Resolved,
+                HandlingLevel.Community, HandlingLevel.Street, False = false, Now = now,
+                EvaluationDeadline = now - ComplaintMachine.EvaluationWindow, Limit = limit,
+            }, cancellationToken: ct))).AsList(), ct);
+        var names = await directory.GetAsync(ct);
+        return rows.Select(r => Named(r, names)).ToList();
+    }
+
+    private const string UpdateComplaint = """
+        UPDATE Complaints SET
+            Status = @Status, HandlingLevel = @HandlingLevel, HandlingUnitId = @HandlingUnitId, DepartmentId = @DepartmentId,
+            ReceivedAt = @ReceivedAt, ResponseDueAt = @ResponseDueAt, AcceptedAt = @AcceptedAt, ResolutionDueAt = @ResolutionDueAt,
+            DueAt = @DueAt, Priority = @Priority, IsOverdue = @IsOverdue, IsSupervised = @IsSupervised, UrgeCount = @UrgeCount,
+            LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
+            LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
+            ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
+            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion
+        WHERE Id = @Id AND Version = @Version
+        """;
+
+    private const string InsertEvent = """
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt);
+        """;
+
+    private const string InsertEvaluation = """
+        INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt)
+        VALUES (@ComplaintId, @Round, @Resolved, @Satisfaction, @Comment, @EvaluatedAt);
+        """;
+
+    /// <summary>
+    /// Writes <paramref name="transition"/> if nobody changed the complaint since <paramref name="loaded"/> was read,
+    /// and answers the complaint as it is now (null: someone else acted first, the caller answers 409). The events read
+    /// with the complaint are complete when the guarded update succeeds, so the new resident view and the answer are
+    /// built in memory: two statements, no re-read.
+    /// </summary>
+    public Task<ComplaintWithEvents?> ApplyAsync(ComplaintWithEvents loaded, Transition transition, Actor actor, DateTime now,
+        CancellationToken ct, Evaluation? evaluation = null) =>
+        db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
-            var complaint = await NamedAsync(await c.QuerySingleOrDefaultAsync<ComplaintRow>(new CommandDefinition(SelectAnyComplaint, new { TrackingNo = trackingNo }, cancellationToken: ct)), ct);
-            if (complaint is null)
+            var (before, next) = (loaded.Complaint, transition.Next with { Version = loaded.Complaint.Version + 1 });
+            var added = transition.Events.Select(e => new ComplaintEventRow
+            {
+                Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
+            }).ToList();
+            var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
+            var updated = await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
+            {
+                next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
+                next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
+                next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
+                next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
+                ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion,
+            }, tx, cancellationToken: ct));
+            if (updated == 0)
             {
                 return null;
             }
-            var events = await c.QueryAsync<ComplaintEventRow>(new CommandDefinition(SelectAllEvents, new { ComplaintId = complaint.Id }, cancellationToken: ct));
-            return (complaint, events.AsList());
+            var parameters = new DynamicParameters();
+            var sql = new System.Text.StringBuilder();
+            parameters.AddDynamicParams(new { ComplaintId = before.Id, ActorUserId = actor.UserId, StaffId = actor.Staff?.Id, next.Status, OccurredAt = now });
+            for (var i = 0; i < added.Count; i++)
+            {
+                // One batch for all of the transition's events (and the rating): one round trip whatever their number.
+                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}").Replace("@IsPublic", $"@IsPublic{i}"));
+                parameters.Add($"Kind{i}", added[i].Kind);
+                parameters.Add($"UnitName{i}", added[i].UnitName);
+                parameters.Add($"Note{i}", added[i].Note);
+                parameters.Add($"IsPublic{i}", added[i].IsPublic);
+            }
+            if (evaluation is not null)
+            {
+                sql.Append(InsertEvaluation);
+                parameters.AddDynamicParams(new
+                {
+                    Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now,
+                });
+            }
+            if (sql.Length > 0)
+            {
+                await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            }
+            return new ComplaintWithEvents(next, events);
         }, ct);
 
-    private async ValueTask<ComplaintRow?> NamedAsync(ComplaintRow? row, CancellationToken ct) =>
-        row is null ? null : Named(row, await directory.GetAsync(ct));
+    private const string InsertPhoneReveal = "INSERT INTO PhoneReveals (ComplaintId, StaffId, RevealedAt) VALUES (@ComplaintId, @StaffId, @RevealedAt)";
 
-    private static ComplaintRow Named(ComplaintRow row, OrgDirectory.Snapshot names) =>
+    private const string SelectProtectedPhone = "SELECT ContactPhoneProtected FROM Complaints WHERE Id = @Id";
+
+    /// <summary>Reads the protected phone and writes the audit row in one transaction: no reveal without its record.</summary>
+    public Task<string?> RevealPhoneAsync(long complaintId, long staffId, DateTime now, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var phone = await c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectProtectedPhone, new { Id = complaintId }, tx, cancellationToken: ct));
+            if (phone is not null)
+            {
+                await c.ExecuteAsync(new CommandDefinition(InsertPhoneReveal, new { ComplaintId = complaintId, StaffId = staffId, RevealedAt = now }, tx, cancellationToken: ct));
+            }
+            return phone;
+        }, ct);
+
+    private static Complaint Named(Complaint row, OrgDirectory.Snapshot names) =>
         Named(row, names.CommunitiesById[row.CommunityId], names.CategoriesById[row.CategoryId]);
 
-    private static ComplaintRow Named(ComplaintRow row, CommunityRow community, CategoryRow category)
+    private static Complaint Named(Complaint row, CommunityRow community, CategoryRow category) => row with
     {
-        return row with
-        {
-            CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
-            CategoryCode = category.Code, CategoryName = category.Name,
-            CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline,
-        };
-    }
+        CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
+        StreetId = community.StreetId, StreetName = community.StreetName, CategoryCode = category.Code, CategoryName = category.Name,
+        CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline, ResponseHours = category.ResponseHours,
+        ResolutionWorkingDays = category.ResolutionWorkingDays,
+    };
 }
+
+/// <summary>The resident's rating, stored beside the transition it causes.</summary>
+public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment);

@@ -6,7 +6,6 @@ using System.Text.Json;
 using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
-using LianApi.Data;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Privacy;
@@ -62,88 +61,46 @@ public static class ComplaintsApi
         return group;
     }
 
-    public static async Task<Results<Created<ComplaintDetail>, ProblemHttpResult>> SubmitComplaint(
+    public const string SubmitEndpoint = "POST /api/complaints";
+
+    public static async Task<Results<StoredJsonCreated<ComplaintDetail>, ProblemHttpResult>> SubmitComplaint(
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotencyStore idempotency,
-        SubmissionRateLimiter limiter, PhoneProtector phones, TimeProvider time, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
+        SubmissionRateLimiter limiter, PhoneProtector phones, TimeProvider time, CancellationToken ct)
     {
-        if (!IdempotencyKeys.IsValid(idempotencyKey))
-        {
-            return Problems.BadRequest(IdempotencyKeys.HeaderName,
-                "Send an Idempotency-Key header: a new UUID (8–64 letters, digits, '-' or '_') for each new report, the same one when retrying.");
-        }
         if (request.Errors() is { Count: > 0 } errors)
         {
             return Problems.Validation(errors, StatusCodes.Status400BadRequest);
         }
-
-        var serializer = json.Value.SerializerOptions;
-        var claim = new IdempotencyClaim(user.UserId(), ComplaintStore.SubmitEndpoint, idempotencyKey!, IdempotencyKeys.Fingerprint(request, serializer));
-        if (await idempotency.FindAsync(claim, ct) is { } earlier)
+        return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
-            return Replay(earlier, claim, http, serializer);
-        }
-        if (limiter.TryAcquire(claim.UserId) is { } wait)
-        {
-            http.Response.SetRetryAfter(wait);
-            return Problems.TooManyRequests("You have sent many reports in a short time. Wait a while, or call 12345 if it is urgent.");
-        }
-
-        var community = await org.FindCommunityAsync(request.CommunityCode, ct);
-        if (community is null)
-        {
-            return Problems.Unprocessable("communityCode", $"There is no community with the code '{request.CommunityCode}'.");
-        }
-        var category = await org.FindCategoryAsync(request.CategoryCode, ct);
-        if (category is null)
-        {
-            return Problems.Unprocessable("categoryCode", $"There is no category with the code '{request.CategoryCode}'; see GET /api/categories.");
-        }
-
-        var now = time.GetUtcNow().UtcDateTime;
-        var phone = request.ContactPhone?.Trim();
-        var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
-            NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
-            phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-            now, now.AddHours(category.ResponseHours));
-        try
-        {
-            var outcome = await complaints.SubmitAsync(complaint, claim, detail => JsonSerializer.Serialize(detail, serializer), ct);
-            return outcome switch
+            if (limiter.TryAcquire(claim.UserId) is { } wait)
             {
-                SubmitOutcome.Created created => TypedResults.Created($"/api/complaints/{created.Complaint.TrackingNo}", created.Complaint),
-                SubmitOutcome.AlreadyDone done => Replay(done.Record, claim, http, serializer),
-                SubmitOutcome.AlreadyFiled filed => ReplayFiled(filed.Complaint, http),
-                _ => throw new InvalidOperationException("Unknown submission outcome."),
-            };
-        }
-        catch (Exception e) when (DuplicateKey.Is(e))
-        {
-            // Another request with the same key is committing right now; its answer will be there in a moment.
-            http.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
-            return Problems.Conflict("A request with this Idempotency-Key is still being processed. Retry with the same key shortly.");
-        }
+                http.Response.SetRetryAfter(wait);
+                return Problems.TooManyRequests("You have sent many reports in a short time. Wait a while, or call 12345 if it is urgent.");
+            }
+            var community = await org.FindCommunityAsync(request.CommunityCode, token);
+            if (community is null)
+            {
+                return Problems.Unprocessable("communityCode", $"There is no community with the code '{request.CommunityCode}'.");
+            }
+            var category = await org.FindCategoryAsync(request.CategoryCode, token);
+            if (category is null)
+            {
+                return Problems.Unprocessable("categoryCode", $"There is no category with the code '{request.CategoryCode}'; see GET /api/categories.");
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            var phone = request.ContactPhone?.Trim();
+            var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
+                NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
+                phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
+                now, now.AddHours(category.ResponseHours));
+            return Created(await complaints.SubmitAsync(complaint, claim, token));
+        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed) : null, ct);
     }
 
-    private static Results<Created<ComplaintDetail>, ProblemHttpResult> Replay(
-        IdempotencyRecord earlier, IdempotencyClaim claim, HttpContext http, JsonSerializerOptions serializer)
-    {
-        if (earlier.RequestHash != claim.RequestHash)
-        {
-            return Problems.Unprocessable(IdempotencyKeys.HeaderName,
-                "This Idempotency-Key was already used for a different report. Use a new key for a new report.");
-        }
-        http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
-        var detail = JsonSerializer.Deserialize<ComplaintDetail>(earlier.ResponseBody, serializer)!;
-        return TypedResults.Created(earlier.Location, detail);
-    }
-
-    private static Results<Created<ComplaintDetail>, ProblemHttpResult> ReplayFiled(ComplaintDetail complaint, HttpContext http)
-    {
-        http.Response.Headers[IdempotencyKeys.ReplayedHeaderName] = "true";
-        return TypedResults.Created($"/api/complaints/{complaint.TrackingNo}", complaint);
-    }
+    private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view) => new($"/api/complaints/{view.TrackingNo}", view.Json);
 
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
@@ -165,14 +122,14 @@ public static class ComplaintsApi
         return TypedResults.Ok(new ComplaintPage(items, lastId?.ToString(CultureInfo.InvariantCulture)));
     }
 
-    public static async Task<Results<Ok<ComplaintDetail>, ProblemHttpResult>> GetMyComplaint(
+    public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> GetMyComplaint(
         [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct) =>
-        await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } detail
-            ? TypedResults.Ok(detail)
-            : Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+        await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } view
+            ? new StoredJsonOk<ComplaintDetail>(view.Json)
+            : NotYours(trackingNo);
 
-    public static async Task<Results<Ok<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
-        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, CaseStore cases, ComplaintStore complaints,
+    public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
+        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
         CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -193,52 +150,51 @@ public static class ComplaintsApi
             return Problems.Validation(errors, StatusCodes.Status400BadRequest);
         }
         var userId = user.UserId();
-        var state = await cases.FindAsync(trackingNo, ct);
-        if (state is null || state.UserId != userId)
+        if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
         {
-            return Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+            return NotYours(trackingNo);
         }
         var now = time.GetUtcNow().UtcDateTime;
         var comment = NullIfBlank(request.Comment);
-        var decision = CaseMachine.Evaluate(state, request.Resolved!.Value, request.Satisfaction!, comment, now, await calendars.LoadAsync(ct));
+        var decision = ComplaintMachine.Evaluate(loaded.Complaint, request.Resolved!.Value, request.Satisfaction!, comment, now, await calendars.GetAsync(ct));
         if (decision.Refusal is { } refusal)
         {
             return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
         }
-        var saved = await cases.TryApplyAsync(state, decision.Transition!, Actor.Resident(userId), now, ct,
-            CaseStore.SaveEvaluation(state, request.Resolved.Value, request.Satisfaction!, comment, now, ct));
-        if (!saved)
-        {
-            return Problems.Conflict("The report changed while you were rating it. Reload it and rate again.");
-        }
-        return TypedResults.Ok((await complaints.FindForUserAsync(trackingNo, userId, ct))!);
+        var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct,
+            new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
+        return saved is null
+            ? Problems.Conflict("The report changed while you were rating it. Reload it and rate again.")
+            : ResidentAnswer(saved);
     }
 
-    public static async Task<Results<Ok<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
-        string trackingNo, ClaimsPrincipal user, HttpContext http, CaseStore cases, ComplaintStore complaints, TimeProvider time, CancellationToken ct)
+    public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
+        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
-        var state = await cases.FindAsync(trackingNo, ct);
-        if (state is null || state.UserId != userId)
+        if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
         {
-            return Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+            return NotYours(trackingNo);
         }
         var now = time.GetUtcNow().UtcDateTime;
-        var decision = CaseMachine.Urge(state, now);
+        var decision = ComplaintMachine.Urge(loaded.Complaint, now);
         if (decision.Refusal is { } refusal)
         {
-            if (refusal.StatusCode == StatusCodes.Status429TooManyRequests && state.LastUrgedAt is { } last)
+            if (refusal.StatusCode == StatusCodes.Status429TooManyRequests && loaded.Complaint.LastUrgedAt is { } last)
             {
                 http.Response.SetRetryAfter(last.AddDays(1) - now);
             }
             return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
         }
-        if (!await cases.TryApplyAsync(state, decision.Transition!, Actor.Resident(userId), now, ct))
-        {
-            return Problems.Conflict("The report changed at this moment. Try again.");
-        }
-        return TypedResults.Ok((await complaints.FindForUserAsync(trackingNo, userId, ct))!);
+        var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
+        return saved is null ? Problems.Conflict("The report changed at this moment. Try again.") : ResidentAnswer(saved);
     }
+
+    private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved) =>
+        new(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson));
+
+    private static ProblemHttpResult NotYours(string trackingNo) =>
+        Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

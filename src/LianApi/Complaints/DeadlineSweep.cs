@@ -6,7 +6,7 @@ namespace LianApi.Complaints;
 /// the resident did not rate within 7 days. Each case is claimed by its guarded, versioned UPDATE, so several
 /// instances may sweep at once and a second run changes nothing the first already did.
 /// </summary>
-public sealed class DeadlineSweep(CaseStore cases, TimeProvider time, ILogger<DeadlineSweep> logger)
+public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, ILogger<DeadlineSweep> logger)
 {
     private const int BatchSize = 200;
 
@@ -19,26 +19,28 @@ public sealed class DeadlineSweep(CaseStore cases, TimeProvider time, ILogger<De
         var seen = new HashSet<long>();
         while (true)
         {
-            var candidates = (await cases.ListSweepCandidatesAsync(now, BatchSize, ct)).Where(c => seen.Add(c.Id)).ToList();
+            var candidates = (await complaints.ListSweepCandidatesAsync(now, BatchSize, ct)).Where(c => seen.Add(c.Id)).ToList();
             if (candidates.Count == 0)
             {
                 break;
             }
             foreach (var candidate in candidates)
             {
-                if (CaseMachine.Sweep(candidate, now) is not { } transition)
+                if (ComplaintMachine.Sweep(candidate, now) is not { } transition)
                 {
                     continue;
                 }
-                if (!await cases.TryApplyAsync(candidate, transition, Actor.System, now, ct))
+                // The sweep needs no timeline to decide; the events are read only for the resident's view it rewrites.
+                if (await complaints.LoadAsync(candidate.TrackingNo, ct) is not { } loaded || loaded.Complaint.Version != candidate.Version
+                    || await complaints.ApplyAsync(loaded, transition, Actor.System, now, ct) is null)
                 {
                     lost++;
                     continue;
                 }
                 switch (transition.Events[0].Kind)
                 {
-                    case "auto_escalated": escalated++; break;
-                    case "overdue": overdue++; break;
+                    case EventKinds.AutoEscalated: escalated++; break;
+                    case EventKinds.Overdue: overdue++; break;
                     default: closed++; break;
                 }
             }

@@ -3,6 +3,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.Privacy;
+using LianApi.Shared;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -35,8 +36,8 @@ public static class StaffComplaintsApi
             .WithSummary("The unit's inbox: the cases in the caller's scope, filtered, newest or most urgent first")
             .ProducesStandardProblems(400);
 
-        group.MapGet("/{trackingNo}", GetCase)
-            .WithName(nameof(GetCase))
+        group.MapGet("/{trackingNo}", GetStaffComplaint)
+            .WithName(nameof(GetStaffComplaint))
             .WithSummary("One case with its whole timeline, internal notes included")
             .ProducesStandardProblems(404);
 
@@ -45,8 +46,8 @@ public static class StaffComplaintsApi
             .WithSummary("The resident's full phone number, for the unit handling the case; every call is audited")
             .ProducesStandardProblems(404);
 
-        group.MapPost("/{trackingNo}/{action}", ActOnCase)
-            .WithName(nameof(ActOnCase))
+        group.MapPost("/{trackingNo}/{action}", ActOnComplaint)
+            .WithName(nameof(ActOnComplaint))
             .WithSummary("Act on a case: accept, start, escalate, dispatch, return, request-extension, approve-extension, deny-extension, resolve, reject, note, reply, supervise")
             .WithDescription("409 when the case is not in a status that allows the action, is held by another unit, or changed since the If-Match version; " +
                              "403 when the caller's role can never do it; 404 when the case is outside the caller's scope.")
@@ -62,7 +63,7 @@ public static class StaffComplaintsApi
         {
             return invalid;
         }
-        if (query.Level is { } level && level is not (HandlingLevel.Community or HandlingLevel.Street or HandlingLevel.District or HandlingLevel.Department))
+        if (query.Level is { } level && !HandlingLevel.All.Contains(level))
         {
             return Problems.BadRequest("level", "Use community, street, district or department.");
         }
@@ -78,60 +79,52 @@ public static class StaffComplaintsApi
         return TypedResults.Ok(await inbox.ListAsync(http.Staff(), query, query.Sort == "urgent", limit, after, ct));
     }
 
-    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetCase(
-        string trackingNo, HttpContext http, CaseStore cases, ComplaintStore complaints, CancellationToken ct)
-    {
-        var state = await cases.FindAsync(trackingNo, ct);
-        if (state is null || !CaseMachine.CanSee(http.Staff(), state))
-        {
-            return NotFound(trackingNo);
-        }
-        var (complaint, events) = (await complaints.FindForStaffAsync(trackingNo, ct))!.Value;
-        return TypedResults.Ok(complaint.AsStaffDetail(state, events));
-    }
+    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetStaffComplaint(
+        string trackingNo, HttpContext http, ComplaintStore complaints, CancellationToken ct) =>
+        await complaints.LoadAsync(trackingNo, ct) is { } loaded && ComplaintMachine.CanSee(http.Staff(), loaded.Complaint)
+            ? TypedResults.Ok(loaded.Complaint.AsStaffDetail(loaded.Events))
+            : NotFound(trackingNo);
 
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> RevealContact(
-        string trackingNo, HttpContext http, CaseStore cases, PhoneProtector phones, TimeProvider time, CancellationToken ct)
+        string trackingNo, HttpContext http, ComplaintStore complaints, PhoneProtector phones, TimeProvider time, CancellationToken ct)
     {
         var staff = http.Staff();
-        var state = await cases.FindAsync(trackingNo, ct);
-        if (state is null || !CaseMachine.CanSee(staff, state))
+        if (await complaints.LoadAsync(trackingNo, ct) is not { Complaint: var complaint } || !ComplaintMachine.CanSee(staff, complaint))
         {
             return NotFound(trackingNo);
         }
-        if (!CaseMachine.IsHandler(staff, state))
+        if (!ComplaintMachine.IsHandler(staff, complaint))
         {
             return TypedResults.Problem("Only the unit handling the case may see the resident's full number.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit");
         }
-        var protectedPhone = await cases.RevealPhoneAsync(state.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
+        var protectedPhone = await complaints.RevealPhoneAsync(complaint.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
         return protectedPhone is null
             ? Problems.NotFound("The resident left no phone number with this report.")
             : TypedResults.Ok(new ContactResponse(phones.Unprotect(protectedPhone)));
     }
 
-    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnCase(
+    public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
         string trackingNo, string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
-        HttpContext http, CaseStore cases, ComplaintStore complaints, CommunityStore org, CalendarStore calendars,
-        TimeProvider time, CancellationToken ct)
+        HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();
         var staff = http.Staff();
-        var state = await cases.FindAsync(trackingNo, ct);
-        if (state is null || !CaseMachine.CanSee(staff, state))
+        if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || !ComplaintMachine.CanSee(staff, loaded.Complaint))
         {
             return NotFound(trackingNo);
         }
-        if (ifMatch is not null && ifMatch.Trim('"', ' ', 'W', '/') != state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var complaint = loaded.Complaint;
+        if (ifMatch is not null && ifMatch.Trim('"', ' ', 'W', '/') != complaint.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
-            return Problems.Conflict($"The case changed since version {ifMatch} (it is now version {state.Version}). Reload it and decide again.");
+            return Problems.Conflict($"The case changed since version {ifMatch} (it is now version {complaint.Version}). Reload it and decide again.");
         }
         if (new[] { request.Reason, request.Reply, request.Note }.Any(t => t?.Length > MaxText))
         {
             return Problems.BadRequest("reason", $"Texts are limited to {MaxText} characters.");
         }
         DispatchTarget? target = null;
-        if (action == CaseActions.Dispatch && request.Target is { } wanted)
+        if (action == ComplaintActions.Dispatch && request.Target is { } wanted)
         {
             if (wanted.Level is not (HandlingLevel.Department or HandlingLevel.Street or HandlingLevel.Community)
                 || await org.FindUnitAsync(wanted.Level, wanted.Code, ct) is not { } unit)
@@ -143,16 +136,14 @@ public static class StaffComplaintsApi
 
         var now = time.GetUtcNow().UtcDateTime;
         var input = new ActionInput(request.Reason?.Trim(), request.Reply?.Trim(), request.Note?.Trim(), request.NewDueAt?.UtcDateTime, target);
-        var decision = CaseMachine.Apply(state, action, staff, input, now, await calendars.LoadAsync(ct));
+        var decision = ComplaintMachine.Apply(complaint, action, staff, input, now, await calendars.GetAsync(ct));
         if (decision.Refusal is { } refusal)
         {
             return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
         }
-        if (!await cases.TryApplyAsync(state, decision.Transition!, Actor.ForStaff(staff), now, ct))
-        {
-            return Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.");
-        }
-        return await GetCase(trackingNo, http, cases, complaints, ct);
+        return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
+            ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events))
+            : Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.");
     }
 
     private static ProblemHttpResult NotFound(string trackingNo) =>

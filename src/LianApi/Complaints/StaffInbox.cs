@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using LianApi.Communities;
 using LianApi.Data;
+using LianApi.Shared;
 using LianApi.Staff;
 
 namespace LianApi.Complaints;
@@ -64,7 +65,7 @@ public sealed record InboxRow
 
     public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
         new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
-        Description.Length <= 60 ? Description : Description[..60] + "…", SubmittedAt.AsUtc(), DueAt?.AsUtc(),
+        TextSummary.Of(Description), SubmittedAt.AsUtc(), DueAt?.AsUtc(),
         IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsUtc(),
         Anonymous ? null : ContactPhoneMasked, Version);
 }

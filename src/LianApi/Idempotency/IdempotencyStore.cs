@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -10,18 +9,21 @@ namespace LianApi.Idempotency;
 /// <summary>A key as a resident's client sent it, scoped to that resident and to one endpoint.</summary>
 public sealed record IdempotencyClaim(long UserId, string Endpoint, string Key, string RequestHash);
 
+/// <summary>
+/// What is remembered of a request: its fingerprint, to tell a retry from a different request with the same key.
+/// The answer itself is not stored; a replay reads the resource the key created, so stored rows never go stale
+/// when a response type changes.
+/// </summary>
 public sealed record IdempotencyRecord
 {
     public string RequestHash { get; init; } = "";
-    public int StatusCode { get; init; }
-    public string? Location { get; init; }
-    public string ResponseBody { get; init; } = "";
 }
 
 public static partial class IdempotencyKeys
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
+    public const string Pattern = "^[A-Za-z0-9_-]{8,64}$";
 
     /// <summary>A UUID or any other 8–64 characters of letters, digits, '-' and '_'.</summary>
     public static bool IsValid(string? key) => key is not null && KeyFormat().IsMatch(key);
@@ -30,39 +32,29 @@ public static partial class IdempotencyKeys
     public static string Fingerprint<T>(T request, JsonSerializerOptions json) =>
         Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(request, json)));
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{8,64}$")]
+    [GeneratedRegex(Pattern)]
     private static partial Regex KeyFormat();
 }
 
 /// <summary>
 /// Idempotency keys live in the same database as the work they guard: the key is claimed in the transaction
-/// that does the work, so a crash leaves either both or neither.
+/// that does the work (<see cref="InsertClaim"/>), so a crash leaves either both or neither.
 /// </summary>
 public sealed class IdempotencyStore(Database db)
 {
     private const string SelectRecord = """
-        SELECT RequestHash, StatusCode, Location, ResponseBody FROM IdempotencyKeys
+        SELECT RequestHash FROM IdempotencyKeys
         WHERE UserId = @UserId AND Endpoint = @Endpoint AND IdempotencyKey = @Key
         """;
 
     public Task<IdempotencyRecord?> FindAsync(IdempotencyClaim claim, CancellationToken ct) =>
-        db.ReadAsync(c => FindAsync(c, null, claim, ct), ct);
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<IdempotencyRecord>(new CommandDefinition(SelectRecord, claim, cancellationToken: ct)), ct);
 
-    public static Task<IdempotencyRecord?> FindAsync(DbConnection c, DbTransaction? tx, IdempotencyClaim claim, CancellationToken ct) =>
-        c.QuerySingleOrDefaultAsync<IdempotencyRecord>(new CommandDefinition(SelectRecord, claim, tx, cancellationToken: ct));
-
-    private const string InsertRecord = """
+    /// <summary>Appended to the statements that create the resource, in their transaction; a second claim of a key is a duplicate key.</summary>
+    public const string InsertClaim = """
         INSERT INTO IdempotencyKeys (UserId, Endpoint, IdempotencyKey, RequestHash, StatusCode, Location, ResponseBody, CreatedAt)
-        VALUES (@UserId, @Endpoint, @Key, @RequestHash, @StatusCode, @Location, @ResponseBody, @CreatedAt)
+        VALUES (@UserId, @Endpoint, @Key, @RequestHash, @StatusCode, @Location, @ResponseBody, @CreatedAt);
         """;
-
-    public static Task SaveAsync(DbConnection c, DbTransaction tx, IdempotencyClaim claim, int statusCode, string? location,
-        string responseBody, DateTime now, CancellationToken ct) =>
-        c.ExecuteAsync(new CommandDefinition(InsertRecord, new
-        {
-            claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = statusCode, Location = location,
-            ResponseBody = responseBody, CreatedAt = now,
-        }, tx, cancellationToken: ct));
 
     private const string DeleteExpired = "DELETE FROM IdempotencyKeys WHERE CreatedAt < @Before";
 

@@ -4,6 +4,8 @@ using LianApi.Complaints;
 using LianApi.Staff;
 using LianApi.Data;
 
+using LianApi.Shared;
+
 namespace LianApi.Infrastructure;
 
 /// <summary>
@@ -180,8 +182,8 @@ public static class Cli
             }
         }
         var created = await app.Services.GetRequiredService<StaffStore>().AddAsync(
-            new NewStaff(name, role, level, unit?.Id, unit?.Name ?? "区调度中心", gridId), now, ct);
-        Console.WriteLine($"Added staff member {created.StaffId}: {name}, {role}, {unit?.Name ?? "区调度中心"}.");
+            new NewStaff(name, role, level, unit?.Id, unit?.Name ?? DispatchCenter.Name, gridId), now, ct);
+        Console.WriteLine($"Added staff member {created.StaffId}: {name}, {role}, {unit?.Name ?? DispatchCenter.Name}.");
         Console.WriteLine(BindingMessage(created));
         return 0;
     }

@@ -1,16 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
-using LianApi.Calendar;
-using LianApi.Communities;
-using LianApi.Staff;
-using LianApi.Complaints;
-using LianApi.Idempotency;
-using LianApi.Posters;
-using LianApi.Privacy;
-using LianApi.QrCodes;
 using Microsoft.AspNetCore.Http.Timeouts;
-using Microsoft.Extensions.Options;
 
 namespace LianApi.Infrastructure;
 
@@ -38,36 +29,5 @@ public static class WebExtensions
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
-    }
-
-    public static IServiceCollection AddLianFeatures(this IServiceCollection services)
-    {
-        services.AddSingleton<OrgDirectory>();
-        services.AddSingleton<CommunityStore>();
-        services.AddSingleton<ComplaintStore>();
-        services.AddSingleton<CaseStore>();
-        services.AddSingleton<StaffInboxStore>();
-        services.AddSingleton<StaffStore>();
-        services.AddSingleton<CalendarStore>();
-        services.AddSingleton<DeadlineSweep>();
-        services.AddHostedService<DeadlineSweepService>();
-        services.AddSingleton<IdempotencyStore>();
-        services.AddHostedService<IdempotencyKeyPruner>();
-        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
-        services.AddSingleton<PrivacyOptionsSetup>();
-        services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
-        services.AddSingleton<IValidateOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
-        services.AddSingleton<PhoneProtector>();
-
-        services.AddOptions<QrCodeOptions>().BindConfiguration(QrCodeOptions.Section).ValidateOnStart();
-        services.AddSingleton<QrCodeOptionsSetup>();
-        services.AddSingleton<IPostConfigureOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
-        services.AddSingleton<IValidateOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
-        services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.Section);
-        services.AddSingleton<WxaCodeStore>();
-        services.AddSingleton<QrCodeService>();
-        services.AddSingleton<PosterRenderer>();
-        services.AddSingleton<PosterService>();
-        return services;
     }
 }

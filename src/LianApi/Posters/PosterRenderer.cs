@@ -4,6 +4,8 @@ using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
+using LianApi.Shared;
+
 namespace LianApi.Posters;
 
 /// <summary>The printed poster's texts; the district's branding comes from configuration, not from code.</summary>
@@ -159,5 +161,5 @@ public sealed class PosterRenderer(IOptions<PosterOptions> options)
     }
 
     private static void Text(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint) =>
-        PosterFonts.DrawCentered(canvas, text, x, baseline, maxWidth, size, paint);
+        Fonts.DrawCentered(canvas, text, x, baseline, maxWidth, size, paint);
 }

@@ -36,3 +36,12 @@ public sealed class PosterService(CommunityStore org, QrCodeService codes, Poste
     public static string FileName(CommunityRow community, string extension) =>
         $"{community.StreetCode}/{community.Code}-{community.Name}.{extension}";
 }
+
+public static class PostersExtensions
+{
+    public static IServiceCollection AddPosters(this IServiceCollection services)
+    {
+        services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.Section);
+        return services.AddSingleton<PosterRenderer>().AddSingleton<PosterService>();
+    }
+}

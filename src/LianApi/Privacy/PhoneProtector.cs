@@ -83,3 +83,15 @@ public sealed class PhoneProtector(IOptions<PrivacyOptions> options)
         return hidden <= 0 ? new string('*', phone.Length) : phone[..keepStart] + new string('*', hidden) + phone[^keepEnd..];
     }
 }
+
+public static class PrivacyExtensions
+{
+    public static IServiceCollection AddPrivacy(this IServiceCollection services)
+    {
+        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
+        services.AddSingleton<PrivacyOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
+        services.AddSingleton<IValidateOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
+        return services.AddSingleton<PhoneProtector>();
+    }
+}

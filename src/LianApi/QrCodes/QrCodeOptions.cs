@@ -65,3 +65,15 @@ internal sealed class QrCodeOptionsSetup(IHostEnvironment environment) : IPostCo
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+public static class QrCodesExtensions
+{
+    public static IServiceCollection AddQrCodes(this IServiceCollection services)
+    {
+        services.AddOptions<QrCodeOptions>().BindConfiguration(QrCodeOptions.Section).ValidateOnStart();
+        services.AddSingleton<QrCodeOptionsSetup>();
+        services.AddSingleton<IPostConfigureOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
+        services.AddSingleton<IValidateOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
+        return services.AddSingleton<WxaCodeStore>().AddSingleton<QrCodeService>();
+    }
+}

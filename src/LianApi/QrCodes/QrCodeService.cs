@@ -5,6 +5,8 @@ using LianApi.Wechat;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
+using LianApi.Shared;
+
 namespace LianApi.QrCodes;
 
 public enum CodeKind { Link, Wxacode }
@@ -74,7 +76,7 @@ public sealed partial class QrCodeService(
         using var banner = new SKPaint { Color = new SKColor(0xC6, 0x28, 0x28) };
         canvas.DrawRect(0, 0, size, 130, banner);
         using var white = new SKPaint { Color = SKColors.White, IsAntialias = true };
-        PosterFonts.DrawCentered(canvas, "模拟小程序码 · 非真实 · 仅供开发", size / 2f, 88, size - 60, 56, white);
+        Fonts.DrawCentered(canvas, "模拟小程序码 · 非真实 · 仅供开发", size / 2f, 88, size - 60, 56, white);
         using var image = surface.Snapshot();
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
         return png.ToArray();

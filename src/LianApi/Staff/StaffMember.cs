@@ -1,3 +1,5 @@
+using LianApi.Shared;
+
 namespace LianApi.Staff;
 
 public static class StaffRoles
@@ -13,10 +15,10 @@ public static class StaffRoles
     /// <summary>The level of the response chain each role works at.</summary>
     public static string LevelOf(string role) => role switch
     {
-        Community => Complaints.HandlingLevel.Community,
-        Street => Complaints.HandlingLevel.Street,
-        Department => Complaints.HandlingLevel.Department,
-        _ => Complaints.HandlingLevel.District,
+        Community => HandlingLevel.Community,
+        Street => HandlingLevel.Street,
+        Department => HandlingLevel.Department,
+        _ => HandlingLevel.District,
     };
 }
 

@@ -92,3 +92,8 @@ public sealed class StaffStore(Database db)
         return $"{new string(chars, 0, 5)}-{new string(chars, 5, 5)}";
     }
 }
+
+public static class StaffExtensions
+{
+    public static IServiceCollection AddStaff(this IServiceCollection services) => services.AddSingleton<StaffStore>();
+}

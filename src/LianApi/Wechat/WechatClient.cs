@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-using LianApi.QrCodes;
+
+
+using LianApi.Shared;
 
 namespace LianApi.Wechat;
 

@@ -130,7 +130,7 @@ public sealed class CalendarImportTests
         await database.CreateAsync();
         services = database.BuildServices(TimeProvider.System);
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct);
-        store = new CalendarStore(services.GetRequiredService<Database>());
+        store = new CalendarStore(services.GetRequiredService<Database>(), TimeProvider.System);
         directory = Path.Combine(Path.GetTempPath(), "lianapi-calendar-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
     }
@@ -156,7 +156,7 @@ public sealed class CalendarImportTests
             "2031-02-01,workday,");
 
         var result = await CalendarImport.ImportAsync(store, file, Ct);
-        var calendar = await store.LoadAsync(Ct);
+        var calendar = await store.GetAsync(Ct);
 
         Assert.Multiple(() =>
         {
@@ -182,7 +182,7 @@ public sealed class CalendarImportTests
 
         await CalendarImport.ImportAsync(store, first, Ct);
         var result = await CalendarImport.ImportAsync(store, corrected, Ct);
-        var calendar = await store.LoadAsync(Ct);
+        var calendar = await store.GetAsync(Ct);
 
         Assert.Multiple(() =>
         {
@@ -207,7 +207,7 @@ public sealed class CalendarImportTests
             "2032-02-30,holiday,不存在的日期");
 
         var result = await CalendarImport.ImportAsync(store, file, Ct);
-        var calendar = await store.LoadAsync(Ct);
+        var calendar = await store.GetAsync(Ct);
 
         Assert.Multiple(() =>
         {
@@ -231,7 +231,7 @@ public sealed class CalendarImportTests
         var file = await WriteCsvAsync("header.csv", "day,type,name", "2034-06-01,holiday,测试假日");
 
         var result = await CalendarImport.ImportAsync(store, file, Ct);
-        var calendar = await store.LoadAsync(Ct);
+        var calendar = await store.GetAsync(Ct);
 
         Assert.Multiple(() =>
         {

@@ -10,6 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
+using LianApi.Shared;
+
 namespace LianApi.Tests.Complaints;
 
 /// <summary>
@@ -153,12 +155,12 @@ public sealed class DeadlineSweepTests
             trackingNos.Add(await SubmitAsync("sanitation", $"同一时间提交的第 {i + 1} 件"));
         }
         // Another instance of the app: its own sweep object, the same database and clock.
-        var otherInstance = new DeadlineSweep(app.Service<CaseStore>(), clock, NullLogger<DeadlineSweep>.Instance);
+        var otherInstance = new DeadlineSweep(app.Service<ComplaintStore>(), clock, NullLogger<DeadlineSweep>.Instance);
         clock.Advance(TimeSpan.FromHours(24) + JustPast);
 
         var results = await Task.WhenAll(Sweep().RunOnceAsync(Ct), otherInstance.RunOnceAsync(Ct));
 
-        var cases = new List<CaseState>();
+        var cases = new List<Complaint>();
         var escalations = new List<int>();
         foreach (var trackingNo in trackingNos)
         {
@@ -179,7 +181,7 @@ public sealed class DeadlineSweepTests
     {
         var trackingNo = await SubmitAsync("sanitation");
         clock.Advance(TimeSpan.FromHours(2));
-        var accepted = await ActAsync(trackingNo, CaseActions.Accept, new ActionInput());
+        var accepted = await ActAsync(trackingNo, ComplaintActions.Accept, new ActionInput());
         Assert.That(accepted.ResolutionDueAt, Is.Not.Null);
 
         clock.Advance(accepted.ResolutionDueAt!.Value - clock.GetUtcNow().UtcDateTime + JustPast);
@@ -205,9 +207,9 @@ public sealed class DeadlineSweepTests
     {
         var trackingNo = await SubmitAsync("sanitation");
         clock.Advance(TimeSpan.FromHours(1));
-        await ActAsync(trackingNo, CaseActions.Accept, new ActionInput());
+        await ActAsync(trackingNo, ComplaintActions.Accept, new ActionInput());
         clock.Advance(TimeSpan.FromHours(3));
-        var resolved = await ActAsync(trackingNo, CaseActions.Resolve, new ActionInput(Reply: "已清理"));
+        var resolved = await ActAsync(trackingNo, ComplaintActions.Resolve, new ActionInput(Reply: "已清理"));
 
         clock.Advance(TimeSpan.FromDays(7) - JustPast);
         await Sweep().RunOnceAsync(Ct);
@@ -242,26 +244,27 @@ public sealed class DeadlineSweepTests
     private Task<JsonElement> DetailAsync(string trackingNo) =>
         resident.GetFromJsonAsync<JsonElement>($"/api/complaints/{trackingNo}", Ct);
 
-    private async Task<CaseState> CaseAsync(string trackingNo) =>
-        await app.Service<CaseStore>().FindAsync(trackingNo, Ct) ?? throw new AssertionException($"No case {trackingNo}");
+    private async Task<Complaint> CaseAsync(string trackingNo) =>
+        (await app.Service<ComplaintStore>().LoadAsync(trackingNo, Ct))?.Complaint ?? throw new AssertionException($"No case {trackingNo}");
 
     /// <summary>
     /// A staff action of the community that holds the case, written the way the staff endpoint writes it; the
     /// sweep only needs the case in the right state, not a staff login.
     /// </summary>
-    private async Task<CaseState> ActAsync(string trackingNo, string action, ActionInput input)
+    private async Task<Complaint> ActAsync(string trackingNo, string action, ActionInput input)
     {
-        var state = await CaseAsync(trackingNo);
+        var loaded = (await app.Service<ComplaintStore>().LoadAsync(trackingNo, Ct))!;
+        var state = loaded.Complaint;
         var staff = new StaffMember
         {
             Role = StaffRoles.Community, UnitLevel = HandlingLevel.Community, UnitId = state.CommunityId, UnitName = state.CommunityName, IsActive = true,
         };
         var now = clock.GetUtcNow().UtcDateTime;
-        var decision = CaseMachine.Apply(state, action, staff, input, now, await app.Service<CalendarStore>().LoadAsync(Ct));
+        var decision = ComplaintMachine.Apply(state, action, staff, input, now, await app.Service<CalendarStore>().GetAsync(Ct));
         Assert.That(decision.Refusal, Is.Null, decision.Refusal?.Detail);
         // No staff row exists, so the event carries the unit name only.
-        var saved = await app.Service<CaseStore>().TryApplyAsync(state, decision.Transition!, new Actor(null, null, state.CommunityName), now, Ct);
-        Assert.That(saved, Is.True);
+        var saved = await app.Service<ComplaintStore>().ApplyAsync(loaded, decision.Transition!, new Actor(null, null, state.CommunityName), now, Ct);
+        Assert.That(saved, Is.Not.Null);
         return await CaseAsync(trackingNo);
     }
 

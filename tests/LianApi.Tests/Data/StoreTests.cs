@@ -42,11 +42,8 @@ public abstract class TestDatabase : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton(time);
         services.AddData();
-        // AddLianFeatures also wires privacy options that need the web host's environment; the stores are all we need.
-        services.AddSingleton<OrgDirectory>();
-        services.AddSingleton<CommunityStore>();
+        services.AddCommunities();
         services.AddSingleton<ComplaintStore>();
-        services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<UserStore>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
@@ -284,23 +281,20 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
     }
 
     [Test]
-    public async Task SubmitAsync_ClaimAlreadySaved_ReturnsAlreadyDoneWithoutASecondRow()
+    public async Task SubmitAsync_KeyAlreadyClaimed_ThrowsDuplicateKeyAndFilesNoSecondRow()
     {
         var user = await UserAsync("openid-idempotent");
         var at = new DateTime(2026, 12, 5, 2, 0, 0, DateTimeKind.Utc);
         var created = Created(await SubmitAsync(user, "idempotent-key-0001", at));
 
-        // The phone lost the 201 and sends the very same report again.
-        var retry = await SubmitAsync(user, "idempotent-key-0001", at.AddSeconds(5));
-
-        Assert.That(retry, Is.TypeOf<SubmitOutcome.AlreadyDone>());
-        var record = ((SubmitOutcome.AlreadyDone)retry).Record;
+        // The phone lost the 201 and sends the very same report again: the store refuses, the endpoint replays.
+        var retry = Assert.CatchAsync<Exception>(() => SubmitAsync(user, "idempotent-key-0001", at.AddSeconds(5)));
+        var filed = await Service<ComplaintStore>().FindByClientRequestAsync(user, "idempotent-key-0001", Ct);
         var rows = await CountComplaintsAsync(user);
         Assert.Multiple(() =>
         {
-            Assert.That(record.StatusCode, Is.EqualTo(201));
-            Assert.That(record.Location, Is.EqualTo($"/api/complaints/{created.TrackingNo}"));
-            Assert.That(JsonSerializer.Deserialize<ComplaintDetail>(record.ResponseBody)!.TrackingNo, Is.EqualTo(created.TrackingNo));
+            Assert.That(DuplicateKey.Is(retry!), Is.True, retry!.ToString());
+            Assert.That(filed?.TrackingNo, Is.EqualTo(created.TrackingNo));
             Assert.That(rows, Is.EqualTo(1), "a retry must not file a second report");
         });
     }
@@ -361,16 +355,16 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
     private Task<long> UserAsync(string openId) =>
         Service<UserStore>().UpsertAsync(AppId, openId, new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), Ct);
 
-    private Task<SubmitOutcome> SubmitAsync(long userId, string key, DateTime submittedAt)
+    private Task<ResidentView> SubmitAsync(long userId, string key, DateTime submittedAt)
     {
         var complaint = new NewComplaint(userId, key, community, category, "楼道灯坏了，晚上看不见台阶", "3 号楼 2 单元",
             null, null, null, null, false, submittedAt, submittedAt.AddHours(24));
-        var claim = new IdempotencyClaim(userId, ComplaintStore.SubmitEndpoint, key, "request-hash-" + key);
-        return Service<ComplaintStore>().SubmitAsync(complaint, claim, detail => JsonSerializer.Serialize(detail), Ct);
+        var claim = new IdempotencyClaim(userId, ComplaintsApi.SubmitEndpoint, key, "request-hash-" + key);
+        return Service<ComplaintStore>().SubmitAsync(complaint, claim, Ct);
     }
 
-    private static ComplaintDetail Created(SubmitOutcome outcome) =>
-        outcome is SubmitOutcome.Created created ? created.Complaint : throw new AssertionException($"Expected a new complaint, got {outcome}");
+    private static ComplaintDetail Created(ResidentView view) =>
+        JsonSerializer.Deserialize<ComplaintDetail>(view.Json, ComplaintStore.ViewJson)!;
 
     private Task<long> CountComplaintsAsync(long userId) =>
         Service<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -51,6 +51,6 @@ public static class StaffAccounts
     public static string[] Kinds(this JsonElement complaint) =>
         complaint.GetProperty("timeline").EnumerateArray().Select(e => e.GetProperty("kind").GetString()!).ToArray();
 
-    public static CaseState Case(this LianApiFactory app, string trackingNo) =>
-        app.Service<CaseStore>().FindAsync(trackingNo, CancellationToken.None).GetAwaiter().GetResult()!;
+    public static Complaint Case(this LianApiFactory app, string trackingNo) =>
+        app.Service<ComplaintStore>().LoadAsync(trackingNo, CancellationToken.None).GetAwaiter().GetResult()!.Complaint;
 }

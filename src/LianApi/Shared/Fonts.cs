@@ -1,14 +1,14 @@
 using System.Text;
 using SkiaSharp;
 
-namespace LianApi.Posters;
+namespace LianApi.Shared;
 
 /// <summary>
 /// The fonts ship with the app, so a fresh machine renders posters correctly without installing anything:
 /// Droid Sans Fallback (Apache-2.0) for Chinese and DejaVu Sans (Bitstream Vera licence) for Latin letters,
 /// digits and punctuation, which the Chinese font lacks. Both licences allow embedding and redistribution.
 /// </summary>
-public static class PosterFonts
+public static class Fonts
 {
     public const string ChineseFile = "DroidSansFallbackFull.ttf";
     public const string LatinFile = "DejaVuSans.ttf";

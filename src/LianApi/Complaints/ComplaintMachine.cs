@@ -1,71 +1,26 @@
 using LianApi.Calendar;
+using LianApi.Shared;
 using LianApi.Staff;
 
 namespace LianApi.Complaints;
 
-/// <summary>The mutable facts of a case; a transition turns one into the next, the store writes it guarded by Version.</summary>
-public sealed record CaseState
-{
-    public long Id { get; init; }
-    public string TrackingNo { get; init; } = "";
-    public int Version { get; init; }
-    public long UserId { get; init; }
-    public long CommunityId { get; init; }
-    public long StreetId { get; init; }
-    public string CommunityName { get; init; } = "";
-    public string StreetName { get; init; } = "";
-    public int ResponseHours { get; init; }
-    public int ResolutionWorkingDays { get; init; }
-    public string Status { get; init; } = "";
-    public string HandlingLevel { get; init; } = "";
-    public long? HandlingUnitId { get; init; }
-    public long? DepartmentId { get; init; }
-    public DateTime ReceivedAt { get; init; }
-    public DateTime ResponseDueAt { get; init; }
-    public DateTime? AcceptedAt { get; init; }
-    public DateTime? ResolutionDueAt { get; init; }
-    public bool IsOverdue { get; init; }
-    public bool IsSupervised { get; init; }
-    public int UrgeCount { get; init; }
-    public DateTime? LastUrgedAt { get; init; }
-    public DateTime? ExtensionRequestedUntil { get; init; }
-    public int ReopenCount { get; init; }
-    public string? LastHandlingLevel { get; init; }
-    public long? LastHandlingUnitId { get; init; }
-    public DateTime? ResolvedAt { get; init; }
-    public DateTime? ClosedAt { get; init; }
-    public string? CloseReason { get; init; }
-
-    public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
-
-    /// <summary>The deadline that matters now: accepting while submitted, resolving while being handled.</summary>
-    public DateTime? DueAt => Status switch
-    {
-        ComplaintStatus.Submitted => ResponseDueAt,
-        ComplaintStatus.Accepted or ComplaintStatus.InProgress => ResolutionDueAt,
-        _ => null,
-    };
-
-    /// <summary>Inbox order: overdue first, then supervised (督办), then urged (催办).</summary>
-    public int Priority => (IsOverdue ? 4 : 0) + (IsSupervised ? 2 : 0) + (UrgeCount > 0 ? 1 : 0);
-}
-
 /// <summary>Who acts: a staff member, the resident who filed the case, or the deadline sweep.</summary>
 public sealed record Actor(StaffMember? Staff, long? UserId, string? UnitName)
 {
-    public static Actor System { get; } = new(null, null, "系统");
+    public const string SystemName = "系统";
+    public static Actor System { get; } = new(null, null, SystemName);
     public static Actor ForStaff(StaffMember staff) => new(staff, staff.UserId, staff.UnitName);
     public static Actor Resident(long userId) => new(null, userId, null);
 }
 
-public sealed record CaseEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null);
+public sealed record ComplaintEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null);
 
 /// <summary>A refused action: the status code says why (403 never allowed for the role, 409 not now, 400/422 bad input).</summary>
-public sealed record CaseRefusal(int StatusCode, string Detail);
+public sealed record Refusal(int StatusCode, string Detail);
 
-public sealed record Transition(CaseState Next, IReadOnlyList<CaseEvent> Events);
+public sealed record Transition(Complaint Next, IReadOnlyList<ComplaintEvent> Events);
 
-public static class CaseActions
+public static class ComplaintActions
 {
     public const string Accept = "accept";
     public const string Start = "start";
@@ -95,7 +50,7 @@ public sealed record ActionInput(string? Reason = null, string? Reply = null, st
 /// The state machine of the response chain: which action is allowed for which role in which status, and what
 /// it changes. Pure: time and the calendar come in, the next state and its timeline events come out.
 /// </summary>
-public static class CaseMachine
+public static class ComplaintMachine
 {
     public static readonly TimeSpan EvaluationWindow = TimeSpan.FromDays(7);
     public const int ReopensBeforeDispatchCenter = 2;
@@ -107,26 +62,26 @@ public static class CaseMachine
     /// <summary>The roles that may ever perform each staff action; anyone else gets 403.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> AllowedRoles = new Dictionary<string, string[]>
     {
-        [CaseActions.Accept] = HandlingRoles,
-        [CaseActions.Start] = HandlingRoles,
-        [CaseActions.Escalate] = [StaffRoles.Community, StaffRoles.Street],
-        [CaseActions.Dispatch] = CenterRoles,
-        [CaseActions.Return] = UnitRoles,
-        [CaseActions.RequestExtension] = UnitRoles,
-        [CaseActions.ApproveExtension] = CenterRoles,
-        [CaseActions.DenyExtension] = CenterRoles,
-        [CaseActions.Resolve] = HandlingRoles,
-        [CaseActions.Reject] = HandlingRoles,
-        [CaseActions.Note] = StaffRoles.All,
-        [CaseActions.Reply] = HandlingRoles,
-        [CaseActions.Supervise] = CenterRoles,
+        [ComplaintActions.Accept] = HandlingRoles,
+        [ComplaintActions.Start] = HandlingRoles,
+        [ComplaintActions.Escalate] = [StaffRoles.Community, StaffRoles.Street],
+        [ComplaintActions.Dispatch] = CenterRoles,
+        [ComplaintActions.Return] = UnitRoles,
+        [ComplaintActions.RequestExtension] = UnitRoles,
+        [ComplaintActions.ApproveExtension] = CenterRoles,
+        [ComplaintActions.DenyExtension] = CenterRoles,
+        [ComplaintActions.Resolve] = HandlingRoles,
+        [ComplaintActions.Reject] = HandlingRoles,
+        [ComplaintActions.Note] = StaffRoles.All,
+        [ComplaintActions.Reply] = HandlingRoles,
+        [ComplaintActions.Supervise] = CenterRoles,
     };
 
     /// <summary>
     /// Out-of-scope cases do not exist for a staff member (404), exactly like another resident's report. A unit
     /// always sees a case it holds, e.g. one the dispatch center sent to another street than the reporter's.
     /// </summary>
-    public static bool CanSee(StaffMember staff, CaseState c) => IsHandler(staff, c) || staff.Role switch
+    public static bool CanSee(StaffMember staff, Complaint c) => IsHandler(staff, c) || staff.Role switch
     {
         StaffRoles.Dispatcher or StaffRoles.Admin => true,
         StaffRoles.Community => c.CommunityId == staff.UnitId,
@@ -136,31 +91,31 @@ public static class CaseMachine
     };
 
     /// <summary>The unit that holds the case now; only it acts on it (the dispatch center holds district-level cases).</summary>
-    public static bool IsHandler(StaffMember staff, CaseState c) =>
+    public static bool IsHandler(StaffMember staff, Complaint c) =>
         c.HandlingLevel == HandlingLevel.District ? staff.SeesEverything
             : StaffRoles.LevelOf(staff.Role) == c.HandlingLevel && c.HandlingUnitId == staff.UnitId;
 
-    public static CaseDecision Apply(CaseState c, string action, StaffMember staff, ActionInput input, DateTime now, WorkingCalendar calendar)
+    public static Decision Apply(Complaint c, string action, StaffMember staff, ActionInput input, DateTime now, WorkingCalendar calendar)
     {
         if (!AllowedRoles.TryGetValue(action, out var roles))
         {
-            return Refuse(404, $"Unknown action '{action}'. Use one of: {string.Join(", ", CaseActions.StaffActions)}.");
+            return Refuse(404, $"Unknown action '{action}'. Use one of: {string.Join(", ", ComplaintActions.StaffActions)}.");
         }
         if (!roles.Contains(staff.Role))
         {
             return Refuse(403, $"A {staff.Role} account cannot {action} cases.");
         }
-        if (action is CaseActions.Note)
+        if (action is ComplaintActions.Note)
         {
-            return Require(input.Note, "note") ?? Done(c, new CaseEvent("note", input.Note, IsPublic: false, staff.UnitName));
+            return Require(input.Note, "note") ?? Done(c, new ComplaintEvent(EventKinds.Note, input.Note, IsPublic: false, staff.UnitName));
         }
-        if (action is CaseActions.Supervise)
+        if (action is ComplaintActions.Supervise)
         {
             return c.IsTerminal ? WrongStatus(c, action)
                 : c.IsSupervised ? Refuse(409, "The case is already supervised (督办).")
-                : Done(c with { IsSupervised = true }, new CaseEvent("supervised", input.Note, IsPublic: true, staff.UnitName));
+                : Done(c with { IsSupervised = true }, new ComplaintEvent(EventKinds.Supervised, input.Note, IsPublic: true, staff.UnitName));
         }
-        if (action is CaseActions.ApproveExtension or CaseActions.DenyExtension)
+        if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {
             if (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress))
             {
@@ -170,10 +125,10 @@ public static class CaseMachine
             {
                 return Refuse(409, "There is no pending extension request.");
             }
-            return action == CaseActions.ApproveExtension
+            return action == ComplaintActions.ApproveExtension
                 ? Done(c with { ResolutionDueAt = requested, ExtensionRequestedUntil = null, IsOverdue = requested < now },
-                    new CaseEvent("extension_approved", input.Note, IsPublic: true, staff.UnitName))
-                : Done(c with { ExtensionRequestedUntil = null }, new CaseEvent("extension_denied", input.Note, IsPublic: false, staff.UnitName));
+                    new ComplaintEvent(EventKinds.ExtensionApproved, input.Note, IsPublic: true, staff.UnitName))
+                : Done(c with { ExtensionRequestedUntil = null }, new ComplaintEvent(EventKinds.ExtensionDenied, input.Note, IsPublic: false, staff.UnitName));
         }
         if (!IsHandler(staff, c))
         {
@@ -182,36 +137,36 @@ public static class CaseMachine
         }
         return action switch
         {
-            CaseActions.Accept => c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
+            ComplaintActions.Accept => c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
                 : Done(c with
                 {
                     Status = ComplaintStatus.Accepted,
                     AcceptedAt = now,
                     ResolutionDueAt = calendar.AddWorkingDays(c.ReceivedAt, c.ResolutionWorkingDays),
                     IsOverdue = calendar.AddWorkingDays(c.ReceivedAt, c.ResolutionWorkingDays) < now,
-                }, new CaseEvent("accepted", null, IsPublic: true, staff.UnitName)),
-            CaseActions.Start => c.Status != ComplaintStatus.Accepted ? WrongStatus(c, action)
-                : Done(c with { Status = ComplaintStatus.InProgress }, new CaseEvent("started", null, IsPublic: true, staff.UnitName)),
-            CaseActions.Escalate => Require(input.Reason, "reason")
+                }, new ComplaintEvent(EventKinds.Accepted, null, IsPublic: true, staff.UnitName)),
+            ComplaintActions.Start => c.Status != ComplaintStatus.Accepted ? WrongStatus(c, action)
+                : Done(c with { Status = ComplaintStatus.InProgress }, new ComplaintEvent(EventKinds.Started, null, IsPublic: true, staff.UnitName)),
+            ComplaintActions.Escalate => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
                     : c.HandlingLevel == HandlingLevel.Community
-                        ? Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now, new CaseEvent("escalated", input.Reason, IsPublic: true, staff.UnitName))
-                        : Receive(c, HandlingLevel.District, null, "区调度中心", now, new CaseEvent("escalated", input.Reason, IsPublic: true, staff.UnitName))),
-            CaseActions.Dispatch => input.Target is not { } target ? Refuse(400, "Give the code of the department, street or community to dispatch to.")
+                        ? Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now, new ComplaintEvent(EventKinds.Escalated, input.Reason, IsPublic: true, staff.UnitName))
+                        : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now, new ComplaintEvent(EventKinds.Escalated, input.Reason, IsPublic: true, staff.UnitName))),
+            ComplaintActions.Dispatch => input.Target is not { } target ? Refuse(400, "Give the code of the department, street or community to dispatch to.")
                 : c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
                 : Receive(c with { DepartmentId = target.Level == HandlingLevel.Department ? target.UnitId : c.DepartmentId },
-                    target.Level, target.UnitId, target.UnitName, now, new CaseEvent("dispatched", input.Note, IsPublic: true, staff.UnitName)),
+                    target.Level, target.UnitId, target.UnitName, now, new ComplaintEvent(EventKinds.Dispatched, input.Note, IsPublic: true, staff.UnitName)),
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
-            CaseActions.Return => Require(input.Reason, "reason")
+            ComplaintActions.Return => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
                     : Done(c with { Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null, ExtensionRequestedUntil = null },
-                        new CaseEvent("returned", input.Reason, IsPublic: false, staff.UnitName))),
-            CaseActions.RequestExtension => Require(input.Reason, "reason")
+                        new ComplaintEvent(EventKinds.Returned, input.Reason, IsPublic: false, staff.UnitName))),
+            ComplaintActions.RequestExtension => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
                     : c.ExtensionRequestedUntil is not null ? Refuse(409, "An extension request is already pending.")
                     : input.NewDueAt is not { } until || until <= (c.ResolutionDueAt ?? now) ? Refuse(400, "newDueAt must be later than the current deadline.")
-                    : Done(c with { ExtensionRequestedUntil = until }, new CaseEvent("extension_requested", input.Reason, IsPublic: false, staff.UnitName))),
-            CaseActions.Resolve => Require(input.Reply, "reply")
+                    : Done(c with { ExtensionRequestedUntil = until }, new ComplaintEvent(EventKinds.ExtensionRequested, input.Reason, IsPublic: false, staff.UnitName))),
+            ComplaintActions.Resolve => Require(input.Reply, "reply")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
                     : Done(c with
                     {
@@ -221,19 +176,19 @@ public static class CaseMachine
                         ExtensionRequestedUntil = null,
                         LastHandlingLevel = c.HandlingLevel,
                         LastHandlingUnitId = c.HandlingUnitId,
-                    }, [new CaseEvent("resolved", input.Reply, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])),
-            CaseActions.Reject => Require(input.Reason, "reason")
+                    }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])),
+            ComplaintActions.Reject => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = "rejected", IsOverdue = false, ExtensionRequestedUntil = null },
-                        new CaseEvent("rejected", input.Reason, IsPublic: true, staff.UnitName))),
-            CaseActions.Reply => Require(input.Reply, "reply")
-                ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new CaseEvent("replied", input.Reply, IsPublic: true, staff.UnitName))),
+                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false, ExtensionRequestedUntil = null },
+                        new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
+            ComplaintActions.Reply => Require(input.Reply, "reply")
+                ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName))),
             _ => Refuse(404, $"Unknown action '{action}'."),
         };
     }
 
     /// <summary>The resident rates a resolved case once; "not resolved" or "unsatisfied" reopens it (发回重办).</summary>
-    public static CaseDecision Evaluate(CaseState c, bool resolved, string satisfaction, string? comment, DateTime now, WorkingCalendar calendar)
+    public static Decision Evaluate(Complaint c, bool resolved, string satisfaction, string? comment, DateTime now, WorkingCalendar calendar)
     {
         if (c.Status != ComplaintStatus.Resolved)
         {
@@ -241,19 +196,19 @@ public static class CaseMachine
                 ? "This report is closed and has already been rated."
                 : "Only a resolved report can be rated.");
         }
-        var rating = new CaseEvent("evaluated", comment, IsPublic: true);
+        var rating = new ComplaintEvent(EventKinds.Evaluated, comment, IsPublic: true);
         if (resolved && satisfaction != Satisfaction.Unsatisfied)
         {
-            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = "evaluated" }, rating, new CaseEvent("closed", null, IsPublic: true));
+            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = CloseReasons.Evaluated }, rating, new ComplaintEvent(EventKinds.Closed, null, IsPublic: true));
         }
         var reopens = c.ReopenCount + 1;
         var reopened = c with { ReopenCount = reopens, ResolvedAt = null };
         if (reopens > ReopensBeforeDispatchCenter)
         {
-            return Receive(reopened with { IsSupervised = true }, HandlingLevel.District, null, "区调度中心", now,
-                rating, new CaseEvent("reopened", "多次重办，转区调度中心督办", IsPublic: true));
+            return Receive(reopened with { IsSupervised = true }, HandlingLevel.District, null, DispatchCenter.Name, now,
+                rating, new ComplaintEvent(EventKinds.Reopened, "多次重办，转区调度中心督办", IsPublic: true));
         }
-        var unitName = reopened.LastHandlingLevel == HandlingLevel.District ? "区调度中心" : null;
+        var unitName = reopened.LastHandlingLevel == HandlingLevel.District ? DispatchCenter.Name : null;
         return Done(reopened with
         {
             Status = ComplaintStatus.InProgress,
@@ -263,11 +218,11 @@ public static class CaseMachine
             AcceptedAt = now,
             ResolutionDueAt = calendar.AddWorkingDays(now, c.ResolutionWorkingDays),
             IsOverdue = false,
-        }, rating, new CaseEvent("reopened", "发回重办", IsPublic: true, unitName));
+        }, rating, new ComplaintEvent(EventKinds.Reopened, "发回重办", IsPublic: true, unitName));
     }
 
     /// <summary>催办: at most once a day per case, and only while someone still has to act.</summary>
-    public static CaseDecision Urge(CaseState c, DateTime now)
+    public static Decision Urge(Complaint c, DateTime now)
     {
         if (!IsOpen(c))
         {
@@ -277,42 +232,42 @@ public static class CaseMachine
         {
             return Refuse(429, $"You already urged this report; you can urge it again after {last.AddDays(1):yyyy-MM-dd HH:mm} UTC.");
         }
-        return Done(c with { UrgeCount = c.UrgeCount + 1, LastUrgedAt = now }, new CaseEvent("urged", null, IsPublic: true));
+        return Done(c with { UrgeCount = c.UrgeCount + 1, LastUrgedAt = now }, new ComplaintEvent(EventKinds.Urged, null, IsPublic: true));
     }
 
     /// <summary>What the deadline sweep does to one case at <paramref name="now"/>; null when nothing is due.</summary>
-    public static Transition? Sweep(CaseState c, DateTime now)
+    public static Transition? Sweep(Complaint c, DateTime now)
     {
         if (c.Status == ComplaintStatus.Submitted && c.ResponseDueAt < now)
         {
             // Nobody accepted in time: a community's case goes to its street, a street's to the dispatch center.
             if (c.HandlingLevel == HandlingLevel.Community)
             {
-                return Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now, new CaseEvent("auto_escalated", "超时未签收，自动上报街道", IsPublic: true, "系统")).Transition;
+                return Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now, new ComplaintEvent(EventKinds.AutoEscalated, "超时未签收，自动上报街道", IsPublic: true, Actor.SystemName)).Transition;
             }
             if (c.HandlingLevel == HandlingLevel.Street)
             {
-                return Receive(c, HandlingLevel.District, null, "区调度中心", now, new CaseEvent("auto_escalated", "超时未签收，自动上报区调度中心", IsPublic: true, "系统")).Transition;
+                return Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now, new ComplaintEvent(EventKinds.AutoEscalated, "超时未签收，自动上报区调度中心", IsPublic: true, Actor.SystemName)).Transition;
             }
-            return c.IsOverdue ? null : Done(c with { IsOverdue = true }, new CaseEvent("overdue", "超时未签收", IsPublic: false, "系统")).Transition;
+            return c.IsOverdue ? null : Done(c with { IsOverdue = true }, new ComplaintEvent(EventKinds.Overdue, "超时未签收", IsPublic: false, Actor.SystemName)).Transition;
         }
         if (c.Status is ComplaintStatus.Accepted or ComplaintStatus.InProgress && c.ResolutionDueAt < now && !c.IsOverdue)
         {
-            return Done(c with { IsOverdue = true }, new CaseEvent("overdue", "超过办理时限", IsPublic: false, "系统")).Transition;
+            return Done(c with { IsOverdue = true }, new ComplaintEvent(EventKinds.Overdue, "超过办理时限", IsPublic: false, Actor.SystemName)).Transition;
         }
         if (c.Status == ComplaintStatus.Resolved && c.ResolvedAt + EvaluationWindow < now)
         {
             // Never counted as satisfied: the close reason says the resident did not rate it.
-            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = "not_evaluated" },
-                new CaseEvent("closed", "7 日内未评价，自动归档（不计入满意）", IsPublic: true, "系统")).Transition;
+            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = CloseReasons.NotEvaluated },
+                new ComplaintEvent(EventKinds.Closed, "7 日内未评价，自动归档（不计入满意）", IsPublic: true, Actor.SystemName)).Transition;
         }
         return null;
     }
 
-    private static bool IsOpen(CaseState c) => c.Status is ComplaintStatus.Submitted or ComplaintStatus.Accepted or ComplaintStatus.InProgress;
+    private static bool IsOpen(Complaint c) => c.Status is ComplaintStatus.Submitted or ComplaintStatus.Accepted or ComplaintStatus.InProgress;
 
     /// <summary>A unit receives the case: its clocks start now, and it has to accept it within the response time.</summary>
-    private static CaseDecision Receive(CaseState c, string level, long? unitId, string unitName, DateTime now, params CaseEvent[] events) =>
+    private static Decision Receive(Complaint c, string level, long? unitId, string unitName, DateTime now, params ComplaintEvent[] events) =>
         Done(c with
         {
             Status = ComplaintStatus.Submitted,
@@ -324,21 +279,21 @@ public static class CaseMachine
             ResolutionDueAt = null,
             IsOverdue = false,
             ExtensionRequestedUntil = null,
-        }, [.. events.Select(e => e.Kind is "escalated" or "dispatched" or "auto_escalated" && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
-            new CaseEvent("received", null, IsPublic: true, unitName)]);
+        }, [.. events.Select(e => e.Kind is EventKinds.Escalated or EventKinds.Dispatched or EventKinds.AutoEscalated && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
+            new ComplaintEvent(EventKinds.Received, null, IsPublic: true, unitName)]);
 
-    private static IEnumerable<CaseEvent> NoteEvent(string? note, StaffMember staff) =>
-        string.IsNullOrWhiteSpace(note) ? [] : [new CaseEvent("note", note, IsPublic: false, staff.UnitName)];
+    private static IEnumerable<ComplaintEvent> NoteEvent(string? note, StaffMember staff) =>
+        string.IsNullOrWhiteSpace(note) ? [] : [new ComplaintEvent(EventKinds.Note, note, IsPublic: false, staff.UnitName)];
 
-    private static CaseDecision? Require(string? value, string field) =>
+    private static Decision? Require(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? Refuse(400, $"'{field}' is required for this action.") : null;
 
-    private static CaseDecision WrongStatus(CaseState c, string action) =>
+    private static Decision WrongStatus(Complaint c, string action) =>
         Refuse(409, $"Cannot {action} a case that is {c.Status} ({ComplaintStatus.Labels[c.Status]}).");
 
-    private static CaseDecision Refuse(int status, string detail) => new(null, new CaseRefusal(status, detail));
+    private static Decision Refuse(int status, string detail) => new(null, new Refusal(status, detail));
 
-    private static CaseDecision Done(CaseState next, params CaseEvent[] events) => new(new Transition(next, events), null);
+    private static Decision Done(Complaint next, params ComplaintEvent[] events) => new(new Transition(next, events), null);
 }
 
 public static class Satisfaction
@@ -350,4 +305,4 @@ public static class Satisfaction
 }
 
 /// <summary>Either the transition or the reason it is refused.</summary>
-public sealed record CaseDecision(Transition? Transition, CaseRefusal? Refusal);
+public sealed record Decision(Transition? Transition, Refusal? Refusal);

@@ -1,4 +1,4 @@
-namespace LianApi.QrCodes;
+namespace LianApi.Shared;
 
 /// <summary>Tells an image from anything else by its magic bytes, never by a Content-Type header.</summary>
 public static class ImageSniffer

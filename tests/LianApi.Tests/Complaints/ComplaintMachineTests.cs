@@ -2,13 +2,15 @@ using LianApi.Calendar;
 using LianApi.Complaints;
 using LianApi.Staff;
 
+using LianApi.Shared;
+
 namespace LianApi.Tests.Complaints;
 
 /// <summary>
 /// The pure state machine of the response chain. States and staff are built by hand; time and the calendar are
 /// values, so nothing here touches a clock or a database.
 /// </summary>
-public sealed class CaseMachineTests
+public sealed class ComplaintMachineTests
 {
     private const long CommunityId = 11;
     private const long StreetId = 21;
@@ -35,7 +37,7 @@ public sealed class CaseMachineTests
     private static readonly Dictionary<string, string[]> Matrix = new()
     {
         // Only a new case can be accepted (签收).
-        [CaseActions.Accept] =
+        [ComplaintActions.Accept] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   409  409  409  409  409", // community
@@ -44,7 +46,7 @@ public sealed class CaseMachineTests
             "    ok   409  409  409  409  409", // dispatcher
             "    ok   409  409  409  409  409", // admin
         ],
-        [CaseActions.Start] =
+        [ComplaintActions.Start] =
         [
             //   sub  acc  inp  res  clo  rej
             "    409  ok   409  409  409  409",
@@ -54,7 +56,7 @@ public sealed class CaseMachineTests
             "    409  ok   409  409  409  409",
         ],
         // Escalation (上报) is how a community or street office hands a case up; there is nothing above the center.
-        [CaseActions.Escalate] =
+        [ComplaintActions.Escalate] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   409  409  409",
@@ -64,7 +66,7 @@ public sealed class CaseMachineTests
             "    403  403  403  403  403  403",
         ],
         // Dispatch (派单) is the center's, for a case that waits at the district.
-        [CaseActions.Dispatch] =
+        [ComplaintActions.Dispatch] =
         [
             //   sub  acc  inp  res  clo  rej
             "    403  403  403  403  403  403",
@@ -74,7 +76,7 @@ public sealed class CaseMachineTests
             "    ok   409  409  409  409  409",
         ],
         // A return (退单) gives an open case back to the center.
-        [CaseActions.Return] =
+        [ComplaintActions.Return] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   409  409  409",
@@ -84,7 +86,7 @@ public sealed class CaseMachineTests
             "    403  403  403  403  403  403",
         ],
         // A unit asks for more time only while it is handling the case.
-        [CaseActions.RequestExtension] =
+        [ComplaintActions.RequestExtension] =
         [
             //   sub  acc  inp  res  clo  rej
             "    409  ok   ok   409  409  409",
@@ -95,7 +97,7 @@ public sealed class CaseMachineTests
         ],
         // The center decides on a pending request (the fixture has one in every status, as a stale one would be)
         // only while the case is being handled: a decision must never touch an archived or a waiting case.
-        [CaseActions.ApproveExtension] =
+        [ComplaintActions.ApproveExtension] =
         [
             //   sub  acc  inp  res  clo  rej
             "    403  403  403  403  403  403",
@@ -104,7 +106,7 @@ public sealed class CaseMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
         ],
-        [CaseActions.DenyExtension] =
+        [ComplaintActions.DenyExtension] =
         [
             //   sub  acc  inp  res  clo  rej
             "    403  403  403  403  403  403",
@@ -113,7 +115,7 @@ public sealed class CaseMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
         ],
-        [CaseActions.Resolve] =
+        [ComplaintActions.Resolve] =
         [
             //   sub  acc  inp  res  clo  rej
             "    409  ok   ok   409  409  409",
@@ -123,7 +125,7 @@ public sealed class CaseMachineTests
             "    409  ok   ok   409  409  409",
         ],
         // 不予受理: before or right after accepting, never once work has started.
-        [CaseActions.Reject] =
+        [ComplaintActions.Reject] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   409  409  409  409",
@@ -133,7 +135,7 @@ public sealed class CaseMachineTests
             "    ok   ok   409  409  409  409",
         ],
         // Internal notes are always possible, even on an archived case.
-        [CaseActions.Note] =
+        [ComplaintActions.Note] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   ok   ok   ok",
@@ -143,7 +145,7 @@ public sealed class CaseMachineTests
             "    ok   ok   ok   ok   ok   ok",
         ],
         // Writing to the resident stops when the case is closed or rejected.
-        [CaseActions.Reply] =
+        [ComplaintActions.Reply] =
         [
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   ok   409  409",
@@ -152,7 +154,7 @@ public sealed class CaseMachineTests
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
         ],
-        [CaseActions.Supervise] =
+        [ComplaintActions.Supervise] =
         [
             //   sub  acc  inp  res  clo  rej
             "    403  403  403  403  403  403",
@@ -192,7 +194,7 @@ public sealed class CaseMachineTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Matrix.Keys, Is.EquivalentTo(CaseActions.StaffActions), "a new action needs its row in the matrix");
+            Assert.That(Matrix.Keys, Is.EquivalentTo(ComplaintActions.StaffActions), "a new action needs its row in the matrix");
             Assert.That(Roles, Is.EquivalentTo(StaffRoles.All), "a new role needs its row in the matrix");
             Assert.That(Statuses, Is.EquivalentTo(ComplaintStatus.Labels.Keys), "a new status needs its column in the matrix");
             foreach (var (action, rows) in Matrix)
@@ -209,13 +211,13 @@ public sealed class CaseMachineTests
     {
         var staff = StaffOf(role);
         var c = InStatus(HeldBy(role, NewCase()), status);
-        if (action is CaseActions.ApproveExtension or CaseActions.DenyExtension)
+        if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {
             c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
         }
-        Assert.That(CaseMachine.IsHandler(staff, c) && CaseMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
+        Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
 
-        var decision = CaseMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         var outcome = decision.Refusal is { } refusal ? refusal.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : Ok;
         Assert.Multiple(() =>
@@ -225,32 +227,32 @@ public sealed class CaseMachineTests
         });
     }
 
-    [TestCase(CaseActions.Accept, ComplaintStatus.Submitted)]
-    [TestCase(CaseActions.Start, ComplaintStatus.Accepted)]
-    [TestCase(CaseActions.Escalate, ComplaintStatus.Submitted)]
-    [TestCase(CaseActions.Return, ComplaintStatus.InProgress)]
-    [TestCase(CaseActions.RequestExtension, ComplaintStatus.Accepted)]
-    [TestCase(CaseActions.Resolve, ComplaintStatus.InProgress)]
-    [TestCase(CaseActions.Reject, ComplaintStatus.Submitted)]
-    [TestCase(CaseActions.Reply, ComplaintStatus.InProgress)]
+    [TestCase(ComplaintActions.Accept, ComplaintStatus.Submitted)]
+    [TestCase(ComplaintActions.Start, ComplaintStatus.Accepted)]
+    [TestCase(ComplaintActions.Escalate, ComplaintStatus.Submitted)]
+    [TestCase(ComplaintActions.Return, ComplaintStatus.InProgress)]
+    [TestCase(ComplaintActions.RequestExtension, ComplaintStatus.Accepted)]
+    [TestCase(ComplaintActions.Resolve, ComplaintStatus.InProgress)]
+    [TestCase(ComplaintActions.Reject, ComplaintStatus.Submitted)]
+    [TestCase(ComplaintActions.Reply, ComplaintStatus.InProgress)]
     public void Apply_CommunityAfterEscalationToStreet_Refused409(string action, string status)
     {
         var community = StaffOf(StaffRoles.Community);
         var atStreet = InStatus(HeldBy(StaffRoles.Street, NewCase()), status);
 
-        var byCommunity = CaseMachine.Apply(atStreet, action, community, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
-        var byStreet = CaseMachine.Apply(atStreet, action, StaffOf(StaffRoles.Street), EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var byCommunity = ComplaintMachine.Apply(atStreet, action, community, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var byStreet = ComplaintMachine.Apply(atStreet, action, StaffOf(StaffRoles.Street), EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.Multiple(() =>
         {
-            Assert.That(CaseMachine.CanSee(community, atStreet), Is.True, "the community still sees its own case");
+            Assert.That(ComplaintMachine.CanSee(community, atStreet), Is.True, "the community still sees its own case");
             Assert.That(byCommunity.Refusal?.StatusCode, Is.EqualTo(409), "in scope but no longer the handler");
             Assert.That(byStreet.Refusal, Is.Null, "the same action by the handler is allowed, so the 409 is about who acts");
         });
     }
 
-    [TestCase(StaffRoles.Street, CaseActions.Accept)]
-    [TestCase(StaffRoles.Department, CaseActions.Accept)]
+    [TestCase(StaffRoles.Street, ComplaintActions.Accept)]
+    [TestCase(StaffRoles.Department, ComplaintActions.Accept)]
     public void Apply_InScopeButCaseHeldElsewhere_Refused409(string role, string action)
     {
         var staff = StaffOf(role);
@@ -260,12 +262,12 @@ public sealed class CaseMachineTests
             ? NewCase()
             : HeldBy(StaffRoles.Dispatcher, NewCase()) with { DepartmentId = DepartmentId };
 
-        var decision = CaseMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.Multiple(() =>
         {
-            Assert.That(CaseMachine.CanSee(staff, c), Is.True);
-            Assert.That(CaseMachine.IsHandler(staff, c), Is.False);
+            Assert.That(ComplaintMachine.CanSee(staff, c), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(staff, c), Is.False);
             Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
         });
     }
@@ -275,12 +277,12 @@ public sealed class CaseMachineTests
     {
         var atStreet = HeldBy(StaffRoles.Street, NewCase());
 
-        var decision = CaseMachine.Apply(atStreet, CaseActions.Note, StaffOf(StaffRoles.Community), new ActionInput(Note: "居民已电话沟通"), Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(atStreet, ComplaintActions.Note, StaffOf(StaffRoles.Community), new ActionInput(Note: "居民已电话沟通"), Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.Multiple(() =>
         {
             Assert.That(decision.Transition?.Next, Is.EqualTo(atStreet), "a note changes nothing but the timeline");
-            Assert.That(decision.Transition?.Events, Is.EqualTo(new[] { new CaseEvent("note", "居民已电话沟通", IsPublic: false, CommunityName) }));
+            Assert.That(decision.Transition?.Events, Is.EqualTo(new[] { new ComplaintEvent("note", "居民已电话沟通", IsPublic: false, CommunityName) }));
         });
     }
 
@@ -288,33 +290,33 @@ public sealed class CaseMachineTests
     public void Apply_RoleNeverAllowedAndNotHandler_Refused403NotConflict()
     {
         // The role check comes first: a department cannot escalate any case, held by it or not.
-        var decision = CaseMachine.Apply(NewCase(), CaseActions.Escalate, StaffOf(StaffRoles.Department) with { UnitId = 999 },
+        var decision = ComplaintMachine.Apply(NewCase(), ComplaintActions.Escalate, StaffOf(StaffRoles.Department) with { UnitId = 999 },
             EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(403));
     }
 
-    [TestCase(CaseActions.Escalate, StaffRoles.Community, ComplaintStatus.Submitted, null)]
-    [TestCase(CaseActions.Escalate, StaffRoles.Street, ComplaintStatus.Accepted, "   ")]
-    [TestCase(CaseActions.Return, StaffRoles.Department, ComplaintStatus.InProgress, null)]
-    [TestCase(CaseActions.Return, StaffRoles.Community, ComplaintStatus.Submitted, "")]
-    [TestCase(CaseActions.Reject, StaffRoles.Street, ComplaintStatus.Submitted, null)]
-    [TestCase(CaseActions.Reject, StaffRoles.Dispatcher, ComplaintStatus.Accepted, " ")]
-    [TestCase(CaseActions.RequestExtension, StaffRoles.Community, ComplaintStatus.Accepted, null)]
-    [TestCase(CaseActions.RequestExtension, StaffRoles.Department, ComplaintStatus.InProgress, "\t")]
-    [TestCase(CaseActions.Resolve, StaffRoles.Department, ComplaintStatus.InProgress, null)]
-    [TestCase(CaseActions.Resolve, StaffRoles.Admin, ComplaintStatus.Accepted, "  ")]
-    [TestCase(CaseActions.Reply, StaffRoles.Street, ComplaintStatus.Submitted, null)]
-    [TestCase(CaseActions.Reply, StaffRoles.Community, ComplaintStatus.Resolved, " ")]
-    [TestCase(CaseActions.Note, StaffRoles.Community, ComplaintStatus.Closed, null)]
-    [TestCase(CaseActions.Note, StaffRoles.Dispatcher, ComplaintStatus.Submitted, "  ")]
+    [TestCase(ComplaintActions.Escalate, StaffRoles.Community, ComplaintStatus.Submitted, null)]
+    [TestCase(ComplaintActions.Escalate, StaffRoles.Street, ComplaintStatus.Accepted, "   ")]
+    [TestCase(ComplaintActions.Return, StaffRoles.Department, ComplaintStatus.InProgress, null)]
+    [TestCase(ComplaintActions.Return, StaffRoles.Community, ComplaintStatus.Submitted, "")]
+    [TestCase(ComplaintActions.Reject, StaffRoles.Street, ComplaintStatus.Submitted, null)]
+    [TestCase(ComplaintActions.Reject, StaffRoles.Dispatcher, ComplaintStatus.Accepted, " ")]
+    [TestCase(ComplaintActions.RequestExtension, StaffRoles.Community, ComplaintStatus.Accepted, null)]
+    [TestCase(ComplaintActions.RequestExtension, StaffRoles.Department, ComplaintStatus.InProgress, "\t")]
+    [TestCase(ComplaintActions.Resolve, StaffRoles.Department, ComplaintStatus.InProgress, null)]
+    [TestCase(ComplaintActions.Resolve, StaffRoles.Admin, ComplaintStatus.Accepted, "  ")]
+    [TestCase(ComplaintActions.Reply, StaffRoles.Street, ComplaintStatus.Submitted, null)]
+    [TestCase(ComplaintActions.Reply, StaffRoles.Community, ComplaintStatus.Resolved, " ")]
+    [TestCase(ComplaintActions.Note, StaffRoles.Community, ComplaintStatus.Closed, null)]
+    [TestCase(ComplaintActions.Note, StaffRoles.Dispatcher, ComplaintStatus.Submitted, "  ")]
     public void Apply_RequiredTextMissing_Refused400(string action, string role, string status, string? blank)
     {
         var c = InStatus(HeldBy(role, NewCase()), status);
         // Every text blank; everything else (target, new deadline) given, so only the missing text can be refused.
         var input = EverythingGiven with { Reason = blank, Reply = blank, Note = blank };
 
-        var decision = CaseMachine.Apply(c, action, StaffOf(role), input, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(c, action, StaffOf(role), input, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400), decision.Refusal?.Detail);
     }
@@ -324,7 +326,7 @@ public sealed class CaseMachineTests
     {
         var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
 
-        var decision = CaseMachine.Apply(atCenter, CaseActions.Dispatch, StaffOf(StaffRoles.Dispatcher), EverythingGiven with { Target = null }, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(atCenter, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), EverythingGiven with { Target = null }, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400));
     }
@@ -334,7 +336,7 @@ public sealed class CaseMachineTests
     {
         var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase()) with { IsOverdue = true };
 
-        var next = Allowed(CaseMachine.Apply(atCenter, CaseActions.Dispatch, StaffOf(StaffRoles.Dispatcher), new ActionInput(Target: EverythingGiven.Target), Now, WorkingCalendar.WeekdaysOnly));
+        var next = Allowed(ComplaintMachine.Apply(atCenter, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), new ActionInput(Target: EverythingGiven.Target), Now, WorkingCalendar.WeekdaysOnly));
 
         var department = StaffOf(StaffRoles.Department);
         Assert.Multiple(() =>
@@ -346,7 +348,7 @@ public sealed class CaseMachineTests
             Assert.That(next.Next.ReceivedAt, Is.EqualTo(Now));
             Assert.That(next.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
             Assert.That(next.Next.IsOverdue, Is.False, "the receiving unit starts on time");
-            Assert.That(CaseMachine.CanSee(department, next.Next) && CaseMachine.IsHandler(department, next.Next), Is.True);
+            Assert.That(ComplaintMachine.CanSee(department, next.Next) && ComplaintMachine.IsHandler(department, next.Next), Is.True);
             Assert.That(next.Events.Select(e => e.Kind), Is.EqualTo(new[] { "dispatched", "received" }));
             Assert.That(next.Events[1].UnitName, Is.EqualTo(DepartmentName));
         });
@@ -359,8 +361,8 @@ public sealed class CaseMachineTests
         var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
         var later = Now.AddHours(3);
 
-        var toStreet = Allowed(CaseMachine.Apply(accepted, CaseActions.Escalate, StaffOf(StaffRoles.Community), new ActionInput(Reason: "需要街道协调"), Now, calendar));
-        var toDistrict = Allowed(CaseMachine.Apply(toStreet.Next, CaseActions.Escalate, StaffOf(StaffRoles.Street), new ActionInput(Reason: "涉及多个部门"), later, calendar));
+        var toStreet = Allowed(ComplaintMachine.Apply(accepted, ComplaintActions.Escalate, StaffOf(StaffRoles.Community), new ActionInput(Reason: "需要街道协调"), Now, calendar));
+        var toDistrict = Allowed(ComplaintMachine.Apply(toStreet.Next, ComplaintActions.Escalate, StaffOf(StaffRoles.Street), new ActionInput(Reason: "涉及多个部门"), later, calendar));
 
         Assert.Multiple(() =>
         {
@@ -373,8 +375,8 @@ public sealed class CaseMachineTests
             Assert.That(toStreet.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
             Assert.That(toStreet.Events, Is.EqualTo(new[]
             {
-                new CaseEvent("escalated", "需要街道协调", IsPublic: true, CommunityName),
-                new CaseEvent("received", null, IsPublic: true, StreetName),
+                new ComplaintEvent("escalated", "需要街道协调", IsPublic: true, CommunityName),
+                new ComplaintEvent("received", null, IsPublic: true, StreetName),
             }));
 
             Assert.That(toDistrict.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
@@ -383,7 +385,7 @@ public sealed class CaseMachineTests
             Assert.That(toDistrict.Next.ReceivedAt, Is.EqualTo(later));
             Assert.That(toDistrict.Next.ResponseDueAt, Is.EqualTo(later.AddHours(24)));
             Assert.That(toDistrict.Events.Select(e => e.Kind), Is.EqualTo(new[] { "escalated", "received" }));
-            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), toDistrict.Next), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), toDistrict.Next), Is.True);
         });
     }
 
@@ -393,7 +395,7 @@ public sealed class CaseMachineTests
         var inProgress = InStatus(HeldBy(StaffRoles.Department, NewCase()), ComplaintStatus.InProgress) with { ExtensionRequestedUntil = Now.AddDays(10) };
         var muchLater = Now.AddDays(2);
 
-        var returned = Allowed(CaseMachine.Apply(inProgress, CaseActions.Return, StaffOf(StaffRoles.Department), new ActionInput(Reason: "不属于本部门职责"), muchLater, WorkingCalendar.WeekdaysOnly));
+        var returned = Allowed(ComplaintMachine.Apply(inProgress, ComplaintActions.Return, StaffOf(StaffRoles.Department), new ActionInput(Reason: "不属于本部门职责"), muchLater, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
@@ -406,7 +408,7 @@ public sealed class CaseMachineTests
             Assert.That(returned.Next.ResponseDueAt, Is.EqualTo(inProgress.ResponseDueAt));
             Assert.That(returned.Next.ResolutionDueAt, Is.EqualTo(inProgress.ResolutionDueAt));
             Assert.That(returned.Next.ExtensionRequestedUntil, Is.Null, "the unit that asked for more time gave the case away");
-            Assert.That(returned.Events, Is.EqualTo(new[] { new CaseEvent("returned", "不属于本部门职责", IsPublic: false, DepartmentName) }));
+            Assert.That(returned.Events, Is.EqualTo(new[] { new ComplaintEvent("returned", "不属于本部门职责", IsPublic: false, DepartmentName) }));
         });
     }
 
@@ -417,7 +419,7 @@ public sealed class CaseMachineTests
         var calendar = new WorkingCalendar(new Dictionary<DateOnly, bool> { [new DateOnly(2026, 11, 30)] = false });
         var acceptedAt = Received.AddDays(1);
 
-        var accepted = Allowed(CaseMachine.Apply(NewCase(), CaseActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), acceptedAt, calendar));
+        var accepted = Allowed(ComplaintMachine.Apply(NewCase(), ComplaintActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), acceptedAt, calendar));
 
         Assert.Multiple(() =>
         {
@@ -426,14 +428,14 @@ public sealed class CaseMachineTests
             Assert.That(accepted.Next.ResolutionDueAt, Is.EqualTo(calendar.AddWorkingDays(Received, 3)));
             Assert.That(accepted.Next.ResolutionDueAt, Is.EqualTo(ChinaTime(2026, 12, 3, 10)), "counted from receipt, not from acceptance");
             Assert.That(accepted.Next.IsOverdue, Is.False);
-            Assert.That(accepted.Events, Is.EqualTo(new[] { new CaseEvent("accepted", null, IsPublic: true, CommunityName) }));
+            Assert.That(accepted.Events, Is.EqualTo(new[] { new ComplaintEvent("accepted", null, IsPublic: true, CommunityName) }));
         });
     }
 
     [Test]
     public void Accept_AfterTheResolutionDeadline_AcceptedAlreadyOverdue()
     {
-        var accepted = Allowed(CaseMachine.Apply(NewCase(), CaseActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), Received.AddDays(10), WorkingCalendar.WeekdaysOnly));
+        var accepted = Allowed(ComplaintMachine.Apply(NewCase(), ComplaintActions.Accept, StaffOf(StaffRoles.Community), new ActionInput(), Received.AddDays(10), WorkingCalendar.WeekdaysOnly));
 
         Assert.That(accepted.Next.IsOverdue, Is.True);
     }
@@ -444,16 +446,16 @@ public sealed class CaseMachineTests
         var accepted = InStatus(NewCase(), ComplaintStatus.Accepted) with { IsOverdue = true };
         var until = accepted.ResolutionDueAt!.Value.AddDays(5);
 
-        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly));
-        var again = CaseMachine.Apply(requested.Next, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "再延", NewDueAt: until.AddDays(1)), Now, WorkingCalendar.WeekdaysOnly);
+        var requested = Allowed(ComplaintMachine.Apply(accepted, ComplaintActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly));
+        var again = ComplaintMachine.Apply(requested.Next, ComplaintActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "再延", NewDueAt: until.AddDays(1)), Now, WorkingCalendar.WeekdaysOnly);
         // The center approves a request of a case a community holds: approving needs no handler.
-        var approved = Allowed(CaseMachine.Apply(requested.Next, CaseActions.ApproveExtension, StaffOf(StaffRoles.Dispatcher), new ActionInput(Note: "同意"), Now, WorkingCalendar.WeekdaysOnly));
+        var approved = Allowed(ComplaintMachine.Apply(requested.Next, ComplaintActions.ApproveExtension, StaffOf(StaffRoles.Dispatcher), new ActionInput(Note: "同意"), Now, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
             Assert.That(requested.Next.ExtensionRequestedUntil, Is.EqualTo(until));
             Assert.That(requested.Next.ResolutionDueAt, Is.EqualTo(accepted.ResolutionDueAt), "a request alone moves nothing");
-            Assert.That(requested.Events, Is.EqualTo(new[] { new CaseEvent("extension_requested", "等待配件", IsPublic: false, CommunityName) }));
+            Assert.That(requested.Events, Is.EqualTo(new[] { new ComplaintEvent("extension_requested", "等待配件", IsPublic: false, CommunityName) }));
             Assert.That(again.Refusal?.StatusCode, Is.EqualTo(409), "one pending request at a time");
             Assert.That(approved.Next.ResolutionDueAt, Is.EqualTo(until));
             Assert.That(approved.Next.ExtensionRequestedUntil, Is.Null);
@@ -466,9 +468,9 @@ public sealed class CaseMachineTests
     public void RequestExtension_ThenDeny_KeepsResolutionDue()
     {
         var accepted = InStatus(NewCase(), ComplaintStatus.InProgress);
-        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
+        var requested = Allowed(ComplaintMachine.Apply(accepted, ComplaintActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
 
-        var denied = Allowed(CaseMachine.Apply(requested.Next, CaseActions.DenyExtension, StaffOf(StaffRoles.Admin), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly));
+        var denied = Allowed(ComplaintMachine.Apply(requested.Next, ComplaintActions.DenyExtension, StaffOf(StaffRoles.Admin), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
@@ -486,33 +488,33 @@ public sealed class CaseMachineTests
         var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
         DateTime? until = minutesAfterDeadline is { } m ? accepted.ResolutionDueAt!.Value.AddMinutes(m) : null;
 
-        var decision = CaseMachine.Apply(accepted, CaseActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(accepted, ComplaintActions.RequestExtension, StaffOf(StaffRoles.Community), new ActionInput(Reason: "等待配件", NewDueAt: until), Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400));
     }
 
-    [TestCase(CaseActions.ApproveExtension)]
-    [TestCase(CaseActions.DenyExtension)]
+    [TestCase(ComplaintActions.ApproveExtension)]
+    [TestCase(ComplaintActions.DenyExtension)]
     public void DecideExtension_NoPendingRequest_Refused409(string decision)
     {
         var inProgress = InStatus(NewCase(), ComplaintStatus.InProgress);
 
-        var decided = CaseMachine.Apply(inProgress, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly);
+        var decided = ComplaintMachine.Apply(inProgress, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decided.Refusal?.StatusCode, Is.EqualTo(409));
     }
 
-    [TestCase(CaseActions.ApproveExtension)]
-    [TestCase(CaseActions.DenyExtension)]
+    [TestCase(ComplaintActions.ApproveExtension)]
+    [TestCase(ComplaintActions.DenyExtension)]
     public void DecideExtension_RequestPendingWhenTheCaseWasRejected_Refused409(string decision)
     {
         // A rejected case is archived: deciding on its leftover request must not touch its deadlines or priority.
         var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
         var community = StaffOf(StaffRoles.Community);
-        var requested = Allowed(CaseMachine.Apply(accepted, CaseActions.RequestExtension, community, new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
-        var rejected = Allowed(CaseMachine.Apply(requested.Next, CaseActions.Reject, community, new ActionInput(Reason: "不属于受理范围"), Now, WorkingCalendar.WeekdaysOnly));
+        var requested = Allowed(ComplaintMachine.Apply(accepted, ComplaintActions.RequestExtension, community, new ActionInput(Reason: "等待配件", NewDueAt: accepted.ResolutionDueAt!.Value.AddDays(5)), Now, WorkingCalendar.WeekdaysOnly));
+        var rejected = Allowed(ComplaintMachine.Apply(requested.Next, ComplaintActions.Reject, community, new ActionInput(Reason: "不属于受理范围"), Now, WorkingCalendar.WeekdaysOnly));
 
-        var decided = CaseMachine.Apply(rejected.Next, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now.AddDays(30), WorkingCalendar.WeekdaysOnly);
+        var decided = ComplaintMachine.Apply(rejected.Next, decision, StaffOf(StaffRoles.Dispatcher), new ActionInput(), Now.AddDays(30), WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decided.Refusal?.StatusCode, Is.EqualTo(409),
             $"{decision} was allowed on a rejected case (ResolutionDueAt {decided.Transition?.Next.ResolutionDueAt:u}, IsOverdue {decided.Transition?.Next.IsOverdue})");
@@ -523,7 +525,7 @@ public sealed class CaseMachineTests
     {
         var inProgress = InStatus(HeldBy(StaffRoles.Department, NewCase()), ComplaintStatus.InProgress) with { IsOverdue = true };
 
-        var resolved = Allowed(CaseMachine.Apply(inProgress, CaseActions.Resolve, StaffOf(StaffRoles.Department), new ActionInput(Reply: "已修复", Note: "更换了灯具"), Now, WorkingCalendar.WeekdaysOnly));
+        var resolved = Allowed(ComplaintMachine.Apply(inProgress, ComplaintActions.Resolve, StaffOf(StaffRoles.Department), new ActionInput(Reply: "已修复", Note: "更换了灯具"), Now, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
@@ -533,8 +535,8 @@ public sealed class CaseMachineTests
             Assert.That(resolved.Next.LastHandlingUnitId, Is.EqualTo(DepartmentId));
             Assert.That(resolved.Events, Is.EqualTo(new[]
             {
-                new CaseEvent("resolved", "已修复", IsPublic: true, DepartmentName),
-                new CaseEvent("note", "更换了灯具", IsPublic: false, DepartmentName),
+                new ComplaintEvent("resolved", "已修复", IsPublic: true, DepartmentName),
+                new ComplaintEvent("note", "更换了灯具", IsPublic: false, DepartmentName),
             }));
         });
     }
@@ -544,7 +546,7 @@ public sealed class CaseMachineTests
     [TestCaseSource(nameof(NotResolvedStatuses))]
     public void Evaluate_NotResolved_Refused409(string status)
     {
-        var decision = CaseMachine.Evaluate(InStatus(NewCase(), status), true, Satisfaction.Satisfied, null, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Evaluate(InStatus(NewCase(), status), true, Satisfaction.Satisfied, null, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
     }
@@ -555,7 +557,7 @@ public sealed class CaseMachineTests
     {
         var resolved = ResolvedBy(StaffRoles.Community);
 
-        var closed = Allowed(CaseMachine.Evaluate(resolved, true, satisfaction, "谢谢", Now, WorkingCalendar.WeekdaysOnly));
+        var closed = Allowed(ComplaintMachine.Evaluate(resolved, true, satisfaction, "谢谢", Now, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
@@ -578,7 +580,7 @@ public sealed class CaseMachineTests
         var ratedAt = ChinaTime(2026, 11, 30, 9);
         var resolved = ResolvedBy(StaffRoles.Department);
 
-        var reopened = Allowed(CaseMachine.Evaluate(resolved, wasResolved, satisfaction, "还是不亮", ratedAt, calendar));
+        var reopened = Allowed(ComplaintMachine.Evaluate(resolved, wasResolved, satisfaction, "还是不亮", ratedAt, calendar));
 
         Assert.Multiple(() =>
         {
@@ -592,7 +594,7 @@ public sealed class CaseMachineTests
             Assert.That(reopened.Next.ResolutionDueAt, Is.EqualTo(ChinaTime(2026, 12, 4, 9)));
             Assert.That(reopened.Next.IsOverdue, Is.False);
             Assert.That(reopened.Next.IsSupervised, Is.False, "the first reopens stay with the unit");
-            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Department), reopened.Next), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(StaffOf(StaffRoles.Department), reopened.Next), Is.True);
             Assert.That(reopened.Events.Select(e => e.Kind), Is.EqualTo(new[] { "evaluated", "reopened" }));
         });
     }
@@ -603,8 +605,8 @@ public sealed class CaseMachineTests
         var secondRound = ResolvedBy(StaffRoles.Street) with { ReopenCount = 1 };
         var thirdRound = ResolvedBy(StaffRoles.Street) with { ReopenCount = 2 };
 
-        var second = Allowed(CaseMachine.Evaluate(secondRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
-        var third = Allowed(CaseMachine.Evaluate(thirdRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
+        var second = Allowed(ComplaintMachine.Evaluate(secondRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
+        var third = Allowed(ComplaintMachine.Evaluate(thirdRound, false, Satisfaction.Unsatisfied, null, Now, WorkingCalendar.WeekdaysOnly));
 
         Assert.Multiple(() =>
         {
@@ -620,7 +622,7 @@ public sealed class CaseMachineTests
             Assert.That(third.Next.ReceivedAt, Is.EqualTo(Now));
             Assert.That(third.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
             Assert.That(third.Events.Select(e => e.Kind), Is.EqualTo(new[] { "evaluated", "reopened", "received" }));
-            Assert.That(CaseMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), third.Next), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), third.Next), Is.True);
         });
     }
 
@@ -631,15 +633,15 @@ public sealed class CaseMachineTests
     {
         var open = InStatus(NewCase(), status);
 
-        var first = Allowed(CaseMachine.Urge(open, Now));
-        var tooSoon = CaseMachine.Urge(first.Next, Now.AddDays(1).AddSeconds(-1));
-        var nextDay = Allowed(CaseMachine.Urge(first.Next, Now.AddDays(1)));
+        var first = Allowed(ComplaintMachine.Urge(open, Now));
+        var tooSoon = ComplaintMachine.Urge(first.Next, Now.AddDays(1).AddSeconds(-1));
+        var nextDay = Allowed(ComplaintMachine.Urge(first.Next, Now.AddDays(1)));
 
         Assert.Multiple(() =>
         {
             Assert.That(first.Next.UrgeCount, Is.EqualTo(1));
             Assert.That(first.Next.LastUrgedAt, Is.EqualTo(Now));
-            Assert.That(first.Events, Is.EqualTo(new[] { new CaseEvent("urged", null, IsPublic: true) }));
+            Assert.That(first.Events, Is.EqualTo(new[] { new ComplaintEvent("urged", null, IsPublic: true) }));
             Assert.That(tooSoon.Refusal?.StatusCode, Is.EqualTo(429));
             Assert.That(nextDay.Next.UrgeCount, Is.EqualTo(2));
             Assert.That(nextDay.Next.LastUrgedAt, Is.EqualTo(Now.AddDays(1)));
@@ -654,7 +656,7 @@ public sealed class CaseMachineTests
         // Urged an hour ago too: the status is the answer, not the waiting time.
         var c = InStatus(NewCase(), status) with { UrgeCount = 1, LastUrgedAt = Now.AddHours(-1) };
 
-        var decision = CaseMachine.Urge(c, Now);
+        var decision = ComplaintMachine.Urge(c, Now);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
     }
@@ -665,13 +667,13 @@ public sealed class CaseMachineTests
         var c = NewCase();
         var first = c.ResponseDueAt.AddMinutes(1);
 
-        var toStreet = CaseMachine.Sweep(c, first);
-        var stillAtStreet = CaseMachine.Sweep(toStreet!.Next, first);
+        var toStreet = ComplaintMachine.Sweep(c, first);
+        var stillAtStreet = ComplaintMachine.Sweep(toStreet!.Next, first);
         var second = toStreet.Next.ResponseDueAt.AddMinutes(1);
-        var toDistrict = CaseMachine.Sweep(toStreet.Next, second);
+        var toDistrict = ComplaintMachine.Sweep(toStreet.Next, second);
         var third = toDistrict!.Next.ResponseDueAt.AddMinutes(1);
-        var overdue = CaseMachine.Sweep(toDistrict.Next, third);
-        var again = CaseMachine.Sweep(overdue!.Next, third.AddDays(3));
+        var overdue = ComplaintMachine.Sweep(toDistrict.Next, third);
+        var again = ComplaintMachine.Sweep(overdue!.Next, third.AddDays(3));
 
         Assert.Multiple(() =>
         {
@@ -702,8 +704,8 @@ public sealed class CaseMachineTests
         var atDepartment = HeldBy(StaffRoles.Department, NewCase());
         var late = atDepartment.ResponseDueAt.AddSeconds(1);
 
-        var overdue = CaseMachine.Sweep(atDepartment, late);
-        var again = CaseMachine.Sweep(overdue!.Next, late.AddHours(1));
+        var overdue = ComplaintMachine.Sweep(atDepartment, late);
+        var again = ComplaintMachine.Sweep(overdue!.Next, late.AddHours(1));
 
         Assert.Multiple(() =>
         {
@@ -721,8 +723,8 @@ public sealed class CaseMachineTests
         var handled = InStatus(NewCase(), status);
         var late = handled.ResolutionDueAt!.Value.AddMinutes(1);
 
-        var overdue = CaseMachine.Sweep(handled, late);
-        var again = CaseMachine.Sweep(overdue!.Next, late.AddDays(1));
+        var overdue = ComplaintMachine.Sweep(handled, late);
+        var again = ComplaintMachine.Sweep(overdue!.Next, late.AddDays(1));
 
         Assert.Multiple(() =>
         {
@@ -740,7 +742,7 @@ public sealed class CaseMachineTests
         var resolved = ResolvedBy(StaffRoles.Community);
         var late = resolved.ResolvedAt!.Value.AddDays(7).AddMinutes(1);
 
-        var closed = CaseMachine.Sweep(resolved, late);
+        var closed = ComplaintMachine.Sweep(resolved, late);
 
         Assert.Multiple(() =>
         {
@@ -748,7 +750,7 @@ public sealed class CaseMachineTests
             Assert.That(closed?.Next.CloseReason, Is.EqualTo("not_evaluated"), "never counted as satisfied");
             Assert.That(closed?.Next.ClosedAt, Is.EqualTo(late));
             Assert.That(closed?.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("closed", true) }));
-            Assert.That(CaseMachine.Sweep(closed!.Next, late.AddDays(30)), Is.Null);
+            Assert.That(ComplaintMachine.Sweep(closed!.Next, late.AddDays(30)), Is.Null);
         });
     }
 
@@ -770,9 +772,9 @@ public sealed class CaseMachineTests
     }
 
     [TestCaseSource(nameof(NothingDue))]
-    public void Sweep_NothingDue_ReturnsNull(CaseState c, DateTime now)
+    public void Sweep_NothingDue_ReturnsNull(Complaint c, DateTime now)
     {
-        Assert.That(CaseMachine.Sweep(c, now), Is.Null);
+        Assert.That(ComplaintMachine.Sweep(c, now), Is.Null);
     }
 
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -780,14 +782,14 @@ public sealed class CaseMachineTests
     private static DateTime ChinaTime(int year, int month, int day, int hour) =>
         new DateTime(year, month, day, hour, 0, 0, DateTimeKind.Utc) - TimeSpan.FromHours(8);
 
-    private static Transition Allowed(CaseDecision decision)
+    private static Transition Allowed(Decision decision)
     {
         Assert.That(decision.Refusal, Is.Null, decision.Refusal?.Detail);
         return decision.Transition!;
     }
 
     /// <summary>A sanitation report (24 h to accept, 3 working days to resolve) just filed at its community.</summary>
-    private static CaseState NewCase() => new()
+    private static Complaint NewCase() => new()
     {
         Id = 7,
         TrackingNo = "LH20261127-0007",
@@ -807,7 +809,7 @@ public sealed class CaseMachineTests
     };
 
     /// <summary>The fields a case in <paramref name="status"/> has after getting there the ordinary way.</summary>
-    private static CaseState InStatus(CaseState c, string status)
+    private static Complaint InStatus(Complaint c, string status)
     {
         var accepted = c with { Status = status, AcceptedAt = Received.AddHours(1), ResolutionDueAt = ChinaTime(2026, 12, 2, 10) };
         return status switch
@@ -825,7 +827,7 @@ public sealed class CaseMachineTests
     }
 
     /// <summary>The case as held by the unit a staff member of <paramref name="role"/> works for.</summary>
-    private static CaseState HeldBy(string role, CaseState c) => role switch
+    private static Complaint HeldBy(string role, Complaint c) => role switch
     {
         StaffRoles.Community => c with { HandlingLevel = HandlingLevel.Community, HandlingUnitId = CommunityId },
         StaffRoles.Street => c with { HandlingLevel = HandlingLevel.Street, HandlingUnitId = StreetId },
@@ -833,7 +835,7 @@ public sealed class CaseMachineTests
         _ => c with { HandlingLevel = HandlingLevel.District, HandlingUnitId = null },
     };
 
-    private static CaseState ResolvedBy(string role) => InStatus(HeldBy(role, NewCase()), ComplaintStatus.Resolved);
+    private static Complaint ResolvedBy(string role) => InStatus(HeldBy(role, NewCase()), ComplaintStatus.Resolved);
 
     private static StaffMember StaffOf(string role) => role switch
     {

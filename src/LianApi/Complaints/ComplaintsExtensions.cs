@@ -1,0 +1,11 @@
+namespace LianApi.Complaints;
+
+public static class ComplaintsExtensions
+{
+    /// <summary>Complaints, their handling by staff and the deadline sweep.</summary>
+    public static IServiceCollection AddComplaints(this IServiceCollection services) => services
+        .AddSingleton<ComplaintStore>()
+        .AddSingleton<StaffInboxStore>()
+        .AddSingleton<DeadlineSweep>()
+        .AddHostedService<DeadlineSweepService>();
+}
