@@ -3,6 +3,12 @@
 --   BENCH_BODY         request body (POST)
 --   BENCH_TOKEN        bearer token, if the endpoint needs one
 --   BENCH_IDEMPOTENCY  1 = send a fresh Idempotency-Key with every request (the app replays a reused key)
+--   BENCH_PATH_FORMAT  a request path with one %s, e.g. /api/staff/complaints/%s/note, filled with ...
+--   BENCH_ROTATE       ... the next of these space-separated values (tracking numbers), round-robin per request
+--   BENCH_THREAD_COUNT wrk's -t, with BENCH_ROTATE: thread k of n takes values k, k+n, k+2n, ... only, so two
+--                      threads never act on the same value; within a thread, a value comes round again only after
+--                      all the thread's others, so with more values than connections two requests in flight do not
+--                      share one (for staff actions on one case at the same moment, one would get a 409)
 -- done() prints one machine-readable line, "BENCH key=value ...", which scripts/bench parses.
 
 wrk.method = os.getenv("BENCH_METHOD") or "GET"
@@ -16,6 +22,9 @@ if token and #token > 0 then
    wrk.headers["Authorization"] = "Bearer " .. token
 end
 local fresh_keys = os.getenv("BENCH_IDEMPOTENCY") == "1"
+local path_format = os.getenv("BENCH_PATH_FORMAT")
+local rotate = os.getenv("BENCH_ROTATE")
+local rotating = path_format ~= nil and #path_format > 0 and rotate ~= nil and #rotate > 0
 
 -- Each wrk thread runs in its own Lua state: setup() (main state) numbers the threads and keeps them,
 -- so done() can collect the per-thread status counters afterwards.
@@ -33,15 +42,36 @@ function init(args)
    -- thread id + start time + random: keys stay unique across threads and across runs on the same database.
    math.randomseed(os.time() * 1000 + thread_id)
    key_prefix = string.format("bench-%d-%d-%x", thread_id, os.time(), math.random(0, 0x7fffffff))
+   if rotating then
+      -- This thread's share of the values, as ready-made paths.
+      local count = tonumber(os.getenv("BENCH_THREAD_COUNT") or "1")
+      local all = {}
+      for value in string.gmatch(rotate, "%S+") do
+         table.insert(all, value)
+      end
+      paths = {}
+      for i = thread_id, #all, count do
+         table.insert(paths, string.format(path_format, all[i]))
+      end
+      if #paths == 0 then
+         error("BENCH_ROTATE has fewer values than wrk has threads")
+      end
+   end
 end
 
 -- Defined only when needed: without a request() function wrk sends one pre-built request, which costs it less CPU
 -- (it shares the 2 cores with the servers).
-if fresh_keys then
+if fresh_keys or rotating then
    function request()
       counter = counter + 1
-      wrk.headers["Idempotency-Key"] = key_prefix .. "-" .. counter
-      return wrk.format()
+      local path = nil
+      if rotating then
+         path = paths[(counter - 1) % #paths + 1]
+      end
+      if fresh_keys then
+         wrk.headers["Idempotency-Key"] = key_prefix .. "-" .. counter
+      end
+      return wrk.format(nil, path)
    end
 end
 
