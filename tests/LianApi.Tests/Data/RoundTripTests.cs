@@ -58,6 +58,8 @@ public sealed class RoundTripTests
     {
         var trackingNo = await resident.FileAsync();
         using var staff = await app.StaffAsync("round-trip-community", "community", "gongyuanmen");
+        // The first action of an instance loads the working calendar, which is then kept for 30 s: the steady state is measured.
+        Print("warm-up note", await Counter.CountAsync(async () => (await staff.ActAsync(trackingNo, "note", new { note = "预热" })).EnsureSuccessStatusCode()));
 
         HttpResponseMessage response = null!;
         var commands = await Counter.CountAsync(async () => response = await staff.ActAsync(trackingNo, "accept"));
@@ -81,7 +83,7 @@ public sealed class RoundTripTests
     }
 
     [Test, Category("RoundTripTargets")]
-    public async Task Submission_AtMostThreeRoundTrips()
+    public async Task Submission_AtMostFourRoundTrips()
     {
         // A first report warms whatever the app loads once (working calendar, org units); the second is the steady state.
         string first = null!;
@@ -94,7 +96,8 @@ public sealed class RoundTripTests
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToString());
         Assert.That(body.GetProperty("trackingNo").GetString(), Is.Not.EqualTo(first));
-        Assert.That(commands, Has.Count.LessThanOrEqualTo(3));
+        // The key check before any work, then the day's counter, the report, and its first event with the key claim.
+        Assert.That(commands, Has.Count.LessThanOrEqualTo(4));
     }
 
     private static void Print(string request, IReadOnlyList<string> commands)
