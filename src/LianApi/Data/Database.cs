@@ -20,6 +20,13 @@ public sealed class Database : IAsyncDisposable
     private readonly SqliteWriteQueue? writeQueue;
     private readonly TimeSpan writeLockTimeout;
     private readonly ResiliencePipeline retry;
+    // Per instance: only a write to this same database from inside one of its units is a self-deadlock.
+    private readonly AsyncLocal<RunningUnit?> runningUnit = new();
+
+    internal const string NestedWriteMessage =
+        "Database.WriteAsync was called from inside another WriteAsync unit of work. A write cannot wait for the unit " +
+        "it is part of (on SQLite it would wait for its own writer until the write lock timeout); do the work with " +
+        "the outer unit's connection and transaction instead.";
 
     public Database(DbDataSource source, SqlDialect dialect, IOptions<DatabaseOptions> options, ILogger<Database> logger)
     {
@@ -54,19 +61,51 @@ public sealed class Database : IAsyncDisposable
         }, cancellationToken).AsTask();
 
     /// <summary>Runs <paramref name="work"/> in a transaction and returns only once it is committed (durable).</summary>
-    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        writeQueue is not null
-            ? writeQueue.EnqueueAsync(work, writeLockTimeout, cancellationToken)
+    /// <exception cref="InvalidOperationException">Called from inside another unit of work of this database.</exception>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        // On SQLite the inner write would wait for the writer busy running the outer one: a deadlock until
+        // WriteLockTimeout. On SQL Server it would be a second transaction, blocked by the first one's locks or
+        // committed even if the outer one rolls back. Either way it is a bug, so it fails at once.
+        if (runningUnit.Value is { IsRunning: true })
+        {
+            throw new InvalidOperationException(NestedWriteMessage);
+        }
+        return writeQueue is not null
+            ? writeQueue.EnqueueAsync((connection, transaction) => RunUnitAsync(work, connection, transaction), writeLockTimeout, cancellationToken)
             : retry.ExecuteAsync(async token =>
             {
                 await using var connection = await OpenAsync(token);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                var result = await work(connection, transaction);
+                var result = await RunUnitAsync(work, connection, transaction);
                 await transaction.CommitAsync(token);
                 return result;
             }, cancellationToken).AsTask();
+    }
 
     public ValueTask DisposeAsync() => writeQueue?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private ValueTask<DbConnection> OpenAsync(CancellationToken token) => source.OpenConnectionAsync(token);
+
+    private async Task<T> RunUnitAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, DbConnection connection, DbTransaction transaction)
+    {
+        // Set in the flow that runs the work (on SQLite the writer loop, not the caller), so the work and its
+        // continuations see it; an async method's AsyncLocal changes never flow back out to the writer loop.
+        var unit = new RunningUnit();
+        runningUnit.Value = unit;
+        try
+        {
+            return await work(connection, transaction);
+        }
+        finally
+        {
+            // A task the work started and left running inherits the marker; once the unit is over it may write.
+            unit.IsRunning = false;
+        }
+    }
+
+    private sealed class RunningUnit
+    {
+        public volatile bool IsRunning = true;
+    }
 }
