@@ -1,3 +1,4 @@
+using LianApi;
 using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
@@ -55,6 +56,7 @@ app.MapCommunities();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapQrCodes();
 app.MapPosters();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 

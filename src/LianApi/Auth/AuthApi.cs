@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using LianApi.Infrastructure;
-using LianApi.Staff;
 using LianApi.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -44,7 +43,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> WechatLogin(
-        WechatLoginRequest request, IWechatLogin wechat, UserStore users, StaffStore staff, TokenIssuer tokens,
+        WechatLoginRequest request, IWechatLogin wechat, UserStore users, IStaffRoles staff, TokenIssuer tokens,
         IOptions<WechatOptions> wechatOptions, TimeProvider time, CancellationToken ct)
     {
         var code = request.Code?.Trim();
@@ -54,6 +53,6 @@ public static class AuthApi
         }
         var identity = await wechat.ExchangeCodeAsync(code, ct);
         var userId = await users.UpsertAsync(wechatOptions.Value.EffectiveAppId, identity.OpenId, time.GetUtcNow().UtcDateTime, ct);
-        return TypedResults.Ok(tokens.IssueLogin(userId, await staff.FindActiveByUserAsync(userId, ct)));
+        return TypedResults.Ok(tokens.IssueLogin(userId, await staff.FindActiveAsync(userId, ct)));
     }
 }

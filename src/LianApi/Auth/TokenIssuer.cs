@@ -10,6 +10,12 @@ public static class Roles
     public const string Resident = "resident";
 }
 
+/// <summary>Who among the users is active staff, and in which role; the Staff feature answers it.</summary>
+public interface IStaffRoles
+{
+    Task<LoginStaff?> FindActiveAsync(long userId, CancellationToken ct);
+}
+
 public sealed record IssuedToken(string AccessToken, DateTimeOffset ExpiresAt);
 
 public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
@@ -17,12 +23,11 @@ public sealed class TokenIssuer(IOptions<JwtOptions> options, TimeProvider time)
     private readonly JsonWebTokenHandler handler = new();
 
     /// <summary>The login answer: a resident token, or a short-lived staff token when the user is active staff.</summary>
-    public LoginResponse IssueLogin(long userId, Staff.StaffMember? staff)
+    public LoginResponse IssueLogin(long userId, LoginStaff? staff)
     {
         string[] roles = staff is null ? [Roles.Resident] : [Roles.Resident, staff.Role];
         var token = Issue(userId, roles, staff is null ? options.Value.ResidentTokenLifetime : options.Value.StaffTokenLifetime);
-        return new LoginResponse(token.AccessToken, token.ExpiresAt, new LoginUser(userId, roles,
-            staff is null ? null : new LoginStaff(staff.Id, staff.Name, staff.Role, staff.UnitLevel, staff.UnitName)));
+        return new LoginResponse(token.AccessToken, token.ExpiresAt, new LoginUser(userId, roles, staff));
     }
 
     public IssuedToken Issue(long userId, IReadOnlyCollection<string> roles, TimeSpan lifetime)

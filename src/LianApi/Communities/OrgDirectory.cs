@@ -71,5 +71,6 @@ public static class CommunitiesExtensions
 {
     public static IServiceCollection AddCommunities(this IServiceCollection services) => services
         .AddSingleton<OrgDirectory>()
-        .AddSingleton<CommunityStore>();
+        .AddSingleton<CommunityStore>()
+        .AddSingleton<IDevelopmentSeed, DevelopmentSeed>();
 }

@@ -26,14 +26,19 @@ public static class DataExtensions
         });
         services.AddSingleton<Database>();
         services.AddSingleton<SchemaMigrator>();
-        services.AddSingleton<DevelopmentSeed>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }
 }
 
 /// <summary>Brings the schema up to date (and seeds development data) before the server takes requests.</summary>
-internal sealed class DatabaseInitializer(SchemaMigrator migrator, DevelopmentSeed seed, IOptions<DatabaseOptions> options) : IHostedService
+/// <summary>Development data a feature puts in a fresh database (Database__SeedDevelopmentData), after the migrations.</summary>
+public interface IDevelopmentSeed
+{
+    Task ApplyAsync(CancellationToken ct);
+}
+
+internal sealed class DatabaseInitializer(SchemaMigrator migrator, IEnumerable<IDevelopmentSeed> seeds, IOptions<DatabaseOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,7 +48,10 @@ internal sealed class DatabaseInitializer(SchemaMigrator migrator, DevelopmentSe
         }
         if (options.Value.SeedDevelopmentData)
         {
-            await seed.ApplyAsync(cancellationToken);
+            foreach (var seed in seeds)
+            {
+                await seed.ApplyAsync(cancellationToken);
+            }
         }
     }
 

@@ -71,8 +71,10 @@ public sealed class IdempotentCreate(IdempotencyStore store, IOptions<Microsoft.
 
 public static class IdempotencyExtensions
 {
-    public static IServiceCollection AddIdempotency(this IServiceCollection services) => services
-        .AddSingleton<IdempotencyStore>()
-        .AddSingleton<IdempotentCreate>()
-        .AddHostedService<IdempotencyKeyPruner>();
+    public static IServiceCollection AddIdempotency(this IServiceCollection services)
+    {
+        services.AddSingleton<IdempotencyStore>().AddSingleton<IdempotentCreate>().AddHostedService<IdempotencyKeyPruner>();
+        services.ConfigureSwaggerGen(o => o.OperationFilter<IdempotencyKeyOperationFilter>());
+        return services;
+    }
 }

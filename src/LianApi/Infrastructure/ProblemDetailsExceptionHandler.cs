@@ -1,10 +1,21 @@
 using System.Text.Json;
 using LianApi.Data;
-using LianApi.Wechat;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace LianApi.Infrastructure;
+
+/// <summary>An exception that knows the problem response it means (a failed call to another system, say).</summary>
+public interface IProblemException
+{
+    int StatusCode { get; }
+    string Title { get; }
+    /// <summary>What the client shows or acts on; never secrets or another system's raw message.</summary>
+    string ClientMessage { get; }
+    int? RetryAfterSeconds { get; }
+    /// <summary>Logs the failure as loudly as it deserves; called for 5xx only.</summary>
+    void Log(ILogger logger);
+}
 
 /// <summary>
 /// Turns the few exceptions that carry a meaning for the client into problem responses; anything else is
@@ -21,7 +32,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             BadHttpRequestException { InnerException: JsonException json } bad =>
                 (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
-            WechatException wechat => (wechat.StatusCode, wechat.Title, wechat.ClientMessage, wechat.RetryAfterSeconds),
+            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds),
             DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1),
             SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1),
             _ => (0, "", "", null),
@@ -30,11 +41,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             return false;
         }
-        if (exception is WechatException { StatusCode: >= 500 } wx)
+        if (exception is IProblemException { StatusCode: >= 500 } failed)
         {
-            // Configuration errors must be loud: every login fails until someone fixes the settings.
-            logger.Log(wx.StatusCode == 500 ? LogLevel.Critical : LogLevel.Warning,
-                "WeChat call {Api} failed with errcode {ErrCode}: {Reason}", wx.Api, wx.ErrorCode, wx.Reason);
+            failed.Log(logger);
         }
         context.Response.StatusCode = status;
         if (retryAfter is { } seconds)

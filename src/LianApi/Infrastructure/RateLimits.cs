@@ -64,6 +64,7 @@ public sealed class SubmissionRateLimiter : IDisposable
 public static class RateLimits
 {
     public const string Login = "login";
+    public const string PrintSet = "print-set";
 
     public static IServiceCollection AddLianRateLimiting(this IServiceCollection services)
     {
@@ -83,7 +84,7 @@ public static class RateLimits
                     QueueLimit = 0,
                 });
             });
-            limiter.AddPolicy(Posters.PostersApi.PrintSetPolicy, context =>
+            limiter.AddPolicy(PrintSet, context =>
             {
                 var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions

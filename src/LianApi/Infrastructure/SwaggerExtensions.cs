@@ -1,4 +1,3 @@
-using LianApi.Idempotency;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
@@ -31,7 +30,6 @@ public static class SwaggerExtensions
                 Description = "The accessToken from POST /api/auth/wechat-login.",
             });
             o.OperationFilter<AuthorizationOperationFilter>();
-            o.OperationFilter<IdempotencyKeyOperationFilter>();
             o.SupportNonNullableReferenceTypes();
             o.NonNullableReferenceTypesAsRequired();
             o.CustomSchemaIds(t => t.Name);
@@ -70,27 +68,6 @@ public static class SwaggerExtensions
                     ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
                 },
             });
-        }
-    }
-
-    /// <summary>The handler checks the header itself to give a clear message, so the spec has to be told it is required.</summary>
-    private sealed class IdempotencyKeyOperationFilter : IOperationFilter
-    {
-        public void Apply(OpenApiOperation operation, OperationFilterContext context)
-        {
-            foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
-            {
-                if (parameter.In == ParameterLocation.Header && parameter.Name == IdempotencyKeys.HeaderName)
-                {
-                    parameter.Required = true;
-                    if (parameter.Schema is OpenApiSchema schema)
-                    {
-                        schema.MinLength = 8;
-                        schema.MaxLength = 64;
-                        schema.Pattern = "^[A-Za-z0-9_-]{8,64}$";
-                    }
-                }
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LianApi.Communities;
-using LianApi.Posters;
+
 using LianApi.Wechat;
 using Microsoft.Extensions.Options;
 using SkiaSharp;

@@ -45,6 +45,6 @@ public static class StaffApi
             return Problems.Conflict("This WeChat account is already bound to another staff account.");
         }
         var member = (await staff.FindActiveByUserAsync(userId, ct))!;
-        return TypedResults.Ok(tokens.IssueLogin(userId, member));
+        return TypedResults.Ok(tokens.IssueLogin(userId, member.AsLoginStaff()));
     }
 }

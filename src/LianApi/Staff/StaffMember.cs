@@ -1,3 +1,4 @@
+using LianApi.Auth;
 using LianApi.Shared;
 
 namespace LianApi.Staff;
@@ -35,4 +36,6 @@ public sealed record StaffMember
     public bool IsActive { get; init; }
 
     public bool SeesEverything => Role is StaffRoles.Dispatcher or StaffRoles.Admin;
+
+    public LoginStaff AsLoginStaff() => new(Id, Name, Role, UnitLevel, UnitName);
 }

@@ -1,3 +1,4 @@
+using LianApi.Auth;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
@@ -95,5 +96,13 @@ public sealed class StaffStore(Database db)
 
 public static class StaffExtensions
 {
-    public static IServiceCollection AddStaff(this IServiceCollection services) => services.AddSingleton<StaffStore>();
+    public static IServiceCollection AddStaff(this IServiceCollection services) => services
+        .AddSingleton<StaffStore>()
+        .AddSingleton<IStaffRoles, StaffRolesFromStore>();
+
+    private sealed class StaffRolesFromStore(StaffStore store) : IStaffRoles
+    {
+        public async Task<LoginStaff?> FindActiveAsync(long userId, CancellationToken ct) =>
+            (await store.FindActiveByUserAsync(userId, ct))?.AsLoginStaff();
+    }
 }

@@ -1,3 +1,5 @@
+using LianApi.Infrastructure;
+
 namespace LianApi.Wechat;
 
 public enum WechatFailure
@@ -20,8 +22,12 @@ public enum WechatFailure
 
 /// <summary>A failed WeChat call; the exception handler turns it into a problem response.</summary>
 public sealed class WechatException(string api, WechatFailure failure, int? errorCode, string reason, Exception? inner = null)
-    : Exception($"WeChat {api} failed ({failure}, errcode {errorCode?.ToString() ?? "none"}): {reason}", inner)
+    : Exception($"WeChat {api} failed ({failure}, errcode {errorCode?.ToString() ?? "none"}): {reason}", inner), IProblemException
 {
+    // Configuration errors must be loud: every login fails until someone fixes the settings.
+    public void Log(ILogger logger) => logger.Log(StatusCode == 500 ? LogLevel.Critical : LogLevel.Warning,
+        "WeChat call {Api} failed with errcode {ErrCode}: {Reason}", Api, ErrorCode, Reason);
+
     public string Api { get; } = api;
     public WechatFailure Failure { get; } = failure;
     public int? ErrorCode { get; } = errorCode;

@@ -6,7 +6,9 @@ using LianApi.Data;
 
 using LianApi.Shared;
 
-namespace LianApi.Infrastructure;
+using LianApi.Infrastructure;
+
+namespace LianApi;
 
 /// <summary>
 /// Ops verbs run by the same binary and configuration as the API:

@@ -1,13 +1,13 @@
-using LianApi.Communities;
+using LianApi.Data;
 
-namespace LianApi.Data;
+namespace LianApi.Communities;
 
 /// <summary>
 /// The communities the district has named publicly, so a fresh checkout has something to scan. Only names and
 /// streets that are public; no addresses or coordinates are made up. The full list of 131 comes from ops' CSV.
 /// 唐都花园社区 is named publicly too, but not its street, so it is left for the import rather than guessed.
 /// </summary>
-public sealed class DevelopmentSeed(CommunityStore store, ILogger<DevelopmentSeed> logger)
+public sealed class DevelopmentSeed(CommunityStore store, ILogger<DevelopmentSeed> logger) : IDevelopmentSeed
 {
     public static readonly IReadOnlyList<(string Code, string StreetCode, string Name)> Communities =
     [
