@@ -88,10 +88,7 @@ public static class PrivacyExtensions
 {
     public static IServiceCollection AddPrivacy(this IServiceCollection services)
     {
-        services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
-        services.AddSingleton<PrivacyOptionsSetup>();
-        services.AddSingleton<IPostConfigureOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
-        services.AddSingleton<IValidateOptions<PrivacyOptions>>(sp => sp.GetRequiredService<PrivacyOptionsSetup>());
+        services.AddCheckedOptions<PrivacyOptions, PrivacyOptionsSetup>(PrivacyOptions.Section);
         return services.AddSingleton<PhoneProtector>();
     }
 }

@@ -1,3 +1,4 @@
+using LianApi.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.QrCodes;
@@ -70,10 +71,7 @@ public static class QrCodesExtensions
 {
     public static IServiceCollection AddQrCodes(this IServiceCollection services)
     {
-        services.AddOptions<QrCodeOptions>().BindConfiguration(QrCodeOptions.Section).ValidateOnStart();
-        services.AddSingleton<QrCodeOptionsSetup>();
-        services.AddSingleton<IPostConfigureOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
-        services.AddSingleton<IValidateOptions<QrCodeOptions>>(sp => sp.GetRequiredService<QrCodeOptionsSetup>());
+        services.AddCheckedOptions<QrCodeOptions, QrCodeOptionsSetup>(QrCodeOptions.Section);
         return services.AddSingleton<WxaCodeStore>().AddSingleton<QrCodeService>();
     }
 }
