@@ -9,7 +9,7 @@ namespace LianApi.Auth;
 
 public sealed record WechatLoginRequest(
     [property: Description("The code from wx.login(); valid once, for five minutes")]
-    [property: Required, StringLength(128, MinimumLength = 1)]
+    [property: Required(ErrorMessage = ValidationMessages.LoginCode), StringLength(128, MinimumLength = 1, ErrorMessage = ValidationMessages.LoginCode)]
     string? Code);
 
 public sealed record LoginUser(
@@ -46,12 +46,7 @@ public static class AuthApi
         WechatLoginRequest request, IWechatLogin wechat, UserStore users, IStaffRoles staff, TokenIssuer tokens,
         IOptions<WechatOptions> wechatOptions, TimeProvider time, CancellationToken ct)
     {
-        var code = request.Code?.Trim();
-        if (string.IsNullOrEmpty(code) || code.Length > 128)
-        {
-            return Problems.BadRequest("code", "Send the code returned by wx.login() (1–128 characters).");
-        }
-        var identity = await wechat.ExchangeCodeAsync(code, ct);
+        var identity = await wechat.ExchangeCodeAsync(request.Code!.Trim(), ct);
         var userId = await users.UpsertAsync(wechatOptions.Value.EffectiveAppId, identity.OpenId, time.GetUtcNow().UtcDateTime, ct);
         return TypedResults.Ok(tokens.IssueLogin(userId, await staff.FindActiveAsync(userId, ct)));
     }

@@ -208,25 +208,11 @@ public sealed record ComplaintPage(
     IReadOnlyList<ComplaintListItem> Items,
     [property: Description("Pass as `cursor` to get the next page; null on the last page")] string? NextCursor);
 
-/// <summary>The checks every list of complaints shares: page size and status filter.</summary>
+/// <summary>Page sizes every list of complaints shares.</summary>
 public static class ComplaintLists
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 50;
-
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? CheckPage(int? requestedLimit, string? status, out int limit)
-    {
-        limit = requestedLimit ?? DefaultPageSize;
-        if (limit is < 1 or > MaxPageSize)
-        {
-            return Infrastructure.Problems.BadRequest("limit", $"Use a page size between 1 and {MaxPageSize}.");
-        }
-        if (status is not null && !ComplaintStatus.IsKnown(status))
-        {
-            return Infrastructure.Problems.BadRequest("status", $"Use one of: {string.Join(", ", ComplaintStatus.Labels.Keys)}.");
-        }
-        return null;
-    }
 }
 
 public static class ComplaintMappings

@@ -16,14 +16,18 @@ using Microsoft.Extensions.Options;
 namespace LianApi.Complaints;
 
 public sealed record MyComplaintsQuery(
-    [property: Description("Only reports in this status")] string? Status,
-    [property: Description("Page size, 1–50 (default 20)")] int? Limit,
-    [property: Description("The nextCursor of the previous page")] string? Cursor);
+    [property: Description("Only reports in this status")]
+    [property: AllowedValues(null, ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress, ComplaintStatus.Resolved,
+        ComplaintStatus.Closed, ComplaintStatus.Rejected, ErrorMessage = ValidationMessages.Status)] string? Status,
+    [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
+    [property: Description("The nextCursor of the previous page"), RegularExpression("^[0-9]{1,19}$", ErrorMessage = ValidationMessages.Cursor)] string? Cursor);
 
 public sealed record EvaluationRequest(
-    [property: Description("Was the problem actually solved?")] bool? Resolved,
-    [property: Description("satisfied | basically_satisfied | unsatisfied")] string? Satisfaction,
-    [property: Description("Optional, up to 500 characters")] string? Comment);
+    [property: Description("Was the problem actually solved?"), Required(ErrorMessage = ValidationMessages.Resolved)] bool? Resolved,
+    [property: Description("satisfied | basically_satisfied | unsatisfied"), Required(ErrorMessage = ValidationMessages.Satisfaction)]
+    [property: AllowedValues(Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied,
+        ErrorMessage = ValidationMessages.Satisfaction)] string? Satisfaction,
+    [property: Description("Optional, up to 500 characters"), StringLength(500, ErrorMessage = ValidationMessages.Comment)] string? Comment);
 
 public static class ComplaintsApi
 {
@@ -69,10 +73,6 @@ public static class ComplaintsApi
         ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
         SubmissionRateLimiter limiter, PhoneProtector phones, TimeProvider time, CancellationToken ct)
     {
-        if (request.Errors() is { Count: > 0 } errors)
-        {
-            return Problems.Validation(errors, StatusCodes.Status400BadRequest);
-        }
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
             if (limiter.TryAcquire(claim.UserId) is { } wait)
@@ -105,19 +105,16 @@ public static class ComplaintsApi
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
     {
-        if (ComplaintLists.CheckPage(query.Limit, query.Status, out var limit) is { } invalid)
-        {
-            return invalid;
-        }
         long? beforeId = null;
         if (query.Cursor is { } cursor)
         {
             if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
             {
-                return Problems.BadRequest("cursor", "Pass back the nextCursor of the previous page unchanged.");
+                return Problems.BadRequest("cursor", ValidationMessages.Cursor);
             }
             beforeId = id;
         }
+        var limit = query.Limit ?? ComplaintLists.DefaultPageSize;
         var (items, lastId) = await complaints.ListForUserAsync(user.UserId(), query.Status, beforeId, limit, ct);
         return TypedResults.Ok(new ComplaintPage(items, lastId?.ToString(CultureInfo.InvariantCulture)));
     }
@@ -132,23 +129,6 @@ public static class ComplaintsApi
         string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
         CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (request.Resolved is null)
-        {
-            errors["resolved"] = ["Say whether the problem was solved (true or false)."];
-        }
-        if (request.Satisfaction is null || !Satisfaction.All.Contains(request.Satisfaction))
-        {
-            errors["satisfaction"] = [$"Use one of: {string.Join(", ", Satisfaction.All)}."];
-        }
-        if (request.Comment?.Length > 500)
-        {
-            errors["comment"] = ["Keep the comment within 500 characters."];
-        }
-        if (errors.Count > 0)
-        {
-            return Problems.Validation(errors, StatusCodes.Status400BadRequest);
-        }
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
         {

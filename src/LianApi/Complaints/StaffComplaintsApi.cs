@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Infrastructure;
@@ -15,18 +16,19 @@ public sealed record DispatchTargetRequest(
     [property: Description("The unit's code")] string Code);
 
 public sealed record StaffActionRequest(
-    [property: Description("Required for escalate, return, reject and request-extension")] string? Reason = null,
-    [property: Description("Required for resolve and reply: text the resident reads")] string? Reply = null,
-    [property: Description("Internal note (required for note; optional elsewhere)")] string? Note = null,
+    [property: Description("Required for escalate, return, reject and request-extension"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Reason = null,
+    [property: Description("Required for resolve and reply: text the resident reads"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Reply = null,
+    [property: Description("Internal note (required for note; optional elsewhere)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Note = null,
     [property: Description("request-extension: the proposed new resolution deadline")] DateTimeOffset? NewDueAt = null,
-    [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null);
+    [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null)
+{
+    public const int MaxText = 1000;
+}
 
 public sealed record ContactResponse([property: Description("The full number, for calling the resident back; this call is audited")] string Phone);
 
 public static class StaffComplaintsApi
 {
-    private const int MaxText = 1000;
-
     public static RouteGroupBuilder MapStaffComplaints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff();
@@ -59,23 +61,12 @@ public static class StaffComplaintsApi
     public static async Task<Results<Ok<InboxPage>, ProblemHttpResult>> ListInbox(
         [AsParameters] InboxQuery query, HttpContext http, StaffInboxStore inbox, CancellationToken ct)
     {
-        if (ComplaintLists.CheckPage(query.Limit, query.Status, out var limit) is { } invalid)
-        {
-            return invalid;
-        }
-        if (query.Level is { } level && !HandlingLevel.All.Contains(level))
-        {
-            return Problems.BadRequest("level", "Use community, street, district or department.");
-        }
-        if (query.Sort is { } sort && sort is not ("newest" or "urgent"))
-        {
-            return Problems.BadRequest("sort", "Use newest or urgent.");
-        }
         InboxCursor? after = null;
         if (query.Cursor is not null && !InboxCursor.TryParse(query.Cursor, out after))
         {
-            return Problems.BadRequest("cursor", "Pass back the nextCursor of the previous page unchanged.");
+            return Problems.BadRequest("cursor", ValidationMessages.Cursor);
         }
+        var limit = query.Limit ?? ComplaintLists.DefaultPageSize;
         return TypedResults.Ok(await inbox.ListAsync(http.Staff(), query, query.Sort == "urgent", limit, after, ct));
     }
 
@@ -118,10 +109,6 @@ public static class StaffComplaintsApi
         if (ifMatch is not null && ifMatch.Trim('"', ' ', 'W', '/') != complaint.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             return Problems.Conflict($"The case changed since version {ifMatch} (it is now version {complaint.Version}). Reload it and decide again.");
-        }
-        if (new[] { request.Reason, request.Reply, request.Note }.Any(t => t?.Length > MaxText))
-        {
-            return Problems.BadRequest("reason", $"Texts are limited to {MaxText} characters.");
         }
         DispatchTarget? target = null;
         if (action == ComplaintActions.Dispatch && request.Target is { } wanted)

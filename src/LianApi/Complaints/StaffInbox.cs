@@ -1,23 +1,30 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Dapper;
 using LianApi.Communities;
 using LianApi.Data;
+using LianApi.Infrastructure;
 using LianApi.Shared;
 using LianApi.Staff;
 
 namespace LianApi.Complaints;
 
 public sealed record InboxQuery(
-    [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string? Status,
+    [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")]
+    [property: AllowedValues(null, ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress, ComplaintStatus.Resolved,
+        ComplaintStatus.Closed, ComplaintStatus.Rejected, ErrorMessage = ValidationMessages.Status)] string? Status,
     [property: Description("A category code")] string? Category,
     [property: Description("Only overdue (true) or only on-time (false) cases")] bool? Overdue,
-    [property: Description("community | street | district | department: where the case is now")] string? Level,
+    [property: Description("community | street | district | department: where the case is now")]
+    [property: AllowedValues(null, HandlingLevel.Community, HandlingLevel.Street, HandlingLevel.District, HandlingLevel.Department,
+        ErrorMessage = ValidationMessages.Level)] string? Level,
     [property: Description("A community code")] string? Community,
     [property: Description("Submitted at or after (ISO 8601)")] DateTimeOffset? From,
     [property: Description("Submitted before (ISO 8601)")] DateTimeOffset? To,
-    [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")] string? Sort,
-    [property: Description("Page size, 1–50 (default 20)")] int? Limit,
+    [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")]
+    [property: AllowedValues(null, "newest", "urgent", ErrorMessage = ValidationMessages.Sort)] string? Sort,
+    [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
     [property: Description("The nextCursor of the previous page")] string? Cursor);
 
 public sealed record InboxItem(

@@ -1,15 +1,16 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LianApi.Infrastructure;
 
 namespace LianApi.Complaints;
 
 public sealed record LocationRequest
 {
-    [Range(-90.0, 90.0)]
+    [Range(-90.0, 90.0, ErrorMessage = ValidationMessages.Latitude)]
     [Description("Latitude as wx.chooseLocation reports it")]
     public double Latitude { get; init; }
 
-    [Range(-180.0, 180.0)]
+    [Range(-180.0, 180.0, ErrorMessage = ValidationMessages.Longitude)]
     public double Longitude { get; init; }
 }
 
@@ -18,25 +19,25 @@ public sealed record SubmitComplaintRequest : IValidatableObject
 {
     public const string PhonePattern = @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$";
 
-    [Required, StringLength(32)]
+    [Required(ErrorMessage = ValidationMessages.CommunityCode), StringLength(32, ErrorMessage = ValidationMessages.CommunityCode)]
     [Description("The community code from the scanned QR code")]
     public string CommunityCode { get; init; } = "";
 
-    [Required, StringLength(32)]
+    [Required(ErrorMessage = ValidationMessages.CategoryCode), StringLength(32, ErrorMessage = ValidationMessages.CategoryCode)]
     [Description("A code from GET /api/categories")]
     public string CategoryCode { get; init; } = "";
 
-    [Required, StringLength(1000, MinimumLength = 5)]
+    [Required(ErrorMessage = ValidationMessages.Description), StringLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description)]
     [Description("What is wrong, 5–1000 characters")]
     public string Description { get; init; } = "";
 
-    [StringLength(200)]
+    [StringLength(200, ErrorMessage = ValidationMessages.Address)]
     [Description("Building, unit, room — where exactly")]
     public string? Address { get; init; }
 
     public LocationRequest? Location { get; init; }
 
-    [RegularExpression(PhonePattern, ErrorMessage = "Give a mainland mobile number (11 digits) or a landline such as 029-88881234.")]
+    [RegularExpression(PhonePattern, ErrorMessage = ValidationMessages.Phone)]
     [Description("A number to call back; stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
@@ -47,27 +48,7 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     {
         if (Description.Trim().Length < 5)
         {
-            yield return new ValidationResult("Describe the problem in at least 5 characters.", [nameof(Description)]);
+            yield return new ValidationResult(ValidationMessages.Description, [nameof(Description)]);
         }
     }
-
-    /// <summary>Field errors keyed by the JSON member names the client sent; empty when the request is valid.</summary>
-    public Dictionary<string, string[]> Errors()
-    {
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(this, new ValidationContext(this), results, validateAllProperties: true);
-        if (Location is not null)
-        {
-            var nested = new List<ValidationResult>();
-            Validator.TryValidateObject(Location, new ValidationContext(Location), nested, validateAllProperties: true);
-            results.AddRange(nested.Select(r => new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{nameof(Location)}.{m}"))));
-        }
-        return results
-            .SelectMany(r => r.MemberNames.DefaultIfEmpty("").Select(m => (Member: JsonPath(m), Message: r.ErrorMessage ?? "Invalid.")))
-            .GroupBy(e => e.Member)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).Distinct().ToArray());
-    }
-
-    private static string JsonPath(string member) =>
-        string.Join('.', member.Split('.').Select(p => p.Length == 0 ? p : char.ToLowerInvariant(p[0]) + p[1..]));
 }

@@ -25,7 +25,15 @@ public static class WebExtensions
         // Malformed requests become problem responses in every environment, not only in Development.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(15) });
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+        {
+            // Field errors are keyed by the JSON names the client sent (location.latitude), whoever produced them.
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                JsonFieldNames.Apply(validation.Errors);
+            }
+        });
+        builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

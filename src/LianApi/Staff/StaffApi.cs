@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Data;
@@ -8,7 +9,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace LianApi.Staff;
 
 public sealed record BindStaffRequest(
-    [property: Description("The one-time code ops printed with `staff add`, e.g. K7M2Q-9XDHA")] string? BindingCode);
+    [property: Description("The one-time code ops printed with `staff add`, e.g. K7M2Q-9XDHA")]
+    [property: Required(ErrorMessage = ValidationMessages.BindingCode), StringLength(32, ErrorMessage = ValidationMessages.BindingCode)] string? BindingCode)
+    : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (BindingCode is { } code && StaffStore.Normalize(code).Length != 10)
+        {
+            yield return new ValidationResult(ValidationMessages.BindingCode, [nameof(BindingCode)]);
+        }
+    }
+}
 
 public static class StaffApi
 {
@@ -28,14 +40,10 @@ public static class StaffApi
     public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> BindStaff(
         BindStaffRequest request, ClaimsPrincipal user, StaffStore staff, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.BindingCode) || StaffStore.Normalize(request.BindingCode).Length != 10)
-        {
-            return Problems.BadRequest("bindingCode", "Send the 10-character binding code ops gave you (the dash is optional).");
-        }
         var userId = user.UserId();
         try
         {
-            if (!await staff.BindToUserAsync(request.BindingCode, userId, time.GetUtcNow().UtcDateTime, ct))
+            if (!await staff.BindToUserAsync(request.BindingCode!, userId, time.GetUtcNow().UtcDateTime, ct))
             {
                 return Problems.Unprocessable("bindingCode", "This binding code is unknown, already used or expired. Ask ops for a new one.");
             }

@@ -1,0 +1,48 @@
+namespace LianApi.Infrastructure;
+
+/// <summary>
+/// Every field message a client can receive, in one place: validation attributes name these instead of letting the
+/// framework's own texts ("The X field is required.") reach a resident's phone.
+/// </summary>
+public static class ValidationMessages
+{
+    public const string CommunityCode = "Give the community code from the scanned QR code (at most 32 characters).";
+    public const string CategoryCode = "Give a category code from GET /api/categories (at most 32 characters).";
+    public const string Description = "Describe the problem in 5 to 1000 characters.";
+    public const string Address = "Keep the address within 200 characters.";
+    public const string Latitude = "Latitude must be between -90 and 90.";
+    public const string Longitude = "Longitude must be between -180 and 180.";
+    public const string Phone = "Give a mainland mobile number (11 digits) or a landline such as 029-88881234.";
+    public const string LoginCode = "Send the code returned by wx.login() (1–128 characters).";
+    public const string BindingCode = "Send the 10-character binding code ops gave you (the dash is optional).";
+    public const string Resolved = "Say whether the problem was solved (true or false).";
+    public const string Satisfaction = "Use one of: satisfied, basically_satisfied, unsatisfied.";
+    public const string Comment = "Keep the comment within 500 characters.";
+    public const string StaffText = "Texts are limited to 1000 characters.";
+    public const string PageSize = "Use a page size between 1 and 50.";
+    public const string Status = "Use one of: submitted, accepted, in_progress, resolved, closed, rejected.";
+    public const string Level = "Use community, street, district or department.";
+    public const string Sort = "Use newest or urgent.";
+    public const string Cursor = "Pass back the nextCursor of the previous page unchanged.";
+}
+
+public static class JsonFieldNames
+{
+    /// <summary>Rewrites C# member paths (Location.Latitude) as the camelCase JSON paths clients send (location.latitude).</summary>
+    public static void Apply(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var json = Of(key);
+            if (json != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[json] = errors.TryGetValue(json, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
+    }
+
+    public static string Of(string memberPath) =>
+        string.Join('.', memberPath.Split('.').Select(p => p.Length == 0 || p.Contains('-') ? p : char.ToLowerInvariant(p[0]) + p[1..]));
+}
