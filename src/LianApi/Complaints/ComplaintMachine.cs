@@ -80,13 +80,14 @@ public static class ComplaintMachine
     /// <summary>
     /// Out-of-scope cases do not exist for a staff member (404), exactly like another resident's report. A unit
     /// always sees a case it holds, e.g. one the dispatch center sent to another street than the reporter's.
+    /// Communities and streets see every case of their area; a department sees only what it holds now: once it
+    /// returned a case, or the dispatch center sent it elsewhere, the case is gone from its view.
     /// </summary>
     public static bool CanSee(StaffMember staff, Complaint c) => IsHandler(staff, c) || staff.Role switch
     {
         StaffRoles.Dispatcher or StaffRoles.Admin => true,
         StaffRoles.Community => c.CommunityId == staff.UnitId,
         StaffRoles.Street => c.StreetId == staff.UnitId,
-        StaffRoles.Department => c.DepartmentId == staff.UnitId,
         _ => false,
     };
 
@@ -113,7 +114,7 @@ public static class ComplaintMachine
         {
             return c.IsTerminal ? WrongStatus(c, action)
                 : c.IsSupervised ? Refuse(409, "The case is already supervised (督办).")
-                : Done(c with { IsSupervised = true }, new ComplaintEvent(EventKinds.Supervised, input.Note, IsPublic: true, staff.UnitName));
+                : Done(c with { IsSupervised = true }, [new ComplaintEvent(EventKinds.Supervised, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)]);
         }
         if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {
@@ -127,7 +128,7 @@ public static class ComplaintMachine
             }
             return action == ComplaintActions.ApproveExtension
                 ? Done(c with { ResolutionDueAt = requested, ExtensionRequestedUntil = null, IsOverdue = requested < now },
-                    new ComplaintEvent(EventKinds.ExtensionApproved, input.Note, IsPublic: true, staff.UnitName))
+                    [new ComplaintEvent(EventKinds.ExtensionApproved, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])
                 : Done(c with { ExtensionRequestedUntil = null }, new ComplaintEvent(EventKinds.ExtensionDenied, input.Note, IsPublic: false, staff.UnitName));
         }
         if (!IsHandler(staff, c))
@@ -150,12 +151,15 @@ public static class ComplaintMachine
             ComplaintActions.Escalate => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
                     : c.HandlingLevel == HandlingLevel.Community
-                        ? Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now, new ComplaintEvent(EventKinds.Escalated, input.Reason, IsPublic: true, staff.UnitName))
-                        : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now, new ComplaintEvent(EventKinds.Escalated, input.Reason, IsPublic: true, staff.UnitName))),
+                        ? Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now,
+                            [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])
+                        : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now,
+                            [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
             ComplaintActions.Dispatch => input.Target is not { } target ? Refuse(400, "Give the code of the department, street or community to dispatch to.")
                 : c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
                 : Receive(c with { DepartmentId = target.Level == HandlingLevel.Department ? target.UnitId : c.DepartmentId },
-                    target.Level, target.UnitId, target.UnitName, now, new ComplaintEvent(EventKinds.Dispatched, input.Note, IsPublic: true, staff.UnitName)),
+                    target.Level, target.UnitId, target.UnitName, now,
+                    [new ComplaintEvent(EventKinds.Dispatched, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)]),
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
             ComplaintActions.Return => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
@@ -282,6 +286,8 @@ public static class ComplaintMachine
         }, [.. events.Select(e => e.Kind is EventKinds.Escalated or EventKinds.Dispatched or EventKinds.AutoEscalated && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
             new ComplaintEvent(EventKinds.Received, null, IsPublic: true, unitName)]);
 
+    // The resident sees public events: their text is only ever a reply or a rejection's reason. Whatever else staff
+    // write (notes, escalation reasons, dispatch and supervision remarks) goes on the timeline as an internal note.
     private static IEnumerable<ComplaintEvent> NoteEvent(string? note, StaffMember staff) =>
         string.IsNullOrWhiteSpace(note) ? [] : [new ComplaintEvent(EventKinds.Note, note, IsPublic: false, staff.UnitName)];
 

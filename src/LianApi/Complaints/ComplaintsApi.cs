@@ -26,8 +26,8 @@ public sealed record EvaluationRequest(
     [property: Description("Was the problem actually solved?"), Required(ErrorMessage = ValidationMessages.Resolved)] bool? Resolved,
     [property: Description("satisfied | basically_satisfied | unsatisfied"), Required(ErrorMessage = ValidationMessages.Satisfaction)]
     [property: AllowedValues(Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied,
-        ErrorMessage = ValidationMessages.Satisfaction)] string? Satisfaction,
-    [property: Description("Optional, up to 500 characters"), StringLength(500, ErrorMessage = ValidationMessages.Comment)] string? Comment);
+        ErrorMessage = ValidationMessages.Satisfaction), PlainText] string? Satisfaction,
+    [property: Description("Optional, up to 500 characters"), StringLength(500, ErrorMessage = ValidationMessages.Comment), PlainText] string? Comment);
 
 public static class ComplaintsApi
 {

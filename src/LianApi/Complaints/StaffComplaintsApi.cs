@@ -12,13 +12,14 @@ using Microsoft.AspNetCore.Mvc;
 namespace LianApi.Complaints;
 
 public sealed record DispatchTargetRequest(
-    [property: Description("department | street | community")] string Level,
-    [property: Description("The unit's code")] string Code);
+    [property: Description("department | street | community"), Required(ErrorMessage = ValidationMessages.DispatchLevel)]
+    [property: AllowedValues(HandlingLevel.Department, HandlingLevel.Street, HandlingLevel.Community, ErrorMessage = ValidationMessages.DispatchLevel), PlainText] string? Level,
+    [property: Description("The unit's code"), Required(ErrorMessage = ValidationMessages.DispatchCode), StringLength(32, ErrorMessage = ValidationMessages.DispatchCode), PlainText] string? Code);
 
 public sealed record StaffActionRequest(
-    [property: Description("Required for escalate, return, reject and request-extension"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Reason = null,
-    [property: Description("Required for resolve and reply: text the resident reads"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Reply = null,
-    [property: Description("Internal note (required for note; optional elsewhere)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText)] string? Note = null,
+    [property: Description("Required for escalate, return, reject and request-extension; the resident reads it only for reject, elsewhere it is internal"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
+    [property: Description("Required for resolve and reply: text the resident reads"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
+    [property: Description("Internal note (required for note; optional elsewhere)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
     [property: Description("request-extension: the proposed new resolution deadline")] DateTimeOffset? NewDueAt = null,
     [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null)
 {
@@ -89,6 +90,12 @@ public static class StaffComplaintsApi
             return TypedResults.Problem("Only the unit handling the case may see the resident's full number.",
                 statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit");
         }
+        if (complaint.Anonymous)
+        {
+            // Anonymous means no unit ever learns who reported: not the handler either, not even with an audit row.
+            return TypedResults.Problem("The resident filed this report anonymously; their number is not shown to any unit. Reply through the case instead.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Anonymous report");
+        }
         var protectedPhone = await complaints.RevealPhoneAsync(complaint.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
         return protectedPhone is null
             ? Problems.NotFound("The resident left no phone number with this report.")
@@ -106,19 +113,25 @@ public static class StaffComplaintsApi
             return NotFound(trackingNo);
         }
         var complaint = loaded.Complaint;
-        if (ifMatch is not null && ifMatch.Trim('"', ' ', 'W', '/') != complaint.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (ifMatch is not null)
         {
-            return Problems.Conflict($"The case changed since version {ifMatch} (it is now version {complaint.Version}). Reload it and decide again.");
+            if (!TryParseVersion(ifMatch, out var expected))
+            {
+                return Problems.BadRequest("If-Match", ValidationMessages.IfMatch);
+            }
+            if (expected != complaint.Version)
+            {
+                return Problems.Conflict($"The case changed since version {expected} (it is now version {complaint.Version}). Reload it and decide again.");
+            }
         }
         DispatchTarget? target = null;
         if (action == ComplaintActions.Dispatch && request.Target is { } wanted)
         {
-            if (wanted.Level is not (HandlingLevel.Department or HandlingLevel.Street or HandlingLevel.Community)
-                || await org.FindUnitAsync(wanted.Level, wanted.Code, ct) is not { } unit)
+            if (await org.FindUnitAsync(wanted.Level!, wanted.Code!, ct) is not { } unit)
             {
                 return Problems.Unprocessable("target", $"There is no {wanted.Level} with the code '{wanted.Code}'.");
             }
-            target = new DispatchTarget(wanted.Level, unit.Id, unit.Name);
+            target = new DispatchTarget(wanted.Level!, unit.Id, unit.Name);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -131,6 +144,21 @@ public static class StaffComplaintsApi
         return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
             ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events))
             : Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.");
+    }
+
+    /// <summary>If-Match as our responses give it (the version, quoted or not, optionally weak): anything else is a client error.</summary>
+    private static bool TryParseVersion(string ifMatch, out int version)
+    {
+        var text = ifMatch.Trim();
+        if (text.StartsWith("W/", StringComparison.Ordinal))
+        {
+            text = text[2..];
+        }
+        if (text.Length >= 2 && text[0] == '"' && text[^1] == '"')
+        {
+            text = text[1..^1];
+        }
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out version);
     }
 
     private static ProblemHttpResult NotFound(string trackingNo) =>

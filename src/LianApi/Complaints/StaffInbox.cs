@@ -93,7 +93,6 @@ public sealed class StaffInboxStore(Database db)
         WHERE (@SeesAll = @True
                OR (@Role = @CommunityRole AND c.CommunityId = @UnitId)
                OR (@Role = @StreetRole AND m.StreetId = @UnitId)
-               OR (@Role = @DepartmentRole AND c.DepartmentId = @UnitId)
                OR (c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId))
           AND (@Status IS NULL OR c.Status = @Status)
           AND (@Category IS NULL OR k.Code = @Category)
@@ -123,7 +122,7 @@ public sealed class StaffInboxStore(Database db)
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
         {
             SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0, StaffLevel = StaffRoles.LevelOf(staff.Role),
-            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, DepartmentRole = StaffRoles.Department,
+            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street,
             q.Status, q.Category, q.Overdue, q.Level, Community = q.Community?.ToLowerInvariant(),
             From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,
             AfterId = after?.Id, AfterPriority = after?.Priority ?? 0, AfterDue = after?.DueAt ?? NoDeadline, Limit = limit + 1,

@@ -24,6 +24,10 @@ public static class ValidationMessages
     public const string Level = "Use community, street, district or department.";
     public const string Sort = "Use newest or urgent.";
     public const string Cursor = "Pass back the nextCursor of the previous page unchanged.";
+    public const string DispatchLevel = "Give the level to dispatch to: department, street or community.";
+    public const string DispatchCode = "Give the code of the department, street or community to dispatch to.";
+    public const string IfMatch = "Send If-Match as the case's version from its last read, e.g. \"3\".";
+    public const string PlainText = "Remove control characters and text-direction overrides from this text.";
 }
 
 public static class JsonFieldNames

@@ -251,25 +251,71 @@ public sealed class ComplaintMachineTests
         });
     }
 
-    [TestCase(StaffRoles.Street, ComplaintActions.Accept)]
-    [TestCase(StaffRoles.Department, ComplaintActions.Accept)]
-    public void Apply_InScopeButCaseHeldElsewhere_Refused409(string role, string action)
+    [Test]
+    public void Apply_StreetOnItsCommunitysCase_SeesItButIsRefused409()
     {
-        var staff = StaffOf(role);
-        // The street sees its community's new case, which the community holds; the department still sees the case
-        // it returned to the center, which waits there as submitted.
-        var c = role == StaffRoles.Street
-            ? NewCase()
-            : HeldBy(StaffRoles.Dispatcher, NewCase()) with { DepartmentId = DepartmentId };
+        var street = StaffOf(StaffRoles.Street);
+        // The street sees its community's new case, which the community holds.
+        var c = NewCase();
 
-        var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
+        var decision = ComplaintMachine.Apply(c, ComplaintActions.Accept, street, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.Multiple(() =>
         {
-            Assert.That(ComplaintMachine.CanSee(staff, c), Is.True);
-            Assert.That(ComplaintMachine.IsHandler(staff, c), Is.False);
+            Assert.That(ComplaintMachine.CanSee(street, c), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(street, c), Is.False);
             Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
         });
+    }
+
+    [Test]
+    public void CanSee_DepartmentAfterItReturnedTheCase_IsFalse()
+    {
+        // The case it returned waits at the center as submitted, still remembering the department it went to.
+        var returned = HeldBy(StaffRoles.Dispatcher, NewCase()) with { DepartmentId = DepartmentId };
+        var held = HeldBy(StaffRoles.Department, NewCase());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComplaintMachine.CanSee(StaffOf(StaffRoles.Department), returned), Is.False, "a department's view follows the case");
+            Assert.That(ComplaintMachine.CanSee(StaffOf(StaffRoles.Department), held), Is.True);
+        });
+    }
+
+    [TestCaseSource(nameof(EveryStaffActionWithAllText))]
+    public void Apply_AnyAction_StaffTextOtherThanReplyOrRejectReasonIsNeverPublic(string action, string role, Complaint c)
+    {
+        var input = new ActionInput(Reason: "INTERNAL-reason", Reply: "PUBLIC-reply", Note: "INTERNAL-note", NewDueAt: Now.AddDays(60),
+            Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName));
+
+        var decision = ComplaintMachine.Apply(c, action, StaffOf(role), input, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal, Is.Null, decision.Refusal?.Detail);
+        var publicTexts = decision.Transition!.Events.Where(e => e.IsPublic).Select(e => e.Note).OfType<string>().ToList();
+        var allowed = action == ComplaintActions.Reject ? new[] { "PUBLIC-reply", "INTERNAL-reason" } : ["PUBLIC-reply"];
+        Assert.That(publicTexts.Where(t => t.Contains("INTERNAL") || t.Contains("PUBLIC")), Is.SubsetOf(allowed));
+    }
+
+    private static IEnumerable<TestCaseData> EveryStaffActionWithAllText()
+    {
+        var submitted = NewCase();
+        var accepted = InStatus(NewCase(), ComplaintStatus.Accepted);
+        var pending = accepted with { ExtensionRequestedUntil = accepted.ResolutionDueAt!.Value.AddDays(3) };
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
+        TestCaseData Case(string action, string role, Complaint c) => new TestCaseData(action, role, c).SetArgDisplayNames(action, role);
+        yield return Case(ComplaintActions.Accept, StaffRoles.Community, submitted);
+        yield return Case(ComplaintActions.Start, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.Escalate, StaffRoles.Community, submitted);
+        yield return Case(ComplaintActions.Dispatch, StaffRoles.Dispatcher, atCenter);
+        yield return Case(ComplaintActions.Return, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.RequestExtension, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.ApproveExtension, StaffRoles.Dispatcher, pending);
+        yield return Case(ComplaintActions.DenyExtension, StaffRoles.Dispatcher, pending);
+        yield return Case(ComplaintActions.Resolve, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.Reject, StaffRoles.Community, submitted);
+        yield return Case(ComplaintActions.Note, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.Reply, StaffRoles.Community, accepted);
+        yield return Case(ComplaintActions.Supervise, StaffRoles.Dispatcher, accepted);
     }
 
     [Test]
@@ -375,7 +421,8 @@ public sealed class ComplaintMachineTests
             Assert.That(toStreet.Next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
             Assert.That(toStreet.Events, Is.EqualTo(new[]
             {
-                new ComplaintEvent("escalated", "需要街道协调", IsPublic: true, CommunityName),
+                new ComplaintEvent("escalated", $"转至{StreetName}", IsPublic: true, CommunityName),
+                new ComplaintEvent("note", "需要街道协调", IsPublic: false, CommunityName),
                 new ComplaintEvent("received", null, IsPublic: true, StreetName),
             }));
 
@@ -384,7 +431,7 @@ public sealed class ComplaintMachineTests
             Assert.That(toDistrict.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
             Assert.That(toDistrict.Next.ReceivedAt, Is.EqualTo(later));
             Assert.That(toDistrict.Next.ResponseDueAt, Is.EqualTo(later.AddHours(24)));
-            Assert.That(toDistrict.Events.Select(e => e.Kind), Is.EqualTo(new[] { "escalated", "received" }));
+            Assert.That(toDistrict.Events.Select(e => e.Kind), Is.EqualTo(new[] { "escalated", "note", "received" }));
             Assert.That(ComplaintMachine.IsHandler(StaffOf(StaffRoles.Dispatcher), toDistrict.Next), Is.True);
         });
     }
@@ -460,7 +507,7 @@ public sealed class ComplaintMachineTests
             Assert.That(approved.Next.ResolutionDueAt, Is.EqualTo(until));
             Assert.That(approved.Next.ExtensionRequestedUntil, Is.Null);
             Assert.That(approved.Next.IsOverdue, Is.False, "the new deadline is still ahead");
-            Assert.That(approved.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("extension_approved", true) }));
+            Assert.That(approved.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[] { ("extension_approved", true), ("note", false) }));
         });
     }
 
