@@ -19,6 +19,7 @@ builder.AddLianHttp();                          // Kestrel limits, strict JSON, 
 builder.Services.AddData();                     // SQLite (default) or SQL Server, migrations, development seed
 builder.Services.AddWechat();                   // typed WeChat client with resilience, or the emulator
 builder.Services.AddLianAuth();                 // our JWTs; every endpoint needs one unless it says otherwise
+builder.Services.AddLianSecurityHeaders();       // trusted proxies, nosniff, no-store for personal data, HSTS
 builder.Services.AddLianRateLimiting();         // per IP for login, per resident for new reports
 builder.Services.AddCommunities();              // streets, communities, categories, org imports
 builder.Services.AddCalendar();                 // working days and holidays (调休)
@@ -39,6 +40,12 @@ if (Cli.IsVerb(args))
     return await Cli.RunAsync(app, args);
 }
 
+app.UseForwardedHeaders();                      // the client address behind the configured proxies only
+app.UseLianSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 if (app.Environment.IsDevelopment())

@@ -28,7 +28,7 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/auth").WithTags("Auth");
+        var group = routes.MapGroup("/api/auth").WithTags("Auth").ContainsPersonalData();
 
         group.MapPost("/wechat-login", WechatLogin)
             .WithName(nameof(WechatLogin))

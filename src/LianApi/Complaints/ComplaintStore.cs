@@ -9,6 +9,37 @@ using LianApi.Shared;
 
 namespace LianApi.Complaints;
 
+/// <summary>How many reports one resident may file: in any 10 minutes, and in any 24 hours.</summary>
+public sealed record SubmissionLimits(int Per10Minutes, int PerDay)
+{
+    public static readonly TimeSpan ShortWindow = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan LongWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Null when one more report fits; otherwise how long until it does. <paramref name="times"/> ascending.</summary>
+    public TimeSpan? WaitBeforeNext(IReadOnlyList<DateTime> times, DateTime now)
+    {
+        var recent = times.Where(t => t > now - ShortWindow).ToList();
+        var day = times.Where(t => t > now - LongWindow).ToList();
+        TimeSpan? wait = null;
+        if (recent.Count >= Per10Minutes)
+        {
+            wait = recent[recent.Count - Per10Minutes] + ShortWindow - now;
+        }
+        if (day.Count >= PerDay)
+        {
+            var untilDay = day[day.Count - PerDay] + LongWindow - now;
+            wait = wait is { } w && w > untilDay ? w : untilDay;
+        }
+        return wait;
+    }
+}
+
+/// <summary>The resident has filed as many reports as the limits allow; nothing of the refused request was stored.</summary>
+public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exception("The resident's submission limit is reached.")
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}
+
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
@@ -53,15 +84,38 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt);
         """;
 
+    private const string SelectRecentSubmissions = """
+        SELECT SubmittedAt FROM Complaints WHERE UserId = @UserId AND SubmittedAt > @Since ORDER BY SubmittedAt;
+        """;
+
     /// <summary>
-    /// Numbers the report, stores it with its first timeline event and claims the idempotency key, in one transaction:
-    /// when this returns the report is on disk (synchronous=FULL), and a retry can only replay it. A duplicate key
-    /// (the same Idempotency-Key, or the report's own (UserId, ClientRequestId)) throws and leaves nothing behind.
+    /// Claims the idempotency key, counts the resident's recent reports, numbers the report (LH + the Beijing date + a
+    /// per-day sequence) and stores it with its first timeline event, in one transaction: when this returns the report
+    /// is on disk (synchronous=FULL), and a retry can only replay it. The key is claimed first, so a retry of a report in
+    /// flight is a duplicate key (replayed), never a spent quota. A duplicate key, or a full quota
+    /// (<see cref="SubmissionLimitExceededException"/>), throws and leaves nothing behind.
     /// </summary>
-    public Task<ResidentView> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, CancellationToken ct) =>
+    public Task<ResidentView> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, SubmissionLimits limits, CancellationToken ct) =>
         db.WriteAsync(async (c, tx) =>
         {
-            var trackingNo = await NextTrackingNoAsync(c, tx, complaint.SubmittedAt, ct);
+            var day = ChinaTime.DayStamp(complaint.SubmittedAt);
+            long sequence;
+            await using (var first = await c.QueryMultipleAsync(new CommandDefinition(
+                IdempotencyStore.InsertClaim + SelectRecentSubmissions + db.Dialect.NextCounterValue, new
+                {
+                    claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = StatusCodes.Status201Created,
+                    Location = (string?)null, ResponseBody = "", CreatedAt = complaint.SubmittedAt,
+                    Since = complaint.SubmittedAt - SubmissionLimits.LongWindow, Name = "tracking:" + day,
+                }, tx, cancellationToken: ct)))
+            {
+                var times = (await first.ReadAsync<DateTime>()).AsList();
+                sequence = await first.ReadSingleOrDefaultAsync<long>();
+                if (limits.WaitBeforeNext(times, complaint.SubmittedAt) is { } wait)
+                {
+                    throw new SubmissionLimitExceededException(wait);
+                }
+            }
+            var trackingNo = $"LH{day}-{sequence:D4}";
             var submitted = new ComplaintEventRow
             {
                 Kind = EventKinds.Submitted, Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name,
@@ -83,22 +137,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
             }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent + IdempotencyStore.InsertClaim, new
+            await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent, new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
-                submitted.OccurredAt, claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = StatusCodes.Status201Created,
-                Location = trackingNo, ResponseBody = "", CreatedAt = complaint.SubmittedAt,
+                submitted.OccurredAt,
             }, tx, cancellationToken: ct));
             return new ResidentView(trackingNo, view);
         }, ct);
-
-    /// <summary>LH + the China date + a per-day sequence: short enough to read out on the phone, unique by construction.</summary>
-    private async Task<string> NextTrackingNoAsync(DbConnection c, DbTransaction tx, DateTime submittedAt, CancellationToken ct)
-    {
-        var day = ChinaTime.DayStamp(submittedAt);
-        var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue, new { Name = "tracking:" + day }, tx, cancellationToken: ct));
-        return $"LH{day}-{sequence:D4}";
-    }
 
     private const string SelectOwnView = """
         SELECT TrackingNo, ResidentView, ResidentViewVersion FROM Complaints

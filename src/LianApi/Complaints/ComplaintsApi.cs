@@ -33,7 +33,7 @@ public static class ComplaintsApi
 {
     public static RouteGroupBuilder MapComplaints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/complaints").WithTags("Complaints").RequireAuthorization();
+        var group = routes.MapGroup("/api/complaints").WithTags("Complaints").RequireAuthorization().ContainsPersonalData();
 
         group.MapPost("/", SubmitComplaint)
             .WithName(nameof(SubmitComplaint))
@@ -71,15 +71,10 @@ public static class ComplaintsApi
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
-        SubmissionRateLimiter limiter, PhoneProtector phones, TimeProvider time, CancellationToken ct)
+        IOptions<RateLimitOptions> limits, PhoneProtector phones, TimeProvider time, CancellationToken ct)
     {
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
-            if (limiter.TryAcquire(claim.UserId) is { } wait)
-            {
-                http.Response.SetRetryAfter(wait);
-                return Problems.TooManyRequests("You have sent many reports in a short time. Wait a while, or call 12345 if it is urgent.");
-            }
             var community = await org.FindCommunityAsync(request.CommunityCode, token);
             if (community is null)
             {
@@ -96,7 +91,16 @@ public static class ComplaintsApi
                 NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
                 now, now.AddHours(category.ResponseHours));
-            return Created(await complaints.SubmitAsync(complaint, claim, token));
+            try
+            {
+                var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);
+                return Created(await complaints.SubmitAsync(complaint, claim, allowed, token));
+            }
+            catch (SubmissionLimitExceededException full)
+            {
+                http.Response.SetRetryAfter(full.RetryAfter);
+                return Problems.TooManyRequests("You have sent many reports in a short time. Wait a while, or call 12345 if it is urgent.");
+            }
         }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed) : null, ct);
     }
 

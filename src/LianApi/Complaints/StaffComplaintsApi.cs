@@ -32,7 +32,7 @@ public static class StaffComplaintsApi
 {
     public static RouteGroupBuilder MapStaffComplaints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff();
+        var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff().ContainsPersonalData();
 
         group.MapGet("/", ListInbox)
             .WithName(nameof(ListInbox))

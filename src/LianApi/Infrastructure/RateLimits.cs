@@ -16,49 +16,24 @@ public sealed class RateLimitOptions
 
     [Range(1, 100_000)] public int LoginBurst { get; set; } = 10;
 
-    /// <summary>New reports per resident in any 10 minutes; retries with the same Idempotency-Key do not count.</summary>
+    /// <summary>
+    /// New reports per resident in any 10 minutes, counted from the resident's stored reports (exact across instances
+    /// and restarts); retries with the same Idempotency-Key and refused requests never count.
+    /// </summary>
     [Range(1, 1_000_000)] public int SubmissionsPer10Minutes { get; set; } = 5;
 
     [Range(1, 1_000_000)] public int SubmissionsPerDay { get; set; } = 20;
 
     /// <summary>Whole print sets per client IP per minute: each renders every community's poster.</summary>
     [Range(1, 1000)] public int PrintSetsPerMinute { get; set; } = 6;
-}
 
-/// <summary>
-/// The per-resident cap on new reports. It is asked from the handler, after the idempotency check, so a resident
-/// whose phone retried a lost response is never refused their next, genuinely new, report.
-/// </summary>
-public sealed class SubmissionRateLimiter : IDisposable
-{
-    private readonly PartitionedRateLimiter<long> limiter;
+    /// <summary>Wrong staff binding codes one user may send in any 15 minutes before binding locks for them.</summary>
+    [Range(1, 1000)] public int BindFailuresPerUser { get; set; } = 5;
 
-    public SubmissionRateLimiter(IOptions<RateLimitOptions> options)
-    {
-        var o = options.Value;
-        limiter = PartitionedRateLimiter.CreateChained(
-            PartitionedRateLimiter.Create<long, long>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = o.SubmissionsPer10Minutes, Window = TimeSpan.FromMinutes(10), QueueLimit = 0,
-            })),
-            PartitionedRateLimiter.Create<long, long>(user => RateLimitPartition.GetFixedWindowLimiter(user, _ => new FixedWindowRateLimiterOptions
-            {
-                PermitLimit = o.SubmissionsPerDay, Window = TimeSpan.FromDays(1), QueueLimit = 0,
-            })));
-    }
+    /// <summary>Wrong staff binding codes from one client address in any 15 minutes before binding locks for it.</summary>
+    [Range(1, 10_000)] public int BindFailuresPerAddress { get; set; } = 20;
 
-    /// <summary>Null when the resident may submit; otherwise how long to wait.</summary>
-    public TimeSpan? TryAcquire(long userId)
-    {
-        using var lease = limiter.AttemptAcquire(userId);
-        if (lease.IsAcquired)
-        {
-            return null;
-        }
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(10);
-    }
-
-    public void Dispose() => limiter.Dispose();
+    public static readonly TimeSpan BindFailureWindow = TimeSpan.FromMinutes(15);
 }
 
 public static class RateLimits
@@ -69,7 +44,6 @@ public static class RateLimits
     public static IServiceCollection AddLianRateLimiting(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<SubmissionRateLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

@@ -26,7 +26,7 @@ public static class StaffApi
 {
     public static RouteGroupBuilder MapStaff(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff").WithTags("Staff");
+        var group = routes.MapGroup("/api/staff").WithTags("Staff").ContainsPersonalData();
 
         group.MapPost("/bind", BindStaff)
             .WithName(nameof(BindStaff))

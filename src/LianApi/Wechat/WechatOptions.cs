@@ -36,9 +36,9 @@ internal sealed class WechatOptionsValidator(IHostEnvironment environment) : IVa
     public ValidateOptionsResult Validate(string? name, WechatOptions options)
     {
         var failures = new List<string>();
-        if (options.Mode == WechatMode.Emulator && environment.IsProduction())
+        if (options.Mode == WechatMode.Emulator && !environment.IsDevelopment())
         {
-            failures.Add("Wechat__Mode=Emulator lets anyone log in as anyone and is refused in Production: set Wechat__Mode=Live with Wechat__AppId and Wechat__AppSecret.");
+            failures.Add($"Wechat__Mode=Emulator lets anyone log in as anyone and runs only in Development (this is {environment.EnvironmentName}): set Wechat__Mode=Live with Wechat__AppId and Wechat__AppSecret.");
         }
         if (options.Mode == WechatMode.Live)
         {

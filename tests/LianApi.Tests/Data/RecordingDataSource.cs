@@ -125,10 +125,18 @@ internal sealed class RecordingDataSource : DbDataSource
         protected override DbDataReader ExecuteDbDataReader(CommandBehavior behavior)
         {
             source.Record(CommandText);
-            return new DataTable().CreateDataReader();
+            // Several empty result sets, so a batch read with QueryMultiple gets each of its grids (and no rows).
+            return new DataTableReader([.. Enumerable.Range(0, 4).Select(_ => EmptyTable())]);
         }
 
         protected override DbParameter CreateDbParameter() => new RecordingParameter();
+
+        private static DataTable EmptyTable()
+        {
+            var table = new DataTable();
+            table.Columns.Add("Value", typeof(long));
+            return table;
+        }
     }
 
     private sealed class RecordingParameter : DbParameter

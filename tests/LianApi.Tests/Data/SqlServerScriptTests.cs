@@ -151,7 +151,7 @@ public sealed partial class SqlServerScriptTests
         var source = new RecordingDataSource();
         var db = RecordingDatabase(source);
 
-        await new ComplaintStore(db, new OrgDirectory(db, TimeProvider.System)).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), CancellationToken.None);
+        await new ComplaintStore(db, new OrgDirectory(db, TimeProvider.System)).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), new SubmissionLimits(5, 20), CancellationToken.None);
 
         var identityReads = source.Commands.Where(c => c.Contains("SCOPE_IDENTITY", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.That(identityReads, Is.Not.Empty, "ComplaintStore no longer reads SCOPE_IDENTITY(); update this test to what it does instead");
@@ -184,7 +184,7 @@ public sealed partial class SqlServerScriptTests
         await communities.UpsertCommunitiesAsync([new CommunityUpsert("c1", 1, "社区", null, 34.27, 108.94)], ct);
         await communities.UpsertGridsAsync([new GridUpsert("g1", 1, "网格")], ct);
         await new UserStore(db).UpsertAsync("wx-app", "open-id", now, ct);
-        await complaints.SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), ct);
+        await complaints.SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), new SubmissionLimits(5, 20), ct);
         await complaints.FindByClientRequestAsync(1, "client-request-1", ct);
         await complaints.FindForUserAsync("LH20261128-0001", 1, ct);
         await complaints.ListForUserAsync(1, null, null, 20, ct);

@@ -360,7 +360,7 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
         var complaint = new NewComplaint(userId, key, community, category, "楼道灯坏了，晚上看不见台阶", "3 号楼 2 单元",
             null, null, null, null, false, submittedAt, submittedAt.AddHours(24));
         var claim = new IdempotencyClaim(userId, ComplaintsApi.SubmitEndpoint, key, "request-hash-" + key);
-        return Service<ComplaintStore>().SubmitAsync(complaint, claim, Ct);
+        return Service<ComplaintStore>().SubmitAsync(complaint, claim, new SubmissionLimits(1000, 1000), Ct);
     }
 
     private static ComplaintDetail Created(ResidentView view) =>

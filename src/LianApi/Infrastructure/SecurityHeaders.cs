@@ -1,0 +1,71 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Infrastructure;
+
+/// <summary>Marks endpoints whose answers carry personal data: no cache anywhere may keep them.</summary>
+public sealed class PersonalDataMetadata
+{
+    public static readonly PersonalDataMetadata Instance = new();
+}
+
+/// <summary>The reverse proxies (load balancers, gateways) whose X-Forwarded-For and -Proto headers are believed.</summary>
+public sealed class ReverseProxyOptions
+{
+    public const string Section = "ReverseProxy";
+
+    /// <summary>Addresses of the proxies in front of the app, e.g. ReverseProxy__KnownProxies__0=10.0.0.5. None by default.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of such proxies in CIDR notation, e.g. ReverseProxy__KnownNetworks__0=10.0.0.0/24. None by default.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+}
+
+public static class SecurityHeaders
+{
+    public static IServiceCollection AddLianSecurityHeaders(this IServiceCollection services)
+    {
+        services.AddOptions<ReverseProxyOptions>().BindConfiguration(ReverseProxyOptions.Section)
+            .Validate(o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)) && o.KnownNetworks.All(n => System.Net.IPNetwork.TryParse(n, out _)),
+                "ReverseProxy__KnownProxies must be IP addresses and ReverseProxy__KnownNetworks CIDR networks such as 10.0.0.0/24.")
+            .ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxies) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Nothing is trusted by default, not even loopback: a client must not choose its own rate-limit key.
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+            foreach (var network in proxies.Value.KnownNetworks)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        return services;
+    }
+
+    /// <summary>Every answer: nosniff. Answers of endpoints marked with personal data: no-store.</summary>
+    public static IApplicationBuilder UseLianSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        context.Response.OnStarting(() =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            if (context.GetEndpoint()?.Metadata.GetMetadata<PersonalDataMetadata>() is not null)
+            {
+                headers.CacheControl = "no-store";
+                headers.Pragma = "no-cache";
+            }
+            return Task.CompletedTask;
+        });
+        return next(context);
+    });
+
+    public static TBuilder ContainsPersonalData<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(PersonalDataMetadata.Instance);
+}
