@@ -32,8 +32,10 @@ public static class SecurityHeaders
             .ValidateOnStart();
         services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ReverseProxyOptions>>((forwarded, proxies) =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Nothing is trusted by default, not even loopback: a client must not choose its own rate-limit key.
+            // Nothing is trusted by default, not even loopback: a client must not choose its own rate-limit key. With
+            // both lists empty the middleware would believe anyone, so no configured proxy means no forwarded headers.
+            var configured = proxies.Value.KnownProxies.Length + proxies.Value.KnownNetworks.Length > 0;
+            forwarded.ForwardedHeaders = configured ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
             forwarded.KnownProxies.Clear();
             forwarded.KnownIPNetworks.Clear();
             foreach (var proxy in proxies.Value.KnownProxies)

@@ -4,6 +4,7 @@ using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LianApi.Staff;
@@ -32,19 +33,35 @@ public static class StaffApi
             .WithName(nameof(BindStaff))
             .WithSummary("Bind a staff account to the caller's WeChat login and get a staff token")
             .WithDescription("Log in with WeChat first, then send the binding code from ops. The code works once and expires after 72 hours.")
-            .ProducesStandardProblems(400, 409, 422);
+            .ProducesStandardProblems(400, 409, 422, 429);
 
         return group;
     }
 
     public static async Task<Results<Ok<LoginResponse>, ProblemHttpResult>> BindStaff(
-        BindStaffRequest request, ClaimsPrincipal user, StaffStore staff, TokenIssuer tokens, TimeProvider time, CancellationToken ct)
+        BindStaffRequest request, ClaimsPrincipal user, HttpContext http, StaffStore staff, TokenIssuer tokens,
+        IOptions<RateLimitOptions> limits, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
+        var now = time.GetUtcNow().UtcDateTime;
+        // The address the configured proxies report (UseForwardedHeaders), so one office's NAT is one address.
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var window = RateLimitOptions.BindFailureWindow;
+        var (byUser, byAddress) = await staff.RecentBindFailuresAsync(userId, address, now - window, ct);
+        var locked = new[] { (Failures: byUser, Limit: limits.Value.BindFailuresPerUser), (Failures: byAddress, Limit: limits.Value.BindFailuresPerAddress) }
+            .Where(l => l.Failures.Count >= l.Limit)
+            .Select(l => l.Failures.Order().ElementAt(l.Failures.Count - l.Limit) + window - now)
+            .DefaultIfEmpty(TimeSpan.Zero).Max();
+        if (locked > TimeSpan.Zero)
+        {
+            http.Response.SetRetryAfter(locked);
+            return Problems.TooManyRequests("Too many wrong binding codes. Binding is locked for a while; check the code with ops, then try again.");
+        }
         try
         {
-            if (!await staff.BindToUserAsync(request.BindingCode!, userId, time.GetUtcNow().UtcDateTime, ct))
+            if (!await staff.BindToUserAsync(request.BindingCode!, userId, now, ct))
             {
+                await staff.RecordBindFailureAsync(userId, address, now, ct);
                 return Problems.Unprocessable("bindingCode", "This binding code is unknown, already used or expired. Ask ops for a new one.");
             }
         }

@@ -53,6 +53,29 @@ public sealed class StaffStore(Database db)
         return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
     }
 
+    private const string SelectBindFailures = """
+        SELECT FailedAt FROM StaffBindFailures WHERE UserId = @UserId AND FailedAt > @Since;
+        SELECT FailedAt FROM StaffBindFailures WHERE ClientAddress = @ClientAddress AND FailedAt > @Since;
+        """;
+
+    /// <summary>Wrong codes this user, and this client address, sent since <paramref name="since"/> (times, any order).</summary>
+    public Task<(IReadOnlyList<DateTime> ByUser, IReadOnlyList<DateTime> ByAddress)> RecentBindFailuresAsync(
+        long userId, string clientAddress, DateTime since, CancellationToken ct) =>
+        db.ReadAsync<(IReadOnlyList<DateTime>, IReadOnlyList<DateTime>)>(async c =>
+        {
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectBindFailures,
+                new { UserId = userId, ClientAddress = clientAddress, Since = since }, cancellationToken: ct));
+            return ((await grid.ReadAsync<DateTime>()).AsList(), (await grid.ReadAsync<DateTime>()).AsList());
+        }, ct);
+
+    private const string InsertBindFailure = """
+        INSERT INTO StaffBindFailures (UserId, ClientAddress, FailedAt) VALUES (@UserId, @ClientAddress, @FailedAt)
+        """;
+
+    public Task RecordBindFailureAsync(long userId, string clientAddress, DateTime now, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(InsertBindFailure,
+            new { UserId = userId, ClientAddress = clientAddress, FailedAt = now }, tx, cancellationToken: ct)), ct);
+
     private const string Bind = """
         UPDATE Staff SET UserId = @UserId, BindingCodeHash = NULL, BindingCodeExpiresAt = NULL
         WHERE BindingCodeHash = @BindingCodeHash AND BindingCodeExpiresAt > @Now AND IsActive = @True
