@@ -125,6 +125,15 @@ public sealed record Complaint
     /// <summary>What the resident is shown as the deadline, also after the case is resolved.</summary>
     public DateTime ResidentDueAt => DueAt ?? ResolutionDueAt ?? ResponseDueAt;
 
+    /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
+    public DateTime? NextSweepAt => Status switch
+    {
+        ComplaintStatus.Submitted when !IsOverdue || HandlingLevel is Shared.HandlingLevel.Community or Shared.HandlingLevel.Street => ResponseDueAt,
+        ComplaintStatus.Accepted or ComplaintStatus.InProgress when !IsOverdue => ResolutionDueAt,
+        ComplaintStatus.Resolved => ResolvedAt + ComplaintMachine.EvaluationWindow,
+        _ => null,
+    };
+
     /// <summary>Inbox order: overdue first, then supervised (督办), then urged (催办).</summary>
     public int Priority => (IsOverdue ? 4 : 0) + (IsSupervised ? 2 : 0) + (UrgeCount > 0 ? 1 : 0);
 }

@@ -73,10 +73,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, UpdatedAt, Version, ResidentView, ResidentViewVersion)
+            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion);
+            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion);
         """;
 
     private const string InsertFirstEvent = """
@@ -236,22 +236,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
 
     private const string SelectSweepCandidates = SelectComplaintColumns + """
 
-        WHERE (Status = @Submitted AND ResponseDueAt < @Now AND (IsOverdue = @False OR HandlingLevel IN (@Community, @Street)))
-           OR (Status IN (@Accepted, @InProgress) AND ResolutionDueAt < @Now AND IsOverdue = @False)
-           OR (Status = @Resolved AND ResolvedAt < @EvaluationDeadline)
-        ORDER BY Id
+        WHERE NextSweepAt < @Now
+        ORDER BY NextSweepAt, Id
         """;
 
-    /// <summary>Cases some deadline has passed for; the sweep decides, per case, what that means.</summary>
+    /// <summary>Cases whose next deadline has passed (an index seek, empty when nothing is due); the sweep decides what it means.</summary>
     public async Task<IReadOnlyList<Complaint>> ListSweepCandidatesAsync(DateTime now, int limit, CancellationToken ct)
     {
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<Complaint>(new CommandDefinition(
-            SelectSweepCandidates + "\n" + db.Dialect.LimitRows, new
-            {
-                ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress, ComplaintStatus.Resolved,
-                HandlingLevel.Community, HandlingLevel.Street, False = false, Now = now,
-                EvaluationDeadline = now - ComplaintMachine.EvaluationWindow, Limit = limit,
-            }, cancellationToken: ct))).AsList(), ct);
+            SelectSweepCandidates + "\n" + db.Dialect.LimitRows, new { Now = now, Limit = limit }, cancellationToken: ct))).AsList(), ct);
         var names = await directory.GetAsync(ct);
         return rows.Select(r => Named(r, names)).ToList();
     }
@@ -260,7 +253,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         UPDATE Complaints SET
             Status = @Status, HandlingLevel = @HandlingLevel, HandlingUnitId = @HandlingUnitId, DepartmentId = @DepartmentId,
             ReceivedAt = @ReceivedAt, ResponseDueAt = @ResponseDueAt, AcceptedAt = @AcceptedAt, ResolutionDueAt = @ResolutionDueAt,
-            DueAt = @DueAt, Priority = @Priority, IsOverdue = @IsOverdue, IsSupervised = @IsSupervised, UrgeCount = @UrgeCount,
+            DueAt = @DueAt, NextSweepAt = @NextSweepAt, Priority = @Priority, IsOverdue = @IsOverdue, IsSupervised = @IsSupervised, UrgeCount = @UrgeCount,
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
@@ -294,10 +287,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
             }).ToList();
             var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
-            var updated = await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
+            var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
             {
                 next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
-                next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
+                next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion,

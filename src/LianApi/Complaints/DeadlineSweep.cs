@@ -1,21 +1,22 @@
-
+using LianApi.Data;
 namespace LianApi.Complaints;
 
 /// <summary>
 /// 零延误: marks overdue cases, escalates cases nobody accepted in time one level up, and closes resolved cases
-/// the resident did not rate within 7 days. Each case is claimed by its guarded, versioned UPDATE, so several
-/// instances may sweep at once and a second run changes nothing the first already did.
+/// the resident did not rate within 7 days. Each case is claimed by its guarded, versioned UPDATE, so two sweeps at
+/// once (the CLI verb beside the service) are safe and a second run changes nothing the first already did; a case
+/// that fails is logged and skipped, never the end of the run.
 /// </summary>
 public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, ILogger<DeadlineSweep> logger)
 {
     private const int BatchSize = 200;
 
-    public sealed record Result(int Escalated, int MarkedOverdue, int Closed, int LostToAnotherInstance);
+    public sealed record Result(int Escalated, int MarkedOverdue, int Closed, int LostToAnotherInstance, int Failed = 0);
 
     public async Task<Result> RunOnceAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        int escalated = 0, overdue = 0, closed = 0, lost = 0;
+        int escalated = 0, overdue = 0, closed = 0, lost = 0, failed = 0;
         var seen = new HashSet<long>();
         while (true)
         {
@@ -26,22 +27,20 @@ public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, 
             }
             foreach (var candidate in candidates)
             {
-                if (ComplaintMachine.Sweep(candidate, now) is not { } transition)
+                try
                 {
-                    continue;
+                    switch (await SweepOneAsync(candidate, now, ct))
+                    {
+                        case EventKinds.AutoEscalated: escalated++; break;
+                        case EventKinds.Overdue: overdue++; break;
+                        case EventKinds.Closed: closed++; break;
+                        case Lost: lost++; break;
+                    }
                 }
-                // The sweep needs no timeline to decide; the events are read only for the resident's view it rewrites.
-                if (await complaints.LoadAsync(candidate.TrackingNo, ct) is not { } loaded || loaded.Complaint.Version != candidate.Version
-                    || await complaints.ApplyAsync(loaded, transition, Actor.System, now, ct) is null)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    lost++;
-                    continue;
-                }
-                switch (transition.Events[0].Kind)
-                {
-                    case EventKinds.AutoEscalated: escalated++; break;
-                    case EventKinds.Overdue: overdue++; break;
-                    default: closed++; break;
+                    failed++;
+                    logger.LogError(e, "The deadline sweep could not handle {TrackingNo}; the other cases go on", candidate.TrackingNo);
                 }
             }
         }
@@ -49,26 +48,31 @@ public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, 
         {
             logger.LogInformation("Deadline sweep: {Escalated} escalated, {Overdue} marked overdue, {Closed} closed unrated", escalated, overdue, closed);
         }
-        return new Result(escalated, overdue, closed, lost);
+        return new Result(escalated, overdue, closed, lost, failed);
+    }
+
+    private const string Lost = "lost";
+
+    /// <summary>What happened to one case: the kind of its first new event, <see cref="Lost"/>, or null when nothing was due.</summary>
+    private async Task<string?> SweepOneAsync(Complaint candidate, DateTime now, CancellationToken ct)
+    {
+        if (ComplaintMachine.Sweep(candidate, now) is not { } transition)
+        {
+            return null;
+        }
+        // The sweep needs no timeline to decide; the events are read only for the resident's view it rewrites.
+        if (await complaints.LoadAsync(candidate.TrackingNo, ct) is not { } loaded || loaded.Complaint.Version != candidate.Version
+            || await complaints.ApplyAsync(loaded, transition, Actor.System, now, ct) is null)
+        {
+            return Lost;
+        }
+        return transition.Events[0].Kind;
     }
 }
 
-/// <summary>Runs the sweep every minute on every instance; the database decides who does each case.</summary>
-internal sealed class DeadlineSweepService(DeadlineSweep sweep, TimeProvider time, ILogger<DeadlineSweepService> logger) : BackgroundService
+/// <summary>Runs the sweep every minute on the one instance that holds its lease.</summary>
+internal sealed class DeadlineSweepService(DeadlineSweep sweep, LeaseStore leases, TimeProvider time, ILogger<DeadlineSweepService> logger)
+    : LeasedJob(leases, time, logger, LeaseStore.DeadlineSweep, TimeSpan.FromMinutes(1), runAtStart: false)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(1), time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await sweep.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "The deadline sweep failed; it runs again in a minute");
-            }
-        }
-    }
+    protected override Task RunAsync(CancellationToken ct) => sweep.RunOnceAsync(ct);
 }

@@ -25,6 +25,7 @@ public static class DataExtensions
             return new SqliteDataSource(connectionString is { Length: > 0 } sqlite ? sqlite : DatabaseOptions.DefaultSqliteConnectionString);
         });
         services.AddSingleton<Database>();
+        services.AddSingleton<LeaseStore>();
         services.AddSingleton<SchemaMigrator>();
         services.AddHostedService<DatabaseInitializer>();
         return services;

@@ -36,12 +36,25 @@ public abstract class SqlDialect
     /// <summary>Creates the table that records which schema scripts ran, unless it exists.</summary>
     public abstract string CreateSchemaVersionsTable { get; }
 
+    /// <summary>
+    /// Appended to an UPDATE or DELETE, in the same command: how many rows it changed. Decisions read this instead of
+    /// the driver's rows-affected count, which is -1 on a SQL Server whose user options set NOCOUNT on.
+    /// </summary>
+    public abstract string SelectRowsAffected { get; }
+
+    /// <summary>Deletes at most <c>@Limit</c> rows of <paramref name="table"/> matching <paramref name="where"/>, whose key is <paramref name="keys"/>.</summary>
+    public abstract string DeleteAtMost(string table, string[] keys, string where);
+
     private sealed class SqliteDialect : SqlDialect
     {
         public override string SchemaFolder => "Sqlite";
         public override bool SingleWriter => true;
         public override string LimitRows => "LIMIT @Limit";
         public override string SelectInsertedId => "SELECT last_insert_rowid();";
+        public override string SelectRowsAffected => "SELECT changes();";
+
+        public override string DeleteAtMost(string table, string[] keys, string where) =>
+            $"DELETE FROM {table} WHERE ({string.Join(", ", keys)}) IN (SELECT {string.Join(", ", keys)} FROM {table} WHERE {where} LIMIT @Limit)";
         public override string CreateSchemaVersionsTable => """
             CREATE TABLE IF NOT EXISTS SchemaVersions (
                 Version INTEGER NOT NULL PRIMARY KEY, Script TEXT NOT NULL, AppliedAt TEXT NOT NULL);
@@ -68,6 +81,9 @@ public abstract class SqlDialect
         public override bool SingleWriter => false;
         public override string LimitRows => "OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
         public override string SelectInsertedId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
+        public override string SelectRowsAffected => "SELECT @@ROWCOUNT;";
+
+        public override string DeleteAtMost(string table, string[] keys, string where) => $"DELETE TOP (@Limit) FROM {table} WHERE {where}";
         public override string CreateSchemaVersionsTable => """
             IF OBJECT_ID(N'SchemaVersions', N'U') IS NULL
                 CREATE TABLE SchemaVersions (

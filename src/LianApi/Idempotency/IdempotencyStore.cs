@@ -56,9 +56,23 @@ public sealed class IdempotencyStore(Database db)
         VALUES (@UserId, @Endpoint, @Key, @RequestHash, @StatusCode, @Location, @ResponseBody, @CreatedAt);
         """;
 
-    private const string DeleteExpired = "DELETE FROM IdempotencyKeys WHERE CreatedAt < @Before";
+    public const int PruneBatch = 1000;
 
-    /// <summary>Keys are kept 72 h (Stripe keeps 24 h); later retries are still caught by each aggregate's own unique key.</summary>
-    public Task<int> PruneAsync(DateTime before, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(DeleteExpired, new { Before = before }, tx, cancellationToken: ct)), ct);
+    /// <summary>
+    /// Keys are kept 72 h (Stripe keeps 24 h); later retries are still caught by each aggregate's own unique key. Deleted
+    /// in batches of <see cref="PruneBatch"/>, each its own short transaction, through the index on CreatedAt.
+    /// </summary>
+    public async Task<int> PruneAsync(DateTime before, CancellationToken ct)
+    {
+        var sql = db.Dialect.DeleteAtMost("IdempotencyKeys", ["UserId", "Endpoint", "IdempotencyKey"], "CreatedAt < @Before") + ";\n" + db.Dialect.SelectRowsAffected;
+        int deleted, total = 0;
+        do
+        {
+            deleted = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(sql,
+                new { Before = before, Limit = PruneBatch }, tx, cancellationToken: ct)), ct);
+            total += deleted;
+        }
+        while (deleted == PruneBatch);
+        return total;
+    }
 }

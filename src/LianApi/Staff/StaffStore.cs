@@ -48,7 +48,7 @@ public sealed class StaffStore(Database db)
     {
         var code = NewCode();
         var expires = now + BindingCodeLifetime;
-        var updated = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(RenewCode,
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(RenewCode + ";\n" + db.Dialect.SelectRowsAffected,
             new { Id = staffId, BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, True = true }, tx, cancellationToken: ct)), ct);
         return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
     }
@@ -84,7 +84,7 @@ public sealed class StaffStore(Database db)
     // Not "BindAsync": minimal APIs would take a method of that name for a parameter binder.
     /// <summary>Binds the code's staff account to a WeChat user; false when the code is unknown, used or expired.</summary>
     public async Task<bool> BindToUserAsync(string code, long userId, DateTime now, CancellationToken ct) =>
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(Bind,
+        await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(Bind + ";\n" + db.Dialect.SelectRowsAffected,
             new { UserId = userId, BindingCodeHash = Hash(code), Now = now, True = true }, tx, cancellationToken: ct)), ct) == 1;
 
     private const string SelectActiveByUser = """
@@ -99,7 +99,8 @@ public sealed class StaffStore(Database db)
     private const string Deactivate = "UPDATE Staff SET IsActive = @False, BindingCodeHash = NULL WHERE Id = @Id";
 
     public async Task<bool> DeactivateAsync(long staffId, CancellationToken ct) =>
-        await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(Deactivate, new { Id = staffId, False = false }, tx, cancellationToken: ct)), ct) == 1;
+        await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(Deactivate + ";\n" + db.Dialect.SelectRowsAffected,
+            new { Id = staffId, False = false }, tx, cancellationToken: ct)), ct) == 1;
 
     private const string SelectAll = "SELECT Id, Name, Role, UnitLevel, UnitId, UnitName, GridId, UserId, IsActive FROM Staff ORDER BY Id";
 

@@ -213,6 +213,24 @@ public sealed partial class SqlServerScriptTests
         await new StaffInboxStore(db).ListAsync(member, query, urgent: false, 20, null, ct);
         await new CalendarStore(db, TimeProvider.System).UpsertAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆")], ct);
         await new CalendarStore(db, TimeProvider.System).GetAsync(ct);
+        await new LeaseStore(db).TryAcquireAsync(LeaseStore.DeadlineSweep, "instance", now, TimeSpan.FromMinutes(2), ct);
+        await new LeaseStore(db).ReleaseAsync(LeaseStore.DeadlineSweep, "instance", now, ct);
+    }
+
+    [Test]
+    public async Task Decisions_OnSqlServer_ReadTheRowCountInTheSameBatch()
+    {
+        // With NOCOUNT on in a server's user options the driver reports -1 rows: a lost race would look like a win.
+        var source = new RecordingDataSource();
+        await RunEveryStoreOperationAsync(source);
+
+        var decisive = source.Commands.Where(c => !c.Contains("CREATE INDEX", StringComparison.Ordinal)).Where(c => c.TrimStart().StartsWith("UPDATE Complaints SET", StringComparison.Ordinal)
+                                                  || c.Contains("UPDATE Staff SET", StringComparison.Ordinal)
+                                                  || c.Contains("UPDATE Leases SET Owner", StringComparison.Ordinal)
+                                                  || c.Contains("DELETE TOP", StringComparison.Ordinal)).ToList();
+
+        Assert.That(decisive, Has.Count.GreaterThanOrEqualTo(5));
+        Assert.That(decisive, Has.All.Contains("SELECT @@ROWCOUNT;"), string.Join("\n---\n", decisive));
     }
 
     private static Database RecordingDatabase(RecordingDataSource source) =>
