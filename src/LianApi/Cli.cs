@@ -162,6 +162,11 @@ public static class Cli
             Console.Error.WriteLine(Usage);
             return 2;
         }
+        if (name.Trim().Length is 0 or > StaffStore.MaxNameLength)
+        {
+            Console.Error.WriteLine($"--name must have 1 to {StaffStore.MaxNameLength} characters (it has {name.Trim().Length}).");
+            return 1;
+        }
         var org = app.Services.GetRequiredService<CommunityStore>();
         var level = StaffRoles.LevelOf(role);
         OrgUnit? unit = null;

@@ -10,6 +10,9 @@ namespace LianApi.Calendar;
 /// </summary>
 public static class CalendarImport
 {
+    /// <summary>CalendarDays.Name: nvarchar(50) on SQL Server (SQLite would store anything, so the check is here).</summary>
+    public const int MaxNameLength = 50;
+
     public static async Task<ImportResult> ImportAsync(CalendarStore store, string path, CancellationToken ct)
     {
         if (!File.Exists(path))
@@ -38,6 +41,10 @@ public static class CalendarImport
             else if (f[1] is not ("holiday" or "workday"))
             {
                 errors.Add($"line {record.Line}: kind '{f[1]}' must be holiday or workday");
+            }
+            else if (f[2].Length > MaxNameLength)
+            {
+                errors.Add($"line {record.Line}: the name has {f[2].Length} characters; at most {MaxNameLength} fit");
             }
             else if (!days.TryAdd(day, new CalendarDay(day, f[1] == "workday", f[2].Length == 0 ? null : f[2])))
             {

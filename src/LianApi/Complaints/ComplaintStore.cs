@@ -9,6 +9,12 @@ using LianApi.Shared;
 
 namespace LianApi.Complaints;
 
+/// <summary>Tracking numbers are issued in upper case (LH20261202-0042); one read out or typed in lower case is the same.</summary>
+public static class TrackingNumbers
+{
+    public static string Normalize(string trackingNo) => trackingNo.Trim().ToUpperInvariant();
+}
+
 /// <summary>How many reports one resident may file: in any 10 minutes, and in any 24 hours.</summary>
 public sealed record SubmissionLimits(int Per10Minutes, int PerDay)
 {
@@ -165,7 +171,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     /// <summary>The resident's own report as they see it; someone else's is simply not found. One indexed lookup.</summary>
     public async Task<ResidentView?> FindForUserAsync(string trackingNo, long userId, CancellationToken ct) =>
         await CurrentAsync(await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<StoredView>(new CommandDefinition(SelectOwnView,
-            new { TrackingNo = trackingNo, UserId = userId }, cancellationToken: ct)), ct), ct);
+            new { TrackingNo = TrackingNumbers.Normalize(trackingNo), UserId = userId }, cancellationToken: ct)), ct), ct);
 
     /// <summary>The report a resident's client filed under this request key, whatever became of the idempotency row.</summary>
     public async Task<ResidentView?> FindByClientRequestAsync(long userId, string clientRequestId, CancellationToken ct) =>
@@ -227,7 +233,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     {
         var (complaint, events) = await db.ReadAsync(async c =>
         {
-            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectWithEvents, new { TrackingNo = trackingNo }, cancellationToken: ct));
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectWithEvents,
+                new { TrackingNo = TrackingNumbers.Normalize(trackingNo) }, cancellationToken: ct));
             var row = await grid.ReadSingleOrDefaultAsync<Complaint>();
             return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
         }, ct);

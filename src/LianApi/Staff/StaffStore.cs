@@ -13,6 +13,9 @@ public sealed record StaffBindingCode(long StaffId, string Code, DateTime Expire
 /// <summary>Staff accounts. A binding code is shown once, stored only as a hash, and works once before it expires.</summary>
 public sealed class StaffStore(Database db)
 {
+    /// <summary>Staff.Name: nvarchar(50) on SQL Server; checked before writing, since SQLite would store anything.</summary>
+    public const int MaxNameLength = 50;
+
     public static readonly TimeSpan BindingCodeLifetime = TimeSpan.FromHours(72);
 
     // No 0/O or 1/I/L: codes are read aloud and typed on phones.

@@ -85,3 +85,25 @@ public sealed class StoredShapeTests
     private static Task ExecuteAsync(LianApiFactory app, string sql, object parameters) =>
         app.Service<Database>().WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(sql, parameters, tx, cancellationToken: Ct)), Ct);
 }
+
+/// <summary>Tracking numbers are read out on the phone and typed in by hand: case never matters.</summary>
+public sealed class TrackingNumberTests
+{
+    [Test]
+    public async Task GetMyComplaint_TrackingNumberInLowerCase_FindsTheReport()
+    {
+        await using var app = new LianApiFactory();
+        var client = await app.LoginAsync("resident-lower-case");
+        var trackingNo = (await (await client.SubmitAsync(Requests.Complaint())).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trackingNo").GetString()!;
+        using var staff = await app.StaffAsync("lower-case-staff", "community", "gongyuanmen");
+
+        var resident = await client.GetAsync($"/api/complaints/{trackingNo.ToLowerInvariant()}");
+        var staffView = await staff.GetAsync($"/api/staff/complaints/{trackingNo.ToLowerInvariant()}");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resident.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(staffView.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        });
+    }
+}

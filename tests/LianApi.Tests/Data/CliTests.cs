@@ -81,6 +81,38 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task StaffAdd_NameLongerThanItsColumn_IsRefusedBeforeWriting()
+    {
+        await RunAsync("migrate");
+
+        var tooLong = await RunAsync("staff", "add", "--name", new string('长', 51), "--role", "dispatcher");
+        var longest = await RunAsync("staff", "add", "--name", new string('长', 50), "--role", "dispatcher");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(tooLong, Is.EqualTo(1), "SQL Server would fail with 2628 where SQLite stores it: the check is the app's");
+            Assert.That(longest, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task CalendarImport_DayNameLongerThanItsColumn_RejectsTheFileWhole()
+    {
+        await RunAsync("migrate");
+        var file = Path.Combine(directory, "calendar.csv");
+        await File.WriteAllTextAsync(file, $"date,kind,name\n2031-10-01,holiday,国庆\n2031-10-02,holiday,{new string('长', 51)}\n", Encoding.UTF8);
+
+        var result = await RunAsync("calendar", "import", file);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(result, Is.Not.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM CalendarDays"), Is.Zero, "checked whole, then written");
+        });
+    }
+
+    [Test]
     public async Task StaffAdd_ThenDeactivate_CreatesAnUnboundAccountAndRetiresIt()
     {
         await RunAsync("migrate");
