@@ -27,7 +27,7 @@ public static class Cli
                                  (ROLE: community | street | department | dispatcher | admin; no unit for dispatcher/admin)
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
-               LianApi posters --out DIR [--street CODE] [--kind link|wxacode]   (posters.pdf and posters.zip)
+               LianApi posters --out DIR [--street CODE] [--kind link|wxacode] [--preset screen|print]   (posters.pdf and posters.zip)
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -98,7 +98,8 @@ public static class Cli
                 }
                 return 0;
             case ["posters"] when options.TryGetValue("out", out var outDirectory):
-                return await PrintSetAsync(app, outDirectory, options.GetValueOrDefault("street"), options.GetValueOrDefault("kind"), ct);
+                return await PrintSetAsync(app, outDirectory, options.GetValueOrDefault("street"), options.GetValueOrDefault("kind"),
+                    options.GetValueOrDefault("preset"), ct);
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
                 Console.WriteLine($"Escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.");
@@ -109,37 +110,37 @@ public static class Cli
         }
     }
 
-    private static async Task<int> PrintSetAsync(WebApplication app, string directory, string? street, string? kindName, CancellationToken ct)
+    private static async Task<int> PrintSetAsync(WebApplication app, string directory, string? street, string? kindName, string? preset, CancellationToken ct)
     {
-        if (kindName is not (null or "link" or "wxacode"))
+        if (kindName is not (null or "link" or "wxacode") || preset is not (null or Posters.PosterPresets.Screen or Posters.PosterPresets.Print))
         {
-            Console.Error.WriteLine("--kind is link or wxacode.");
+            Console.Error.WriteLine("--kind is link or wxacode; --preset is screen or print.");
             return 2;
         }
-        var kind = kindName == "wxacode" ? QrCodes.CodeKind.Wxacode : QrCodes.CodeKind.Link;
+        var kind = QrCodes.ImageResponses.ParseKind(kindName);
         var posters = app.Services.GetRequiredService<Posters.PosterService>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        Console.WriteLine($"Collecting the codes of {(street is null ? "every community" : "street " + street)}…");
-        var set = await posters.PrintSetAsync(street, kind, ct);
-        if (set.Count == 0)
+        // Offline, so no render gate: this process draws nothing else.
+        var communities = await app.Services.GetRequiredService<CommunityStore>().ListCommunitiesAsync(street, ct);
+        if (communities.Count == 0)
         {
             Console.Error.WriteLine("No communities to print.");
             return 1;
         }
         Directory.CreateDirectory(directory);
         void Progress(string what, int done, Posters.PosterContent poster) =>
-            Console.WriteLine($"  {what} [{done,3}/{set.Count}] {poster.StreetName} {poster.CommunityName}");
+            Console.WriteLine($"  {what} [{done,3}/{communities.Count}] {poster.StreetName} {poster.CommunityName}");
         var pdf = Path.Combine(directory, "posters.pdf");
         await using (var file = File.Create(pdf))
         {
-            posters.WritePdf(file, set.Select(p => p.Poster), ct, (n, p) => Progress("pdf", n, p));
+            await posters.WritePdfAsync(file, communities, kind, ct, (n, p) => Progress("pdf", n, p));
         }
         var zip = Path.Combine(directory, "posters.zip");
         await using (var file = File.Create(zip))
         {
-            posters.WriteZip(file, set, Posters.PosterService.DefaultDpi, ct, (n, p) => Progress("png", n, p));
+            await posters.WriteZipAsync(file, communities, kind, preset ?? Posters.PosterPresets.Screen, ct, (n, p) => Progress("png", n, p));
         }
-        Console.WriteLine($"Wrote {pdf} ({set.Count} pages) and {zip} in {clock.Elapsed.TotalSeconds:F1} s.");
+        Console.WriteLine($"Wrote {pdf} ({communities.Count} pages) and {zip} in {clock.Elapsed.TotalSeconds:F1} s.");
         return 0;
     }
 

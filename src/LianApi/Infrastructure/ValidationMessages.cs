@@ -7,6 +7,13 @@ namespace LianApi.Infrastructure;
 public static class ValidationMessages
 {
     public const string CommunityCode = "Give the community code from the scanned QR code (at most 32 characters).";
+    public const string CodeKind = "Use link or wxacode.";
+    public const string CodeFormat = "Use png or svg.";
+    public const string CodePreset = "Use small (256 px), medium (512 px) or large (1024 px).";
+    public const string WxacodeFormat = "WeChat's mini-program code is an image: ask for format=png.";
+    public const string PosterFormat = "Use pdf or png.";
+    public const string PrintSetFormat = "Use pdf (one page per community) or zip (one PNG per community).";
+    public const string PosterPreset = "Use screen (96 dpi) or print (300 dpi).";
     public const string CategoryCode = "Give a category code from GET /api/categories (at most 32 characters).";
     public const string Description = "Describe the problem in 5 to 1000 characters.";
     public const string Address = "Keep the address within 200 characters.";

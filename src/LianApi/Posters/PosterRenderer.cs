@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using LianApi.Communities;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -27,13 +26,22 @@ public sealed class PosterOptions
     public float PaperHeightMm { get; set; } = 297;
 }
 
-/// <summary>What one poster shows: either a link QR code (drawn as vectors) or a mini-program code image.</summary>
+/// <summary>The sizes a poster PNG is served in; the PDF is vector and has no preset.</summary>
+public static class PosterPresets
+{
+    public const string Screen = "screen";
+    public const string Print = "print";
+
+    public static int Dpi(string preset) => preset == Print ? 300 : 96;
+}
+
+/// <summary>What one poster shows: either a link QR code (<paramref name="LinkUrl"/>, drawn as vectors) or a mini-program code image.</summary>
 public sealed record PosterContent(
-    string CommunityName, string StreetName, IReadOnlyList<EmergencyHotline> Hotlines, QrMatrix? LinkCode, string? LinkCaption, byte[]? CodePng);
+    string CommunityCode, string CommunityName, string StreetName, IReadOnlyList<EmergencyHotline> Hotlines, string? LinkUrl, byte[]? CodePng);
 
 /// <summary>
-/// Draws posters once, in PDF points, for both outputs: a PDF (vector QR code, embedded font subset) for print
-/// shops and a PNG at a chosen resolution for screens and quick prints.
+/// Draws posters once, in PDF points, for both outputs: a PDF (vector QR code, embedded fonts) for print shops
+/// and a PNG at a preset resolution for screens and quick prints.
 /// </summary>
 public sealed class PosterRenderer(IOptions<PosterOptions> options)
 {
@@ -44,63 +52,50 @@ public sealed class PosterRenderer(IOptions<PosterOptions> options)
 
     private SKSize Page => new(options.Value.PaperWidthMm * PointsPerMm, options.Value.PaperHeightMm * PointsPerMm);
 
-    public void WritePdf(Stream output, IEnumerable<PosterContent> posters, Action<int, PosterContent>? progress = null)
+    /// <summary>The key of everything a poster's bytes depend on: what it shows, the configured texts and paper, the output.</summary>
+    public string Key(PosterContent poster, string format, int dpi)
     {
-        using var stream = new SKManagedWStream(output);
-        using var document = SKDocument.CreatePdf(stream, new SKDocumentPdfMetadata
-        {
-            Title = "@莲 社区二维码海报",
-            Creator = "LianApi",
-            RasterDpi = 300,
-        });
-        var page = Page;
-        var number = 0;
-        foreach (var poster in posters)
-        {
-            var canvas = document.BeginPage(page.Width, page.Height);
-            Draw(canvas, poster, page);
-            document.EndPage();
-            progress?.Invoke(++number, poster);
-        }
-        document.Close();
+        var o = options.Value;
+        return RenderedImages.Key([
+            "poster", format, dpi, poster.CommunityCode, poster.CommunityName, poster.StreetName,
+            poster.LinkUrl, poster.CodePng is { } png ? RenderedImages.Fingerprint(png) : null,
+            o.Brand, o.Instruction, o.Explanation, o.Footer, o.PaperWidthMm, o.PaperHeightMm,
+            poster.Hotlines.Count, .. poster.Hotlines.SelectMany(h => new object[] { h.CategoryCode, h.CategoryName, h.Hotline }),
+        ]);
     }
 
-    public byte[] Pdf(PosterContent poster)
+    /// <summary>A PDF written page by page, so a print set never holds more than one poster's drawing.</summary>
+    public PosterPdf BeginPdf(Stream output) => new(output, Page, Draw);
+
+    public byte[] Pdf(PosterContent poster, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         using var buffer = new MemoryStream();
-        WritePdf(buffer, [poster]);
+        using (var pdf = BeginPdf(buffer))
+        {
+            pdf.Add(poster);
+            ct.ThrowIfCancellationRequested();
+            pdf.Close();
+        }
         return buffer.ToArray();
     }
 
-    public byte[] Png(PosterContent poster, int dpi)
+    public byte[] Png(PosterContent poster, int dpi, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var page = Page;
         var scale = dpi / 72f;
         using var surface = SKSurface.Create(new SKImageInfo((int)Math.Round(page.Width * scale), (int)Math.Round(page.Height * scale)));
         surface.Canvas.Scale(scale);
         Draw(surface.Canvas, poster, page);
+        // Encoding takes longer than drawing: a request that timed out or went away stops here.
+        ct.ThrowIfCancellationRequested();
         using var image = surface.Snapshot();
         using var pixels = image.PeekPixels();
         // Skia's default PNG settings spend ~50 ms per poster compressing; zlib level 3 is 5× faster for ~40 % more bytes.
         using var png = pixels.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.Sub, 3))
             ?? throw new InvalidOperationException("Skia could not encode the poster as PNG.");
         return png.ToArray();
-    }
-
-    public void WriteZip(Stream output, IEnumerable<(string FileName, PosterContent Poster)> posters, int dpi, Action<int, PosterContent>? progress = null)
-    {
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
-        var number = 0;
-        foreach (var (fileName, poster) in posters)
-        {
-            // PNGs are already compressed; deflating them again only costs time.
-            var entry = zip.CreateEntry(fileName, CompressionLevel.NoCompression);
-            using (var entryStream = entry.Open())
-            {
-                entryStream.Write(Png(poster, dpi));
-            }
-            progress?.Invoke(++number, poster);
-        }
     }
 
     private void Draw(SKCanvas canvas, PosterContent poster, SKSize page)
@@ -124,9 +119,9 @@ public sealed class PosterRenderer(IOptions<PosterOptions> options)
 
         var codeSide = w * 0.52f;
         var codeArea = SKRect.Create(center - codeSide / 2, page.Height * 0.285f, codeSide, codeSide);
-        if (poster.LinkCode is { } matrix)
+        if (poster.LinkUrl is { } url)
         {
-            QrImages.Draw(canvas, matrix, codeArea, margin: 4);
+            QrImages.Draw(canvas, QrMatrix.Encode(url), codeArea, margin: 4);
         }
         else if (poster.CodePng is { } png)
         {
@@ -134,7 +129,7 @@ public sealed class PosterRenderer(IOptions<PosterOptions> options)
             canvas.DrawImage(image, codeArea, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear));
         }
         var below = codeArea.Bottom;
-        if (poster.LinkCaption is { } caption)
+        if (poster.LinkUrl is { } caption)
         {
             Text(canvas, caption, center, below + 12, w * 0.8f, 8, grey);
         }
@@ -162,4 +157,51 @@ public sealed class PosterRenderer(IOptions<PosterOptions> options)
 
     private static void Text(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint) =>
         Fonts.DrawCentered(canvas, text, x, baseline, maxWidth, size, paint);
+}
+
+/// <summary>A multi-page poster PDF being written: one page per <see cref="Add"/>, finished by <see cref="Close"/>.</summary>
+public sealed class PosterPdf : IDisposable
+{
+    private readonly SKManagedWStream stream;
+    private readonly SKDocument document;
+    private readonly SKSize page;
+    private readonly Action<SKCanvas, PosterContent, SKSize> draw;
+    private bool closed;
+
+    internal PosterPdf(Stream output, SKSize page, Action<SKCanvas, PosterContent, SKSize> draw)
+    {
+        this.page = page;
+        this.draw = draw;
+        stream = new SKManagedWStream(output);
+        document = SKDocument.CreatePdf(stream, new SKDocumentPdfMetadata
+        {
+            Title = "@莲 社区二维码海报",
+            Creator = "LianApi",
+            RasterDpi = 300,
+        });
+    }
+
+    public void Add(PosterContent poster)
+    {
+        var canvas = document.BeginPage(page.Width, page.Height);
+        draw(canvas, poster, page);
+        document.EndPage();
+    }
+
+    public void Close()
+    {
+        document.Close();
+        closed = true;
+    }
+
+    public void Dispose()
+    {
+        // Cancelled half-way: drop the pages rather than finish a PDF nobody will read.
+        if (!closed)
+        {
+            document.Abort();
+        }
+        document.Dispose();
+        stream.Dispose();
+    }
 }

@@ -1,98 +1,138 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.QrCodes;
+using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace LianApi.Posters;
 
 public sealed record PosterQuery(
-    [property: Description("pdf (default) or png")] string? Format,
-    [property: Description("link (default) or wxacode")] string? Kind,
-    [property: Description("PNG resolution, 72–600 dpi (default 150)")] int? Dpi);
+    [property: Description("pdf (default) or png")]
+    [property: AllowedValues(null, "pdf", "png", ErrorMessage = ValidationMessages.PosterFormat)] string? Format,
+    [property: Description("link (default) or wxacode")]
+    [property: AllowedValues(null, "link", "wxacode", ErrorMessage = ValidationMessages.CodeKind)] string? Kind,
+    [property: Description("PNG resolution: screen (96 dpi, default) or print (300 dpi); the PDF is vector")]
+    [property: AllowedValues(null, PosterPresets.Screen, PosterPresets.Print, ErrorMessage = ValidationMessages.PosterPreset)] string? Preset);
 
 public sealed record PrintSetQuery(
     [property: Description("Only this street's communities")] string? StreetCode,
-    [property: Description("pdf (one page per community, default) or zip (one PNG per community)")] string? Format,
-    [property: Description("link (default) or wxacode")] string? Kind,
-    [property: Description("PNG resolution for zip, 72–300 dpi (default 150)")] int? Dpi);
+    [property: Description("pdf (one page per community, default) or zip (one PNG per community)")]
+    [property: AllowedValues(null, "pdf", "zip", ErrorMessage = ValidationMessages.PrintSetFormat)] string? Format,
+    [property: Description("link (default) or wxacode")]
+    [property: AllowedValues(null, "link", "wxacode", ErrorMessage = ValidationMessages.CodeKind)] string? Kind,
+    [property: Description("PNG resolution in the zip: screen (96 dpi, default) or print (300 dpi)")]
+    [property: AllowedValues(null, PosterPresets.Screen, PosterPresets.Print, ErrorMessage = ValidationMessages.PosterPreset)] string? Preset);
 
 public static class PostersApi
 {
     public static RouteGroupBuilder MapPosters(this IEndpointRouteBuilder routes)
     {
-        // Codes and posters carry nothing private: they are printed and hung on walls.
+        // A community's poster carries nothing private: it is printed and hung on walls.
         var group = routes.MapGroup("/api").WithTags("QR codes and posters").AllowAnonymous();
 
         group.MapGet("/communities/{code}/poster", GetPoster)
             .WithName(nameof(GetPoster))
             .WithSummary("A community's print-ready poster (A4 by default) with its code, names, instruction and emergency hotlines")
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: ["image/png"])
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesStandardProblems(400, 404, 503);
 
-        group.MapGet("/posters", GetPrintSet)
+        // Every community's poster at once is an ops job: minutes of drawing, so only the district's operators may start one.
+        var ops = routes.MapGroup("/api").WithTags("QR codes and posters").RequireActiveStaff();
+
+        ops.MapGet("/posters", GetPrintSet)
             .WithName(nameof(GetPrintSet))
-            .WithSummary("The print set: every community's poster (or one street's) as one multi-page PDF or a zip of PNGs")
+            .WithSummary("The print set (dispatcher or admin): every community's poster (or one street's) as one multi-page PDF or a zip of PNGs")
             .RequireRateLimiting(RateLimits.PrintSet)
             .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: ["application/zip"])
             .ProducesStandardProblems(400, 429, 503)
-            // Rendering 131 posters (and fetching their wxacodes the first time) takes longer than an API call.
+            // Drawing 131 posters (and fetching their wxacodes the first time) takes longer than an API call.
             .WithRequestTimeout(TimeSpan.FromMinutes(3));
 
         return group;
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetPoster(
-        string code, [AsParameters] PosterQuery query, HttpContext http, CommunityStore org, PosterService posters, PosterRenderer renderer,
+        string code, [AsParameters] PosterQuery query, HttpContext http, CommunityStore org, PosterService posters, RenderedImages images,
         CancellationToken ct)
     {
-        var kind = ImageResponses.ParseKind(query.Kind);
-        var format = query.Format ?? "pdf";
-        var dpi = query.Dpi ?? PosterService.DefaultDpi;
-        if (kind is null || format is not ("pdf" or "png") || dpi is < 72 or > 600)
+        if (ImageResponses.RemovedParameter(http, ["dpi"], "preset=screen|print") is { } removed)
         {
-            return Problems.BadRequest("query", "format: pdf | png; kind: link | wxacode; dpi: 72–600.");
+            return removed;
         }
         if (await org.FindCommunityAsync(code, ct) is not { } community)
         {
             return Problems.NotFound($"There is no community with the code '{code}'.");
         }
-        var content = await posters.ContentAsync(community, kind.Value, ct);
-        return format == "pdf"
-            ? ImageResponses.Cached(http, renderer.Pdf(content), "application/pdf", $"{community.Code}-{community.Name}.pdf")
-            : ImageResponses.Cached(http, renderer.Png(content, dpi), "image/png", $"{community.Code}-{community.Name}.png");
+        var kind = ImageResponses.ParseKind(query.Kind);
+        var format = query.Format ?? "pdf";
+        var preset = query.Preset ?? PosterPresets.Screen;
+        CodeImage? wxacode = null;
+        if (kind == CodeKind.Wxacode && (wxacode = await images.WxaCodeAsync(community, ct)) is null)
+        {
+            return images.Busy(http);
+        }
+        var poster = await posters.ContentAsync(community, kind, wxacode, ct);
+        var image = posters.Describe(community, poster, kind, format, preset);
+        return await images.ServeAsync(http, image, $"{ImageResponses.SafeName(community.Code)}.{format}",
+            token => posters.Render(poster, format, preset, token), ct);
     }
 
     public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetPrintSet(
-        [AsParameters] PrintSetQuery query, PosterService posters, CancellationToken ct)
+        [AsParameters] PrintSetQuery query, HttpContext http, CommunityStore org, PosterService posters, RenderGate gate, CancellationToken ct)
     {
-        var kind = ImageResponses.ParseKind(query.Kind);
-        var format = query.Format ?? "pdf";
-        var dpi = query.Dpi ?? PosterService.DefaultDpi;
-        if (kind is null || format is not ("pdf" or "zip") || dpi is < 72 or > 300)
+        if (http.Staff().Role is not (StaffRoles.Dispatcher or StaffRoles.Admin))
         {
-            return Problems.BadRequest("query", "format: pdf | zip; kind: link | wxacode; dpi: 72–300.");
+            return TypedResults.Problem("Print sets are made by the district dispatch center (dispatcher) or an admin; a community's own poster is at GET /api/communities/{code}/poster.",
+                statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this role");
         }
-        var set = await posters.PrintSetAsync(query.StreetCode, kind.Value, ct);
-        if (set.Count == 0)
+        if (ImageResponses.RemovedParameter(http, ["dpi"], "preset=screen|print") is { } removed)
+        {
+            return removed;
+        }
+        var communities = await org.ListCommunitiesAsync(query.StreetCode, ct);
+        if (communities.Count == 0)
         {
             return Problems.BadRequest("streetCode", $"There are no communities{(query.StreetCode is null ? "" : $" in street '{query.StreetCode}'")}.");
         }
-        var name = $"posters-{query.StreetCode ?? "all"}";
-        // Rendered to a temporary file that disappears once sent: a print set is tens of MB, not for the heap.
-        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
-        if (format == "pdf")
+        var kind = ImageResponses.ParseKind(query.Kind);
+        var format = query.Format ?? "pdf";
+        // The whole set is one drawing job: one slot, held until the last poster is written.
+        using var slot = await gate.TryEnterAsync(ct);
+        if (slot is null)
         {
-            posters.WritePdf(file, set.Select(p => p.Poster), ct);
+            return gate.Busy(http);
         }
-        else
+        var name = $"posters-{ImageResponses.SafeName(query.StreetCode ?? "all")}";
+        // Written to a temporary file that disappears once sent: a print set is tens of MB, not for the heap.
+        var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var handedOver = false;
+        try
         {
-            posters.WriteZip(file, set, dpi, ct);
+            if (format == "pdf")
+            {
+                await posters.WritePdfAsync(file, communities, kind, ct);
+            }
+            else
+            {
+                await posters.WriteZipAsync(file, communities, kind, query.Preset ?? PosterPresets.Screen, ct);
+            }
+            file.Position = 0;
+            handedOver = true;
+            return format == "pdf"
+                ? TypedResults.Stream(file, "application/pdf", name + ".pdf")
+                : TypedResults.Stream(file, "application/zip", name + ".zip");
         }
-        file.Position = 0;
-        return format == "pdf"
-            ? TypedResults.Stream(file, "application/pdf", name + ".pdf")
-            : TypedResults.Stream(file, "application/zip", name + ".zip");
+        finally
+        {
+            // Cancelled or failed half-way: the partial file goes now, not whenever the finalizer runs.
+            if (!handedOver)
+            {
+                await file.DisposeAsync();
+            }
+        }
     }
 }

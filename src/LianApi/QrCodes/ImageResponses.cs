@@ -1,29 +1,27 @@
-using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using LianApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 
 namespace LianApi.QrCodes;
 
-/// <summary>What the code and poster endpoints share: the kind parameter and cache validation of rendered images.</summary>
-public static class ImageResponses
+/// <summary>What the code and poster endpoints share: the kind parameter, parameters that were replaced, and safe file names.</summary>
+public static partial class ImageResponses
 {
-    public static CodeKind? ParseKind(string? kind) => kind switch
-    {
-        null or "link" => CodeKind.Link,
-        "wxacode" => CodeKind.Wxacode,
-        _ => null,
-    };
+    /// <summary>The kind as validated by the query's attributes (link when absent).</summary>
+    public static CodeKind ParseKind(string? kind) => kind == "wxacode" ? CodeKind.Wxacode : CodeKind.Link;
 
-    /// <summary>The same bytes always get the same ETag, so printers and browsers revalidate instead of downloading.</summary>
-    public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> Cached(HttpContext http, byte[] body, string contentType, string? fileName)
-    {
-        var etag = new EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}\"");
-        http.Response.Headers.CacheControl = "public, max-age=3600";
-        if (http.Request.Headers.IfNoneMatch.Any(v => v == etag.Tag.Value || v == "*"))
-        {
-            http.Response.Headers.ETag = etag.Tag.Value;
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        return TypedResults.File(body, contentType, fileName, entityTag: etag);
-    }
+    /// <summary>
+    /// Free sizes were replaced by presets. A client still sending one is told so, rather than silently getting
+    /// another size than it asked for.
+    /// </summary>
+    public static ProblemHttpResult? RemovedParameter(HttpContext http, string[] names, string replacement) =>
+        names.FirstOrDefault(http.Request.Query.ContainsKey) is { } name
+            ? Problems.BadRequest(name, $"{name} is no longer accepted: use {replacement}.")
+            : null;
+
+    /// <summary>A code as a file or zip entry name: only [A-Za-z0-9_-], so no name can leave its folder or fool a shell.</summary>
+    public static string SafeName(string code) => code.Length == 0 ? "_" : UnsafeCharacter().Replace(code, "_");
+
+    [GeneratedRegex("[^A-Za-z0-9_-]")]
+    private static partial Regex UnsafeCharacter();
 }

@@ -1,15 +1,29 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using LianApi.Communities;
-
+using LianApi.Shared;
 using LianApi.Wechat;
 using Microsoft.Extensions.Options;
 using SkiaSharp;
 
-using LianApi.Shared;
-
 namespace LianApi.QrCodes;
 
 public enum CodeKind { Link, Wxacode }
+
+/// <summary>The sizes a code is served in: what screens, print-outs and posters need, and nothing larger.</summary>
+public static class CodePresets
+{
+    public const string Small = "small";
+    public const string Medium = "medium";
+    public const string Large = "large";
+
+    public static int Pixels(string preset) => preset switch
+    {
+        Small => 256,
+        Large => 1024,
+        _ => 512,
+    };
+}
 
 /// <summary>A code image as PNG; an emulated one is a local stand-in, marked as such on the image and in a header.</summary>
 public sealed record CodeImage(byte[] Png, bool IsEmulated);
@@ -23,15 +37,25 @@ public sealed partial class QrCodeService(
 
     public string LinkUrl(string communityCode) => options.Value.LinkPrefix + communityCode;
 
-    public QrMatrix LinkMatrix(string communityCode) => QrMatrix.Encode(LinkUrl(communityCode));
+    // The quiet zone scanners expect around a code; fixed, so every PNG of a preset is the same image.
+    private const int Margin = 4;
+
+    /// <summary>The mini-program code of a community if it was fetched before; never calls WeChat.</summary>
+    public async Task<CodeImage?> StoredWxaCodeAsync(CommunityRow community, CancellationToken ct)
+    {
+        var o = options.Value;
+        return await store.FindAsync(community.Id, o.WxaPage, o.WxaEnvVersion, ct) is { } stored
+            ? new CodeImage(stored.Png, stored.IsEmulated)
+            : null;
+    }
 
     /// <summary>The mini-program code of a community: from storage, else from WeChat (or the emulator) and stored.</summary>
     public async Task<CodeImage> WxaCodeAsync(CommunityRow community, CancellationToken ct)
     {
         var o = options.Value;
-        if (await store.FindAsync(community.Id, o.WxaPage, o.WxaEnvVersion, ct) is { } stored)
+        if (await StoredWxaCodeAsync(community, ct) is { } stored)
         {
-            return new CodeImage(stored.Png, stored.IsEmulated);
+            return stored;
         }
         // scene: at most 32 characters of a restricted set; community codes are imported under a stricter rule still.
         if (!SceneFormat().IsMatch(community.Code))
@@ -52,6 +76,44 @@ public sealed partial class QrCodeService(
         }
         await store.SaveAsync(community.Id, o.WxaPage, o.WxaEnvVersion, image.Png, image.IsEmulated, time.GetUtcNow().UtcDateTime, ct);
         return image;
+    }
+
+    /// <summary>
+    /// A code image as stored and served: <paramref name="wxacode"/> is the community's mini-program code (for
+    /// that kind), whose fingerprint is part of the key, so a code fetched anew is a new image.
+    /// </summary>
+    public ImageSpec Describe(CommunityRow community, CodeKind kind, string format, string preset, CodeImage? wxacode)
+    {
+        var code = kind == CodeKind.Link ? LinkUrl(community.Code) : RenderedImages.Fingerprint(Wxacode(wxacode).Png);
+        return format == "svg"
+            ? new ImageSpec(community.Id, "qrcode/link/svg", RenderedImages.Key("qrcode", "svg", Margin, code), "image/svg+xml")
+            : new ImageSpec(community.Id, $"qrcode/{KindName(kind)}/png/{preset}",
+                RenderedImages.Key("qrcode", KindName(kind), "png", CodePresets.Pixels(preset), Margin, code), "image/png");
+    }
+
+    public byte[] Render(CommunityRow community, CodeKind kind, string format, string preset, CodeImage? wxacode, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var size = CodePresets.Pixels(preset);
+        if (kind == CodeKind.Wxacode)
+        {
+            return Resize(Wxacode(wxacode).Png, size);
+        }
+        var matrix = QrMatrix.Encode(LinkUrl(community.Code));
+        return format == "svg" ? Encoding.UTF8.GetBytes(QrImages.Svg(matrix, Margin)) : QrImages.Png(matrix, size, Margin);
+    }
+
+    public static string KindName(CodeKind kind) => kind == CodeKind.Link ? "link" : "wxacode";
+
+    private static CodeImage Wxacode(CodeImage? wxacode) =>
+        wxacode ?? throw new ArgumentNullException(nameof(wxacode), "A wxacode image is drawn from the community's stored mini-program code.");
+
+    private static byte[] Resize(byte[] png, int size)
+    {
+        using var source = SKBitmap.Decode(png);
+        using var resized = source.Resize(new SKImageInfo(size, size), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        using var encoded = resized.Encode(SKEncodedImageFormat.Png, 100);
+        return encoded.ToArray();
     }
 
     /// <summary>WeChat sends JPEG; everything we serve and print is PNG.</summary>

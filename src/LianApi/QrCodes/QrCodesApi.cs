@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,10 +7,22 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace LianApi.QrCodes;
 
 public sealed record QrCodeQuery(
-    [property: Description("link (plain QR code of QrCodes__LinkPrefix + code) or wxacode (WeChat mini-program code)")] string? Kind,
-    [property: Description("png or svg (svg only for link codes)")] string? Format,
-    [property: Description("Width in pixels, 64–4096 (default 512); a PNG uses whole pixels per module")] int? Size,
-    [property: Description("Quiet zone in modules, 0–16 (default 4, what scanners expect)")] int? Margin);
+    [property: Description("link (default; plain QR code of QrCodes__LinkPrefix + code) or wxacode (WeChat mini-program code)")]
+    [property: AllowedValues(null, "link", "wxacode", ErrorMessage = ValidationMessages.CodeKind)] string? Kind,
+    [property: Description("png (default) or svg (link codes only; a vector, so the preset does not apply)")]
+    [property: AllowedValues(null, "png", "svg", ErrorMessage = ValidationMessages.CodeFormat)] string? Format,
+    [property: Description("small (256 px), medium (512 px, default) or large (1024 px); a PNG uses whole pixels per module, quiet zone 4 modules")]
+    [property: AllowedValues(null, CodePresets.Small, CodePresets.Medium, CodePresets.Large, ErrorMessage = ValidationMessages.CodePreset)] string? Preset)
+    : IValidatableObject
+{
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Kind == "wxacode" && Format == "svg")
+        {
+            yield return new ValidationResult(ValidationMessages.WxacodeFormat, [nameof(Format)]);
+        }
+    }
+}
 
 public static class QrCodesApi
 {
@@ -45,54 +58,33 @@ public static class QrCodesApi
     }
 
     public static async Task<Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult>> GetQrCode(
-        string code, [AsParameters] QrCodeQuery query, HttpContext http, CommunityStore org, QrCodeService codes, CancellationToken ct)
+        string code, [AsParameters] QrCodeQuery query, HttpContext http, CommunityStore org, QrCodeService codes, RenderedImages images,
+        CancellationToken ct)
     {
-        var kind = ImageResponses.ParseKind(query.Kind);
-        var format = query.Format ?? "png";
-        var size = query.Size ?? 512;
-        var margin = query.Margin ?? 4;
-        if (kind is null || format is not ("png" or "svg") || size is < 64 or > 4096 || margin is < 0 or > 16)
+        if (ImageResponses.RemovedParameter(http, ["size", "margin"], "preset=small|medium|large (the quiet zone is fixed at 4 modules)") is { } removed)
         {
-            return Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["query"] = ["kind: link | wxacode; format: png | svg; size: 64–4096; margin: 0–16"],
-            }, StatusCodes.Status400BadRequest);
-        }
-        if (kind == CodeKind.Wxacode && format == "svg")
-        {
-            return Problems.BadRequest("format", "WeChat's mini-program code is an image: ask for format=png.");
+            return removed;
         }
         if (await org.FindCommunityAsync(code, ct) is not { } community)
         {
             return Problems.NotFound($"There is no community with the code '{code}'.");
         }
-
-        byte[] body;
-        var contentType = "image/png";
-        if (kind == CodeKind.Link)
+        var kind = ImageResponses.ParseKind(query.Kind);
+        var format = query.Format ?? "png";
+        var preset = query.Preset ?? CodePresets.Medium;
+        CodeImage? wxacode = null;
+        if (kind == CodeKind.Wxacode)
         {
-            var matrix = codes.LinkMatrix(community.Code);
-            (body, contentType) = format == "svg"
-                ? (System.Text.Encoding.UTF8.GetBytes(QrImages.Svg(matrix, margin)), "image/svg+xml")
-                : (QrImages.Png(matrix, size, margin), "image/png");
-        }
-        else
-        {
-            var image = await codes.WxaCodeAsync(community, ct);
-            if (image.IsEmulated)
+            if ((wxacode = await images.WxaCodeAsync(community, ct)) is null)
+            {
+                return images.Busy(http);
+            }
+            if (wxacode.IsEmulated)
             {
                 http.Response.Headers["X-Lian-Emulated"] = "true";
             }
-            body = query.Size is null ? image.Png : Resize(image.Png, size);
         }
-        return ImageResponses.Cached(http, body, contentType, fileName: null);
-    }
-
-    private static byte[] Resize(byte[] png, int size)
-    {
-        using var source = SkiaSharp.SKBitmap.Decode(png);
-        using var resized = source.Resize(new SkiaSharp.SKImageInfo(size, size), new SkiaSharp.SKSamplingOptions(SkiaSharp.SKCubicResampler.Mitchell));
-        using var encoded = resized.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-        return encoded.ToArray();
+        return await images.ServeAsync(http, codes.Describe(community, kind, format, preset, wxacode), fileName: null,
+            token => codes.Render(community, kind, format, preset, wxacode, token), ct);
     }
 }

@@ -52,10 +52,12 @@ public sealed partial class SqlServerScriptTests
         yield return Case(nameof(SqlDialect.CreateSchemaVersionsTable), d.CreateSchemaVersionsTable);
         yield return Case(nameof(SqlDialect.NextCounterValue), d.NextCounterValue);
         yield return Case(nameof(SqlDialect.SelectInsertedId), d.SelectInsertedId);
-        // The exact arguments of CommunityStore.UpsertCommunitiesAsync, CommunityStore.UpsertGridsAsync and UserStore.UpsertAsync.
+        // The exact arguments of CommunityStore.UpsertCommunitiesAsync, CommunityStore.UpsertGridsAsync, UserStore.UpsertAsync
+        // and RenderedImageStore.SaveAsync.
         yield return Case("Upsert Communities", d.Upsert("Communities", ["Code"], ["StreetId", "Name", "Address", "Latitude", "Longitude"]));
         yield return Case("Upsert Grids", d.Upsert("Grids", ["Code"], ["CommunityId", "Name"]));
         yield return Case("Upsert Users", d.Upsert("Users", ["AppId", "OpenId"], ["LastLoginAt"], insertOnly: ["CreatedAt"]));
+        yield return Case("Upsert RenderedImages", d.Upsert("RenderedImages", ["CommunityId", "Variant"], ["RenderKey", "Bytes", "CreatedAt"]));
     }
 
     [TestCaseSource(nameof(DialectStatements))]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using LianApi.QrCodes;
 using LianApi.Tests.Infrastructure;
 using SkiaSharp;
 
@@ -50,31 +51,38 @@ public sealed class QrCodeTests
         Assert.That(QrDecoder.DecodeSvg(svg), Is.EqualTo(Prefix + "gongyuanmen"));
     }
 
-    [Test]
-    public async Task LinkPng_SizeAndMargin_AreHonoured()
+    [TestCase("small", 256)]
+    [TestCase("medium", 512)]
+    [TestCase("large", 1024)]
+    public async Task LinkPng_Preset_IsAtMostItsWidthAndScannable(string preset, int width)
     {
-        static async Task<int> WidthAsync(HttpResponseMessage r)
-        {
-            using var bitmap = SKBitmap.Decode(await r.Content.ReadAsByteArrayAsync());
-            return bitmap.Width;
-        }
+        var response = await client.GetAsync($"/api/communities/gongyuanmen/qrcode?preset={preset}");
+        var png = await response.Content.ReadAsByteArrayAsync();
 
-        var small = await client.GetAsync("/api/communities/gongyuanmen/qrcode?size=200&margin=0");
-        var large = await client.GetAsync("/api/communities/gongyuanmen/qrcode?size=1000&margin=8");
-
-        Assert.Multiple(async () =>
+        using var bitmap = SKBitmap.Decode(png);
+        Assert.Multiple(() =>
         {
-            Assert.That(await WidthAsync(small), Is.InRange(100, 200));
-            Assert.That(await WidthAsync(large), Is.InRange(800, 1000));
-            Assert.That(QrDecoder.DecodePng(await large.Content.ReadAsByteArrayAsync()), Is.EqualTo(Prefix + "gongyuanmen"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            // Whole pixels per module: the largest multiple of the module count that fits the preset.
+            Assert.That(bitmap.Width, Is.InRange(width * 3 / 4, width));
+            Assert.That(QrDecoder.DecodePng(png), Is.EqualTo(Prefix + "gongyuanmen"));
         });
+    }
+
+    [Test]
+    public async Task LinkPng_NoPreset_IsMedium()
+    {
+        var medium = await client.GetAsync("/api/communities/gongyuanmen/qrcode?preset=medium");
+        var unset = await client.GetAsync("/api/communities/gongyuanmen/qrcode");
+
+        Assert.That(unset.Headers.ETag, Is.EqualTo(medium.Headers.ETag));
     }
 
     [Test]
     public async Task QrCode_SameImageAgain_IsA304ByETag()
     {
-        var first = await client.GetAsync("/api/communities/gongyuanmen/qrcode?size=300");
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/communities/gongyuanmen/qrcode?size=300");
+        var first = await client.GetAsync("/api/communities/gongyuanmen/qrcode?preset=small");
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/communities/gongyuanmen/qrcode?preset=small");
         again.Headers.IfNoneMatch.Add(first.Headers.ETag!);
 
         var revalidated = await client.SendAsync(again);
@@ -84,18 +92,44 @@ public sealed class QrCodeTests
             Assert.That(first.Headers.ETag, Is.Not.Null);
             Assert.That(first.Headers.CacheControl?.Public, Is.True);
             Assert.That(revalidated.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(revalidated.Headers.ETag, Is.EqualTo(first.Headers.ETag));
         });
     }
 
-    [TestCase("/api/communities/no-such-place/qrcode", HttpStatusCode.NotFound)]
-    [TestCase("/api/communities/gongyuanmen/qrcode?kind=barcode", HttpStatusCode.BadRequest)]
-    [TestCase("/api/communities/gongyuanmen/qrcode?format=gif", HttpStatusCode.BadRequest)]
-    [TestCase("/api/communities/gongyuanmen/qrcode?size=10", HttpStatusCode.BadRequest)]
-    [TestCase("/api/communities/gongyuanmen/qrcode?margin=99", HttpStatusCode.BadRequest)]
-    [TestCase("/api/communities/gongyuanmen/qrcode?kind=wxacode&format=svg", HttpStatusCode.BadRequest)]
-    public async Task QrCode_BadRequest_IsAProblem(string url, HttpStatusCode status)
+    [Test]
+    public async Task QrCode_SecondRequest_IsServedFromStorageNotDrawnAgain()
     {
-        await ProblemAssert.IsProblem(await client.GetAsync(url), status);
+        var images = app.Service<RenderedImages>();
+        var before = images.RenderCount;
+
+        var first = await client.GetByteArrayAsync("/api/communities/zaoyuanxilu/qrcode?preset=large");
+        var second = await client.GetByteArrayAsync("/api/communities/zaoyuanxilu/qrcode?preset=large");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.EqualTo(first));
+            Assert.That(images.RenderCount - before, Is.EqualTo(1), "drawn once, then served as stored");
+        });
+    }
+
+    [TestCase("/api/communities/gongyuanmen/qrcode?kind=barcode", "kind")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?format=gif", "format")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?preset=huge", "preset")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?preset=4096", "preset")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?size=4096", "size")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?margin=4", "margin")]
+    [TestCase("/api/communities/gongyuanmen/qrcode?kind=wxacode&format=svg", "format")]
+    public async Task QrCode_BadParameter_Is400NamingIt(string url, string parameter)
+    {
+        var problem = await ProblemAssert.IsProblem(await client.GetAsync(url), HttpStatusCode.BadRequest);
+
+        Assert.That(problem.GetProperty("errors").EnumerateObject().Select(e => e.Name), Is.EqualTo(new[] { parameter }));
+    }
+
+    [Test]
+    public async Task QrCode_UnknownCommunity_Is404Problem()
+    {
+        await ProblemAssert.IsProblem(await client.GetAsync("/api/communities/no-such-place/qrcode"), HttpStatusCode.NotFound);
     }
 
     [Test]

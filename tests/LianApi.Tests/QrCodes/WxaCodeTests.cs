@@ -24,6 +24,8 @@ public sealed class WxaCodeTests
         var settings = wechat.LiveSettings();
         settings["QrCodes:WxaPage"] = "pages/report/index";
         settings["QrCodes:WxaEnvVersion"] = "trial";
+        // A full gate answers at once instead of after the default two seconds.
+        settings["Rendering:QueueTimeout"] = "00:00:00";
         app = new LianApiFactory(settings);
         client = app.CreateClient();
     }
@@ -75,6 +77,73 @@ public sealed class WxaCodeTests
             Assert.That(sent.GetProperty("page").GetString(), Is.EqualTo("pages/report/index"));
             Assert.That(sent.GetProperty("env_version").GetString(), Is.EqualTo("trial"));
         });
+    }
+
+    [Test]
+    public async Task Wxacode_IfNoneMatch_Is304WithoutAskingWechatOrDrawing()
+    {
+        wechat.OnJson(StableToken, """{"access_token":"TOKEN","expires_in":7200}""");
+        wechat.On(WxaCode, Image(WechatJpeg("real-wxacode")));
+        var first = await client.GetAsync("/api/communities/gongyuanmen/qrcode?kind=wxacode&preset=large");
+        var drawn = app.Service<RenderedImages>().RenderCount;
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, "/api/communities/gongyuanmen/qrcode?kind=wxacode&preset=large");
+        revalidate.Headers.IfNoneMatch.Add(first.Headers.ETag!);
+
+        var revalidated = await client.SendAsync(revalidate);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(revalidated.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(wechat.CallsTo(WxaCode), Is.EqualTo(1));
+            Assert.That(app.Service<RenderedImages>().RenderCount, Is.EqualTo(drawn));
+        });
+    }
+
+    [Test]
+    public async Task Wxacode_PresetsOfOneCode_AreResizedFromTheOneFetchedImage()
+    {
+        wechat.OnJson(StableToken, """{"access_token":"TOKEN","expires_in":7200}""");
+        wechat.On(WxaCode, Image(WechatJpeg("real-wxacode")));
+
+        var widths = new List<int>();
+        foreach (var preset in new[] { "small", "medium", "large" })
+        {
+            using var bitmap = SKBitmap.Decode(await client.GetByteArrayAsync($"/api/communities/gongyuanmen/qrcode?kind=wxacode&preset={preset}"));
+            widths.Add(bitmap.Width);
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(widths, Is.EqualTo(new[] { 256, 512, 1024 }));
+            Assert.That(wechat.CallsTo(WxaCode), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task Wxacode_FirstFetchWhileTheGateIsFull_Is503WithoutCallingWechat()
+    {
+        wechat.OnJson(StableToken, """{"access_token":"TOKEN","expires_in":7200}""");
+        wechat.On(WxaCode, Image(WechatJpeg("real-wxacode")));
+        var gate = app.Service<RenderGate>();
+        var slots = new List<IDisposable>();
+        while (await gate.TryEnterAsync(CancellationToken.None) is { } slot)
+        {
+            slots.Add(slot);
+        }
+
+        HttpResponseMessage busy;
+        try
+        {
+            busy = await client.GetAsync("/api/communities/gongyuanmen/qrcode?kind=wxacode");
+        }
+        finally
+        {
+            slots.ForEach(s => s.Dispose());
+        }
+
+        await ProblemAssert.IsProblem(busy, HttpStatusCode.ServiceUnavailable);
+        Assert.That(wechat.CallsTo(WxaCode), Is.Zero);
     }
 
     [TestCase("""{"errcode":-1,"errmsg":"system busy"}""", TestName = "Wxacode_WechatBusy_Is503AndNothingIsStored")]
