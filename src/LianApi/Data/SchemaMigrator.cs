@@ -32,41 +32,64 @@ public sealed partial class SchemaMigrator(Database db, TimeProvider time, ILogg
 
     public int LatestVersion => ScriptsFor(db.Dialect)[^1].Version;
 
-    private const string SelectAppliedVersions = "SELECT Version FROM SchemaVersions ORDER BY Version";
+    /// <summary>A schema script may build an index over a big table: far beyond the default 30 s command timeout.</summary>
+    public static readonly TimeSpan ScriptTimeout = TimeSpan.FromMinutes(30);
 
-    public async Task<int> CurrentVersionAsync(CancellationToken ct)
-    {
-        var applied = await db.ReadAsync(async connection =>
-        {
-            await connection.ExecuteAsync(new CommandDefinition(db.Dialect.CreateSchemaVersionsTable, cancellationToken: ct));
-            return await connection.QueryAsync<int>(new CommandDefinition(SelectAppliedVersions, cancellationToken: ct));
-        }, ct);
-        return applied.DefaultIfEmpty(0).Max();
-    }
+    private const string SelectCurrentVersion = "SELECT COALESCE(MAX(Version), 0) FROM SchemaVersions";
+
+    /// <summary>The version of the schema; reads only (readiness asks it), so it fails while nothing was ever migrated.</summary>
+    public Task<int> CurrentVersionAsync(CancellationToken ct) =>
+        db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(SelectCurrentVersion, cancellationToken: ct)), ct);
+
+    private const string SelectApplied = "SELECT Version FROM SchemaVersions";
 
     private const string InsertVersion = "INSERT INTO SchemaVersions (Version, Script, AppliedAt) VALUES (@Version, @Script, @AppliedAt)";
 
-    /// <summary>Returns the scripts it applied; none when the schema is already current.</summary>
+    /// <summary>
+    /// Applies the pending scripts, each in its own transaction under the migration lock, re-reading under the lock what
+    /// is applied: instances starting together never run a script twice (the loser of the race finds it done).
+    /// Returns the scripts this call applied.
+    /// </summary>
     public async Task<IReadOnlyList<SchemaScript>> MigrateAsync(CancellationToken ct)
     {
-        var current = await CurrentVersionAsync(ct);
-        var pending = ScriptsFor(db.Dialect).Where(s => s.Version > current).ToList();
-        foreach (var script in pending)
+        var applied = new List<SchemaScript>();
+        var done = await UnderLockAsync(async (c, tx) => (await c.QueryAsync<int>(new CommandDefinition(SelectApplied, transaction: tx, cancellationToken: ct))).ToHashSet(), ct);
+        foreach (var script in ScriptsFor(db.Dialect).Where(s => !done.Contains(s.Version)))
         {
-            await db.WriteAsync(async (connection, transaction) =>
+            var ran = await UnderLockAsync(async (c, tx) =>
             {
+                if ((await c.QueryAsync<int>(new CommandDefinition(SelectApplied, transaction: tx, cancellationToken: ct))).Contains(script.Version))
+                {
+                    return false;
+                }
                 foreach (var batch in script.Batches())
                 {
-                    await connection.ExecuteAsync(new CommandDefinition(batch, transaction: transaction, cancellationToken: ct));
+                    await c.ExecuteAsync(new CommandDefinition(batch, transaction: tx, commandTimeout: (int)ScriptTimeout.TotalSeconds, cancellationToken: ct));
                 }
-                return await connection.ExecuteAsync(new CommandDefinition(InsertVersion,
-                    new { script.Version, Script = script.Name, AppliedAt = time.GetUtcNow().UtcDateTime },
-                    transaction, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(InsertVersion,
+                    new { script.Version, Script = script.Name, AppliedAt = time.GetUtcNow().UtcDateTime }, tx, cancellationToken: ct));
+                return true;
             }, ct);
-            logger.LogInformation("Applied schema script {Script}", script.Name);
+            if (ran)
+            {
+                applied.Add(script);
+                logger.LogInformation("Applied schema script {Script}", script.Name);
+            }
         }
-        return pending;
+        return applied;
     }
+
+    /// <summary>A unit of work holding the migration lock, with the versions table created if this is the first migration ever.</summary>
+    private Task<T> UnderLockAsync<T>(Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task<T>> work, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            if (db.Dialect.TakeMigrationLock.Length > 0)
+            {
+                await c.ExecuteAsync(new CommandDefinition(db.Dialect.TakeMigrationLock, transaction: tx, commandTimeout: (int)ScriptTimeout.TotalSeconds, cancellationToken: ct));
+            }
+            await c.ExecuteAsync(new CommandDefinition(db.Dialect.CreateSchemaVersionsTable, transaction: tx, cancellationToken: ct));
+            return await work(c, tx);
+        }, ct);
 
     private static SchemaScript Load(Assembly assembly, string resource, string name)
     {

@@ -42,6 +42,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string SelectRowsAffected { get; }
 
+    /// <summary>
+    /// Run first in each migration's transaction: one migrator at a time across instances, held until commit. Empty
+    /// on SQLite, where the write itself is exclusive (one writer per file).
+    /// </summary>
+    public abstract string TakeMigrationLock { get; }
+
     /// <summary>Deletes at most <c>@Limit</c> rows of <paramref name="table"/> matching <paramref name="where"/>, whose key is <paramref name="keys"/>.</summary>
     public abstract string DeleteAtMost(string table, string[] keys, string where);
 
@@ -52,6 +58,7 @@ public abstract class SqlDialect
         public override string LimitRows => "LIMIT @Limit";
         public override string SelectInsertedId => "SELECT last_insert_rowid();";
         public override string SelectRowsAffected => "SELECT changes();";
+        public override string TakeMigrationLock => "";
 
         public override string DeleteAtMost(string table, string[] keys, string where) =>
             $"DELETE FROM {table} WHERE ({string.Join(", ", keys)}) IN (SELECT {string.Join(", ", keys)} FROM {table} WHERE {where} LIMIT @Limit)";
@@ -82,6 +89,11 @@ public abstract class SqlDialect
         public override string LimitRows => "OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
         public override string SelectInsertedId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
         public override string SelectRowsAffected => "SELECT @@ROWCOUNT;";
+        public override string TakeMigrationLock => """
+            DECLARE @Lock int;
+            EXEC @Lock = sp_getapplock @Resource = N'LianApi.SchemaMigrator', @LockMode = N'Exclusive', @LockOwner = N'Transaction', @LockTimeout = 600000;
+            IF @Lock < 0 THROW 50001, N'Another instance held the schema migration lock for 10 minutes.', 1;
+            """;
 
         public override string DeleteAtMost(string table, string[] keys, string where) => $"DELETE TOP (@Limit) FROM {table} WHERE {where}";
         public override string CreateSchemaVersionsTable => """

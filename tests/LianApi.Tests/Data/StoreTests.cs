@@ -1,3 +1,5 @@
+using LianApi.Shared;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using Dapper;
 using LianApi.Auth;
@@ -105,7 +107,7 @@ public sealed class SqlServerTestDatabase : TestDatabase
         }
         masterConnectionString = new SqlConnectionStringBuilder(server) { InitialCatalog = "master" }.ConnectionString;
         name = $"LianApiTests_{Guid.NewGuid():N}";
-        await ExecuteOnMasterAsync($"CREATE DATABASE [{name}]");
+        await ExecuteOnMasterAsync($"CREATE DATABASE [{name}]; ALTER DATABASE [{name}] SET READ_COMMITTED_SNAPSHOT ON;");
         ConnectionString = new SqlConnectionStringBuilder(server) { InitialCatalog = name }.ConnectionString;
     }
 
@@ -173,6 +175,107 @@ public sealed class StoreTests<TDatabase> where TDatabase : TestDatabase, new()
         {
             await database.DisposeAsync();
         }
+    }
+
+    [Test]
+    public async Task Migrate_TwoInstancesStartingTogether_ApplyEveryScriptExactlyOnce()
+    {
+        await using var fresh = new TDatabase();
+        await fresh.CreateAsync();
+        await using var first = fresh.BuildServices(TimeProvider.System);
+        await using var second = fresh.BuildServices(TimeProvider.System);
+        var scripts = SchemaMigrator.ScriptsFor(first.GetRequiredService<Database>().Dialect);
+
+        var applied = await Task.WhenAll(
+            Task.Run(() => first.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct)),
+            Task.Run(() => second.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct)));
+
+        var db = first.GetRequiredService<Database>();
+        var versions = await db.ReadAsync(async c => (await c.QueryAsync<int>(new CommandDefinition(
+            "SELECT Version FROM SchemaVersions ORDER BY Version", cancellationToken: Ct))).ToList(), Ct);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(applied.SelectMany(a => a).Select(s => s.Version).Order(), Is.EqualTo(scripts.Select(s => s.Version)),
+                "each script applied by exactly one of the two");
+            Assert.That(versions, Is.EqualTo(scripts.Select(s => s.Version)));
+            Assert.That(await CountAsync(db, "SELECT COUNT(*) FROM Streets"), Is.EqualTo(9));
+        });
+    }
+
+    [Test]
+    public async Task Lease_TwoInstancesAtOnce_ExactlyOneHoldsIt()
+    {
+        await using var other = database!.BuildServices(TimeProvider.System);
+        var now = new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var name = LeaseStore.IdempotencyPruner;
+
+        var wins = await Task.WhenAll(
+            Task.Run(() => Service<LeaseStore>().TryAcquireAsync(name, "store-test-a", now, TimeSpan.FromMinutes(2), Ct)),
+            Task.Run(() => other.GetRequiredService<LeaseStore>().TryAcquireAsync(name, "store-test-b", now, TimeSpan.FromMinutes(2), Ct)));
+        await Service<LeaseStore>().ReleaseAsync(name, wins[0] ? "store-test-a" : "store-test-b", now, Ct);
+
+        Assert.That(wins.Count(w => w), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Sweep_TwoSweepersOnOneDatabase_EscalateEachCaseOnce()
+    {
+        // A database of its own: the sweep acts on every due case, and the fixture's other tests own theirs.
+        await using var fresh = new TDatabase();
+        await fresh.CreateAsync();
+        var at = new DateTime(2028, 3, 1, 1, 0, 0, DateTimeKind.Utc);
+        var clock = new FakeTimeProvider(new DateTimeOffset(at.AddDays(3)));
+        await using var first = fresh.BuildServices(clock);
+        await using var second = fresh.BuildServices(clock);
+        await first.GetRequiredService<SchemaMigrator>().MigrateAsync(Ct);
+        var org = first.GetRequiredService<CommunityStore>();
+        var street = (await org.ListStreetsAsync(Ct)).Single(s => s.Code == "beiyuanmen");
+        await org.UpsertCommunitiesAsync([new CommunityUpsert("two-sweepers", street.Id, "贡院门社区", null, null, null)], Ct);
+        var place = (await org.FindCommunityAsync("two-sweepers", Ct))!;
+        var user = await first.GetRequiredService<UserStore>().UpsertAsync(AppId, "openid-two-sweepers", at, Ct);
+        var filed = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var complaint = new NewComplaint(user, $"two-sweepers-{i:D4}", place, category, "楼道灯坏了，晚上看不见台阶", null,
+                null, null, null, null, false, at.AddSeconds(i), at.AddSeconds(i).AddHours(24));
+            var claim = new IdempotencyClaim(user, ComplaintsApi.SubmitEndpoint, complaint.ClientRequestId, "hash");
+            filed.Add((await first.GetRequiredService<ComplaintStore>().SubmitAsync(complaint, claim, new SubmissionLimits(1000, 1000), Ct)).TrackingNo);
+        }
+        var one = new DeadlineSweep(first.GetRequiredService<ComplaintStore>(), clock, NullLogger<DeadlineSweep>.Instance);
+        var two = new DeadlineSweep(second.GetRequiredService<ComplaintStore>(), clock, NullLogger<DeadlineSweep>.Instance);
+
+        var results = await Task.WhenAll(Task.Run(() => one.RunOnceAsync(Ct)), Task.Run(() => two.RunOnceAsync(Ct)));
+
+        var escalated = new List<(string Level, int Version)>();
+        foreach (var trackingNo in filed)
+        {
+            var c = (await first.GetRequiredService<ComplaintStore>().LoadAsync(trackingNo, Ct))!.Complaint;
+            escalated.Add((c.HandlingLevel, c.Version));
+        }
+        Assert.Multiple(() =>
+        {
+            Assert.That(escalated, Is.All.EqualTo((HandlingLevel.Street, 2)), "one level up, one write per case");
+            Assert.That(results.Sum(r => r.Escalated), Is.EqualTo(filed.Count), "each case counted by the sweeper that did it");
+            Assert.That(results.Sum(r => r.Failed), Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Tokens_DifferingOnlyInCase_AreDifferent()
+    {
+        var users = Service<UserStore>();
+        var at = new DateTime(2026, 6, 1, 0, 0, 0, DateTimeKind.Utc);
+
+        var lower = await users.UpsertAsync(AppId, "o-case-token", at, Ct);
+        var upper = await users.UpsertAsync(AppId, "O-CASE-TOKEN", at, Ct);
+        var first = Created(await SubmitAsync(lower, "case-key-abcd", at));
+        var second = Created(await SubmitAsync(lower, "CASE-KEY-ABCD", at.AddSeconds(1)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(upper, Is.Not.EqualTo(lower), "openids are exact: another case is another user");
+            Assert.That(second.TrackingNo, Is.Not.EqualTo(first.TrackingNo), "idempotency keys are exact: another case is another report");
+        });
     }
 
     [Test]
