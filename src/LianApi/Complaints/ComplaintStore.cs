@@ -264,7 +264,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
-            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion
+            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId
         WHERE Id = @Id AND Version = @Version
         """;
 
@@ -272,6 +272,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt)
         VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt);
         """;
+
+    private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
 
     private const string InsertEvaluation = """
         INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt)
@@ -286,7 +288,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     /// </summary>
     public Task<ComplaintWithEvents?> ApplyAsync(ComplaintWithEvents loaded, Transition transition, Actor actor, DateTime now,
         CancellationToken ct, Evaluation? evaluation = null) =>
-        db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
+        ApplyAsync(loaded, transition, actor, now, Guid.NewGuid().ToString("N"), evaluation, ct);
+
+    /// <summary>The same, with the unit's write id given: every run of one unit (its retries) carries the same id.</summary>
+    internal Task<ComplaintWithEvents?> ApplyAsync(ComplaintWithEvents loaded, Transition transition, Actor actor, DateTime now,
+        string writeId, Evaluation? evaluation, CancellationToken ct)
+    {
+        return db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
             var (before, next) = (loaded.Complaint, transition.Next with { Version = loaded.Complaint.Version + 1 });
             var added = transition.Events.Select(e => new ComplaintEventRow
@@ -300,11 +308,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
-                ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion,
+                ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
             {
-                return null;
+                // A retry of this very unit after an ambiguous commit (SQL Server 40197/40613 at COMMIT) finds its own
+                // write done; anything else lost the race.
+                var lastWrite = await c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectLastWriteId, new { before.Id }, tx, cancellationToken: ct));
+                return lastWrite == writeId ? new ComplaintWithEvents(next, events) : null;
             }
             var parameters = new DynamicParameters();
             var sql = new System.Text.StringBuilder();
@@ -332,8 +343,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             }
             return new ComplaintWithEvents(next, events);
         }, ct);
+    }
 
-    private const string InsertPhoneReveal = "INSERT INTO PhoneReveals (ComplaintId, StaffId, RevealedAt) VALUES (@ComplaintId, @StaffId, @RevealedAt)";
+    // Written once even when the unit runs again after an ambiguous commit: the same reveal has the same instant.
+    private const string InsertPhoneReveal = """
+        INSERT INTO PhoneReveals (ComplaintId, StaffId, RevealedAt)
+        SELECT @ComplaintId, @StaffId, @RevealedAt
+        WHERE NOT EXISTS (SELECT 1 FROM PhoneReveals WHERE ComplaintId = @ComplaintId AND StaffId = @StaffId AND RevealedAt = @RevealedAt)
+        """;
 
     private const string SelectProtectedPhone = "SELECT ContactPhoneProtected FROM Complaints WHERE Id = @Id";
 
