@@ -41,7 +41,7 @@ public sealed class Database : IAsyncDisposable
                 Delay = TimeSpan.FromMilliseconds(100),
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = new PredicateBuilder().Handle<SqlException>(e => SqlServerTransientErrors.Numbers.Contains(e.Number)),
+                ShouldHandle = new PredicateBuilder().Handle<SqlException>(SqlServerTransientErrors.IsTransient),
                 OnRetry = args =>
                 {
                     logger.LogWarning(args.Outcome.Exception, "Transient SQL Server error; running the unit of work again (attempt {Attempt})", args.AttemptNumber + 2);
@@ -53,8 +53,14 @@ public sealed class Database : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
+    internal const string ReadInWriteMessage =
+        "Database.ReadAsync was called from inside a WriteAsync unit of work. A second pooled connection inside a " +
+        "write transaction does not see the write, can block on its locks, and doubles the connections in use: load " +
+        "what the write needs before it starts, or read with the unit's own connection and transaction.";
+
+    /// <exception cref="InvalidOperationException">Called from inside a write unit of work of this database.</exception>
     public Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        retry.ExecuteAsync(async token =>
+        runningUnit.Value is { IsRunning: true } ? throw new InvalidOperationException(ReadInWriteMessage) : retry.ExecuteAsync(async token =>
         {
             await using var connection = await OpenAsync(token);
             return await work(connection);

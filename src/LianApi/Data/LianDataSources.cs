@@ -92,7 +92,13 @@ internal sealed class SqlServerDataSource(string connectionString) : DbDataSourc
 /// <summary>The SQL Server error numbers we treat as "roll back and run the whole unit of work again".</summary>
 internal static class SqlServerTransientErrors
 {
-    // Reviewed against SqlConfigurableRetryFactory's list: deadlock victim, lock timeouts, throttling and
-    // failover codes. -2 (command timeout) is left out on purpose: the command may have committed.
-    public static readonly int[] Numbers = [1204, 1205, 1222, 4060, 40197, 40501, 40613, 49918, 49919, 49920];
+    // Deadlock victim and lock timeouts (1204, 1205, 1222), login failures during failover (4060, 4221), Azure SQL
+    // throttling, moves and failovers (10928, 10929, 40143, 40197, 40501, 40540, 40613, 49918-49920), and broken
+    // connections (233, 997, 10053, 10054, 10060, 64, 121). -2 (command timeout) is left out on purpose: the command
+    // may have committed; so are 2627/2601 (a duplicate is an answer, not a fault).
+    public static readonly int[] Numbers =
+        [64, 121, 233, 997, 1204, 1205, 1222, 4060, 4221, 10053, 10054, 10060, 10928, 10929, 40143, 40197, 40501, 40540, 40613, 49918, 49919, 49920];
+
+    /// <summary>Any of the exception's errors is transient: SQL Server often reports a failover as several errors at once.</summary>
+    public static bool IsTransient(SqlException e) => e.Errors.Cast<SqlError>().Any(error => Numbers.Contains(error.Number));
 }

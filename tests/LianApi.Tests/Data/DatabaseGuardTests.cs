@@ -54,6 +54,27 @@ public sealed class DatabaseGuardTests
     }
 
     [Test]
+    public async Task ReadAsync_InsideAWriteUnit_FailsAtOnceAndTheUnitCarriesOn()
+    {
+        Exception? read = null;
+
+        var outcome = await Db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition(InsertDepartment, new { Code = "guard-read", Name = "读" }, tx));
+            read = FailureAtOnce(() => Db.ReadAsync(c2 => c2.ExecuteScalarAsync<long>(new CommandDefinition(CountDepartments, new { Code = "guard-read" })), CancellationToken.None));
+            return "unit done";
+        }, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(read, Is.TypeOf<InvalidOperationException>(), "a second pooled connection inside a write is refused");
+            Assert.That(read?.Message, Is.EqualTo(Database.ReadInWriteMessage));
+            Assert.That(outcome, Is.EqualTo("unit done"));
+            Assert.That(await CountAsync("guard-read"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task WriteAsync_NestedWriteLeavesTheUnit_RollsBackTheUnitAndTheNextWriteCommits()
     {
         var thrown = Assert.ThrowsAsync<InvalidOperationException>(() => Db.WriteAsync(async (c, tx) =>

@@ -43,6 +43,7 @@ public abstract class TestDatabase : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddSingleton(time);
+        services.AddSingleton<Microsoft.Extensions.Hosting.IHostEnvironment>(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Development" });
         services.AddData();
         services.AddCommunities();
         services.AddSingleton<ComplaintStore>();

@@ -86,6 +86,7 @@ public sealed class HostTests
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
             ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
+            ["Database:MigrateOnStart"] = "true",
         }, environment: "Production");
 
         var response = await app.CreateClient().GetAsync("/health/ready");
@@ -100,16 +101,54 @@ public sealed class HostTests
     }
 
     [Test]
-    public void SqlServerTransientErrors_AreTheReviewedSubsetOfSqlClientsOwnList()
+    public async Task Start_InProduction_DoesNotMigrateUntilTheMigrateVerbRuns()
     {
-        // reliability.md DB-2: -2 (command timeout) may have committed, and 2627/2601 mean "duplicate", not "try again".
-        var sqlClientDefaults = SqlConfigurableRetryFactory.BaselineTransientErrors;
+        await using var app = new LianApiFactory(new Dictionary<string, string?>
+        {
+            ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
+        }, environment: "Production");
+
+        var ready = await app.CreateClient().GetAsync("/health/ready");
 
         Assert.Multiple(() =>
         {
-            Assert.That(SqlServerTransientErrors.Numbers, Is.SubsetOf(sqlClientDefaults));
-            Assert.That(SqlServerTransientErrors.Numbers, Does.Contain(1205), "deadlock victim");
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "not ready: the schema was never migrated");
+            Assert.That(File.Exists(app.DatabasePath) ? new FileInfo(app.DatabasePath).Length : 0, Is.LessThan(64 * 1024), "no schema was written");
+        });
+    }
+
+    [TestCase(true, true, false)]
+    [TestCase(false, true, true)]
+    [TestCase(false, false, false)]
+    public void ReadCommittedSnapshot_OffInProduction_IsAProblemThatSaysTheFix(bool on, bool production, bool problem)
+    {
+        var message = LianApi.Data.ReadCommittedSnapshot.Problem(on, production);
+
+        Assert.That(message is not null, Is.EqualTo(problem));
+        if (problem)
+        {
+            Assert.That(message, Does.Contain("ALTER DATABASE CURRENT SET READ_COMMITTED_SNAPSHOT ON"));
+        }
+    }
+
+    [Test]
+    public void SqlServerTransientErrors_CoverTheReviewedListAndNeverAmbiguousOrDuplicateErrors()
+    {
+        // reliability.md DB-2: -2 (command timeout) may have committed, and 2627/2601 mean "duplicate", not "try again".
+        int[] required = [1205, 4221, 40143, 40197, 40501, 40540, 40613, 10928, 10929, 49918, 49919, 49920, 10053, 10054, 10060, 233, 997];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(SqlServerTransientErrors.Numbers, Is.SupersetOf(required));
             Assert.That(SqlServerTransientErrors.Numbers, Has.None.EqualTo(-2).Or.EqualTo(2627).Or.EqualTo(2601));
         });
     }
+
+    [TestCase(new[] { 1205 }, true, TestName = "IsTransient_Deadlock_True")]
+    [TestCase(new[] { 3971, 40197 }, true, TestName = "IsTransient_FailoverReportedSecond_True")]
+    [TestCase(new[] { 50000, 10054 }, true, TestName = "IsTransient_BrokenConnectionAmongOthers_True")]
+    [TestCase(new[] { 2627, 3621 }, false, TestName = "IsTransient_DuplicateKey_False")]
+    [TestCase(new[] { -2 }, false, TestName = "IsTransient_CommandTimeout_False")]
+    public void IsTransient_ExceptionWithSeveralErrors_LooksAtEveryOne(int[] numbers, bool expected) =>
+        Assert.That(SqlServerTransientErrors.IsTransient(SqlExceptions.With(numbers)), Is.EqualTo(expected));
 }
