@@ -21,6 +21,9 @@ public sealed class SchemaParityTests
 
     private const string SelectColumns = "SELECT name FROM pragma_table_info(@Table) ORDER BY cid";
 
+    // Indexes the scripts create by name; SQLite's own (for PRIMARY KEY and inline UNIQUE) have no SQL.
+    private const string SelectIndexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";
+
     private SqliteTestDatabase? database;
     private SchemaModel sqlite = null!;
 
@@ -52,6 +55,19 @@ public sealed class SchemaParityTests
 
         Assert.That(ColumnDifferences(sqlServer, sqlite), Is.Empty,
             "The SQLite and SQL Server migrations create different tables or columns; add the change to both Schema folders");
+    }
+
+    [Test]
+    public void MigratedSqlite_ComparedWithSqlServerScripts_HasTheSameNamedIndexes()
+    {
+        var sqlServer = ReadSqlServerScripts();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sqlServer.Indexes.Except(sqlite.Indexes, StringComparer.OrdinalIgnoreCase), Is.Empty, "indexes only in the SQL Server scripts");
+            Assert.That(sqlite.Indexes.Except(sqlServer.Indexes, StringComparer.OrdinalIgnoreCase), Is.Empty, "indexes only in SQLite");
+            Assert.That(sqlite.Indexes, Does.Contain("IX_Complaints_NextSweepAt").And.Contain("IX_IdempotencyKeys_CreatedAt"));
+        });
     }
 
     [Test]
@@ -181,6 +197,7 @@ public sealed class SchemaParityTests
                 model.AddRow(table, columns.Select((c, i) => (c, Value.Of(reader.GetValue(i)))));
             }
         }
+        model.Indexes.UnionWith(await connection.QueryAsync<string>(new CommandDefinition(SelectIndexes, cancellationToken: Ct)));
         return model;
     }
 
@@ -212,6 +229,8 @@ public sealed class SchemaParityTests
         public Dictionary<string, List<Dictionary<string, string>>> Rows { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public List<string> Unmodelled { get; } = [];
+
+        public HashSet<string> Indexes { get; } = new(StringComparer.OrdinalIgnoreCase);
 
         public void AddColumns(string table, IEnumerable<string> columns)
         {
@@ -272,6 +291,16 @@ public sealed class SchemaParityTests
             {
                 Model.Columns.Remove(table.BaseIdentifier.Value);
                 Model.Rows.Remove(table.BaseIdentifier.Value);
+            }
+        }
+
+        public override void Visit(CreateIndexStatement node) => Model.Indexes.Add(node.Name.Value);
+
+        public override void Visit(DropIndexStatement node)
+        {
+            foreach (var clause in node.DropIndexClauses.OfType<DropIndexClause>())
+            {
+                Model.Indexes.Remove(clause.Index.Value);
             }
         }
 
