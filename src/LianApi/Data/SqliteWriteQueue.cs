@@ -8,7 +8,8 @@ namespace LianApi.Data;
 /// SQLite's single writer, as a queue with group commit. Writers queue instead of polling the file lock; the
 /// writer loop takes every waiting unit of work, runs each in its own savepoint inside one transaction, commits
 /// once (one fsync with synchronous=FULL) and only then answers each caller. A unit that fails is rolled back to
-/// its savepoint alone. No caller hears "done" before its work is durable.
+/// its savepoint alone, unless storage failed (disk full, I/O error): then the whole batch fails, because SQLite may
+/// already have rolled the transaction back. No caller hears "done" before its work is durable.
 /// </summary>
 internal sealed class SqliteWriteQueue : IAsyncDisposable
 {
@@ -89,7 +90,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                     await transaction.ReleaseAsync("unit");
                     done.Add(item);
                 }
-                catch (Exception e)
+                catch (Exception e) when (!StorageHealth.IsStorageFailure(e))
                 {
                     await transaction.RollbackAsync("unit");
                     await transaction.ReleaseAsync("unit");
@@ -100,7 +101,11 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         }
         catch (Exception e)
         {
-            logger.LogError(e, "A batch of {Count} writes failed to commit; every caller in it gets the error", batch.Count);
+            // Storage failures are logged by StorageHealth, once a minute at most, not once per batch.
+            if (!StorageHealth.IsStorageFailure(e))
+            {
+                logger.LogError(e, "A batch of {Count} writes failed to commit; every caller in it gets the error", batch.Count);
+            }
             foreach (var item in batch.Except(done).Concat(done))
             {
                 item.Fail(e);
