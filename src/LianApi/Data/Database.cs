@@ -32,12 +32,12 @@ public sealed class Database : IAsyncDisposable
         "the outer unit's connection and transaction instead.";
 
     public Database(DbDataSource source, SqlDialect dialect, IOptions<DatabaseOptions> options, StorageHealth storage,
-        ILogger<Database> logger)
+        TimeProvider time, ILogger<Database> logger)
     {
         this.source = source;
         this.storage = storage;
         Dialect = dialect;
-        writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, logger) : null;
+        writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, options.Value, time, logger) : null;
         writeLockTimeout = options.Value.WriteLockTimeout;
         retry = dialect.SingleWriter ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions

@@ -1,6 +1,8 @@
 using System.Data;
 using System.Data.Common;
 using System.Threading.Channels;
+using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace LianApi.Data;
 
@@ -10,20 +12,33 @@ namespace LianApi.Data;
 /// once (one fsync with synchronous=FULL) and only then answers each caller. A unit that fails is rolled back to
 /// its savepoint alone, unless storage failed (disk full, I/O error): then the whole batch fails, because SQLite may
 /// already have rolled the transaction back. No caller hears "done" before its work is durable.
+/// The writer also checkpoints the write-ahead log into the database file and truncates it, when it has grown past
+/// <see cref="DatabaseOptions.WalCheckpointBytes"/> and whenever writes pause, so a burst never leaves the data
+/// in an ever longer log. A TRUNCATE checkpoint waits for readers still using the log, which automatic (passive)
+/// checkpoints never do; with readers always overlapping, the log would otherwise only grow.
 /// </summary>
 internal sealed class SqliteWriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 64;
 
     private readonly DbDataSource source;
+    private readonly TimeProvider time;
     private readonly ILogger logger;
+    private readonly string? walPath;
+    private readonly long walCheckpointBytes;
+    private readonly TimeSpan idleCheckpointDelay;
     private readonly Channel<WorkItem> queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
+    private DateTimeOffset lastCheckpointWarning = DateTimeOffset.MinValue;
 
-    public SqliteWriteQueue(DbDataSource source, ILogger logger)
+    public SqliteWriteQueue(DbDataSource source, DatabaseOptions options, TimeProvider time, ILogger logger)
     {
         this.source = source;
+        this.time = time;
         this.logger = logger;
+        walPath = WalPathOf(source.ConnectionString);
+        walCheckpointBytes = options.WalCheckpointBytes;
+        idleCheckpointDelay = options.WalIdleCheckpointDelay;
         writer = Task.Run(RunAsync);
     }
 
@@ -56,24 +71,67 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<WorkItem>(MaxBatch);
-        while (await queue.Reader.WaitToReadAsync())
+        // Fires once the writer had nothing to do for a while. Armed after each commit before its callers hear "done",
+        // so a clock moved after an answer (a test's fake clock) always finds it armed.
+        CancellationTokenSource? idle = null;
+        try
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+            while (true)
             {
-                if (item.TryStart())
+                bool open;
+                try
                 {
-                    batch.Add(item);
+                    open = await queue.Reader.WaitToReadAsync(idle?.Token ?? CancellationToken.None);
+                }
+                catch (OperationCanceledException) when (idle is { IsCancellationRequested: true })
+                {
+                    idle.Dispose();
+                    idle = null;
+                    await CheckpointAsync();
+                    continue;
+                }
+                if (!open)
+                {
+                    break;
+                }
+                batch.Clear();
+                while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+                {
+                    if (item.TryStart())
+                    {
+                        batch.Add(item);
+                    }
+                }
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+                var committed = await WriteBatchAsync(batch);
+                if (committed.Count > 0)
+                {
+                    idle?.Dispose();
+                    idle = new CancellationTokenSource(idleCheckpointDelay, time);
+                }
+                foreach (var item in committed)
+                {
+                    item.Complete();
+                }
+                if (committed.Count > 0 && WalBytes() >= walCheckpointBytes)
+                {
+                    await CheckpointAsync();
                 }
             }
-            if (batch.Count > 0)
-            {
-                await WriteBatchAsync(batch);
-            }
         }
+        finally
+        {
+            idle?.Dispose();
+        }
+        // Leave the database file complete when the app stops.
+        await CheckpointAsync();
     }
 
-    private async Task WriteBatchAsync(List<WorkItem> batch)
+    /// <summary>Runs the batch in one transaction; returns the units that committed, for the caller to answer.</summary>
+    private async Task<List<WorkItem>> WriteBatchAsync(List<WorkItem> batch)
     {
         var done = new List<WorkItem>(batch.Count);
         try
@@ -110,12 +168,59 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             {
                 item.Fail(e);
             }
+            return [];
+        }
+        return done;
+    }
+
+    private sealed record CheckpointResult(long Busy, long Log, long Checkpointed);
+
+    private const string TruncateWal = "PRAGMA wal_checkpoint(TRUNCATE)";
+
+    private async Task CheckpointAsync()
+    {
+        if (WalBytes() == 0)
+        {
             return;
         }
-        foreach (var item in done)
+        try
         {
-            item.Complete();
+            await using var connection = await source.OpenConnectionAsync();
+            var result = await connection.QuerySingleAsync<CheckpointResult>(TruncateWal);
+            if (result.Busy != 0)
+            {
+                // A reader held on past busy_timeout; the next commit or pause tries again.
+                logger.LogDebug("WAL checkpoint incomplete: {Checkpointed} of {Frames} frames copied", result.Checkpointed, result.Log);
+            }
         }
+        catch (Exception e) when (e is DbException or IOException)
+        {
+            // A checkpoint that fails (disk full, say) must not stop the writer; writes report their own failures.
+            var now = time.GetUtcNow();
+            if (now - lastCheckpointWarning >= StorageHealth.LogInterval)
+            {
+                lastCheckpointWarning = now;
+                logger.LogWarning("WAL checkpoint failed, the log stays as it is until the next one: {Reason}", e.Message);
+            }
+        }
+    }
+
+    private long WalBytes()
+    {
+        if (walPath is null)
+        {
+            return 0;
+        }
+        var wal = new FileInfo(walPath);
+        return wal.Exists ? wal.Length : 0;
+    }
+
+    private static string? WalPathOf(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:"
+            ? null
+            : Path.GetFullPath(builder.DataSource) + "-wal";
     }
 
     public async ValueTask DisposeAsync()
