@@ -14,22 +14,27 @@ namespace LianApi.Data;
 /// already have rolled the transaction back. No caller hears "done" before its work is durable.
 /// The writer also checkpoints the write-ahead log into the database file and truncates it, when it has grown past
 /// <see cref="DatabaseOptions.WalCheckpointBytes"/> and whenever writes pause, so a burst never leaves the data
-/// in an ever longer log. A TRUNCATE checkpoint waits for readers still using the log, which automatic (passive)
-/// checkpoints never do; with readers always overlapping, the log would otherwise only grow.
+/// in an ever longer log. A TRUNCATE checkpoint waits a moment for readers still using the log, which automatic
+/// (passive) checkpoints never do; with readers always overlapping, the log would otherwise only grow.
 /// </summary>
 internal sealed class SqliteWriteQueue : IAsyncDisposable
 {
     private const int MaxBatch = 64;
+    private static readonly TimeSpan MaxIdleCheckpointDelay = TimeSpan.FromMinutes(1);
 
     private readonly DbDataSource source;
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private readonly string? walPath;
+    private readonly string checkpointConnectionString;
     private readonly long walCheckpointBytes;
     private readonly TimeSpan idleCheckpointDelay;
     private readonly Channel<WorkItem> queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task writer;
     private DateTimeOffset lastCheckpointWarning = DateTimeOffset.MinValue;
+    // After a checkpoint readers kept from finishing, the next tries wait for more growth or a longer pause.
+    private long nextSizeCheckpoint;
+    private TimeSpan nextIdleCheckpoint;
 
     public SqliteWriteQueue(DbDataSource source, DatabaseOptions options, TimeProvider time, ILogger logger)
     {
@@ -37,8 +42,9 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         this.time = time;
         this.logger = logger;
         walPath = WalPathOf(source.ConnectionString);
-        walCheckpointBytes = options.WalCheckpointBytes;
-        idleCheckpointDelay = options.WalIdleCheckpointDelay;
+        checkpointConnectionString = new SqliteConnectionStringBuilder(source.ConnectionString) { Pooling = false }.ToString();
+        walCheckpointBytes = nextSizeCheckpoint = options.WalCheckpointBytes;
+        idleCheckpointDelay = nextIdleCheckpoint = options.WalIdleCheckpointDelay;
         writer = Task.Run(RunAsync);
     }
 
@@ -87,7 +93,11 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 {
                     idle.Dispose();
                     idle = null;
-                    await CheckpointAsync();
+                    if (!await CheckpointAsync())
+                    {
+                        nextIdleCheckpoint = TimeSpan.FromTicks(Math.Min(nextIdleCheckpoint.Ticks * 2, MaxIdleCheckpointDelay.Ticks));
+                        idle = new CancellationTokenSource(nextIdleCheckpoint, time);
+                    }
                     continue;
                 }
                 if (!open)
@@ -110,13 +120,13 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 if (committed.Count > 0)
                 {
                     idle?.Dispose();
-                    idle = new CancellationTokenSource(idleCheckpointDelay, time);
+                    idle = new CancellationTokenSource(nextIdleCheckpoint, time);
                 }
                 foreach (var item in committed)
                 {
                     item.Complete();
                 }
-                if (committed.Count > 0 && WalBytes() >= walCheckpointBytes)
+                if (committed.Count > 0 && WalBytes() >= nextSizeCheckpoint)
                 {
                     await CheckpointAsync();
                 }
@@ -175,23 +185,36 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
     private sealed record CheckpointResult(long Busy, long Log, long Checkpointed);
 
+    // Readers of this app take milliseconds; one that takes longer is not waited for, and the writer goes on.
+    private const string ShortBusyTimeout = "PRAGMA busy_timeout = 250";
+
     private const string TruncateWal = "PRAGMA wal_checkpoint(TRUNCATE)";
 
-    private async Task CheckpointAsync()
+    /// <summary>
+    /// Copies the log into the database file and truncates it; false when readers still in the log kept it from
+    /// finishing (then it copied what it could, like a passive checkpoint). Its own unpooled connection: it is
+    /// housekeeping, not a unit of work, and its short busy timeout must not stay on a pooled connection.
+    /// </summary>
+    private async Task<bool> CheckpointAsync()
     {
         if (WalBytes() == 0)
         {
-            return;
+            return true;
         }
         try
         {
-            await using var connection = await source.OpenConnectionAsync();
+            await using var connection = new SqliteConnection(checkpointConnectionString);
+            await connection.OpenAsync();
+            await connection.ExecuteAsync(ShortBusyTimeout);
             var result = await connection.QuerySingleAsync<CheckpointResult>(TruncateWal);
-            if (result.Busy != 0)
+            var complete = result.Busy == 0;
+            nextSizeCheckpoint = complete ? walCheckpointBytes : WalBytes() + walCheckpointBytes;
+            nextIdleCheckpoint = complete ? idleCheckpointDelay : nextIdleCheckpoint;
+            if (!complete)
             {
-                // A reader held on past busy_timeout; the next commit or pause tries again.
                 logger.LogDebug("WAL checkpoint incomplete: {Checkpointed} of {Frames} frames copied", result.Checkpointed, result.Log);
             }
+            return complete;
         }
         catch (Exception e) when (e is DbException or IOException)
         {
@@ -202,6 +225,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
                 lastCheckpointWarning = now;
                 logger.LogWarning("WAL checkpoint failed, the log stays as it is until the next one: {Reason}", e.Message);
             }
+            return false;
         }
     }
 

@@ -53,6 +53,35 @@ public sealed class WalCheckpointTests
     }
 
     [Test]
+    public async Task Submit_WhileAReaderHoldsTheWal_GoesOnAndTruncatesOnceTheReaderIsDone()
+    {
+        const long checkpointBytes = 64 * 1024;
+        await using var app = App(checkpointBytes, out _);
+        var resident = await app.LoginAsync("resident-next-to-a-long-read");
+        await using var reader = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        await reader.OpenAsync();
+        // Deferred: the SELECT below takes a read snapshot (BeginTransaction's default would take the write lock).
+        await using var snapshot = reader.BeginTransaction(deferred: true);
+        await using (var read = reader.CreateCommand())
+        {
+            read.CommandText = "SELECT COUNT(*) FROM Complaints";
+            await read.ExecuteScalarAsync();
+        }
+
+        var peakWhileReading = await BurstAsync(app, resident, reports: 12);
+        snapshot.Rollback();
+        var peakAfter = await BurstAsync(app, resident, reports: 12);
+        var walAfter = WalBytes(app);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(peakWhileReading, Is.GreaterThan(4 * checkpointBytes), "a reader in the log keeps it from being truncated");
+            Assert.That(walAfter, Is.LessThan(4 * checkpointBytes), "truncated again once the reader is done");
+            Assert.That(peakAfter, Is.LessThan(peakWhileReading + 4 * checkpointBytes), "and it did not go on growing");
+        });
+    }
+
+    [Test]
     public async Task Submit_ReportsThenAPause_CheckpointsIntoTheDatabaseFileAndTruncatesTheWal()
     {
         await using var app = App(NoSizeTrigger, out var clock);
