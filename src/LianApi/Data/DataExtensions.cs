@@ -27,6 +27,7 @@ public static class DataExtensions
             }
             return new SqliteDataSource(connectionString is { Length: > 0 } sqlite ? sqlite : DatabaseOptions.DefaultSqliteConnectionString);
         });
+        services.AddSingleton<StorageHealth>();
         services.AddSingleton<Database>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<SchemaMigrator>();

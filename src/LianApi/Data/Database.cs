@@ -12,11 +12,14 @@ public sealed class DatabaseBusyException(string message, Exception? inner = nul
 
 /// <summary>
 /// Units of work over the one <see cref="DbDataSource"/>: a write is one transaction on SQL Server, retried as a
-/// whole on its transient errors; on SQLite it is one savepoint in the single writer's group commit.
+/// whole on its transient errors; on SQLite it is one savepoint in the single writer's group commit. Storage
+/// failures (disk full, I/O errors) surface as <see cref="StorageUnavailableException"/> and are reported to
+/// <see cref="StorageHealth"/>, which every committed write tells that storage works.
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
     private readonly DbDataSource source;
+    private readonly StorageHealth storage;
     private readonly SqliteWriteQueue? writeQueue;
     private readonly TimeSpan writeLockTimeout;
     private readonly ResiliencePipeline retry;
@@ -28,11 +31,13 @@ public sealed class Database : IAsyncDisposable
         "it is part of (on SQLite it would wait for its own writer until the write lock timeout); do the work with " +
         "the outer unit's connection and transaction instead.";
 
-    public Database(DbDataSource source, SqlDialect dialect, IOptions<DatabaseOptions> options, ILogger<Database> logger)
+    public Database(DbDataSource source, SqlDialect dialect, IOptions<DatabaseOptions> options, StorageHealth storage,
+        TimeProvider time, ILogger<Database> logger)
     {
         this.source = source;
+        this.storage = storage;
         Dialect = dialect;
-        writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, logger) : null;
+        writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, options.Value, time, logger) : null;
         writeLockTimeout = options.Value.WriteLockTimeout;
         retry = dialect.SingleWriter ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -59,12 +64,25 @@ public sealed class Database : IAsyncDisposable
         "what the write needs before it starts, or read with the unit's own connection and transaction.";
 
     /// <exception cref="InvalidOperationException">Called from inside a write unit of work of this database.</exception>
-    public Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
-        runningUnit.Value is { IsRunning: true } ? throw new InvalidOperationException(ReadInWriteMessage) : retry.ExecuteAsync(async token =>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (runningUnit.Value is { IsRunning: true })
         {
-            await using var connection = await OpenAsync(token);
-            return await work(connection);
-        }, cancellationToken).AsTask();
+            throw new InvalidOperationException(ReadInWriteMessage);
+        }
+        try
+        {
+            return await retry.ExecuteAsync(async token =>
+            {
+                await using var connection = await OpenAsync(token);
+                return await work(connection);
+            }, cancellationToken);
+        }
+        catch (Exception e) when (StorageHealth.IsStorageFailure(e))
+        {
+            throw storage.Failed(e);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in a transaction and returns only once it is committed (durable).</summary>
     /// <exception cref="InvalidOperationException">Called from inside another unit of work of this database.</exception>
@@ -77,7 +95,7 @@ public sealed class Database : IAsyncDisposable
         {
             throw new InvalidOperationException(NestedWriteMessage);
         }
-        return writeQueue is not null
+        return CommittedAsync(writeQueue is not null
             ? writeQueue.EnqueueAsync((connection, transaction) => RunUnitAsync(work, connection, transaction), writeLockTimeout, cancellationToken)
             : retry.ExecuteAsync(async token =>
             {
@@ -86,7 +104,21 @@ public sealed class Database : IAsyncDisposable
                 var result = await RunUnitAsync(work, connection, transaction);
                 await transaction.CommitAsync(token);
                 return result;
-            }, cancellationToken).AsTask();
+            }, cancellationToken).AsTask());
+    }
+
+    private async Task<T> CommittedAsync<T>(Task<T> write)
+    {
+        try
+        {
+            var result = await write;
+            storage.WriteCommitted();
+            return result;
+        }
+        catch (Exception e) when (StorageHealth.IsStorageFailure(e))
+        {
+            throw storage.Failed(e);
+        }
     }
 
     public ValueTask DisposeAsync() => writeQueue?.DisposeAsync() ?? ValueTask.CompletedTask;

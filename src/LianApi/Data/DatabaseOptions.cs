@@ -23,4 +23,15 @@ public sealed class DatabaseOptions
     /// <summary>How long a write waits for SQLite's single writer slot before the request gets a 503.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan WriteLockTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// SQLite: once the write-ahead log file is this large after a commit, the writer copies it into the database
+    /// file and truncates it, even in the middle of a burst of writes.
+    /// </summary>
+    [Range(typeof(long), "65536", "1073741824")]
+    public long WalCheckpointBytes { get; set; } = SqliteDataSource.JournalSizeLimit;
+
+    /// <summary>SQLite: after this long without a write, the writer copies the write-ahead log into the database file and truncates it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan WalIdleCheckpointDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -6,11 +6,15 @@ namespace LianApi.Data;
 
 /// <summary>
 /// SQLite settings are per physical connection: WAL so readers never wait for the writer, synchronous=FULL so an
-/// acknowledged report survives power loss. They are applied the first time each pooled handle is opened; a
-/// pooled connection reopened later keeps them, so reads do not pay for compiling four pragmas each time.
+/// acknowledged report survives power loss, and a size the write-ahead log is cut back to whenever SQLite restarts
+/// it. They are applied the first time each pooled handle is opened; a pooled connection reopened later keeps
+/// them, so reads do not pay for compiling the pragmas each time.
 /// </summary>
 internal sealed class SqliteDataSource(string connectionString) : DbDataSource
 {
+    /// <summary>The <c>journal_size_limit</c> below, in bytes: about SQLite's 1000-page automatic checkpoint.</summary>
+    public const long JournalSizeLimit = 4 * 1024 * 1024;
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> configured = new();
 
     private const string ConnectionPragmas = """
@@ -18,6 +22,7 @@ internal sealed class SqliteDataSource(string connectionString) : DbDataSource
         PRAGMA synchronous = FULL;
         PRAGMA foreign_keys = ON;
         PRAGMA busy_timeout = 5000;
+        PRAGMA journal_size_limit = 4194304;
         """;
 
     private readonly string connectionString = Normalize(connectionString);

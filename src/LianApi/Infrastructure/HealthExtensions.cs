@@ -1,3 +1,4 @@
+using Dapper;
 using LianApi.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,13 +8,15 @@ public static class HealthExtensions
 {
     public static IServiceCollection AddLianHealthChecks(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"])
+            .AddCheck<StorageWritableCheck>("storage", tags: ["ready"]);
         return services;
     }
 
     public static IEndpointRouteBuilder MapLianHealthChecks(this IEndpointRouteBuilder routes)
     {
-        // Live: the process answers. Ready: it can also serve reports (database reachable, schema current).
+        // Live: the process answers. Ready: it can also serve reports (database reachable, schema current, writes commit).
         routes.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         routes.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         return routes;
@@ -34,6 +37,35 @@ public static class HealthExtensions
             {
                 return HealthCheckResult.Unhealthy("Database unreachable", e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Unhealthy while writes fail for lack of storage. Nobody may be writing to notice when it comes back, so while
+    /// failing the check itself tries a one-row write (at most every few seconds) and recovers as soon as it commits.
+    /// </summary>
+    private sealed class StorageWritableCheck(StorageHealth storage, Database db) : IHealthCheck
+    {
+        private const string ProbeCounter = "health:storage-probe";
+
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
+        {
+            if (storage.TryStartProbe())
+            {
+                try
+                {
+                    await db.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(
+                        new CommandDefinition(db.Dialect.NextCounterValue, new { Name = ProbeCounter }, transaction, cancellationToken: ct)), ct);
+                }
+                catch (StorageUnavailableException)
+                {
+                    // Still failing: StorageHealth has it, and the result below says so.
+                }
+            }
+            // The health check service logs this at every poll, so the reason stays in StorageHealth's own log.
+            return storage.Current is { } failure
+                ? HealthCheckResult.Unhealthy($"Writes failing since {failure.Since:O}; LianApi.Data.StorageHealth logs why")
+                : HealthCheckResult.Healthy("Writes commit");
         }
     }
 }

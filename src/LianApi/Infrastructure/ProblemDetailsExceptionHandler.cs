@@ -23,19 +23,26 @@ public interface IProblemException
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
+    public const string StorageUnavailableCode = "storage_unavailable";
+    public const int StorageRetryAfterSeconds = 30;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        var (status, title, detail, retryAfter) = exception switch
+        var (status, title, detail, retryAfter, code) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, "Request too large", "The request body is larger than this endpoint accepts.", (int?)null),
+                (413, "Request too large", "The request body is larger than this endpoint accepts.", (int?)null, (string?)null),
             BadHttpRequestException { InnerException: JsonException json } bad =>
-                (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
-            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds),
-            DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1),
-            SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1),
-            _ => (0, "", "", null),
+                (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null, null),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, null),
+            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds, null),
+            DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1, null),
+            SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1, null),
+            // Disk full or failing: it takes an operator, so clients wait longer than for "busy"; a retry with the same
+            // Idempotency-Key is safe whether or not the write got through.
+            _ when StorageHealth.IsStorageFailure(exception) =>
+                (503, "Storage unavailable", "Our storage is not working right now. Please try again in a few minutes.", StorageRetryAfterSeconds, StorageUnavailableCode),
+            _ => (0, "", "", null, null),
         };
         if (status == 0)
         {
@@ -50,11 +57,16 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        var response = new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        };
+        if (code is not null)
+        {
+            response.ProblemDetails.Extensions["code"] = code;
+        }
+        return await problems.TryWriteAsync(response);
     }
 }

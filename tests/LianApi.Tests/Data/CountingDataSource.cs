@@ -12,14 +12,32 @@ namespace LianApi.Tests.Data;
 /// The app's real data source with a counter in front: connections, commands and transactions are thin wrappers
 /// that delegate everything, and every command execution is recorded (its text) as one database round trip.
 /// BEGIN, COMMIT and savepoints are not commands and are not counted; neither are the pragmas the inner SQLite
-/// source runs itself, once per physical connection.
+/// source runs itself, once per physical connection. It can also inject faults, such as a full disk failing every
+/// COMMIT, through <see cref="CommitFault"/> and <see cref="WriteFault"/>.
 /// </summary>
 internal sealed class CountingDataSource(DbDataSource inner) : DbDataSource
 {
     private readonly Lock gate = new();
     private readonly List<string> commands = [];
 
+    private volatile Func<Exception>? commitFault;
+    private volatile Func<Exception>? writeFault;
+
     public override string ConnectionString => inner.ConnectionString;
+
+    /// <summary>While set, every COMMIT throws what it makes instead of committing (the transaction then rolls back).</summary>
+    public Func<Exception>? CommitFault
+    {
+        get => commitFault;
+        set => commitFault = value;
+    }
+
+    /// <summary>While set, every command run inside a transaction (a write) throws what it makes instead of running.</summary>
+    public Func<Exception>? WriteFault
+    {
+        get => writeFault;
+        set => writeFault = value;
+    }
 
     /// <summary>Command texts in execution order since the last <see cref="Reset"/>, one entry per round trip.</summary>
     public IReadOnlyList<string> Commands
@@ -166,10 +184,10 @@ internal sealed class CountingDataSource(DbDataSource inner) : DbDataSource
         public override DataTable GetSchema(string collectionName, string?[] restrictionValues) => Inner.GetSchema(collectionName, restrictionValues);
 
         protected override DbTransaction BeginDbTransaction(IsolationLevel isolationLevel) =>
-            new CountingTransaction(this, Inner.BeginTransaction(isolationLevel));
+            new CountingTransaction(counter, this, Inner.BeginTransaction(isolationLevel));
 
         protected override async ValueTask<DbTransaction> BeginDbTransactionAsync(IsolationLevel isolationLevel, CancellationToken cancellationToken) =>
-            new CountingTransaction(this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken));
+            new CountingTransaction(counter, this, await Inner.BeginTransactionAsync(isolationLevel, cancellationToken));
 
         protected override DbCommand CreateDbCommand() => new CountingCommand(counter, this, Inner.CreateCommand());
 
@@ -189,7 +207,7 @@ internal sealed class CountingDataSource(DbDataSource inner) : DbDataSource
         }
     }
 
-    private sealed class CountingTransaction(CountingConnection connection, DbTransaction transaction) : DbTransaction
+    private sealed class CountingTransaction(CountingDataSource counter, CountingConnection connection, DbTransaction transaction) : DbTransaction
     {
         public DbTransaction Inner => transaction;
 
@@ -199,9 +217,25 @@ internal sealed class CountingDataSource(DbDataSource inner) : DbDataSource
 
         public override bool SupportsSavepoints => transaction.SupportsSavepoints;
 
-        public override void Commit() => transaction.Commit();
+        public override void Commit()
+        {
+            ThrowIfFaulted();
+            transaction.Commit();
+        }
 
-        public override Task CommitAsync(CancellationToken cancellationToken = default) => transaction.CommitAsync(cancellationToken);
+        public override Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            ThrowIfFaulted();
+            return transaction.CommitAsync(cancellationToken);
+        }
+
+        private void ThrowIfFaulted()
+        {
+            if (counter.CommitFault is { } fault)
+            {
+                throw fault();
+            }
+        }
 
         public override void Rollback() => transaction.Rollback();
 
@@ -348,6 +382,10 @@ internal sealed class CountingDataSource(DbDataSource inner) : DbDataSource
                 command.Connection = connection.Inner;
             }
             counter.Record(command.CommandText);
+            if (DbTransaction is not null && counter.WriteFault is { } fault)
+            {
+                throw fault();
+            }
         }
 
         protected override void Dispose(bool disposing)

@@ -123,7 +123,8 @@ public sealed class DatabaseGuardTests
     {
         // Without a server: the recording source takes the SQL Server path (one transaction per unit, no queue).
         var source = new RecordingDataSource();
-        await using var sqlServer = new Database(source, SqlDialect.SqlServer, Options.Create(new DatabaseOptions()), NullLogger<Database>.Instance);
+        await using var sqlServer = new Database(source, SqlDialect.SqlServer, Options.Create(new DatabaseOptions()),
+            new StorageHealth(TimeProvider.System, NullLogger<StorageHealth>.Instance), TimeProvider.System, NullLogger<Database>.Instance);
         Exception? nested = null;
 
         await sqlServer.WriteAsync(async (c, tx) =>

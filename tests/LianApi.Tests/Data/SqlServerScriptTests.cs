@@ -236,7 +236,8 @@ public sealed partial class SqlServerScriptTests
     }
 
     private static Database RecordingDatabase(RecordingDataSource source) =>
-        new(source, SqlDialect.SqlServer, Options.Create(new DatabaseOptions()), NullLogger<Database>.Instance);
+        new(source, SqlDialect.SqlServer, Options.Create(new DatabaseOptions()),
+            new StorageHealth(TimeProvider.System, NullLogger<StorageHealth>.Instance), TimeProvider.System, NullLogger<Database>.Instance);
 
     private static NewComplaint NewComplaint(long userId)
     {

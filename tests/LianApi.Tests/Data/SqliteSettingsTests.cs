@@ -13,7 +13,7 @@ namespace LianApi.Tests.Data;
 public sealed class SqliteSettingsTests
 {
     [Test]
-    public async Task OpenConnection_ThroughTheAppsDataSource_HasWalFullSyncBusyTimeoutAndForeignKeys()
+    public async Task OpenConnection_ThroughTheAppsDataSource_HasWalFullSyncBusyTimeoutForeignKeysAndJournalSizeLimit()
     {
         await using var app = new LianApiFactory();
         app.StartServer();
@@ -27,6 +27,7 @@ public sealed class SqliteSettingsTests
             var synchronous = await PragmaAsync(connection, "synchronous");
             var busyTimeout = await PragmaAsync(connection, "busy_timeout");
             var foreignKeys = await PragmaAsync(connection, "foreign_keys");
+            var journalSizeLimit = await PragmaAsync(connection, "journal_size_limit");
 
             Assert.Multiple(() =>
             {
@@ -34,6 +35,8 @@ public sealed class SqliteSettingsTests
                 Assert.That(synchronous, Is.EqualTo("2"), $"open #{open}: FULL, so an acknowledged report survives power loss");
                 Assert.That(busyTimeout, Is.EqualTo("5000"), $"open #{open}");
                 Assert.That(foreignKeys, Is.EqualTo("1"), $"open #{open}");
+                Assert.That(journalSizeLimit, Is.EqualTo(SqliteDataSource.JournalSizeLimit.ToString(CultureInfo.InvariantCulture)),
+                    $"open #{open}: a log SQLite restarts is cut back to this size");
             });
         }
     }
