@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using LianApi.Infrastructure;
+using LianApi.Shared;
 using LianApi.Wechat;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -14,10 +15,17 @@ public sealed record WechatLoginRequest(
 
 public sealed record LoginUser(
     [property: Description("Our user id; the WeChat openid never leaves the server")] long Id,
+    // Staff depends on Auth, so the staff roles are spelled out here; a contract test compares them with StaffRoles.
+    [property: OpenApiEnum(Roles.Resident, "community", "street", "department", "dispatcher", "admin")]
     [property: Description("resident, plus the staff role (community, street, department, dispatcher, admin) of a bound staff account")] IReadOnlyList<string> Roles,
     [property: Description("Present when the user is an active staff member")] LoginStaff? Staff);
 
-public sealed record LoginStaff(long Id, string Name, string Role, string Level, string Unit);
+public sealed record LoginStaff(
+    long Id,
+    string Name,
+    [property: OpenApiEnum("community", "street", "department", "dispatcher", "admin")] string Role,
+    [property: OpenApiEnum(typeof(HandlingLevel))] string Level,
+    string Unit);
 
 public sealed record LoginResponse(
     [property: Description("Send as `Authorization: Bearer <token>`")] string AccessToken,

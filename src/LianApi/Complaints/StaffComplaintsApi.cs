@@ -103,7 +103,7 @@ public static class StaffComplaintsApi
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
-        string trackingNo, string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
         HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();
