@@ -74,3 +74,136 @@ internal sealed class EnumSchemaFilter : ISchemaFilter
         target.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
     }
 }
+
+/// <summary>
+/// A property whose type is one of our schemas is a $ref, where the generator drops nullability and the
+/// description: a nullable one becomes "oneOf: [$ref, null]", and its [Description] is kept either way.
+/// </summary>
+internal sealed class ReferencePropertySchemaFilter(ISerializerDataContractResolver contracts) : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (context.MemberInfo is not null || context.ParameterInfo is not null || schema is not OpenApiSchema { Properties.Count: > 0 } concrete)
+        {
+            return;
+        }
+        foreach (var property in contracts.GetDataContractForType(context.Type).ObjectProperties ?? [])
+        {
+            if (!concrete.Properties!.TryGetValue(property.Name, out var propertySchema) || propertySchema is not OpenApiSchemaReference reference)
+            {
+                continue;
+            }
+            var description = property.MemberInfo?.GetCustomAttribute<DescriptionAttribute>()?.Description;
+            if (property.IsNullable && property.MemberInfo?.GetCustomAttribute<RequiredAttribute>() is null)
+            {
+                concrete.Properties[property.Name] = new OpenApiSchema
+                {
+                    OneOf = [reference, new OpenApiSchema { Type = JsonSchemaType.Null }],
+                    Description = description,
+                };
+            }
+            else if (description is not null)
+            {
+                reference.Description = description;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The problem responses as the app writes them: with the traceId the framework adds, an optional machine-readable
+/// code, and errors present only when fields were checked (a malformed body or an unparsable parameter has none).
+/// </summary>
+internal sealed class ProblemSchemaFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (!typeof(ProblemDetails).IsAssignableFrom(context.Type) || context.MemberInfo is not null || schema is not OpenApiSchema { Properties: { } properties } concrete)
+        {
+            return;
+        }
+        properties["code"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "What went wrong, as a stable machine-readable code (when the error defines one)",
+        };
+        properties["traceId"] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.String,
+            Description = "Quote it when reporting a problem: it finds the request in the server's logs",
+        };
+        if (properties.TryGetValue("errors", out var errorsSchema) && errorsSchema is OpenApiSchema errors)
+        {
+            errors.Description = "The invalid fields, by their JSON path, and what is wrong with each; absent when the request could not be read at all";
+            concrete.Required?.Remove("errors");
+        }
+    }
+}
+
+/// <summary>
+/// "required" as the JSON really is. The server writes every property of what it sends, null or not, so in a
+/// schema only sent, every property is required (nullable ones may be null). In a schema only received, a property
+/// with a default may be left out. Problem schemas (problem+json) keep the framework's shape.
+/// </summary>
+internal sealed class RequiredPropertiesDocumentFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        if (document.Components?.Schemas is not { } schemas)
+        {
+            return;
+        }
+        var received = new HashSet<string>();
+        var sent = new HashSet<string>();
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []))
+        {
+            foreach (var media in operation.RequestBody?.Content?.Values ?? [])
+            {
+                Reach(media.Schema, schemas, received);
+            }
+            foreach (var response in operation.Responses?.Values.AsEnumerable() ?? [])
+            {
+                if (response.Content?.TryGetValue("application/json", out var json) == true)
+                {
+                    Reach(json.Schema, schemas, sent);
+                }
+            }
+        }
+        foreach (var (id, schema) in schemas)
+        {
+            if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete)
+            {
+                continue;
+            }
+            if (sent.Contains(id) && !received.Contains(id))
+            {
+                concrete.Required = new SortedSet<string>(concrete.Properties!.Keys, StringComparer.Ordinal);
+            }
+            else if (received.Contains(id) && !sent.Contains(id))
+            {
+                concrete.Required?.ExceptWith(concrete.Properties!.Where(p => p.Value.Default is not null).Select(p => p.Key));
+            }
+        }
+    }
+
+    private static void Reach(IOpenApiSchema? schema, IDictionary<string, IOpenApiSchema> schemas, HashSet<string> reached)
+    {
+        if (schema is OpenApiSchemaReference { Reference.Id: { } id })
+        {
+            if (reached.Add(id) && schemas.TryGetValue(id, out var target))
+            {
+                Reach(target, schemas, reached);
+            }
+            return;
+        }
+        if (schema is OpenApiSchema concrete)
+        {
+            var children = (concrete.Properties?.Values ?? []).Concat(concrete.AllOf ?? []).Concat(concrete.AnyOf ?? []).Concat(concrete.OneOf ?? [])
+                .Append(concrete.Items).Append(concrete.AdditionalProperties);
+            foreach (var child in children)
+            {
+                Reach(child, schemas, reached);
+            }
+        }
+    }
+}

@@ -33,6 +33,9 @@ public static class SwaggerExtensions
             o.OperationFilter<AuthorizationOperationFilter>();
             o.OperationFilter<CamelCaseQueryOperationFilter>();
             o.SchemaFilter<EnumSchemaFilter>();
+            o.SchemaFilter<ReferencePropertySchemaFilter>();
+            o.SchemaFilter<ProblemSchemaFilter>();
+            o.DocumentFilter<RequiredPropertiesDocumentFilter>();
         });
         return services;
     }
