@@ -36,16 +36,19 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuth(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/auth").WithTags("Auth").ContainsPersonalData();
+        var group = routes.MapGroup("/api/auth")
+            .WithTag("Auth", "WeChat login: a wx.login code becomes our access token (a staff token for bound staff accounts)")
+            .ContainsPersonalData();
 
         group.MapPost("/wechat-login", WechatLogin)
             .WithName(nameof(WechatLogin))
             .WithSummary("Exchange a wx.login code for our access token")
             .WithDescription("Errors: 401 the code is invalid or used (call wx.login again); 403 WeChat's risk control blocked the user; " +
-                             "429 too many logins (Retry-After); 503 WeChat unavailable (Retry-After).")
+                             "429 too many logins (Retry-After); 500 our WeChat settings are wrong (the operators are alerted); " +
+                             "502 WeChat answered with an error we do not know; 503 WeChat unavailable (Retry-After).")
             .AllowAnonymous()
             .RequireRateLimiting(RateLimits.Login)
-            .ProducesStandardProblems(400, 401, 403, 429, 503);
+            .ProducesStandardProblems(400, 401, 403, 429, 500, 502, 503);
 
         return group;
     }

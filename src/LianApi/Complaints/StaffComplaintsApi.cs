@@ -32,7 +32,9 @@ public static class StaffComplaintsApi
 {
     public static RouteGroupBuilder MapStaffComplaints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff().ContainsPersonalData();
+        var group = routes.MapGroup("/api/staff/complaints")
+            .WithTag("Staff case handling", "The response chain: a unit's inbox, a case with its whole timeline, the actions on it and the audited phone number (staff token)")
+            .RequireActiveStaff().ContainsPersonalData();
 
         group.MapGet("/", ListInbox)
             .WithName(nameof(ListInbox))
@@ -103,7 +105,7 @@ public static class StaffComplaintsApi
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
-        string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match"), Description("The case's version as you read it: act only if nobody changed it since (409 otherwise)")] string? ifMatch,
         HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();

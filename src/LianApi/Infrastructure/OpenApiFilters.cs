@@ -5,19 +5,23 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace LianApi.Infrastructure;
 
-/// <summary>Marks the operations that need a token, and documents their 401, so the spec says who may call what.</summary>
+/// <summary>
+/// Marks the operations that need a token (with their 401 and its WWW-Authenticate) and says explicitly that the
+/// others need none, so the spec says who may call what.
+/// </summary>
 internal sealed class AuthorizationOperationFilter : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-        if (metadata.OfType<IAllowAnonymous>().Any())
+        if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
         {
+            operation.Security = [];
             return;
         }
         operation.Security ??= [];
@@ -25,10 +29,19 @@ internal sealed class AuthorizationOperationFilter : IOperationFilter
         {
             [new OpenApiSecuritySchemeReference(SwaggerExtensions.BearerScheme, context.Document)] = [],
         });
-        operation.Responses ??= new OpenApiResponses();
+        operation.Responses ??= [];
         operation.Responses.TryAdd("401", new OpenApiResponse
         {
             Description = "Missing, invalid or expired access token: log in again",
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                [HeaderNames.WWWAuthenticate] = new OpenApiHeader
+                {
+                    Description = "Bearer, with error=\"invalid_token\" when a token was sent but refused (RFC 6750)",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                },
+            },
             Content = new Dictionary<string, OpenApiMediaType>
             {
                 ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
@@ -49,6 +62,51 @@ internal sealed class CamelCaseQueryOperationFilter : IOperationFilter
                 parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(name);
             }
         }
+    }
+}
+
+/// <summary>
+/// Response headers: those an endpoint declares with ProducesHeader, and Retry-After on every 429 and 503, which
+/// always tell the client when to come back.
+/// </summary>
+internal sealed class ResponseHeadersOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (status is "429" or "503" && response is OpenApiResponse concrete)
+            {
+                Add(concrete, HeaderNames.RetryAfter, new OpenApiHeader { Description = "Seconds to wait before trying again", Schema = Schema(HeaderNames.RetryAfter, null) });
+            }
+        }
+        foreach (var header in context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ResponseHeaderMetadata>())
+        {
+            var status = header.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (operation.Responses?.GetValueOrDefault(status) is not OpenApiResponse response)
+            {
+                throw new InvalidOperationException($"{context.ApiDescription.RelativePath}: header {header.Name} is declared for status {status}, which the endpoint does not produce");
+            }
+            Add(response, header.Name, new OpenApiHeader
+            {
+                Description = header.Description,
+                Required = header.Required,
+                Schema = Schema(header.Name, header.OnlyValue),
+            });
+        }
+    }
+
+    private static OpenApiSchema Schema(string name, string? onlyValue) => (name, onlyValue) switch
+    {
+        _ when string.Equals(name, HeaderNames.RetryAfter, StringComparison.OrdinalIgnoreCase) => new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+        (_, { } value) => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create(value)] },
+        _ => new OpenApiSchema { Type = JsonSchemaType.String },
+    };
+
+    private static void Add(OpenApiResponse response, string name, OpenApiHeader header)
+    {
+        response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+        response.Headers[name] = header;
     }
 }
 
@@ -136,6 +194,20 @@ internal sealed class ProblemSchemaFilter : ISchemaFilter
         {
             errors.Description = "The invalid fields, by their JSON path, and what is wrong with each; absent when the request could not be read at all";
             concrete.Required?.Remove("errors");
+        }
+    }
+}
+
+/// <summary>Tag descriptions, from the groups that declare them with WithTag.</summary>
+internal sealed class TagDescriptionsDocumentFilter : IDocumentFilter
+{
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var descriptions = context.ApiDescriptions.SelectMany(d => d.ActionDescriptor.EndpointMetadata.OfType<TagDescriptionMetadata>())
+            .DistinctBy(t => t.Name).ToDictionary(t => t.Name, t => t.Description);
+        foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+        {
+            tag.Description ??= descriptions.GetValueOrDefault(tag.Name ?? "");
         }
     }
 }

@@ -19,7 +19,10 @@ public static class SwaggerExtensions
                 Version = "v1",
                 Description = "Backend of the @莲 mini-program of Lianhu District, Xi'an: residents scan their community's QR code, " +
                               "log in with WeChat, report problems and follow them. Every error is application/problem+json.",
+                License = new OpenApiLicense { Name = "Proprietary — Lianhu District, Xi'an", Identifier = "LicenseRef-Lianhu-Proprietary" },
             });
+            // Relative: the API is wherever this document was fetched from (each environment has its own host).
+            o.AddServer(new OpenApiServer { Url = "/", Description = "The host that serves this document" });
             o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
@@ -32,9 +35,11 @@ public static class SwaggerExtensions
             o.CustomSchemaIds(t => t.Name);
             o.OperationFilter<AuthorizationOperationFilter>();
             o.OperationFilter<CamelCaseQueryOperationFilter>();
+            o.OperationFilter<ResponseHeadersOperationFilter>();
             o.SchemaFilter<EnumSchemaFilter>();
             o.SchemaFilter<ReferencePropertySchemaFilter>();
             o.SchemaFilter<ProblemSchemaFilter>();
+            o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<RequiredPropertiesDocumentFilter>();
         });
         return services;

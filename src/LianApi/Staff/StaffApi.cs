@@ -27,7 +27,9 @@ public static class StaffApi
 {
     public static RouteGroupBuilder MapStaff(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff").WithTags("Staff").ContainsPersonalData();
+        var group = routes.MapGroup("/api/staff")
+            .WithTag("Staff", "Staff accounts: bind the account ops created to your WeChat login")
+            .ContainsPersonalData();
 
         group.MapPost("/bind", BindStaff)
             .WithName(nameof(BindStaff))
