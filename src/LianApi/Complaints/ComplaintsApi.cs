@@ -62,12 +62,12 @@ public static class ComplaintsApi
         group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
             .WithName(nameof(EvaluateComplaint))
             .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
-            .ProducesStandardProblems(400, 404, 409);
+            .ProducesStandardProblems(400, 404, 409, 503);
 
         group.MapPost("/{trackingNo}/urge", UrgeComplaint)
             .WithName(nameof(UrgeComplaint))
             .WithSummary("Urge (催办) a report that is still being handled; once a day")
-            .ProducesStandardProblems(404, 409, 429);
+            .ProducesStandardProblems(404, 409, 429, 503);
 
         return group;
     }

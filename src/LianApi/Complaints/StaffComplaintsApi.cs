@@ -49,14 +49,14 @@ public static class StaffComplaintsApi
         group.MapPost("/{trackingNo}/contact", RevealContact)
             .WithName(nameof(RevealContact))
             .WithSummary("The resident's full phone number, for the unit handling the case; every call is audited")
-            .ProducesStandardProblems(404);
+            .ProducesStandardProblems(404, 503);
 
         group.MapPost("/{trackingNo}/{action}", ActOnComplaint)
             .WithName(nameof(ActOnComplaint))
             .WithSummary("Act on a case: accept, start, escalate, dispatch, return, request-extension, approve-extension, deny-extension, resolve, reject, note, reply, supervise")
             .WithDescription("409 when the case is not in a status that allows the action, is held by another unit, or changed since the If-Match version; " +
                              "403 when the caller's role can never do it; 404 when the case is outside the caller's scope.")
-            .ProducesStandardProblems(400, 404, 409, 422);
+            .ProducesStandardProblems(400, 404, 409, 422, 503);
 
         return group;
     }
