@@ -9,7 +9,9 @@ public static class CommunitiesApi
     public static RouteGroupBuilder MapCommunities(this IEndpointRouteBuilder routes)
     {
         // What a resident sees before logging in: the scan lands here, so these are deliberately anonymous.
-        var group = routes.MapGroup("/api").WithTags("Communities").AllowAnonymous();
+        var group = routes.MapGroup("/api")
+            .WithTag("Communities", "What a resident sees before logging in: the landing page a QR code opens, communities and report categories (no token needed)")
+            .AllowAnonymous();
 
         group.MapGet("/categories", ListCategories)
             .WithName(nameof(ListCategories))

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LianApi.Communities;
+using LianApi.Infrastructure;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -151,7 +152,9 @@ public sealed record ComplaintEventRow
 public sealed record NamedRef(string Code, string Name);
 
 public sealed record TimelineEntry(
+    [property: OpenApiEnum(typeof(EventKinds))]
     [property: Description("What happened: submitted, accepted, escalated, replied, resolved, …")] string Kind,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The case's status after this step")] string Status,
     DateTimeOffset At,
     [property: Description("The unit that acted (a community, street office or department), never a person")] string? Unit,
@@ -159,6 +162,7 @@ public sealed record TimelineEntry(
 
 public sealed record ComplaintDetail(
     [property: Description("Short, readable and unique, e.g. LH20261128-0042; quote it on the phone")] string TrackingNo,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string Status,
     [property: Description("The status as the resident reads it, e.g. 待受理")] string StatusLabel,
     DateTimeOffset SubmittedAt,
@@ -174,7 +178,9 @@ public sealed record ComplaintDetail(
     IReadOnlyList<TimelineEntry> Timeline);
 
 public sealed record StaffTimelineEntry(
+    [property: OpenApiEnum(typeof(EventKinds))]
     string Kind,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     string Status,
     DateTimeOffset At,
     string? Unit,
@@ -183,8 +189,10 @@ public sealed record StaffTimelineEntry(
 
 public sealed record StaffComplaintDetail(
     string TrackingNo,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     string Status,
     string StatusLabel,
+    [property: OpenApiEnum(typeof(HandlingLevel))]
     [property: Description("community | street | district | department: where the case is now")] string Level,
     DateTimeOffset SubmittedAt,
     DateTimeOffset? DueAt,
@@ -205,6 +213,7 @@ public sealed record StaffComplaintDetail(
 
 public sealed record ComplaintListItem(
     string TrackingNo,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     string Status,
     string StatusLabel,
     DateTimeOffset SubmittedAt,

@@ -12,6 +12,7 @@ using LianApi.Privacy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace LianApi.Complaints;
 
@@ -33,14 +34,20 @@ public static class ComplaintsApi
 {
     public static RouteGroupBuilder MapComplaints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/complaints").WithTags("Complaints").RequireAuthorization().ContainsPersonalData();
+        var group = routes.MapGroup("/api/complaints")
+            .WithTag("Complaints", "A resident's own reports: submit one, follow it, rate it once it is resolved, urge it while it waits")
+            .RequireAuthorization().ContainsPersonalData();
 
         group.MapPost("/", SubmitComplaint)
             .WithName(nameof(SubmitComplaint))
             .WithSummary("Report a problem in a community")
             .WithDescription("Send a fresh Idempotency-Key (e.g. a UUID) with every new report and the same key when retrying it: " +
                              "a retry replays the first answer (header Idempotent-Replayed: true) and never files a second report.")
-            .ProducesStandardProblems(400, 409, 413, 422, 429, 503);
+            .ProducesStandardProblems(400, 409, 413, 422, 429, 503)
+            .ProducesHeader(StatusCodes.Status201Created, HeaderNames.Location, "The report's URL: GET it to follow the report", required: true)
+            .ProducesHeader(StatusCodes.Status201Created, IdempotencyKeys.ReplayedHeaderName,
+                "Present when this is the stored answer to an earlier request with the same Idempotency-Key", onlyValue: "true")
+            .ProducesHeader(StatusCodes.Status409Conflict, HeaderNames.RetryAfter, "Sent when a request with this Idempotency-Key is still being processed");
 
         group.MapGet("/mine", ListMyComplaints)
             .WithName(nameof(ListMyComplaints))
@@ -55,12 +62,12 @@ public static class ComplaintsApi
         group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
             .WithName(nameof(EvaluateComplaint))
             .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
-            .ProducesStandardProblems(400, 404, 409);
+            .ProducesStandardProblems(400, 404, 409, 503);
 
         group.MapPost("/{trackingNo}/urge", UrgeComplaint)
             .WithName(nameof(UrgeComplaint))
             .WithSummary("Urge (催办) a report that is still being handled; once a day")
-            .ProducesStandardProblems(404, 409, 429);
+            .ProducesStandardProblems(404, 409, 429, 503);
 
         return group;
     }

@@ -32,7 +32,9 @@ public static class StaffComplaintsApi
 {
     public static RouteGroupBuilder MapStaffComplaints(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff/complaints").WithTags("Staff case handling").RequireActiveStaff().ContainsPersonalData();
+        var group = routes.MapGroup("/api/staff/complaints")
+            .WithTag("Staff case handling", "The response chain: a unit's inbox, a case with its whole timeline, the actions on it and the audited phone number (staff token)")
+            .RequireActiveStaff().ContainsPersonalData();
 
         group.MapGet("/", ListInbox)
             .WithName(nameof(ListInbox))
@@ -47,14 +49,14 @@ public static class StaffComplaintsApi
         group.MapPost("/{trackingNo}/contact", RevealContact)
             .WithName(nameof(RevealContact))
             .WithSummary("The resident's full phone number, for the unit handling the case; every call is audited")
-            .ProducesStandardProblems(404);
+            .ProducesStandardProblems(404, 503);
 
         group.MapPost("/{trackingNo}/{action}", ActOnComplaint)
             .WithName(nameof(ActOnComplaint))
             .WithSummary("Act on a case: accept, start, escalate, dispatch, return, request-extension, approve-extension, deny-extension, resolve, reject, note, reply, supervise")
             .WithDescription("409 when the case is not in a status that allows the action, is held by another unit, or changed since the If-Match version; " +
                              "403 when the caller's role can never do it; 404 when the case is outside the caller's scope.")
-            .ProducesStandardProblems(400, 404, 409, 422);
+            .ProducesStandardProblems(400, 404, 409, 422, 503);
 
         return group;
     }
@@ -103,7 +105,7 @@ public static class StaffComplaintsApi
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
-        string trackingNo, string action, StaffActionRequest? request, [FromHeader(Name = "If-Match")] string? ifMatch,
+        string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match"), Description("The case's version as you read it: act only if nobody changed it since (409 otherwise)")] string? ifMatch,
         HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();

@@ -29,8 +29,10 @@ public sealed record InboxQuery(
 
 public sealed record InboxItem(
     string TrackingNo,
+    [property: OpenApiEnum(typeof(ComplaintStatus))]
     string Status,
     string StatusLabel,
+    [property: OpenApiEnum(typeof(HandlingLevel))]
     [property: Description("community | street | district | department")] string Level,
     NamedRef Community,
     NamedRef Category,

@@ -41,7 +41,7 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("A number to call back; stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
-    [Description("Hide the resident's identity from the handling staff")]
+    [Description("Hide the resident's identity from the handling staff"), DefaultValue(false)]
     public bool Anonymous { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -1,7 +1,4 @@
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace LianApi.Infrastructure;
 
@@ -9,6 +6,7 @@ public static class SwaggerExtensions
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/swagger/v1/swagger.json";
+    public const string BearerScheme = "Bearer";
 
     public static IServiceCollection AddLianSwagger(this IServiceCollection services)
     {
@@ -21,53 +19,37 @@ public static class SwaggerExtensions
                 Version = "v1",
                 Description = "Backend of the @莲 mini-program of Lianhu District, Xi'an: residents scan their community's QR code, " +
                               "log in with WeChat, report problems and follow them. Every error is application/problem+json.",
+                License = new OpenApiLicense { Name = "Proprietary — Lianhu District, Xi'an", Identifier = "LicenseRef-Lianhu-Proprietary" },
             });
-            o.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            // Relative: the API is wherever this document was fetched from (each environment has its own host).
+            o.AddServer(new OpenApiServer { Url = "/", Description = "The host that serves this document" });
+            o.AddSecurityDefinition(BearerScheme, new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
                 Description = "The accessToken from POST /api/auth/wechat-login.",
             });
-            o.OperationFilter<AuthorizationOperationFilter>();
             o.SupportNonNullableReferenceTypes();
             o.NonNullableReferenceTypesAsRequired();
             o.CustomSchemaIds(t => t.Name);
+            o.OperationFilter<AuthorizationOperationFilter>();
+            o.OperationFilter<CamelCaseQueryOperationFilter>();
+            o.OperationFilter<ResponseHeadersOperationFilter>();
+            o.SchemaFilter<EnumSchemaFilter>();
+            o.SchemaFilter<ReferencePropertySchemaFilter>();
+            o.SchemaFilter<ProblemSchemaFilter>();
+            o.DocumentFilter<TagDescriptionsDocumentFilter>();
+            o.DocumentFilter<RequiredPropertiesDocumentFilter>();
         });
         return services;
     }
 
     public static WebApplication UseLianSwagger(this WebApplication app)
     {
-        app.UseSwagger();
+        // 3.1: schemas are JSON Schema 2020-12, so nullability is a type and the contract test validates with a standard validator.
+        app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
         app.UseSwaggerUI(ui => ui.SwaggerEndpoint(DocumentPath, "LianApi v1"));
         return app;
-    }
-
-    /// <summary>Marks the operations that need a token, and documents their 401, so the spec says who may call what.</summary>
-    private sealed class AuthorizationOperationFilter : IOperationFilter
-    {
-        public void Apply(OpenApiOperation operation, OperationFilterContext context)
-        {
-            var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata;
-            if (metadata.OfType<IAllowAnonymous>().Any())
-            {
-                return;
-            }
-            operation.Security ??= [];
-            operation.Security.Add(new OpenApiSecurityRequirement
-            {
-                [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [],
-            });
-            operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("401", new OpenApiResponse
-            {
-                Description = "Missing, invalid or expired access token: log in again",
-                Content = new Dictionary<string, OpenApiMediaType>
-                {
-                    ["application/problem+json"] = new() { Schema = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository) },
-                },
-            });
-        }
     }
 }

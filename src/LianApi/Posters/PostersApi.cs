@@ -5,6 +5,7 @@ using LianApi.Infrastructure;
 using LianApi.QrCodes;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace LianApi.Posters;
 
@@ -30,24 +31,28 @@ public static class PostersApi
     public static RouteGroupBuilder MapPosters(this IEndpointRouteBuilder routes)
     {
         // A community's poster carries nothing private: it is printed and hung on walls.
-        var group = routes.MapGroup("/api").WithTags("QR codes and posters").AllowAnonymous();
+        var group = routes.MapGroup("/api").WithTags(QrCodesApi.Tag).AllowAnonymous();
 
         group.MapGet("/communities/{code}/poster", GetPoster)
             .WithName(nameof(GetPoster))
             .WithSummary("A community's print-ready poster (A4 by default) with its code, names, instruction and emergency hotlines")
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: ["image/png"])
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "image/png")
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesStandardProblems(400, 404, 503);
+            .ProducesStandardProblems(400, 404, 503)
+            .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ETag, ImageResponses.ETagDescription, required: true)
+            .ProducesHeader(StatusCodes.Status304NotModified, HeaderNames.ETag, ImageResponses.ETagDescription, required: true)
+            .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ContentDisposition, "attachment; filename=COMMUNITY-CODE.pdf (or .png)", required: true);
 
         // Every community's poster at once is an ops job: minutes of drawing, so only the district's operators may start one.
-        var ops = routes.MapGroup("/api").WithTags("QR codes and posters").RequireActiveStaff();
+        var ops = routes.MapGroup("/api").WithTags(QrCodesApi.Tag).RequireActiveStaff();
 
         ops.MapGet("/posters", GetPrintSet)
             .WithName(nameof(GetPrintSet))
             .WithSummary("The print set (dispatcher or admin): every community's poster (or one street's) as one multi-page PDF or a zip of PNGs")
             .RequireRateLimiting(RateLimits.PrintSet)
-            .Produces(StatusCodes.Status200OK, contentType: "application/pdf", additionalContentTypes: ["application/zip"])
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf", "application/zip")
             .ProducesStandardProblems(400, 429, 503)
+            .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ContentDisposition, "attachment; filename=posters-STREET.pdf (or .zip; posters-all when no street)", required: true)
             // Drawing 131 posters (and fetching their wxacodes the first time) takes longer than an API call.
             .WithRequestTimeout(TimeSpan.FromMinutes(3));
 

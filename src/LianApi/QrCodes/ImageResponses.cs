@@ -7,6 +7,8 @@ namespace LianApi.QrCodes;
 /// <summary>What the code and poster endpoints share: the kind parameter, parameters that were replaced, and safe file names.</summary>
 public static partial class ImageResponses
 {
+    public const string ETagDescription = "Changes whenever anything the image shows changes: send it as If-None-Match to get 304 while your copy is current";
+
     /// <summary>The kind as validated by the query's attributes (link when absent).</summary>
     public static CodeKind ParseKind(string? kind) => kind == "wxacode" ? CodeKind.Wxacode : CodeKind.Link;
 

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace LianApi.QrCodes;
 
@@ -26,20 +27,39 @@ public sealed record QrCodeQuery(
 
 public static class QrCodesApi
 {
+    public const string Tag = "QR codes and posters";
+
     public static RouteGroupBuilder MapQrCodes(this IEndpointRouteBuilder routes)
     {
         // Codes carry nothing private: they are printed and hung on walls.
-        var group = routes.MapGroup("/api").WithTags("QR codes and posters").AllowAnonymous();
+        var group = routes.MapGroup("/api")
+            .WithTag(Tag, "A community's QR codes and print-ready posters (no token needed: they hang on walls), and the print set for ops")
+            .AllowAnonymous();
 
         group.MapGet("/communities/{code}/qrcode", GetQrCode)
             .WithName(nameof(GetQrCode))
             .WithSummary("A community's QR code: the plain link code or the WeChat mini-program code")
-            .Produces(StatusCodes.Status200OK, contentType: "image/png", additionalContentTypes: ["image/svg+xml"])
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png", "image/svg+xml")
             .Produces(StatusCodes.Status304NotModified)
-            .ProducesStandardProblems(400, 404, 503);
+            .ProducesStandardProblems(400, 404, 503)
+            .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ETag, ImageResponses.ETagDescription, required: true)
+            .ProducesHeader(StatusCodes.Status304NotModified, HeaderNames.ETag, ImageResponses.ETagDescription, required: true)
+            .ProducesEmulatedHeader(StatusCodes.Status200OK, StatusCodes.Status304NotModified, StatusCodes.Status503ServiceUnavailable);
 
         return group;
     }
+
+    /// <summary>The emulator's stand-in wxacode is marked, so nobody prints it by mistake.</summary>
+    private static RouteHandlerBuilder ProducesEmulatedHeader(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.ProducesHeader(status, EmulatedHeaderName, "Present on a wxacode drawn by the WeChat emulator (Development): not a real mini-program code", onlyValue: "true");
+        }
+        return builder;
+    }
+
+    public const string EmulatedHeaderName = "X-Lian-Emulated";
 
     /// <summary>Publishes the verification file the WeChat console asks for before the link rule can go live.</summary>
     public static IEndpointRouteBuilder MapWechatVerificationFile(this IEndpointRouteBuilder routes, QrCodeOptions options)
@@ -81,7 +101,7 @@ public static class QrCodesApi
             }
             if (wxacode.IsEmulated)
             {
-                http.Response.Headers["X-Lian-Emulated"] = "true";
+                http.Response.Headers[EmulatedHeaderName] = "true";
             }
         }
         return await images.ServeAsync(http, codes.Describe(community, kind, format, preset, wxacode), fileName: null,

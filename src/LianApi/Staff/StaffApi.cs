@@ -27,13 +27,15 @@ public static class StaffApi
 {
     public static RouteGroupBuilder MapStaff(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/staff").WithTags("Staff").ContainsPersonalData();
+        var group = routes.MapGroup("/api/staff")
+            .WithTag("Staff", "Staff accounts: bind the account ops created to your WeChat login")
+            .ContainsPersonalData();
 
         group.MapPost("/bind", BindStaff)
             .WithName(nameof(BindStaff))
             .WithSummary("Bind a staff account to the caller's WeChat login and get a staff token")
             .WithDescription("Log in with WeChat first, then send the binding code from ops. The code works once and expires after 72 hours.")
-            .ProducesStandardProblems(400, 409, 422, 429);
+            .ProducesStandardProblems(400, 409, 422, 429, 503);
 
         return group;
     }

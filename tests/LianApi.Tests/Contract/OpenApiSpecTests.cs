@@ -65,7 +65,17 @@ public sealed class OpenApiSpecTests
                 var problems = operation["responses"]!.AsObject().Where(r => r.Key.StartsWith('4') || r.Key.StartsWith('5'))
                     .Select(r => r.Value!["content"]?["application/problem+json"]).ToList();
                 Assert.That(problems, Is.All.Not.Null, $"{route}: every error response is application/problem+json");
-                if (operation["security"] is not null)
+                foreach (var parameter in operation["parameters"]?.AsArray() ?? [])
+                {
+                    var name = parameter!["name"]!.GetValue<string>();
+                    if (parameter["in"]!.GetValue<string>() == "query")
+                    {
+                        Assert.That(name, Is.EqualTo(JsonNamingPolicy.CamelCase.ConvertName(name)), $"{route}: query parameter {name} as clients send it");
+                    }
+                }
+                var security = operation["security"] as JsonArray;
+                Assert.That(security, Is.Not.Null, $"{route} says whether it needs a token (security: [] when it does not)");
+                if (security is { Count: > 0 })
                 {
                     Assert.That(operation["responses"]!["401"], Is.Not.Null, $"{route} documents its 401");
                 }

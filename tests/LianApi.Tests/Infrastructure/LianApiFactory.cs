@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LianApi.Auth;
+using LianApi.Tests.Contract;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -59,11 +61,15 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
 
     public LogCollector Logs { get; } = new();
 
+    /// <summary>Every answer this app gave, for the contract check against api-spec/openapi.json.</summary>
+    public ContractRecorder Contract { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(Contract));
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);
