@@ -107,7 +107,8 @@ public sealed class KestrelRejectionTests
         await tcp.ConnectAsync(server.Host, server.Port, timeout.Token);
         var stream = tcp.GetStream();
         await stream.WriteAsync(Ascii($"POST /api/complaints HTTP/1.1\r\nHost: lian\r\nAuthorization: Bearer {bearer}\r\n" +
-            $"Idempotency-Key: {Guid.NewGuid()}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"a\":"), timeout.Token);
+            $"Idempotency-Key: {Guid.NewGuid()}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"communityCode\":\"gongyu"), timeout.Token);
+        // A prefix the JSON reader accepts so far, so only the early end of the body can stop it.
         tcp.Client.Shutdown(SocketShutdown.Send);
         using var received = new MemoryStream();
         try
