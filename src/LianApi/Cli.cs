@@ -102,7 +102,7 @@ public static class Cli
                     options.GetValueOrDefault("preset"), ct);
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
-                Console.WriteLine($"Escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.");
+                Console.WriteLine(SweepMessage(swept, now));
                 return 0;
             default:
                 Console.Error.WriteLine(Usage);
@@ -196,7 +196,10 @@ public static class Cli
         return 0;
     }
 
-    private static string BindingMessage(StaffBindingCode code) =>
+    internal static string SweepMessage(DeadlineSweep.Result swept, DateTime now) =>
+        $"Sweep at {ChinaTime.Readable(now)}: escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.";
+
+    internal static string BindingMessage(StaffBindingCode code) =>
         $"Binding code (shown once; give it to the staff member, who enters it after logging in): {code.Code}\n" +
-        $"It works once and expires at {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC.";
+        $"It works once and expires at {ChinaTime.Readable(code.ExpiresAt)}.";
 }

@@ -114,16 +114,13 @@ public sealed record Complaint
 
     public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
 
-    /// <summary>The deadline that matters now: accepting while submitted, resolving while being handled.</summary>
+    /// <summary>The deadline running now: accepting while submitted, resolving while being handled; null once resolved, closed or rejected.</summary>
     public DateTime? DueAt => Status switch
     {
         ComplaintStatus.Submitted => ResponseDueAt,
         ComplaintStatus.Accepted or ComplaintStatus.InProgress => ResolutionDueAt,
         _ => null,
     };
-
-    /// <summary>What the resident is shown as the deadline, also after the case is resolved.</summary>
-    public DateTime ResidentDueAt => DueAt ?? ResolutionDueAt ?? ResponseDueAt;
 
     /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
     public DateTime? NextSweepAt => Status switch
@@ -150,6 +147,14 @@ public sealed record ComplaintEventRow
 
 public sealed record NamedRef(string Code, string Name);
 
+/// <summary>One meaning of dueAt for residents and staff, said once.</summary>
+public static class DueAtText
+{
+    public const string Description =
+        "The deadline running now, for the unit that holds the case: to accept it while it waits to be accepted (staff status submitted), " +
+        "to resolve it while it is handled (accepted, in_progress); null once resolved, closed or rejected. The same in the resident's and the staff's views.";
+}
+
 public sealed record TimelineEntry(
     [property: Description("What happened: submitted, accepted, escalated, replied, resolved, …")] string Kind,
     [property: Description("The case's status after this step")] string Status,
@@ -162,7 +167,7 @@ public sealed record ComplaintDetail(
     [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string Status,
     [property: Description("The status as the resident reads it, e.g. 待受理")] string StatusLabel,
     DateTimeOffset SubmittedAt,
-    [property: Description("The current deadline: to accept the report while submitted, to resolve it while it is being handled")] DateTimeOffset DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     string Description,
@@ -187,7 +192,7 @@ public sealed record StaffComplaintDetail(
     string StatusLabel,
     [property: Description("community | street | district | department: where the case is now")] string Level,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset? DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     string Description,
@@ -208,7 +213,7 @@ public sealed record ComplaintListItem(
     string Status,
     string StatusLabel,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     [property: Description("The first 60 characters of the description")] string Summary);
@@ -227,20 +232,20 @@ public static class ComplaintLists
 public static class ComplaintMappings
 {
     public static ComplaintDetail AsDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
             c.Description, c.Address, c.Location(), c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
-            events.Where(e => e.IsPublic).Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
+            events.Where(e => e.IsPublic).Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note)).ToList());
 
     public static StaffComplaintDetail AsStaffDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsUtc(), c.DueAt?.AsUtc(),
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsUtc(), c.Version,
-            events.Select(e => new StaffTimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note, e.IsPublic)).ToList());
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version,
+            events.Select(e => new StaffTimelineEntry(e.Kind, e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic)).ToList());
 
     public static ComplaintListItem AsListItem(this Complaint c) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), TextSummary.Of(c.Description));
 
     private static GeoPoint? Location(this Complaint c) =>

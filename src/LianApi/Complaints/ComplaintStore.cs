@@ -68,12 +68,13 @@ public sealed record ResidentView(string TrackingNo, string Json);
 public sealed class ComplaintStore(Database db, OrgDirectory directory)
 {
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
-    public const int ResidentViewVersion = 1;
+    public const int ResidentViewVersion = 2;
 
-    // The stored resident view: the same casing and encoder as the HTTP responses, so it is served byte for byte.
+    // The stored resident view: the same casing, encoder and times as the HTTP responses, so it is served byte for byte.
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        Converters = { new ChinaTimeJsonConverter() },
     };
 
     private const string InsertComplaint = """

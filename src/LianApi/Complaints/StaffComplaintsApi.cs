@@ -20,7 +20,7 @@ public sealed record StaffActionRequest(
     [property: Description("Required for escalate, return, reject and request-extension; the resident reads it only for reject, elsewhere it is internal"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
     [property: Description("Required for resolve and reply: text the resident reads"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
     [property: Description("Internal note (required for note; optional elsewhere)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
-    [property: Description("request-extension: the proposed new resolution deadline")] DateTimeOffset? NewDueAt = null,
+    [property: Description("request-extension: the proposed new resolution deadline, ISO 8601; without an offset it is Beijing time (2026-12-20T18:00 = 18:00 in Beijing)")] DateTimeOffset? NewDueAt = null,
     [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null)
 {
     public const int MaxText = 1000;

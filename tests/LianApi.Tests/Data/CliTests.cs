@@ -173,4 +173,20 @@ public sealed class CliTests
             Assert.That(zip.Entries.Select(e => e.FullName), Is.EquivalentTo(new[] { "xiguan/cli-p1.png", "xiguan/cli-p2.png" }));
         });
     }
+
+    [Test]
+    public void BindingMessage_PrintsTheExpiryInBeijingTime()
+    {
+        var message = LianApi.Cli.BindingMessage(new LianApi.Staff.StaffBindingCode(7, "K7M2Q9XDHA", new DateTime(2026, 12, 2, 20, 30, 0, DateTimeKind.Utc)));
+
+        Assert.That(message, Does.Contain("expires at 2026-12-03 04:30 Beijing time (UTC+8)"));
+    }
+
+    [Test]
+    public void SweepMessage_PrintsWhenInBeijingTime()
+    {
+        var message = LianApi.Cli.SweepMessage(new LianApi.Complaints.DeadlineSweep.Result(1, 2, 3, 0), new DateTime(2026, 12, 2, 3, 57, 0, DateTimeKind.Utc));
+
+        Assert.That(message, Is.EqualTo("Sweep at 2026-12-02 11:57 Beijing time (UTC+8): escalated 1, marked overdue 2, closed unrated 3."));
+    }
 }
