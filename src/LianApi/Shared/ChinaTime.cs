@@ -68,8 +68,10 @@ public sealed class ChinaTimeJsonConverter : JsonConverter<DateTimeOffset>
         throw new JsonException("Expected an ISO 8601 date and time, e.g. 2026-12-02T18:00:00+08:00 (without an offset it is Beijing time).");
     }
 
+    // Raw, so the offset reads +08:00 in the body: the app's encoder would write the plus as \u002B. Digits, '-', ':',
+    // '.', 'T' and '+' need no escaping in JSON.
     public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-        writer.WriteStringValue(ChinaTime.Iso(value));
+        writer.WriteRawValue("\"" + ChinaTime.Iso(value) + "\"");
 }
 
 /// <summary>A date-time query parameter: ISO 8601, and Beijing time when it has no offset (minimal APIs would assume the server's zone).</summary>

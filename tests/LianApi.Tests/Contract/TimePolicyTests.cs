@@ -82,13 +82,14 @@ public sealed partial class TimePolicyTests
 
         var timestamps = bodies.SelectMany(b => Strings(JsonDocument.Parse(b.Json).RootElement, "$")
             .Where(s => LooksLikeATimestamp().IsMatch(s.Value))
-            .Select(s => (b.Request, s.Path, s.Value))).ToList();
+            .Select(s => (b.Request, s.Path, s.Value, Raw: b.Json))).ToList();
         Assert.Multiple(() =>
         {
             Assert.That(timestamps, Has.Count.GreaterThan(60), "the walk saw the times it meant to");
-            foreach (var (request, path, value) in timestamps)
+            foreach (var (request, path, value, raw) in timestamps)
             {
                 Assert.That(value, Does.Match(BeijingTimestamp()), $"{request} {path}");
+                Assert.That(raw, Does.Contain($"\"{value}\""), $"{request} {path}: written as it reads (+08:00, not \\u002B08:00)");
             }
         });
     }
