@@ -20,7 +20,9 @@ public static class Cli
     private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters"];
 
     private const string Usage = """
-        Usage: LianApi migrate
+        Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
+               LianApi help | --help | -h                       (this list)
+               LianApi migrate
                LianApi import communities|grids|departments FILE.csv
                LianApi calendar import FILE.csv                 (header: date,kind,name; kind = holiday | workday)
                LianApi staff add --name NAME --role ROLE --unit CODE [--grid CODE]
@@ -31,6 +33,34 @@ public static class Cli
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    private static readonly string[] HelpSwitches = ["help", "--help", "-h", "-?", "/?"];
+
+    /// <summary>
+    /// help, --help and -h print the verbs (exit 0); a first argument that is neither a verb nor a setting (--key value,
+    /// key=value, /key value) is a mistyped verb: the verbs again, exit 2. Null: run a verb or start the API.
+    /// Checked before anything is configured, so it works without a database or secrets.
+    /// </summary>
+    public static int? UsageExitCode(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0)
+        {
+            return null;
+        }
+        var first = args[0];
+        if (HelpSwitches.Contains(first))
+        {
+            output.WriteLine(Usage);
+            return 0;
+        }
+        if (IsVerb(args) || first.StartsWith('-') || first.StartsWith('/') || first.Contains('='))
+        {
+            return null;
+        }
+        error.WriteLine($"Unknown verb '{first}'.");
+        error.WriteLine(Usage);
+        return 2;
+    }
 
     private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind"];
 
@@ -102,7 +132,7 @@ public static class Cli
                     options.GetValueOrDefault("preset"), ct);
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
-                Console.WriteLine($"Escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.");
+                Console.WriteLine(SweepMessage(swept, now));
                 return 0;
             default:
                 Console.Error.WriteLine(Usage);
@@ -196,7 +226,10 @@ public static class Cli
         return 0;
     }
 
-    private static string BindingMessage(StaffBindingCode code) =>
+    internal static string SweepMessage(DeadlineSweep.Result swept, DateTime now) =>
+        $"Sweep at {ChinaTime.Readable(now)}: escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.";
+
+    internal static string BindingMessage(StaffBindingCode code) =>
         $"Binding code (shown once; give it to the staff member, who enters it after logging in): {code.Code}\n" +
-        $"It works once and expires at {code.ExpiresAt:yyyy-MM-dd HH:mm} UTC.";
+        $"It works once and expires at {ChinaTime.Readable(code.ExpiresAt)}.";
 }

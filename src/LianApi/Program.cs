@@ -13,6 +13,12 @@ using Microsoft.Extensions.Options;
 using LianApi.Staff;
 using LianApi.Wechat;
 
+// help, or a mistyped verb (demo-dta): print the verbs and exit, never start the web server by accident.
+if (Cli.UsageExitCode(args, Console.Out, Console.Error) is { } usage)
+{
+    return usage;
+}
+
 var builder = WebApplication.CreateBuilder(Cli.ConfigurationArgs(args));
 
 builder.AddLianHttp();                          // Kestrel limits, strict JSON, ProblemDetails, timeouts

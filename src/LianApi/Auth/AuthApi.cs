@@ -29,7 +29,7 @@ public sealed record LoginStaff(
 
 public sealed record LoginResponse(
     [property: Description("Send as `Authorization: Bearer <token>`")] string AccessToken,
-    DateTimeOffset ExpiresAt,
+    [property: Description("When the token stops working (ISO 8601, Beijing offset)")] DateTimeOffset ExpiresAt,
     LoginUser User);
 
 public static class AuthApi

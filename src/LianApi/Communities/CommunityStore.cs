@@ -61,9 +61,14 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
             db.Dialect.Upsert("Grids", ["Code"], ["CommunityId", "Name"]),
             rows, tx, cancellationToken: ct)), ct);
 
-    public Task<int> UpsertDepartmentsAsync(IReadOnlyCollection<DepartmentUpsert> rows, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+    public async Task<int> UpsertDepartmentsAsync(IReadOnlyCollection<DepartmentUpsert> rows, CancellationToken ct)
+    {
+        var written = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             db.Dialect.Upsert("Departments", ["Code"], ["Name"]), rows, tx, cancellationToken: ct)), ct);
+        // Residents see which department holds their case: its name comes from the directory.
+        directory.Invalidate();
+        return written;
+    }
 
     private const string SelectCommunityUnit = "SELECT Id, Name FROM Communities WHERE Code = @Code";
     private const string SelectStreetUnit = "SELECT Id, Name FROM Streets WHERE Code = @Code";

@@ -1,5 +1,6 @@
 using Dapper;
 using LianApi.Data;
+using LianApi.Shared;
 
 namespace LianApi.Communities;
 
@@ -19,7 +20,20 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
         IReadOnlyList<CategoryRow> Categories,
         IReadOnlyDictionary<string, CategoryRow> CategoriesByCode,
         IReadOnlyDictionary<long, CategoryRow> CategoriesById,
-        DateTimeOffset LoadedAt);
+        IReadOnlyDictionary<long, string> StreetNamesById,
+        IReadOnlyDictionary<long, string> DepartmentNamesById,
+        DateTimeOffset LoadedAt)
+    {
+        /// <summary>The name of the unit holding a case at <paramref name="level"/>; null when this snapshot predates it.</summary>
+        public string? UnitName(string level, long? unitId) => level switch
+        {
+            HandlingLevel.District => DispatchCenter.Name,
+            HandlingLevel.Community when unitId is { } id => CommunitiesById.GetValueOrDefault(id)?.Name,
+            HandlingLevel.Street when unitId is { } id => StreetNamesById.GetValueOrDefault(id),
+            HandlingLevel.Department when unitId is { } id => DepartmentNamesById.GetValueOrDefault(id),
+            _ => null,
+        };
+    }
 
     private readonly SemaphoreSlim loading = new(1, 1);
     private Snapshot? current;
@@ -29,6 +43,10 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
         FROM Communities c JOIN Streets s ON s.Id = c.StreetId
         ORDER BY s.Id, c.Code
         """;
+
+    private const string SelectStreetNames = "SELECT Id, Name FROM Streets";
+
+    private const string SelectDepartmentNames = "SELECT Id, Name FROM Departments";
 
     private const string SelectCategories = """
         SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
@@ -48,12 +66,15 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
             {
                 return loaded;
             }
-            var (communities, categories) = await db.ReadAsync(async c => (
+            var (communities, categories, streets, departments) = await db.ReadAsync(async c => (
                 (await c.QueryAsync<CommunityRow>(new CommandDefinition(SelectCommunities, cancellationToken: ct))).AsList(),
-                (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList()), ct);
+                (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList(),
+                (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(SelectStreetNames, cancellationToken: ct))).AsList(),
+                (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(SelectDepartmentNames, cancellationToken: ct))).AsList()), ct);
             current = new Snapshot(communities,
                 communities.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), communities.ToDictionary(c => c.Id),
                 categories, categories.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), categories.ToDictionary(c => c.Id),
+                streets.ToDictionary(s => s.Id, s => s.Name), departments.ToDictionary(d => d.Id, d => d.Name),
                 time.GetUtcNow());
             return current;
         }

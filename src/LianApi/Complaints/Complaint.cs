@@ -51,6 +51,90 @@ public static class EventKinds
     public const string Reopened = "reopened";
     public const string Closed = "closed";
     public const string Urged = "urged";
+
+    /// <summary>What each kind says to a person reading the timeline.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [Submitted] = "已提交",
+        [Accepted] = "已受理",
+        [Started] = "开始办理",
+        [Escalated] = "已上报",
+        [AutoEscalated] = "超时自动上报",
+        [Dispatched] = "已派单",
+        [Received] = "已接收",
+        [Returned] = "已退单",
+        [ExtensionRequested] = "申请延期",
+        [ExtensionApproved] = "延期已批准",
+        [ExtensionDenied] = "延期未批准",
+        [Resolved] = "已办结",
+        [Rejected] = "不予受理",
+        [Note] = "内部备注",
+        [Replied] = "已回复",
+        [Supervised] = "已督办",
+        [Overdue] = "已超时",
+        [Evaluated] = "已评价",
+        [Reopened] = "发回重办",
+        [Closed] = "已归档",
+        [Urged] = "已催办",
+    };
+
+    /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
+    public const string Description =
+        "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
+        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged. " +
+        "kindLabel says it in Chinese.";
+
+    public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
+}
+
+/// <summary>
+/// The status as the resident sees it. Within one round of handling (from submission, or from the resident's 发回重办)
+/// it never goes back: a case that was accepted and is then passed on (escalated 上报, dispatched 派单, returned to the
+/// dispatch center) stays accepted or in_progress while the next unit signs for it, and the label says where it went
+/// ("已受理 · 上报街道"). Staff always see the real status.
+/// </summary>
+public static class ResidentStatus
+{
+    private static readonly string[] Open = [ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress];
+
+    /// <summary>0 submitted, 1 accepted, 2 in_progress; every other status has no rank (it is shown as it is).</summary>
+    public static int Rank(string status) => status switch
+    {
+        ComplaintStatus.Accepted => 1,
+        ComplaintStatus.InProgress => 2,
+        _ => 0,
+    };
+
+    /// <summary>The furthest open status of the current round: the highest rank of the events since the last reopen.</summary>
+    public static int RoundProgress(IEnumerable<ComplaintEventRow> events) => events.Aggregate(0, After);
+
+    /// <summary>The round's progress after one more event (in order): a reopen starts a new round.</summary>
+    public static int After(int progress, ComplaintEventRow e) => e.Kind == EventKinds.Reopened ? Rank(e.Status) : Math.Max(progress, Rank(e.Status));
+
+    /// <summary>An open status is shown as the furthest reached in this round; resolved, closed and rejected as they are.</summary>
+    public static string Of(string status, int roundProgress) =>
+        Open.Contains(status) ? Open[Math.Max(Rank(status), roundProgress)] : status;
+
+    /// <summary>
+    /// The Chinese label: the resident status, plus where the case went while it waits for a unit other than the
+    /// resident's community to accept it (上报街道, 上报区调度中心, 转派部门, 转派社区, 转派街道).
+    /// </summary>
+    public static string Label(Complaint c, string residentStatus)
+    {
+        var label = ComplaintStatus.Labels[residentStatus];
+        if (c.Status != ComplaintStatus.Submitted || (c.HandlingLevel == HandlingLevel.Community && c.HandlingUnitId == c.CommunityId))
+        {
+            return label;
+        }
+        return label + " · " + c.HandlingLevel switch
+        {
+            HandlingLevel.Street when c.HandlingUnitId == c.StreetId => "上报街道",
+            HandlingLevel.Street => "转派街道",
+            HandlingLevel.District => "上报" + DispatchCenter.Name,
+            HandlingLevel.Department => "转派部门",
+            _ => "转派社区",
+        };
+    }
 }
 
 /// <summary>Why a case ended: a rating closes it as evaluated, silence for 7 days as not_evaluated (never "satisfied").</summary>
@@ -112,19 +196,17 @@ public sealed record Complaint
     public string? CategoryHotline { get; init; }
     public int ResponseHours { get; init; }
     public int ResolutionWorkingDays { get; init; }
+    public string HandlingUnitName { get; init; } = "";
 
     public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
 
-    /// <summary>The deadline that matters now: accepting while submitted, resolving while being handled.</summary>
+    /// <summary>The deadline running now: accepting while submitted, resolving while being handled; null once resolved, closed or rejected.</summary>
     public DateTime? DueAt => Status switch
     {
         ComplaintStatus.Submitted => ResponseDueAt,
         ComplaintStatus.Accepted or ComplaintStatus.InProgress => ResolutionDueAt,
         _ => null,
     };
-
-    /// <summary>What the resident is shown as the deadline, also after the case is resolved.</summary>
-    public DateTime ResidentDueAt => DueAt ?? ResolutionDueAt ?? ResponseDueAt;
 
     /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
     public DateTime? NextSweepAt => Status switch
@@ -151,22 +233,50 @@ public sealed record ComplaintEventRow
 
 public sealed record NamedRef(string Code, string Name);
 
+/// <summary>One meaning of dueAt for residents and staff, said once.</summary>
+public static class DueAtText
+{
+    public const string Description =
+        "The deadline running now, for the unit that holds the case: to accept it while it waits to be accepted (staff status submitted), " +
+        "to resolve it while it is handled (accepted, in_progress); null once resolved, closed or rejected. The same in the resident's and the staff's views.";
+}
+
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description("What happened: submitted, accepted, escalated, replied, resolved, …")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note or overdue.")] string Kind,
+    [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
-    [property: Description("The case's status after this step")] string Status,
+    [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
     DateTimeOffset At,
     [property: Description("The unit that acted (a community, street office or department), never a person")] string? Unit,
-    [property: Description("Text addressed to the resident, if any")] string? Note);
+    [property: Description(NoteText.Resident)] string? Note);
+
+/// <summary>Which staff text a resident reads is decided by the field, never by the action: said once for the spec.</summary>
+public static class NoteText
+{
+    public const string Resident =
+        "The step's public text: a staff reply or resolution text (the request's reply), a rejection's reason, the resident's own " +
+        "evaluation comment, or a system message (转至北院门街道). Never staff-internal text: a request's note (and escalation, return " +
+        "and extension reasons) stays internal whatever the action.";
+
+    public const string Staff =
+        "The step's text. Residents see it only when isPublic is true, which is the case only for reply and resolve texts (the request's " +
+        "reply), a rejection's reason and system messages; notes and escalation, return and extension reasons are internal.";
+}
+
+public sealed record HandlingUnit(
+    [property: OpenApiEnum(typeof(HandlingLevel))]
+    [property: Description("community | street | district | department")] string Level,
+    [property: Description("e.g. 贡院门社区, 北院门街道, 区调度中心, or the department's name")] string UnitName);
 
 public sealed record ComplaintDetail(
     [property: Description("Short, readable and unique, e.g. LH20261128-0042; quote it on the phone")] string TrackingNo,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
-    [property: Description("submitted | accepted | in_progress | resolved | closed | rejected")] string Status,
-    [property: Description("The status as the resident reads it, e.g. 待受理")] string StatusLabel,
+    [property: Description(ResidentStatusText.Status)] string Status,
+    [property: Description(ResidentStatusText.Label)] string StatusLabel,
+    [property: Description(ResidentStatusText.HandledBy)] HandlingUnit HandledBy,
     DateTimeOffset SubmittedAt,
-    [property: Description("The current deadline: to accept the report while submitted, to resolve it while it is being handled")] DateTimeOffset DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     string Description,
@@ -177,25 +287,42 @@ public sealed record ComplaintDetail(
     [property: Description("For emergency categories: what to call right now")] string? EmergencyHotline,
     IReadOnlyList<TimelineEntry> Timeline);
 
+/// <summary>The resident status model, said once for the spec (see <see cref="ResidentStatus"/>).</summary>
+public static class ResidentStatusText
+{
+    public const string Status =
+        "submitted | accepted | in_progress | resolved | closed | rejected, as the resident sees it: within one round of handling it never " +
+        "goes back. A case accepted and then passed on (escalated 上报, dispatched 派单, returned to the dispatch center) stays accepted or " +
+        "in_progress while the next unit signs for it; a new round starts only when the resident sends a resolved case back (发回重办). " +
+        "Staff views carry the real status.";
+
+    public const string Label =
+        "The status in Chinese; while the case waits for a unit other than the resident's community to accept it, also where it went: " +
+        "已受理 · 上报街道, 待受理 · 上报区调度中心, 处理中 · 转派部门";
+
+    public const string HandledBy = "The unit holding the case now; once resolved, closed or rejected, the unit that handled it last";
+}
+
 public sealed record StaffTimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    string Kind,
+    [property: Description(EventKinds.Description)] string Kind,
+    [property: Description("The kind in Chinese, e.g. 已受理, 内部备注, 已退单")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
-    string Status,
+    [property: Description("The case's real status after this step")] string Status,
     DateTimeOffset At,
-    string? Unit,
-    string? Note,
+    [property: Description("The unit that acted, never a person")] string? Unit,
+    [property: Description(NoteText.Staff)] string? Note,
     [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic);
 
 public sealed record StaffComplaintDetail(
     string TrackingNo,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
-    string Status,
+    [property: Description("The real status: submitted | accepted | in_progress | resolved | closed | rejected (submitted again whenever a unit receives the case)")] string Status,
     string StatusLabel,
     [property: OpenApiEnum(typeof(HandlingLevel))]
     [property: Description("community | street | district | department: where the case is now")] string Level,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset? DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     string Description,
@@ -214,10 +341,11 @@ public sealed record StaffComplaintDetail(
 public sealed record ComplaintListItem(
     string TrackingNo,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
-    string Status,
-    string StatusLabel,
+    [property: Description(ResidentStatusText.Status)] string Status,
+    [property: Description(ResidentStatusText.Label)] string StatusLabel,
+    [property: Description(ResidentStatusText.HandledBy)] HandlingUnit HandledBy,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     NamedRef Community,
     NamedRef Category,
     [property: Description("The first 60 characters of the description")] string Summary);
@@ -235,22 +363,43 @@ public static class ComplaintLists
 
 public static class ComplaintMappings
 {
-    public static ComplaintDetail AsDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
+    public static ComplaintDetail AsDetail(this Complaint c, IEnumerable<ComplaintEventRow> events)
+    {
+        // Each step shows the status the resident saw after it: the same rule as the case's own status, step by step.
+        var progress = 0;
+        var timeline = new List<TimelineEntry>();
+        foreach (var e in events)
+        {
+            progress = ResidentStatus.After(progress, e);
+            if (e.IsPublic)
+            {
+                timeline.Add(new TimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), ResidentStatus.Of(e.Status, progress),
+                    e.OccurredAt.AsChinaTime(), e.UnitName, e.Note));
+            }
+        }
+        var status = ResidentStatus.Of(c.Status, progress);
+        return new(c.TrackingNo, status, ResidentStatus.Label(c, status), c.HandledBy(), c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
             c.Description, c.Address, c.Location(), c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
-            events.Where(e => e.IsPublic).Select(e => new TimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note)).ToList());
+            timeline);
+    }
 
     public static StaffComplaintDetail AsStaffDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsUtc(), c.DueAt?.AsUtc(),
+        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsUtc(), c.Version,
-            events.Select(e => new StaffTimelineEntry(e.Kind, e.Status, e.OccurredAt.AsUtc(), e.UnitName, e.Note, e.IsPublic)).ToList());
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version,
+            events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic)).ToList());
 
-    public static ComplaintListItem AsListItem(this Complaint c) =>
-        new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.SubmittedAt.AsUtc(), c.ResidentDueAt.AsUtc(),
+    /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
+    public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)
+    {
+        var status = ResidentStatus.Of(c.Status, roundProgress);
+        return new(c.TrackingNo, status, ResidentStatus.Label(c, status), c.HandledBy(), c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), TextSummary.Of(c.Description));
+    }
+
+    private static HandlingUnit HandledBy(this Complaint c) => new(c.HandlingLevel, c.HandlingUnitName);
 
     private static GeoPoint? Location(this Complaint c) =>
         c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null;

@@ -234,7 +234,7 @@ public static class ComplaintMachine
         }
         if (c.LastUrgedAt is { } last && now - last < TimeSpan.FromDays(1))
         {
-            return Refuse(429, $"You already urged this report; you can urge it again after {last.AddDays(1):yyyy-MM-dd HH:mm} UTC.");
+            return Refuse(429, $"You already urged this report; you can urge it again after {ChinaTime.Readable(last.AddDays(1))}.");
         }
         return Done(c with { UrgeCount = c.UrgeCount + 1, LastUrgedAt = now }, new ComplaintEvent(EventKinds.Urged, null, IsPublic: true));
     }

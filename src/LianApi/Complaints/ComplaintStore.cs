@@ -68,12 +68,13 @@ public sealed record ResidentView(string TrackingNo, string Json);
 public sealed class ComplaintStore(Database db, OrgDirectory directory)
 {
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
-    public const int ResidentViewVersion = 1;
+    public const int ResidentViewVersion = 2;
 
-    // The stored resident view: the same casing and encoder as the HTTP responses, so it is served byte for byte.
+    // The stored resident view: the same casing, encoder and times as the HTTP responses, so it is served byte for byte.
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        Converters = { new ChinaTimeJsonConverter() },
     };
 
     private const string InsertComplaint = """
@@ -132,6 +133,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 TrackingNo = trackingNo, UserId = complaint.UserId, Description = complaint.Description, Address = complaint.Address,
                 Latitude = complaint.Latitude, Longitude = complaint.Longitude, ContactPhoneMasked = complaint.ContactPhoneMasked,
                 Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
+                HandlingUnitId = complaint.Community.Id, HandlingUnitName = complaint.Community.Name,
                 SubmittedAt = complaint.SubmittedAt, ReceivedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
             }, complaint.Community, complaint.Category);
             var view = JsonSerializer.Serialize(row.AsDetail([submitted]), ViewJson);
@@ -193,17 +195,29 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         return new ResidentView(stored.TrackingNo, JsonSerializer.Serialize(loaded!.Complaint.AsDetail(loaded.Events), ViewJson));
     }
 
-    private const string SelectComplaintColumns = """
-        SELECT Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
+    private const string ComplaintColumns = """
+        Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason
-        FROM Complaints
         """;
 
-    private const string SelectOwnPage = SelectComplaintColumns + """
+    private const string SelectComplaintColumns = "SELECT " + ComplaintColumns + "\nFROM Complaints";
 
-        WHERE UserId = @UserId AND (@Status IS NULL OR Status = @Status) AND (@BeforeId IS NULL OR Id < @BeforeId)
+    // ResidentStatus.RoundProgress in SQL: the highest rank (accepted 1, in_progress 2) of the events since the last reopen.
+    private const string RoundProgress = """
+        COALESCE((SELECT MAX(CASE e.Status WHEN @AcceptedStatus THEN 1 WHEN @InProgressStatus THEN 2 ELSE 0 END) FROM ComplaintEvents e
+                  WHERE e.ComplaintId = Complaints.Id
+                    AND e.Id >= COALESCE((SELECT MAX(r.Id) FROM ComplaintEvents r WHERE r.ComplaintId = Complaints.Id AND r.Kind = @ReopenedKind), 0)), 0)
+        """;
+
+    // The status filter is the resident's status: an open case matches by its round's progress, the others by their status.
+    private const string SelectOwnPage = "SELECT " + ComplaintColumns + ",\n       " + RoundProgress + " AS RoundProgress\nFROM Complaints\n" + """
+        WHERE UserId = @UserId AND (@BeforeId IS NULL OR Id < @BeforeId)
+          AND (@Status IS NULL
+               OR (@Progress IS NULL AND Status = @Status)
+               OR (@Progress IS NOT NULL AND Status IN (@SubmittedStatus, @AcceptedStatus, @InProgressStatus) AND
+        """ + "\n" + RoundProgress + " = @Progress))\n" + """
         ORDER BY Id DESC
         """;
 
@@ -211,12 +225,27 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     public async Task<(IReadOnlyList<ComplaintListItem> Items, long? LastId)> ListForUserAsync(
         long userId, string? status, long? beforeId, int limit, CancellationToken ct)
     {
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<Complaint>(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows,
-            new { UserId = userId, Status = status, BeforeId = beforeId, Limit = limit + 1 }, cancellationToken: ct))).AsList(), ct);
-        var names = await directory.GetAsync(ct);
-        var page = rows.Take(limit).Select(r => Named(r, names)).ToList();
-        long? last = rows.Count > limit ? page[^1].Id : null;
-        return (page.Select(r => r.AsListItem()).ToList(), last);
+        int? progress = status is ComplaintStatus.Submitted or ComplaintStatus.Accepted or ComplaintStatus.InProgress ? ResidentStatus.Rank(status) : null;
+        var rows = await db.ReadAsync(async c =>
+        {
+            await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(SelectOwnPage + "\n" + db.Dialect.LimitRows, new
+            {
+                UserId = userId, Status = status, Progress = progress, BeforeId = beforeId, Limit = limit + 1,
+                SubmittedStatus = ComplaintStatus.Submitted, AcceptedStatus = ComplaintStatus.Accepted, InProgressStatus = ComplaintStatus.InProgress,
+                ReopenedKind = EventKinds.Reopened,
+            }, cancellationToken: ct));
+            var complaint = reader.GetRowParser<Complaint>();
+            var read = new List<(Complaint Row, int Progress)>();
+            while (await reader.ReadAsync(ct))
+            {
+                read.Add((complaint(reader), Convert.ToInt32(reader.GetValue(reader.GetOrdinal("RoundProgress")), System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            return read;
+        }, ct);
+        var names = await NamesAsync(rows.Select(r => r.Row), ct);
+        var page = rows.Take(limit).Select(r => (Row: Named(r.Row, names), r.Progress)).ToList();
+        long? last = rows.Count > limit ? page[^1].Row.Id : null;
+        return (page.Select(r => r.Row.AsListItem(r.Progress)).ToList(), last);
     }
 
     private const string SelectWithEvents = SelectComplaintColumns + """
@@ -238,7 +267,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             var row = await grid.ReadSingleOrDefaultAsync<Complaint>();
             return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
         }, ct);
-        return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await directory.GetAsync(ct)), events);
+        return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await NamesAsync([complaint], ct)), events);
     }
 
     private const string SelectSweepCandidates = SelectComplaintColumns + """
@@ -252,7 +281,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     {
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<Complaint>(new CommandDefinition(
             SelectSweepCandidates + "\n" + db.Dialect.LimitRows, new { Now = now, Limit = limit }, cancellationToken: ct))).AsList(), ct);
-        var names = await directory.GetAsync(ct);
+        var names = await NamesAsync(rows, ct);
         return rows.Select(r => Named(r, names)).ToList();
     }
 
@@ -291,12 +320,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         ApplyAsync(loaded, transition, actor, now, Guid.NewGuid().ToString("N"), evaluation, ct);
 
     /// <summary>The same, with the unit's write id given: every run of one unit (its retries) carries the same id.</summary>
-    internal Task<ComplaintWithEvents?> ApplyAsync(ComplaintWithEvents loaded, Transition transition, Actor actor, DateTime now,
+    internal async Task<ComplaintWithEvents?> ApplyAsync(ComplaintWithEvents loaded, Transition transition, Actor actor, DateTime now,
         string writeId, Evaluation? evaluation, CancellationToken ct)
     {
-        return db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
+        // The case may have moved to another unit: the view names the one holding it after the transition.
+        var names = await NamesAsync([transition.Next], ct);
+        return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
-            var (before, next) = (loaded.Complaint, transition.Next with { Version = loaded.Complaint.Version + 1 });
+            var (before, next) = (loaded.Complaint, transition.Next with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 });
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
@@ -366,8 +397,25 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             return phone;
         }, ct);
 
+    /// <summary>The directory, read again once if another process added a unit these rows mention since it was loaded.</summary>
+    private async ValueTask<OrgDirectory.Snapshot> NamesAsync(IEnumerable<Complaint> rows, CancellationToken ct)
+    {
+        var names = await directory.GetAsync(ct);
+        if (rows.Any(r => !names.CommunitiesById.ContainsKey(r.CommunityId) || !names.CategoriesById.ContainsKey(r.CategoryId)
+                          || names.UnitName(r.HandlingLevel, r.HandlingUnitId) is null))
+        {
+            directory.Invalidate();
+            names = await directory.GetAsync(ct);
+        }
+        return names;
+    }
+
     private static Complaint Named(Complaint row, OrgDirectory.Snapshot names) =>
-        Named(row, names.CommunitiesById[row.CommunityId], names.CategoriesById[row.CategoryId]);
+        Named(row, names.CommunitiesById[row.CommunityId], names.CategoriesById[row.CategoryId]) with { HandlingUnitName = UnitName(row, names) };
+
+    // Only a unit created after NamesAsync's reload can be missing: its level is still true.
+    private static string UnitName(Complaint row, OrgDirectory.Snapshot names) =>
+        names.UnitName(row.HandlingLevel, row.HandlingUnitId) ?? HandlingLevel.Names.GetValueOrDefault(row.HandlingLevel, row.HandlingLevel);
 
     private static Complaint Named(Complaint row, CommunityRow community, CategoryRow category) => row with
     {

@@ -17,7 +17,7 @@ using Microsoft.Net.Http.Headers;
 namespace LianApi.Complaints;
 
 public sealed record MyComplaintsQuery(
-    [property: Description("Only reports in this status")]
+    [property: Description("Only reports in this status as the resident sees it (the status the answers carry: an accepted case passed on to the street office is accepted)")]
     [property: AllowedValues(null, ComplaintStatus.Submitted, ComplaintStatus.Accepted, ComplaintStatus.InProgress, ComplaintStatus.Resolved,
         ComplaintStatus.Closed, ComplaintStatus.Rejected, ErrorMessage = ValidationMessages.Status)] string? Status,
     [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,

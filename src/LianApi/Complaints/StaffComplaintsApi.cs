@@ -17,10 +17,10 @@ public sealed record DispatchTargetRequest(
     [property: Description("The unit's code"), Required(ErrorMessage = ValidationMessages.DispatchCode), StringLength(32, ErrorMessage = ValidationMessages.DispatchCode), PlainText] string? Code);
 
 public sealed record StaffActionRequest(
-    [property: Description("Required for escalate, return, reject and request-extension; the resident reads it only for reject, elsewhere it is internal"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
-    [property: Description("Required for resolve and reply: text the resident reads"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
-    [property: Description("Internal note (required for note; optional elsewhere)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
-    [property: Description("request-extension: the proposed new resolution deadline")] DateTimeOffset? NewDueAt = null,
+    [property: Description("Required for escalate, return, reject and request-extension. The resident reads it only as a rejection's reason; for every other action it is internal"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
+    [property: Description("Required for resolve and reply: the text for the resident. Besides a rejection's reason, this field is the only staff text a resident ever reads, whatever the action"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
+    [property: Description("Internal, always: never shown to the resident, whatever the action (required for note; optional elsewhere, e.g. a dispatch or supervision remark)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
+    [property: Description("request-extension: the proposed new resolution deadline, ISO 8601; without an offset it is Beijing time (2026-12-20T18:00 = 18:00 in Beijing)")] DateTimeOffset? NewDueAt = null,
     [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null)
 {
     public const int MaxText = 1000;

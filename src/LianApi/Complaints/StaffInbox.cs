@@ -20,8 +20,10 @@ public sealed record InboxQuery(
     [property: AllowedValues(null, HandlingLevel.Community, HandlingLevel.Street, HandlingLevel.District, HandlingLevel.Department,
         ErrorMessage = ValidationMessages.Level)] string? Level,
     [property: Description("A community code")] string? Community,
-    [property: Description("Submitted at or after (ISO 8601)")] DateTimeOffset? From,
-    [property: Description("Submitted before (ISO 8601)")] DateTimeOffset? To,
+    [property: DataType(DataType.DateTime)]
+    [property: Description("Submitted at or after this time: ISO 8601 (2026-12-01, 2026-12-01T08:00, 2026-12-01T00:00:00Z); without an offset it is Beijing time")] ChinaTimeParameter? From,
+    [property: DataType(DataType.DateTime)]
+    [property: Description("Submitted before this time: ISO 8601; without an offset it is Beijing time (to=2026-12-02 ends with 1 December, Beijing)")] ChinaTimeParameter? To,
     [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")]
     [property: AllowedValues(null, "newest", "urgent", ErrorMessage = ValidationMessages.Sort)] string? Sort,
     [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
@@ -38,7 +40,7 @@ public sealed record InboxItem(
     NamedRef Category,
     string Summary,
     DateTimeOffset SubmittedAt,
-    [property: Description("The deadline that matters now; null once resolved")] DateTimeOffset? DueAt,
+    [property: Description(DueAtText.Description)] DateTimeOffset? DueAt,
     bool IsOverdue,
     bool IsSupervised,
     int UrgeCount,
@@ -74,8 +76,8 @@ public sealed record InboxRow
 
     public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
         new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
-        TextSummary.Of(Description), SubmittedAt.AsUtc(), DueAt?.AsUtc(),
-        IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsUtc(),
+        TextSummary.Of(Description), SubmittedAt.AsChinaTime(), DueAt?.AsChinaTime(),
+        IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsChinaTime(),
         Anonymous ? null : ContactPhoneMasked, Version);
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using LianApi.Shared;
 using Microsoft.AspNetCore.Http.Timeouts;
 
 namespace LianApi.Infrastructure;
@@ -21,6 +22,8 @@ public static class WebExtensions
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             // Chinese text stays readable in responses instead of \uXXXX escapes.
             json.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+            // One time policy: Beijing offset and milliseconds out; no offset in means Beijing time.
+            json.SerializerOptions.Converters.Add(new ChinaTimeJsonConverter());
         });
         // Malformed requests become problem responses in every environment, not only in Development.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

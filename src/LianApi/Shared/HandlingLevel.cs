@@ -10,6 +10,15 @@ public static class HandlingLevel
     public const string Department = "department";
 
     public static readonly string[] All = [Community, Street, District, Department];
+
+    /// <summary>What a level is called when no unit name is at hand.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>
+    {
+        [Community] = "社区",
+        [Street] = "街道",
+        [District] = DispatchCenter.Name,
+        [Department] = "部门",
+    };
 }
 
 /// <summary>The district dispatch center: one per district, so it is a name rather than a row.</summary>

@@ -78,11 +78,11 @@ public sealed class DeadlineSweepTests
             Assert.That(afterSecond.Version, Is.EqualTo(escalated.Version), "a second run changes nothing");
 
             Assert.That(detail.GetProperty("status").GetString(), Is.EqualTo("submitted"));
-            Assert.That(detail.GetProperty("dueAt").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(escalated.ResponseDueAt, TimeSpan.Zero)));
+            Assert.That(detail.GetProperty("dueAt").GetDateTimeOffset(), Is.EqualTo(Milliseconds(escalated.ResponseDueAt)), "responses carry milliseconds");
             Assert.That(timeline.Select(t => t.GetProperty("kind").GetString()), Is.EqualTo(new[] { "submitted", "auto_escalated", "received" }));
             Assert.That(timeline[1].GetProperty("unit").GetString(), Is.EqualTo("系统"));
             Assert.That(timeline[1].GetProperty("note").GetString(), Does.Contain("街道"));
-            Assert.That(timeline[1].GetProperty("at").GetDateTimeOffset(), Is.EqualTo(new DateTimeOffset(escalated.ReceivedAt, TimeSpan.Zero)));
+            Assert.That(timeline[1].GetProperty("at").GetDateTimeOffset(), Is.EqualTo(Milliseconds(escalated.ReceivedAt)));
             Assert.That(timeline[2].GetProperty("unit").GetString(), Is.EqualTo("北院门街道"));
         });
     }
@@ -232,6 +232,10 @@ public sealed class DeadlineSweepTests
     }
 
     private DeadlineSweep Sweep() => app.Service<DeadlineSweep>();
+
+    // Responses carry times to the millisecond (the time policy); the rows keep ticks.
+    private static DateTimeOffset Milliseconds(DateTime utc) =>
+        new(new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc));
 
     private async Task<string> SubmitAsync(string category, string description = "楼道垃圾三天没人清理")
     {

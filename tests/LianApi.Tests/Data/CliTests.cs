@@ -173,4 +173,96 @@ public sealed class CliTests
             Assert.That(zip.Entries.Select(e => e.FullName), Is.EquivalentTo(new[] { "xiguan/cli-p1.png", "xiguan/cli-p2.png" }));
         });
     }
+
+    [Test]
+    public void BindingMessage_PrintsTheExpiryInBeijingTime()
+    {
+        var message = LianApi.Cli.BindingMessage(new LianApi.Staff.StaffBindingCode(7, "K7M2Q9XDHA", new DateTime(2026, 12, 2, 20, 30, 0, DateTimeKind.Utc)));
+
+        Assert.That(message, Does.Contain("expires at 2026-12-03 04:30 Beijing time (UTC+8)"));
+    }
+
+    [Test]
+    public void SweepMessage_PrintsWhenInBeijingTime()
+    {
+        var message = LianApi.Cli.SweepMessage(new LianApi.Complaints.DeadlineSweep.Result(1, 2, 3, 0), new DateTime(2026, 12, 2, 3, 57, 0, DateTimeKind.Utc));
+
+        Assert.That(message, Is.EqualTo("Sweep at 2026-12-02 11:57 Beijing time (UTC+8): escalated 1, marked overdue 2, closed unrated 3."));
+    }
+
+    [TestCase("help")]
+    [TestCase("--help")]
+    [TestCase("-h")]
+    public async Task Help_PrintsTheVerbsAndExits0WithoutStartingTheServer(string help)
+    {
+        var exit = await WithinAsync(RunAsync(help));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(File.Exists(database), Is.False, "nothing configured, nothing opened");
+        });
+    }
+
+    [TestCase("demo-dta")]
+    [TestCase("Migrate")]
+    [TestCase("serve")]
+    public async Task UnknownVerb_PrintsTheVerbsAndExits2WithoutStartingTheServer(string verb)
+    {
+        var exit = await WithinAsync(RunAsync(verb));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(File.Exists(database), Is.False);
+        });
+    }
+
+    [Test]
+    public void Usage_Help_ListsEveryVerbOnStandardOutput()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = LianApi.Cli.UsageExitCode(["--help"], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(output.ToString(), Does.Contain("migrate").And.Contain("import").And.Contain("calendar import").And.Contain("staff add")
+                .And.Contain("sweep").And.Contain("posters --out").And.Contain("help"));
+            Assert.That(error.ToString(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Usage_UnknownVerb_NamesItAndListsTheVerbsOnStandardError()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = LianApi.Cli.UsageExitCode(["demo-dta"], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.StartWith("Unknown verb 'demo-dta'.").And.Contain("migrate"));
+            Assert.That(output.ToString(), Is.Empty);
+        });
+    }
+
+    [TestCase("--urls", "http://127.0.0.1:0")]
+    [TestCase("--environment=Production")]
+    [TestCase("urls=http://127.0.0.1:0")]
+    [TestCase("/urls", "http://127.0.0.1:0")]
+    public void Usage_SettingsForTheWebServer_AreNoVerb(params string[] args) =>
+        Assert.That(LianApi.Cli.UsageExitCode(args, TextWriter.Null, TextWriter.Null), Is.Null);
+
+    // A verb that started the web server would never return: fail fast instead of hanging the run.
+    private static async Task<int> WithinAsync(Task<int> run)
+    {
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.That(finished, Is.SameAs(run), "the process did not exit: it started the web server");
+        return await run;
+    }
 }

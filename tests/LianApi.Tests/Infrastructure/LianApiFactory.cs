@@ -70,6 +70,8 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(settings));
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(Contract));
+        // Every JSON answer of every test is held to the time policy.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TimestampAudit>());
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);
