@@ -66,9 +66,13 @@ public sealed class ResidentStatusTests
             var handledBy = detail.GetProperty("handledBy");
             seen.Add((step, detail.GetProperty("status").GetString()!, detail.GetProperty("statusLabel").GetString()!,
                 handledBy.GetProperty("level").GetString()!, handledBy.GetProperty("unitName").GetString()!));
+            var staffDueAt = (await dispatcher.GetFromJsonAsync<JsonElement>($"/api/staff/complaints/{no}")).GetProperty("dueAt");
             Assert.Multiple(async () =>
             {
                 Assert.That(seen[^1], Is.EqualTo((step, status, label, level, unit)), step);
+                Assert.That(detail.GetProperty("dueAt").GetRawText(), Is.EqualTo(staffDueAt.GetRawText()), $"{step}: dueAt means the same for resident and staff");
+                Assert.That(detail.GetProperty("dueAt").ValueKind == JsonValueKind.Null, Is.EqualTo(status is "resolved" or "closed" or "rejected"),
+                    $"{step}: dueAt is null exactly once resolved");
                 foreach (var field in new[] { "status", "statusLabel", "handledBy", "dueAt" })
                 {
                     Assert.That(item.GetProperty(field).GetRawText(), Is.EqualTo(detail.GetProperty(field).GetRawText()), $"{step}: list {field}");
