@@ -48,7 +48,7 @@ public static class AuthApi
                              "502 WeChat answered with an error we do not know; 503 WeChat unavailable (Retry-After).")
             .AllowAnonymous()
             .RequireRateLimiting(RateLimits.Login)
-            .ProducesStandardProblems(400, 401, 403, 429, 500, 502, 503);
+            .ProducesStandardProblems(400, 401, 403, 415, 429, 500, 502, 503);
 
         return group;
     }

@@ -43,7 +43,7 @@ public static class ComplaintsApi
             .WithSummary("Report a problem in a community")
             .WithDescription("Send a fresh Idempotency-Key (e.g. a UUID) with every new report and the same key when retrying it: " +
                              "a retry replays the first answer (header Idempotent-Replayed: true) and never files a second report.")
-            .ProducesStandardProblems(400, 409, 413, 422, 429, 503)
+            .ProducesStandardProblems(400, 409, 413, 415, 422, 429, 503)
             .ProducesHeader(StatusCodes.Status201Created, HeaderNames.Location, "The report's URL: GET it to follow the report", required: true)
             .ProducesHeader(StatusCodes.Status201Created, IdempotencyKeys.ReplayedHeaderName,
                 "Present when this is the stored answer to an earlier request with the same Idempotency-Key", onlyValue: "true")
@@ -62,7 +62,7 @@ public static class ComplaintsApi
         group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
             .WithName(nameof(EvaluateComplaint))
             .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
-            .ProducesStandardProblems(400, 404, 409, 503);
+            .ProducesStandardProblems(400, 404, 409, 415, 503);
 
         group.MapPost("/{trackingNo}/urge", UrgeComplaint)
             .WithName(nameof(UrgeComplaint))

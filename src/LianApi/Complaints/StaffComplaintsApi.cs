@@ -56,7 +56,7 @@ public static class StaffComplaintsApi
             .WithSummary("Act on a case: accept, start, escalate, dispatch, return, request-extension, approve-extension, deny-extension, resolve, reject, note, reply, supervise")
             .WithDescription("409 when the case is not in a status that allows the action, is held by another unit, or changed since the If-Match version; " +
                              "403 when the caller's role can never do it; 404 when the case is outside the caller's scope.")
-            .ProducesStandardProblems(400, 404, 409, 422, 503);
+            .ProducesStandardProblems(400, 404, 409, 415, 422, 503);
 
         return group;
     }

@@ -35,7 +35,7 @@ public static class StaffApi
             .WithName(nameof(BindStaff))
             .WithSummary("Bind a staff account to the caller's WeChat login and get a staff token")
             .WithDescription("Log in with WeChat first, then send the binding code from ops. The code works once and expires after 72 hours.")
-            .ProducesStandardProblems(400, 409, 422, 429, 503);
+            .ProducesStandardProblems(400, 409, 415, 422, 429, 503);
 
         return group;
     }
