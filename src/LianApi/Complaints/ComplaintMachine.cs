@@ -1,3 +1,4 @@
+using LianApi.Infrastructure;
 using LianApi.Calendar;
 using LianApi.Shared;
 using LianApi.Staff;
@@ -16,7 +17,13 @@ public sealed record Actor(StaffMember? Staff, long? UserId, string? UnitName)
 public sealed record ComplaintEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null);
 
 /// <summary>A refused action: the status code says why (403 never allowed for the role, 409 not now, 400/422 bad input).</summary>
-public sealed record Refusal(int StatusCode, string Detail);
+public sealed record Refusal(int StatusCode, string Detail, string? Code = null)
+{
+    /// <summary>The refusal as the client reads it: 409 means the case is not in a state for this (invalid_state).</summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AsProblem() =>
+        TypedResults.Problem(Detail, statusCode: StatusCode).WithCode(Code ?? (StatusCode == StatusCodes.Status409Conflict
+            ? Infrastructure.ProblemCodes.InvalidState : Infrastructure.ProblemCodes.ForStatus(StatusCode, fieldErrors: false)));
+}
 
 public sealed record Transition(Complaint Next, IReadOnlyList<ComplaintEvent> Events);
 
@@ -196,9 +203,9 @@ public static class ComplaintMachine
     {
         if (c.Status != ComplaintStatus.Resolved)
         {
-            return Refuse(409, c.Status == ComplaintStatus.Closed
-                ? "This report is closed and has already been rated."
-                : "Only a resolved report can be rated.");
+            return c.Status == ComplaintStatus.Closed
+                ? new Decision(null, new Refusal(409, "This report is closed and has already been rated.", ProblemCodes.AlreadyEvaluated))
+                : Refuse(409, "Only a resolved report can be rated.");
         }
         var rating = new ComplaintEvent(EventKinds.Evaluated, comment, IsPublic: true);
         if (resolved && satisfaction != Satisfaction.Unsatisfied)

@@ -85,12 +85,12 @@ public static class ComplaintsApi
             var community = await org.FindCommunityAsync(request.CommunityCode, token);
             if (community is null)
             {
-                return Problems.Unprocessable("communityCode", $"There is no community with the code '{request.CommunityCode}'.");
+                return Problems.Unprocessable("communityCode", $"There is no community with the code '{request.CommunityCode}'.").WithCode(ProblemCodes.UnknownCommunity);
             }
             var category = await org.FindCategoryAsync(request.CategoryCode, token);
             if (category is null)
             {
-                return Problems.Unprocessable("categoryCode", $"There is no category with the code '{request.CategoryCode}'; see GET /api/categories.");
+                return Problems.Unprocessable("categoryCode", $"There is no category with the code '{request.CategoryCode}'; see GET /api/categories.").WithCode(ProblemCodes.UnknownCategory);
             }
             var now = time.GetUtcNow().UtcDateTime;
             var phone = request.ContactPhone?.Trim();
@@ -150,12 +150,12 @@ public static class ComplaintsApi
         var decision = ComplaintMachine.Evaluate(loaded.Complaint, request.Resolved!.Value, request.Satisfaction!, comment, now, await calendars.GetAsync(ct));
         if (decision.Refusal is { } refusal)
         {
-            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+            return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct,
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
-            ? Problems.Conflict("The report changed while you were rating it. Reload it and rate again.")
+            ? Problems.Conflict("The report changed while you were rating it. Reload it and rate again.").WithCode(ProblemCodes.VersionConflict)
             : ResidentAnswer(saved);
     }
 
@@ -175,10 +175,10 @@ public static class ComplaintsApi
             {
                 http.Response.SetRetryAfter(last.AddDays(1) - now);
             }
-            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+            return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
-        return saved is null ? Problems.Conflict("The report changed at this moment. Try again.") : ResidentAnswer(saved);
+        return saved is null ? Problems.Conflict("The report changed at this moment. Try again.").WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved);
     }
 
     private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved) =>

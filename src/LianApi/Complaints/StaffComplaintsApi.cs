@@ -90,13 +90,13 @@ public static class StaffComplaintsApi
         if (!ComplaintMachine.IsHandler(staff, complaint))
         {
             return TypedResults.Problem("Only the unit handling the case may see the resident's full number.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit");
+                statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit").WithCode(ProblemCodes.NotHandlingUnit);
         }
         if (complaint.Anonymous)
         {
             // Anonymous means no unit ever learns who reported: not the handler either, not even with an audit row.
             return TypedResults.Problem("The resident filed this report anonymously; their number is not shown to any unit. Reply through the case instead.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Anonymous report");
+                statusCode: StatusCodes.Status403Forbidden, title: "Anonymous report").WithCode(ProblemCodes.AnonymousReport);
         }
         var protectedPhone = await complaints.RevealPhoneAsync(complaint.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
         return protectedPhone is null
@@ -123,7 +123,8 @@ public static class StaffComplaintsApi
             }
             if (expected != complaint.Version)
             {
-                return Problems.Conflict($"The case changed since version {expected} (it is now version {complaint.Version}). Reload it and decide again.");
+                return Problems.Conflict($"The case changed since version {expected} (it is now version {complaint.Version}). Reload it and decide again.")
+                    .WithCode(ProblemCodes.VersionConflict);
             }
         }
         DispatchTarget? target = null;
@@ -131,7 +132,7 @@ public static class StaffComplaintsApi
         {
             if (await org.FindUnitAsync(wanted.Level!, wanted.Code!, ct) is not { } unit)
             {
-                return Problems.Unprocessable("target", $"There is no {wanted.Level} with the code '{wanted.Code}'.");
+                return Problems.Unprocessable("target", $"There is no {wanted.Level} with the code '{wanted.Code}'.").WithCode(ProblemCodes.UnknownUnit);
             }
             target = new DispatchTarget(wanted.Level!, unit.Id, unit.Name);
         }
@@ -141,11 +142,11 @@ public static class StaffComplaintsApi
         var decision = ComplaintMachine.Apply(complaint, action, staff, input, now, await calendars.GetAsync(ct));
         if (decision.Refusal is { } refusal)
         {
-            return TypedResults.Problem(refusal.Detail, statusCode: refusal.StatusCode);
+            return refusal.AsProblem();
         }
         return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
             ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events))
-            : Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.");
+            : Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.").WithCode(ProblemCodes.VersionConflict);
     }
 
     /// <summary>If-Match as our responses give it (the version, quoted or not, optionally weak): anything else is a client error.</summary>

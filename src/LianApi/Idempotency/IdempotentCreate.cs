@@ -60,12 +60,14 @@ public sealed class IdempotentCreate(IdempotencyStore store, IOptions<Microsoft.
     }
 
     private static ProblemHttpResult KeyReused() =>
-        Problems.Unprocessable(IdempotencyKeys.HeaderName, "This Idempotency-Key was already used for a different report. Use a new key for a new report.");
+        Problems.Unprocessable(IdempotencyKeys.HeaderName, "This Idempotency-Key was already used for a different report. Use a new key for a new report.")
+            .WithCode(ProblemCodes.IdempotencyKeyReused);
 
     private static ProblemHttpResult InFlight(HttpContext http)
     {
         http.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
-        return Problems.Conflict("A request with this Idempotency-Key is still being processed. Retry with the same key shortly.");
+        return Problems.Conflict("A request with this Idempotency-Key is still being processed. Retry with the same key shortly.")
+            .WithCode(ProblemCodes.IdempotencyKeyInFlight);
     }
 }
 

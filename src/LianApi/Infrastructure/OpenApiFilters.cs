@@ -183,8 +183,11 @@ internal sealed class ProblemSchemaFilter : ISchemaFilter
         properties["code"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,
-            Description = "What went wrong, as a stable machine-readable code (when the error defines one)",
+            Description = "What went wrong, as a stable machine-readable code from a closed list (README: Error codes)",
+            Enum = [.. ProblemCodes.All.Select(c => (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(c))],
         };
+        concrete.Required ??= new HashSet<string>();
+        concrete.Required.Add("code");
         properties["traceId"] = new OpenApiSchema
         {
             Type = JsonSchemaType.String,

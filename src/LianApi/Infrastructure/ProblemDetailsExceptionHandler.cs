@@ -13,6 +13,8 @@ public interface IProblemException
     /// <summary>What the client shows or acts on; never secrets or another system's raw message.</summary>
     string ClientMessage { get; }
     int? RetryAfterSeconds { get; }
+    /// <summary>The problem's code, one of <see cref="ProblemCodes"/>.</summary>
+    string Code { get; }
     /// <summary>Logs the failure as loudly as it deserves; called for 5xx only.</summary>
     void Log(ILogger logger);
 }
@@ -31,13 +33,13 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         var (status, title, detail, retryAfter, code) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, "Request too large", "The request body is larger than this endpoint accepts.", (int?)null, (string?)null),
+                (413, "Request too large", "The request body is larger than this endpoint accepts.", (int?)null, (string?)ProblemCodes.PayloadTooLarge),
             BadHttpRequestException { InnerException: JsonException json } bad =>
-                (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null, null),
+                (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null, ProblemCodes.InvalidJson),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, null),
-            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds, null),
-            DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1, null),
-            SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1, null),
+            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds, problem.Code),
+            DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1, ProblemCodes.ServiceBusy),
+            SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1, ProblemCodes.ServiceBusy),
             // Disk full or failing: it takes an operator, so clients wait longer than for "busy"; a retry with the same
             // Idempotency-Key is safe whether or not the write got through.
             _ when StorageHealth.IsStorageFailure(exception) =>

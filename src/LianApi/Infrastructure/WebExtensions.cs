@@ -35,6 +35,9 @@ public static class WebExtensions
             {
                 JsonFieldNames.Apply(validation.Errors);
             }
+            // Every problem carries a code from the closed list; the status's general one unless the producer set one.
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(
+                context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode, context.ProblemDetails is HttpValidationProblemDetails));
         });
         builder.Services.AddValidation();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();

@@ -22,7 +22,7 @@ public static class StaffAccess
             if (staff is null)
             {
                 return TypedResults.Problem("This staff account is not active. Ask the district operators to restore it.",
-                    statusCode: StatusCodes.Status403Forbidden, title: "Not an active staff member");
+                    statusCode: StatusCodes.Status403Forbidden, title: "Not an active staff member").WithCode(ProblemCodes.StaffInactive);
             }
             http.Items[Key] = staff;
             return await next(context);

@@ -64,7 +64,8 @@ public static class StaffApi
             if (!await staff.BindToUserAsync(request.BindingCode!, userId, now, ct))
             {
                 await staff.RecordBindFailureAsync(userId, address, now, ct);
-                return Problems.Unprocessable("bindingCode", "This binding code is unknown, already used or expired. Ask ops for a new one.");
+                return Problems.Unprocessable("bindingCode", "This binding code is unknown, already used or expired. Ask ops for a new one.")
+                    .WithCode(ProblemCodes.BindingCodeInvalid);
             }
         }
         catch (Exception e) when (DuplicateKey.Is(e))

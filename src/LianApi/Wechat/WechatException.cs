@@ -43,6 +43,16 @@ public sealed class WechatException(string api, WechatFailure failure, int? erro
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 
+    public string Code => Failure switch
+    {
+        WechatFailure.InvalidCode => ProblemCodes.WechatCodeInvalid,
+        WechatFailure.RateLimited => ProblemCodes.WechatRateLimited,
+        WechatFailure.Blocked => ProblemCodes.WechatBlocked,
+        WechatFailure.Misconfigured => ProblemCodes.WechatMisconfigured,
+        WechatFailure.Unexpected => ProblemCodes.WechatUnexpected,
+        _ => ProblemCodes.WechatUnavailable,
+    };
+
     public int? RetryAfterSeconds => Failure switch
     {
         WechatFailure.RateLimited => 60,
