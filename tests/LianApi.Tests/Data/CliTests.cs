@@ -21,7 +21,15 @@ public sealed class CliTests
     public void DeleteDirectory()
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(directory, recursive: true);
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A verb's writer may still be checkpointing its WAL for a moment after the verb returned: a leftover temp
+            // folder is harmless, failing the test over it would not be.
+        }
     }
 
     private Task<int> RunAsync(params string[] verb)
