@@ -15,9 +15,6 @@ public static class ChinaTime
     /// <summary>The wall-clock time in Beijing of a UTC instant.</summary>
     public static DateTime ToChina(DateTime utc) => utc + Offset;
 
-    /// <summary>The Beijing calendar day of a UTC instant.</summary>
-    public static DateOnly Day(DateTime utc) => DateOnly.FromDateTime(utc + Offset);
-
     /// <summary>yyyyMMdd of the Beijing day, as tracking numbers use it.</summary>
     public static string DayStamp(DateTime utc) => (utc + Offset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 

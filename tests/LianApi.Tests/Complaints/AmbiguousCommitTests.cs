@@ -22,7 +22,7 @@ public sealed class AmbiguousCommitTests
         var trackingNo = await resident.FileAsync();
         var store = app.Service<ComplaintStore>();
         var loaded = (await store.LoadAsync(trackingNo, Ct))!;
-        var now = DateTime.UtcNow;
+        var now = new DateTime(2030, 6, 1, 2, 0, 0, DateTimeKind.Utc);
         var urge = ComplaintMachine.Urge(loaded.Complaint, now).Transition!;
 
         var first = await store.ApplyAsync(loaded, urge, Actor.Resident(loaded.Complaint.UserId), now, "unit-0001", null, Ct);
@@ -51,7 +51,7 @@ public sealed class AmbiguousCommitTests
         await app.StaffAsync("ambiguous-reveal-staff", "community", "gongyuanmen");
         var complaint = app.Case(trackingNo);
         var staffId = await app.Service<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT MAX(Id) FROM Staff", cancellationToken: Ct)), Ct);
-        var now = DateTime.UtcNow;
+        var now = new DateTime(2030, 6, 1, 2, 0, 0, DateTimeKind.Utc);
 
         await app.Service<ComplaintStore>().RevealPhoneAsync(complaint.Id, staffId, now, Ct);
         await app.Service<ComplaintStore>().RevealPhoneAsync(complaint.Id, staffId, now, Ct);

@@ -139,8 +139,8 @@ public sealed class SweepByNextSweepAtTests
         {
             Assert.That(submitted, Is.EqualTo(c.ResponseDueAt), "while submitted: the response deadline");
             Assert.That(accepted, Is.EqualTo(c.ResolutionDueAt), "while handled: the resolution deadline");
-            Assert.That(resolved, Is.EqualTo(c.ResolvedAt is null ? resolved : resolved), "set while resolved");
-            Assert.That(resolved, Is.Not.Null);
+            Assert.That(c.ResolvedAt, Is.Not.Null, "closing keeps when it was resolved");
+            Assert.That(resolved, Is.EqualTo(c.ResolvedAt + ComplaintMachine.EvaluationWindow), "while resolved: the end of the rating window");
             Assert.That(closed, Is.Null, "a closed case is never swept again");
         });
     }
