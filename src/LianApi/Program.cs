@@ -11,6 +11,7 @@ using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
 using LianApi.Staff;
+using LianApi.Stats;
 using LianApi.Wechat;
 
 // help, or a mistyped verb (demo-dta): print the verbs and exit, never start the web server by accident.
@@ -35,6 +36,7 @@ builder.Services.AddComplaints();               // reports, the response chain, 
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
+builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -73,6 +75,7 @@ app.MapStaff();
 app.MapStaffComplaints();
 app.MapQrCodes();
 app.MapPosters();
+app.MapStats();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

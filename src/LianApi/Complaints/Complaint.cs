@@ -185,6 +185,17 @@ public sealed record Complaint
     public DateTime? ClosedAt { get; init; }
     public string? CloseReason { get; init; }
 
+    // Facts the district's numbers need (CaseFacts keeps them; CaseCounters reads them).
+    public DateTime? FirstAcceptedAt { get; init; }
+    public bool ResponseMissed { get; init; }
+    public int ReturnCount { get; init; }
+    public int ExtensionCount { get; init; }
+    public bool LeftCommunityLevel { get; init; }
+    public int ResolutionCount { get; init; }
+    public int? ResolvedWorkingDays { get; init; }
+    public bool? LastEvaluationResolved { get; init; }
+    public string? LastSatisfaction { get; init; }
+
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }
     public string StreetName { get; init; } = "";

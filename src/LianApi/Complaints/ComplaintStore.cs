@@ -145,11 +145,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
             }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent, new
+            var firstEvent = new DynamicParameters(new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
                 submitted.OccurredAt,
-            }, tx, cancellationToken: ct));
+            });
+            var batch = new System.Text.StringBuilder(InsertFirstEvent);
+            RollupWriter.Append(db.Dialect, batch, firstEvent, RollupDimensions.Delta(null, row));
+            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvent, tx, cancellationToken: ct));
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -199,7 +202,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
-               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason
+               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason,
+               FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
+               LastEvaluationResolved, LastSatisfaction
         """;
 
     private const string SelectComplaintColumns = "SELECT " + ComplaintColumns + "\nFROM Complaints";
@@ -293,6 +298,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
+            FirstAcceptedAt = @FirstAcceptedAt, ResponseMissed = @ResponseMissed, ReturnCount = @ReturnCount, ExtensionCount = @ExtensionCount,
+            LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
+            LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId
         WHERE Id = @Id AND Version = @Version
         """;
@@ -327,7 +335,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         var names = await NamesAsync([transition.Next], ct);
         return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
-            var (before, next) = (loaded.Complaint, transition.Next with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 });
+            var before = loaded.Complaint;
+            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, now)
+                with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 };
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
@@ -339,6 +349,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
+                next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
+                next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
@@ -368,6 +380,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                     Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now,
                 });
             }
+            // The district's numbers move with the case, in the same batch (nothing to add for a note or a reply).
+            RollupWriter.Append(db.Dialect, sql, parameters, RollupDimensions.Delta(before, next));
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
