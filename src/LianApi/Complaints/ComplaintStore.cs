@@ -270,6 +270,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await NamesAsync([complaint], ct)), events);
     }
 
+    private const string SelectComplaintById = SelectComplaintColumns + "\nWHERE Id = @Id";
+
+    /// <summary>A complaint without its timeline, by its internal id (what a photo records); scope is the caller's to check.</summary>
+    public async Task<Complaint?> FindByIdAsync(long id, CancellationToken ct)
+    {
+        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Complaint>(new CommandDefinition(SelectComplaintById, new { Id = id }, cancellationToken: ct)), ct);
+        return row is null ? null : Named(row, await NamesAsync([row], ct));
+    }
+
     private const string SelectSweepCandidates = SelectComplaintColumns + """
 
         WHERE NextSweepAt < @Now

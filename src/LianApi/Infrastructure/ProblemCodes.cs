@@ -31,6 +31,15 @@ public static class ProblemCodes
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string PhotoTypeUnsupported = "photo_type_unsupported";
+    public const string PhotoUnreadable = "photo_unreadable";
+    public const string PhotoTooManyPixels = "photo_too_many_pixels";
+    public const string PhotoUploadLimit = "photo_upload_limit";
+    public const string PhotoLinkInvalid = "photo_link_invalid";
+    public const string PhotoLinkExpired = "photo_link_expired";
+    public const string PhotoNotAttachable = "photo_not_attachable";
+    public const string TooManyPhotos = "too_many_photos";
+    public const string ResolutionPhotoRequired = "resolution_photo_required";
     public const string RateLimited = "rate_limited";
     public const string WechatCodeInvalid = "wechat_code_invalid";
     public const string WechatRateLimited = "wechat_rate_limited";
