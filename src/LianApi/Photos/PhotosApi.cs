@@ -221,3 +221,40 @@ public static class PhotosApi
     private static ProblemHttpResult Problem(HttpContext http, int status, PhotoMessages.Text message, string code) =>
         TypedResults.Problem(message.For(http), statusCode: status).WithCode(code);
 }
+
+/// <summary>The answers every endpoint that takes photoIds gives about them, said once.</summary>
+public static partial class PhotoIdChecks
+{
+    public const int MaxPerStep = 9;
+
+    /// <summary>422 for more than 9 ids, a repeated id or one that is no photo id at all; null when the list may be attached.</summary>
+    public static ProblemHttpResult? Problem(IReadOnlyList<string>? ids, HttpContext http)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            return null;
+        }
+        if (ids.Count > MaxPerStep)
+        {
+            return Problems.Unprocessable("photoIds", PhotoMessages.TooManyPhotos.For(http)).WithCode(ProblemCodes.TooManyPhotos);
+        }
+        if (ids.FirstOrDefault(id => id is null || !IdFormat().IsMatch(id)) is { } malformed)
+        {
+            return NotAttachable(http, malformed ?? "null");
+        }
+        if (ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            return Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                PhotoMessages.DuplicatePhoto.For(http), repeated.Key)).WithCode(ProblemCodes.PhotoNotAttachable);
+        }
+        return null;
+    }
+
+    /// <summary>422 naming the photo that is not the caller's, is attached already, is older than 24 hours or does not exist.</summary>
+    public static ProblemHttpResult NotAttachable(HttpContext http, string id) =>
+        Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture, PhotoMessages.NotAttachable.For(http),
+            id.Length > 40 ? id[..40] : id)).WithCode(ProblemCodes.PhotoNotAttachable);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex IdFormat();
+}
