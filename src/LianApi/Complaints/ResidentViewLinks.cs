@@ -1,42 +1,21 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using LianApi.Photos;
 
 namespace LianApi.Complaints;
 
 /// <summary>
-/// The stored resident view names its photos by id only; on the way out each gets fresh signed links. A view without
-/// photos (most of them) is served byte for byte, as before.
+/// The stored resident view names its photos by id, with empty links: links expire, so each photo gets fresh signed
+/// ones whenever the view is served. Only the photo objects are rewritten, so the rest of the view (its times, its
+/// escaping) is served byte for byte; a view without photos (most of them) is not touched at all.
 /// </summary>
-public static class ResidentViewLinks
+public static partial class ResidentViewLinks
 {
-    public static string Sign(string json, PhotoLinks links)
-    {
-        if (!json.Contains("\"photos\":[{", StringComparison.Ordinal))
-        {
-            return json;
-        }
-        var view = JsonNode.Parse(json)!.AsObject();
-        Fill(view["photos"], links);
-        foreach (var step in view["timeline"]?.AsArray() ?? [])
-        {
-            Fill(step?["photos"], links);
-        }
-        return view.ToJsonString(ComplaintStore.ViewJson);
-    }
+    public static string Sign(string json, PhotoLinks links) =>
+        json.Contains("\"url\":\"\"", StringComparison.Ordinal)
+            ? UnsignedPhoto().Replace(json, m => JsonSerializer.Serialize(links.For(m.Groups[1].Value), ComplaintStore.ViewJson))
+            : json;
 
-    private static void Fill(JsonNode? photos, PhotoLinks links)
-    {
-        foreach (var photo in photos?.AsArray() ?? [])
-        {
-            if (photo is not JsonObject entry || entry["id"]?.GetValue<string>() is not { } id)
-            {
-                continue;
-            }
-            var link = links.For(id);
-            entry["url"] = link.Url;
-            entry["thumbUrl"] = link.ThumbUrl;
-            entry["expiresAt"] = JsonSerializer.SerializeToNode(link.ExpiresAt, ComplaintStore.ViewJson);
-        }
-    }
+    [GeneratedRegex("""\{"id":"([0-9a-f]{32})","url":"","thumbUrl":"","expiresAt":"[^"]*"\}""")]
+    private static partial Regex UnsignedPhoto();
 }
