@@ -34,15 +34,24 @@ public sealed class PhotoCleaner(IOptions<PhotoOptions> options)
     public const int Quality = 82;
     public const int ThumbnailQuality = 75;
 
-    private static readonly SKSamplingOptions Sampling = new(SKCubicResampler.Mitchell);
+    // Bilinear: a cubic filter or mipmaps cost 2–4× the time (measured with scripts/bench-photos) for no difference a
+    // phone screen shows; the decoder already reduced the photo to within 8/7 of its size, and the thumbnail is
+    // reached by halving steps, so no step shrinks by more than 2 and nothing aliases.
+    private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear);
 
     public CleanPhoto Clean(ReadOnlySpan<byte> upload)
     {
-        if (ImageSniffer.Detect(upload) == SniffedImage.None)
+        using var data = SKData.CreateCopy(upload);
+        return Clean(data);
+    }
+
+    /// <summary>The same for an upload already in native memory (read straight from the request, never a managed copy).</summary>
+    public CleanPhoto Clean(SKData data)
+    {
+        if (ImageSniffer.Detect(data.Span) == SniffedImage.None)
         {
             throw new PhotoRefusedException(PhotoRefusal.UnsupportedType);
         }
-        using var data = SKData.CreateCopy(upload);
         using var codec = SKCodec.Create(data) ?? throw new PhotoRefusedException(PhotoRefusal.Unreadable);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
         if (width <= 0 || height <= 0)
@@ -55,7 +64,7 @@ public sealed class PhotoCleaner(IOptions<PhotoOptions> options)
         }
         using var decoded = Decode(codec, LongEdge);
         using var upright = Upright(decoded, codec.EncodedOrigin, LongEdge);
-        using var thumbnail = Upright(upright, SKEncodedOrigin.TopLeft, ThumbnailEdge);
+        using var thumbnail = Thumbnail(upright);
         var bytes = Encode(upright, Quality);
         var thumb = Encode(thumbnail, ThumbnailQuality);
         return new CleanPhoto(bytes, Hash(bytes), upright.Width, upright.Height, thumb, Hash(thumb));
@@ -106,6 +115,27 @@ public sealed class PhotoCleaner(IOptions<PhotoOptions> options)
         canvas.DrawImage(image, 0, 0, Sampling);
         canvas.Flush();
         return target;
+    }
+
+    /// <summary>The thumbnail by halving steps (each a cheap, alias-free bilinear pass), then the last step to its size.</summary>
+    private static SKBitmap Thumbnail(SKBitmap upright)
+    {
+        var current = upright;
+        while (Math.Max(current.Width, current.Height) > 2 * ThumbnailEdge)
+        {
+            var half = Upright(current, SKEncodedOrigin.TopLeft, Math.Max(current.Width, current.Height) / 2);
+            if (!ReferenceEquals(current, upright))
+            {
+                current.Dispose();
+            }
+            current = half;
+        }
+        var thumbnail = Upright(current, SKEncodedOrigin.TopLeft, ThumbnailEdge);
+        if (!ReferenceEquals(current, upright))
+        {
+            current.Dispose();
+        }
+        return thumbnail;
     }
 
     /// <summary>Maps the stored pixels (width × height) to the upright picture, for each EXIF orientation.</summary>

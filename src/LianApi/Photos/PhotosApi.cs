@@ -98,11 +98,13 @@ public static class PhotosApi
         {
             return UploadLimit(http, wait);
         }
-        var upload = new byte[file.Length];
+        // Straight into native memory, where the decoder reads it: a 10 MB upload is never also a managed array.
+        SkiaSharp.SKData upload;
         await using (var stream = file.OpenReadStream())
         {
-            await stream.ReadExactlyAsync(upload, ct);
+            upload = SkiaSharp.SKData.Create(stream, file.Length);
         }
+        using var uploaded = upload;
         CleanPhoto clean;
         using (var slot = await gate.TryEnterAsync(ct))
         {
