@@ -45,18 +45,9 @@ internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfigura
 
     public ValidateOptionsResult Validate(string? name, PhotoOptions o)
     {
-        byte[] key;
-        try
+        if (DevelopmentSecrets.SigningKeyProblem(o.SigningKey, "Photos__SigningKey") is { } problem)
         {
-            key = o.SigningKeyBytes();
-        }
-        catch (FormatException)
-        {
-            return ValidateOptionsResult.Fail("Photos__SigningKey must be base64 (e.g. the output of `openssl rand -base64 32`).");
-        }
-        if (key.Length < 32)
-        {
-            return ValidateOptionsResult.Fail("Photos__SigningKey is missing or shorter than 32 bytes: set it to base64 of at least 32 random bytes (`openssl rand -base64 32`) from the secret store.");
+            return ValidateOptionsResult.Fail(problem);
         }
         if (o.LinkLifetime < TimeSpan.FromMinutes(1) || o.LinkLifetime > TimeSpan.FromHours(24))
         {
