@@ -7,6 +7,7 @@ using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,7 @@ builder.Services.AddCommunities();              // streets, communities, categor
 builder.Services.AddCalendar();                 // working days and holidays (调休)
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
+builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
@@ -68,6 +70,7 @@ app.MapLianHealthChecks();
 app.MapProblemCodes();
 app.MapAuth();
 app.MapCommunities();
+app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
