@@ -22,7 +22,7 @@ public sealed class ComplaintMachineTests
     private const string Ok = "ok";
 
     private static readonly string[] Roles =
-        [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin];
+        [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin, StaffRoles.Volunteer];
 
     private static readonly string[] Statuses =
     [
@@ -45,6 +45,7 @@ public sealed class ComplaintMachineTests
             "    ok   409  409  409  409  409", // department
             "    ok   409  409  409  409  409", // dispatcher
             "    ok   409  409  409  409  409", // admin
+            "    403  403  403  403  403  403", // volunteer: records reports, acts on none
         ],
         [ComplaintActions.Start] =
         [
@@ -54,6 +55,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   409  409  409  409",
             "    409  ok   409  409  409  409",
             "    409  ok   409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // Escalation (上报) is how a community or street office hands a case up; there is nothing above the center.
         [ComplaintActions.Escalate] =
@@ -61,6 +63,7 @@ public sealed class ComplaintMachineTests
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   409  409  409",
             "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
@@ -74,6 +77,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    ok   409  409  409  409  409",
             "    ok   409  409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // A return (退单) gives an open case back to the center.
         [ComplaintActions.Return] =
@@ -84,6 +88,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   409  409  409",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
         ],
         // A unit asks for more time only while it is handling the case.
         [ComplaintActions.RequestExtension] =
@@ -92,6 +97,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
         ],
@@ -105,6 +111,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.DenyExtension] =
         [
@@ -114,6 +121,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.Resolve] =
         [
@@ -123,6 +131,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // 不予受理: before or right after accepting, never once work has started.
         [ComplaintActions.Reject] =
@@ -133,6 +142,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   409  409  409  409",
             "    ok   ok   409  409  409  409",
             "    ok   ok   409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // Internal notes are always possible, even on an archived case.
         [ComplaintActions.Note] =
@@ -143,6 +153,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   ok   ok",
             "    ok   ok   ok   ok   ok   ok",
             "    ok   ok   ok   ok   ok   ok",
+            "    403  403  403  403  403  403",
         ],
         // Writing to the resident stops when the case is closed or rejected.
         [ComplaintActions.Reply] =
@@ -153,6 +164,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.Supervise] =
         [
@@ -162,6 +174,40 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
+            "    403  403  403  403  403  403",
+        ],
+        // 指派: a community hands an open case to one of its grid workers.
+        [ComplaintActions.Assign] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // 吹哨: a community or street office holding an open case sends it to a paired department.
+        [ComplaintActions.Whistle] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // 回访: the handling unit records the rating of a resident it called back, on a resolved case only.
+        [ComplaintActions.EvaluateByPhone] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    403  403  403  403  403  403",
         ],
     };
 
@@ -171,7 +217,8 @@ public sealed class ComplaintMachineTests
 
     private static readonly ActionInput EverythingGiven = new(
         Reason: "测试理由", Reply: "测试答复", Note: "测试备注", NewDueAt: Now.AddDays(30),
-        Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName));
+        Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName),
+        Assignee: new AssigneeTarget(9, "测试网格员"), Evaluation: new Evaluation(true, Satisfaction.Satisfied, "电话里说修好了", ByPhone: true));
 
     private static IEnumerable<TestCaseData> MatrixCases()
     {
@@ -215,7 +262,8 @@ public sealed class ComplaintMachineTests
         {
             c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
         }
-        Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
+        Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.EqualTo(role != StaffRoles.Volunteer),
+            "the fixture must make the staff member the handler (a volunteer never is one)");
 
         var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
@@ -853,6 +901,9 @@ public sealed class ComplaintMachineTests
         HandlingUnitId = CommunityId,
         ReceivedAt = Received,
         ResponseDueAt = Received.AddHours(24),
+        // Recorded by the volunteer on the resident's behalf, so a call back (evaluate-by-phone) applies.
+        RecordedByStaffId = 6,
+        Channel = Channels.DoorKnock,
     };
 
     /// <summary>The fields a case in <paramref name="status"/> has after getting there the ordinary way.</summary>
@@ -891,6 +942,7 @@ public sealed class ComplaintMachineTests
         StaffRoles.Department => Member(3, role, HandlingLevel.Department, DepartmentId, DepartmentName),
         StaffRoles.Dispatcher => Member(4, role, HandlingLevel.District, null, "区调度中心"),
         StaffRoles.Admin => Member(5, role, HandlingLevel.District, null, "区调度中心"),
+        StaffRoles.Volunteer => Member(6, role, HandlingLevel.Community, CommunityId, CommunityName),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 
