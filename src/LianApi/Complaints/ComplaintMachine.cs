@@ -309,7 +309,7 @@ public static class ComplaintMachine
             {
                 // 督办: the paired department did not report in time; the dispatch center takes the case over, supervised.
                 return Receive(c with { IsSupervised = true }, HandlingLevel.District, null, DispatchCenter.Name, now,
-                    new ComplaintEvent(EventKinds.WhistleOverdue, "部门超时未报到，转区调度中心督办", IsPublic: true, Actor.SystemName)).Transition;
+                    new ComplaintEvent(EventKinds.WhistleOverdue, $"{c.HandlingUnitName}超时未报到，转区调度中心督办", IsPublic: true, Actor.SystemName)).Transition;
             }
             return c.IsOverdue ? null : Done(c with { IsOverdue = true }, new ComplaintEvent(EventKinds.Overdue, "超时未签收", IsPublic: false, Actor.SystemName)).Transition;
         }
