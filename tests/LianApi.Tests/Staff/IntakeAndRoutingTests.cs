@@ -363,7 +363,8 @@ public sealed class WhistleSweepTests
         var community = await app.StaffAsync("whistle-community", "community", "gongyuanmen");
         var department = await app.StaffAsync("whistle-department", "department", "sweep-paired");
         var resident = await app.LoginAsync("whistle-resident");
-        var trackingNo = await resident.FileAsync(category: "sanitation");
+        // 供水排水: 4 response hours, so the fake clock steps through few of the background sweep's minute ticks.
+        var trackingNo = await resident.FileAsync(category: "water");
         var whistle = await community.ActAsync(trackingNo, "whistle", new { reason = "需要部门处理", target = new { level = "department", code = "sweep-paired" } });
         Assert.That(whistle.StatusCode, Is.EqualTo(HttpStatusCode.OK), await whistle.Content.ReadAsStringAsync());
         var whistled = app.Case(trackingNo);
