@@ -193,7 +193,11 @@ public static class ComplaintMachine
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
             ComplaintActions.Return => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null, ExtensionRequestedUntil = null },
+                    : Done(c with
+                    {
+                        Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null,
+                        ExtensionRequestedUntil = null, WhistlePending = false,
+                    },
                         new ComplaintEvent(EventKinds.Returned, input.Reason, IsPublic: false, staff.UnitName))),
             ComplaintActions.RequestExtension => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
@@ -213,7 +217,11 @@ public static class ComplaintMachine
                     }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])),
             ComplaintActions.Reject => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false, ExtensionRequestedUntil = null },
+                    : Done(c with
+                    {
+                        Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false,
+                        ExtensionRequestedUntil = null, WhistlePending = false,
+                    },
                         new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
             ComplaintActions.Assign => input.Assignee is not { } assignee ? Refuse(400, Messages.FieldAssignee)
                 : !IsOpen(c) ? WrongStatus(c, action)

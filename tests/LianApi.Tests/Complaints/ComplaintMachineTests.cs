@@ -872,6 +872,139 @@ public sealed class ComplaintMachineTests
         Assert.That(ComplaintMachine.Sweep(c, now), Is.Null);
     }
 
+    private static readonly DispatchTarget PairedDepartment = new(HandlingLevel.Department, DepartmentId, DepartmentName);
+
+    private static Complaint Whistled(DateTime at)
+    {
+        var whistle = Allowed(ComplaintMachine.Apply(NewCase(), ComplaintActions.Whistle, StaffOf(StaffRoles.Community),
+            new ActionInput(Reason: "需要执法", Target: PairedDepartment), at, WorkingCalendar.WeekdaysOnly));
+        return whistle.Next with { HandlingUnitName = DepartmentName };
+    }
+
+    [Test]
+    public void Whistle_GoesStraightToTheDepartment_WhichHasTheResponseHoursToReport()
+    {
+        var next = Whistled(Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.HandlingLevel, Is.EqualTo(HandlingLevel.Department));
+            Assert.That(next.HandlingUnitId, Is.EqualTo(DepartmentId));
+            Assert.That(next.DepartmentId, Is.EqualTo(DepartmentId));
+            Assert.That(next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(next.WhistlePending, Is.True);
+            Assert.That(next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
+            Assert.That(next.NextSweepAt, Is.EqualTo(next.ResponseDueAt));
+        });
+    }
+
+    [TestCase(23, EventKinds.Reported)]
+    [TestCase(25, EventKinds.ReportedLate)]
+    public void Accept_OfAWhistle_IsTheDepartmentsReport_OnTimeOrLate(int hoursLater, string kind)
+    {
+        var whistled = Whistled(Now);
+
+        var accepted = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Accept, StaffOf(StaffRoles.Department), new ActionInput(),
+            Now.AddHours(hoursLater), WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Events.Select(e => e.Kind), Is.EqualTo(new[] { EventKinds.Accepted, kind }));
+            Assert.That(accepted.Next.WhistlePending, Is.False);
+        });
+    }
+
+    [Test]
+    public void Sweep_WhistleNotReportedInTime_GoesToTheDispatchCenterSupervised()
+    {
+        var whistled = Whistled(Now);
+        var at = whistled.ResponseDueAt.AddMinutes(1);
+
+        var swept = ComplaintMachine.Sweep(whistled, at)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(swept.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(swept.Next.IsSupervised, Is.True);
+            Assert.That(swept.Next.WhistlePending, Is.False);
+            Assert.That(swept.Events.Select(e => e.Kind), Is.EqualTo(new[] { EventKinds.WhistleOverdue, EventKinds.Received }));
+            Assert.That(swept.Events[0].Note, Does.Contain(DepartmentName));
+            Assert.That(ComplaintMachine.Sweep(whistled, whistled.ResponseDueAt), Is.Null, "not before the deadline has passed");
+        });
+    }
+
+    [Test]
+    public void Dispatch_ThePendingWhistle_TheCenterRedirectsIt_ButNotOnceReported()
+    {
+        var whistled = Whistled(Now);
+        var elsewhere = new ActionInput(Target: new DispatchTarget(HandlingLevel.Street, StreetId, StreetName));
+        var reported = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Accept, StaffOf(StaffRoles.Department), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly)).Next;
+
+        var redirected = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), elsewhere, Now, WorkingCalendar.WeekdaysOnly));
+        var late = ComplaintMachine.Apply(reported, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), elsewhere, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(redirected.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Street));
+            Assert.That(redirected.Next.WhistlePending, Is.False);
+            Assert.That(late.Refusal?.StatusCode, Is.EqualTo(409));
+        });
+    }
+
+    [TestCase(ComplaintActions.Return)]
+    [TestCase(ComplaintActions.Reject)]
+    public void ReturnOrReject_OfAPendingWhistle_EndsTheWait(string action)
+    {
+        var next = Allowed(ComplaintMachine.Apply(Whistled(Now), action, StaffOf(StaffRoles.Department), new ActionInput(Reason: "不属本部门职责"), Now, WorkingCalendar.WeekdaysOnly)).Next;
+
+        Assert.That(next.WhistlePending, Is.False);
+    }
+
+    [Test]
+    public void Whistle_CaseAlreadyWithTheDistrict_Is409()
+    {
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
+        var community = StaffOf(StaffRoles.Community);
+
+        var decision = ComplaintMachine.Apply(atCenter, ComplaintActions.Whistle, community, new ActionInput(Reason: "r", Target: PairedDepartment), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
+    }
+
+    [Test]
+    public void GridWorker_SeesAndHandlesTheirGridAndTheirAssignedCasesOnly()
+    {
+        var worker = StaffOf(StaffRoles.Community) with { Id = 9, GridId = 71 };
+        var inGrid = NewCase() with { GridId = 71 };
+        var otherGrid = NewCase() with { GridId = 72 };
+        var noGrid = NewCase();
+        var assigned = otherGrid with { AssignedStaffId = 9 };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComplaintMachine.IsHandler(worker, inGrid) && ComplaintMachine.CanSee(worker, inGrid), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(worker, assigned) && ComplaintMachine.CanSee(worker, assigned), Is.True);
+            Assert.That(ComplaintMachine.CanSee(worker, otherGrid) || ComplaintMachine.IsHandler(worker, otherGrid), Is.False);
+            Assert.That(ComplaintMachine.CanSee(worker, noGrid), Is.False);
+            Assert.That(ComplaintMachine.CanSee(StaffOf(StaffRoles.Community), otherGrid), Is.True, "community staff without a grid see the whole community");
+        });
+    }
+
+    [Test]
+    public void Volunteer_SeesOnlyWhatTheyRecorded_AndHandlesNothing()
+    {
+        var volunteer = StaffOf(StaffRoles.Volunteer);
+        var theirs = NewCase() with { RecordedByStaffId = volunteer.Id };
+        var residents = NewCase() with { RecordedByStaffId = null };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComplaintMachine.CanSee(volunteer, theirs), Is.True);
+            Assert.That(ComplaintMachine.CanSee(volunteer, residents), Is.False);
+            Assert.That(ComplaintMachine.IsHandler(volunteer, theirs), Is.False);
+        });
+    }
+
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static DateTime ChinaTime(int year, int month, int day, int hour) =>
