@@ -157,6 +157,10 @@ public sealed class IntakeAndRoutingTests
         var byDepartment = await RecordAsync(pairedDepartment, DoorKnock());
         var foreignGrid = await RecordAsync(community, DoorKnock(grid: "dxd-g1"));
         var miniprogram = await RecordAsync(community, new { channel = "miniprogram", communityCode = "gongyuanmen", categoryCode = "property", description = "楼道堆放杂物" });
+        var withoutKey = await community.PostAsJsonAsync("/api/staff/complaints", DoorKnock());
+        var keyReused = Guid.NewGuid().ToString();
+        await RecordAsync(community, DoorKnock(), keyReused);
+        var otherText = await RecordAsync(community, DoorKnock(name: "李师傅"), keyReused);
 
         Assert.Multiple(async () =>
         {
@@ -166,6 +170,8 @@ public sealed class IntakeAndRoutingTests
             await ProblemAssert.IsProblem(byDepartment, HttpStatusCode.Forbidden);
             Assert.That((await ProblemAssert.IsProblem(foreignGrid, (HttpStatusCode)422)).GetProperty("code").GetString(), Is.EqualTo("unknown_grid"));
             await ProblemAssert.IsProblem(miniprogram, HttpStatusCode.BadRequest);
+            await ProblemAssert.IsProblem(withoutKey, HttpStatusCode.BadRequest);
+            Assert.That((await ProblemAssert.IsProblem(otherText, (HttpStatusCode)422)).GetProperty("code").GetString(), Is.EqualTo("idempotency_key_reused"));
         });
     }
 
