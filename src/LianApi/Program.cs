@@ -74,6 +74,8 @@ app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapIntake();                                // reports recorded on residents' behalf
+app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
 app.MapPosters();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);

@@ -38,6 +38,9 @@ public static class ValidationMessages
     public const string DispatchCode = nameof(Messages.FieldDispatchCode);
     public const string IfMatch = nameof(Messages.FieldIfMatch);
     public const string PlainText = nameof(Messages.FieldPlainText);
+    public const string Channel = nameof(Messages.FieldChannel);
+    public const string ResidentName = nameof(Messages.FieldResidentName);
+    public const string GridCode = nameof(Messages.FieldGridCode);
 }
 
 public static class JsonFieldNames
