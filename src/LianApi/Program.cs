@@ -5,6 +5,7 @@ using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Privacy;
 using LianApi.Complaints;
+using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Infrastructure;
 using LianApi.Posters;
@@ -30,6 +31,7 @@ builder.Services.AddLianRateLimiting();         // per IP for login, per residen
 builder.Services.AddCommunities();              // streets, communities, categories, org imports
 builder.Services.AddCalendar();                 // working days and holidays (调休)
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
+builder.Services.AddContentSafety();           // residents' text checked by WeChat before it is stored
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes

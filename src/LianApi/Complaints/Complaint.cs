@@ -51,6 +51,7 @@ public static class EventKinds
     public const string Reopened = "reopened";
     public const string Closed = "closed";
     public const string Urged = "urged";
+    public const string ContentChecked = "content_checked";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -76,12 +77,14 @@ public static class EventKinds
         [Reopened] = "发回重办",
         [Closed] = "已归档",
         [Urged] = "已催办",
+        [ContentChecked] = "内容安全检测",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
-        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged. " +
+        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
+        "content_checked. content_checked is internal: what WeChat's content check said of the resident's text, with its label and trace_id. " +
         "kindLabel says it in Chinese.";
 
     public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
@@ -184,6 +187,10 @@ public sealed record Complaint
     public DateTime? ResolvedAt { get; init; }
     public DateTime? ClosedAt { get; init; }
     public string? CloseReason { get; init; }
+    /// <summary>WeChat's text check said "review": the dispatch center looks at the resident's text.</summary>
+    public bool ContentReview { get; init; }
+    /// <summary>WeChat could not judge the resident's text (down, busy, 61010): accepted unchecked, for a person to look at.</summary>
+    public bool ContentUnchecked { get; init; }
 
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }
@@ -243,7 +250,7 @@ public static class DueAtText
 
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note or overdue.")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue or content_checked.")] string Kind,
     [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
@@ -335,8 +342,22 @@ public sealed record StaffComplaintDetail(
     int UrgeCount,
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description(ContentFlagText.Review)] bool ContentReview,
+    [property: Description(ContentFlagText.Unchecked)] bool ContentUnchecked,
     [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
     IReadOnlyList<StaffTimelineEntry> Timeline);
+
+/// <summary>The two content-safety flags, said once for the spec.</summary>
+public static class ContentFlagText
+{
+    public const string Review =
+        "WeChat's content check asked for a human review of the resident's text (suggest = review): the dispatch center looks at it; " +
+        "the timeline's content_checked step has WeChat's label and trace_id";
+
+    public const string Unchecked =
+        "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours): " +
+        "the report was accepted and waits for a person to look at its text";
+}
 
 public sealed record ComplaintListItem(
     string TrackingNo,
@@ -388,7 +409,7 @@ public static class ComplaintMappings
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version,
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.ContentReview, c.ContentUnchecked, c.Version,
             events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic)).ToList());
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>

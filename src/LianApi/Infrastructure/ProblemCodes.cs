@@ -31,6 +31,7 @@ public static class ProblemCodes
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string ContentRejected = "content_rejected";
     public const string RateLimited = "rate_limited";
     public const string WechatCodeInvalid = "wechat_code_invalid";
     public const string WechatRateLimited = "wechat_rate_limited";

@@ -4,9 +4,6 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-
-
-
 using LianApi.Shared;
 
 namespace LianApi.Wechat;
@@ -15,6 +12,9 @@ namespace LianApi.Wechat;
 public sealed record WechatIdentity(string OpenId);
 
 public sealed record WechatAccessToken(string Value, DateTimeOffset ExpiresAt);
+
+/// <summary>msg_sec_check's answer: suggest (pass, review, risky), label (100 normal, 20001 politics, ...) and trace_id.</summary>
+public sealed record WechatTextVerdict(string Suggest, string? Label, string? TraceId);
 
 /// <summary>
 /// The WeChat server API over one HttpClient. WeChat reports most failures as HTTP 200 with an errcode, which
@@ -124,6 +124,48 @@ public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> option
                                       || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, e.GetType().Name, e);
+        }
+    }
+
+    public const string MsgSecCheckPath = "wxa/msg_sec_check";
+
+    private sealed record MsgSecCheckReply(
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg,
+        [property: JsonPropertyName("trace_id")] string? TraceId,
+        [property: JsonPropertyName("result")] MsgSecCheckVerdict? Result);
+
+    // label was seen both as a number and as a string, so it is read as whatever it is.
+    private sealed record MsgSecCheckVerdict(
+        [property: JsonPropertyName("suggest")] string? Suggest,
+        [property: JsonPropertyName("label")] JsonElement Label);
+
+    /// <summary>
+    /// msg_sec_check v2 on one text of at most 2500 characters. errcode -1 (busy) gets one immediate retry; every other
+    /// error throws (61010: the user has not opened the mini-program within 2 hours).
+    /// </summary>
+    public async Task<WechatTextVerdict> MsgSecCheckAsync(string accessToken, string openId, int scene, string content, CancellationToken ct)
+    {
+        var body = new { content, version = 2, scene, openid = openId };
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await SendAsync<MsgSecCheckReply>("msg_sec_check", () => new HttpRequestMessage(HttpMethod.Post,
+                $"{MsgSecCheckPath}?access_token={Uri.EscapeDataString(accessToken)}") { Content = JsonContent.Create(body) }, ct);
+            if (reply.ErrCode == -1 && attempt == 1)
+            {
+                continue;
+            }
+            ThrowOnError("msg_sec_check", reply.ErrCode, reply.ErrMsg);
+            if (reply.Result?.Suggest is not ("pass" or "review" or "risky"))
+            {
+                throw new WechatException("msg_sec_check", WechatFailure.Unexpected, null, "no result.suggest in a successful answer");
+            }
+            var label = reply.Result.Label.ValueKind switch
+            {
+                JsonValueKind.Number or JsonValueKind.String => reply.Result.Label.ToString(),
+                _ => null,
+            };
+            return new WechatTextVerdict(reply.Result.Suggest, label, reply.TraceId);
         }
     }
 

@@ -210,7 +210,7 @@ public sealed partial class SqlServerScriptTests
         await staff.DeactivateAsync(1, ct);
         await staff.ListAsync(ct);
         var member = new StaffMember { Id = 1, Role = "street", UnitId = 1, UserId = 1 };
-        var query = new InboxQuery("submitted", "water", true, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
+        var query = new InboxQuery("submitted", "water", true, true, false, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
         await new StaffInboxStore(db).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
         await new StaffInboxStore(db).ListAsync(member, query, urgent: false, 20, null, ct);
         await new CalendarStore(db, TimeProvider.System).UpsertAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆")], ct);

@@ -1,0 +1,50 @@
+using LianApi.ContentSafety;
+using LianApi.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LianApi.Complaints;
+
+/// <summary>
+/// What WeChat's text check means for a report or a rating: risky is refused (422, nothing stored), review and
+/// unchecked are accepted and flag the case, and every verdict is an internal step on the timeline.
+/// </summary>
+public static class ComplaintContent
+{
+    /// <summary>
+    /// The report's free text as one check: description and address together (at most 1000 + 200 characters, well within
+    /// msg_sec_check's 2500), so a resident waits for one call, not two, and the quota counts one per report.
+    /// </summary>
+    public static string ReportText(string description, string? address) =>
+        address is null ? description : description + "\n" + address;
+
+    public static ComplaintEvent TimelineStep(TextVerdict verdict) =>
+        new(EventKinds.ContentChecked, verdict.Note, IsPublic: false, UnitName: Actor.SystemName);
+
+    public static NewComplaint Flagged(this NewComplaint complaint, TextVerdict verdict) => complaint with
+    {
+        ContentCheck = TimelineStep(verdict),
+        ContentReview = verdict.Suggest == TextSuggest.Review,
+        ContentUnchecked = verdict.Suggest == TextSuggest.Unchecked,
+    };
+
+    /// <summary>The transition with the check's timeline step and flags added; flags once set stay set.</summary>
+    public static Transition Flagged(this Transition transition, TextVerdict verdict) => transition with
+    {
+        Next = transition.Next with
+        {
+            ContentReview = transition.Next.ContentReview || verdict.Suggest == TextSuggest.Review,
+            ContentUnchecked = transition.Next.ContentUnchecked || verdict.Suggest == TextSuggest.Unchecked,
+        },
+        Events = [.. transition.Events, TimelineStep(verdict)],
+    };
+
+    /// <summary>422 content_rejected naming the checked fields; the message asks the resident to rephrase.</summary>
+    public static ProblemHttpResult Rejected(HttpContext http, LocalizedMessage message, params string[] fields)
+    {
+        var detail = message.For(http);
+        var problem = Problems.Validation(fields.ToDictionary(f => f, _ => new[] { detail }), StatusCodes.Status422UnprocessableEntity);
+        problem.ProblemDetails.Title = ContentSafetyMessages.RejectedTitle;
+        problem.ProblemDetails.Detail = detail;
+        return problem.WithCode(ProblemCodes.ContentRejected);
+    }
+}
