@@ -73,6 +73,7 @@ app.MapStaff();
 app.MapStaffComplaints();
 app.MapQrCodes();
 app.MapPosters();
+app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();
