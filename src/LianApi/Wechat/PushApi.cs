@@ -161,11 +161,14 @@ public static class PushApi
         return null;
     }
 
+    // WeChat writes Encrypt and ToUserName; nothing is lost by reading them whatever their case.
+    private static readonly JsonSerializerOptions TolerantJson = new() { PropertyNameCaseInsensitive = true };
+
     private static T? TryRead<T>(string json) where T : class
     {
         try
         {
-            return JsonSerializer.Deserialize<T>(json);
+            return JsonSerializer.Deserialize<T>(json, TolerantJson);
         }
         catch (JsonException)
         {

@@ -195,8 +195,9 @@ internal sealed class WechatJobLoop(WechatJobRunner runner, TimeProvider time, I
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(WechatJobRunner.PollPeriod, time);
-        Task<bool>? tick = null;
+        // A new one-shot wait after each run, not a periodic timer: a clock that jumps (a test's, or a resumed VM's)
+        // gives one run, not one per period skipped.
+        Task? sleep = null;
         Task? woken = null;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -210,15 +211,15 @@ internal sealed class WechatJobLoop(WechatJobRunner runner, TimeProvider time, I
             {
                 logger.LogError(e, "The WeChat job runner failed; it looks again in {Period}", WechatJobRunner.PollPeriod);
             }
-            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            sleep ??= Task.Delay(WechatJobRunner.PollPeriod, time, stoppingToken);
             woken ??= runner.WokenAsync(stoppingToken);
             try
             {
-                var done = await Task.WhenAny(tick, woken);
+                var done = await Task.WhenAny(sleep, woken);
                 await done;
-                if (done == tick)
+                if (done == sleep)
                 {
-                    tick = null;
+                    sleep = null;
                 }
                 else
                 {

@@ -97,6 +97,8 @@ public sealed class TokenValidationTests
             "GET /health/live", "GET /health/ready",
             // The print set (GET /api/posters) is an ops job: staff only.
             "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster",
+            // WeChat's servers call the push endpoint; its signature (our Token) is the authentication.
+            "GET /api/wechat/push", "POST /api/wechat/push",
         ];
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Name: Describe(e), Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null))
