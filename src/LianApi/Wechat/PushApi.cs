@@ -70,7 +70,7 @@ public static class PushApi
     }
 
     public static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceivePush(
-        [AsParameters] PushQuery query, HttpRequest request, IOptions<WechatOptions> options, PushEventStore events, WechatJobRunner runner,
+        [AsParameters] PushQuery query, HttpRequest request, IOptions<WechatOptions> options, PushEventStore events, WechatJobSignal jobs,
         TimeProvider time, ILogger<EncryptedPush> logger, CancellationToken ct)
     {
         var o = options.Value;
@@ -133,7 +133,7 @@ public static class PushApi
         var (eventName, key) = PushIdentity.Of(body);
         if (await events.StoreAsync(key, eventName, json, time.GetUtcNow().UtcDateTime, ct) is not null)
         {
-            runner.Wake();
+            jobs.Wake();
         }
         return TypedResults.Text("success", "text/plain");
     }

@@ -169,6 +169,28 @@ public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> option
         }
     }
 
+    public const string MediaCheckAsyncPath = "wxa/media_check_async";
+
+    private sealed record MediaCheckAsyncReply(
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg,
+        [property: JsonPropertyName("trace_id")] string? TraceId);
+
+    /// <summary>
+    /// media_check_async v2 for an image WeChat downloads from <paramref name="mediaUrl"/>: answers the trace_id the result
+    /// will carry when WeChat pushes it (wxa_media_check, within 30 minutes). Every error throws; the caller's job retries.
+    /// </summary>
+    public async Task<string> MediaCheckAsyncAsync(string accessToken, string openId, int scene, string mediaUrl, CancellationToken ct)
+    {
+        var body = new { media_url = mediaUrl, media_type = 2, version = 2, scene, openid = openId };
+        var reply = await SendAsync<MediaCheckAsyncReply>("media_check_async", () => new HttpRequestMessage(HttpMethod.Post,
+            $"{MediaCheckAsyncPath}?access_token={Uri.EscapeDataString(accessToken)}") { Content = JsonContent.Create(body) }, ct);
+        ThrowOnError("media_check_async", reply.ErrCode, reply.ErrMsg);
+        return string.IsNullOrEmpty(reply.TraceId)
+            ? throw new WechatException("media_check_async", WechatFailure.Unexpected, null, "no trace_id in a successful answer")
+            : reply.TraceId;
+    }
+
     private async Task<T> SendAsync<T>(string api, Func<HttpRequestMessage> request, CancellationToken ct)
     {
         try

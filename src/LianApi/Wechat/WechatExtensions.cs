@@ -57,7 +57,7 @@ public static class WechatExtensions
 
         // Message push: verified events stored once, applied from the durable job queue.
         services.AddSingleton<PushEventStore>().AddSingleton<WechatJobStore>();
-        services.AddSingleton<WechatJobRunner>().AddHostedService<WechatJobLoop>();
+        services.AddSingleton<WechatJobSignal>().AddSingleton<WechatJobRunner>().AddHostedService<WechatJobLoop>();
         services.AddSingleton<IWechatJobHandler, ApplyPushEventJob>();
         services.AddSingleton<IWechatPushHandler, MediaCheckPushHandler>();
         services.AddTransient<IWechatLogin>(sp =>

@@ -120,18 +120,13 @@ public sealed class WechatJobStore(Database db)
 }
 
 /// <summary>
-/// Runs due jobs: at once when this instance enqueued one (<see cref="Wake"/>), and every <see cref="PollPeriod"/>
-/// for retries, delayed jobs and jobs other instances left. Every instance runs it; the claim keeps a job to one.
+/// Tells this instance's job loop to look for due jobs: now (a job was just enqueued here), or after a delay (a job
+/// enqueued to run later). Other instances find the jobs on their next poll.
 /// </summary>
-public sealed class WechatJobRunner(WechatJobStore jobs, IEnumerable<IWechatJobHandler> handlers, TimeProvider time, ILogger<WechatJobRunner> logger)
+public sealed class WechatJobSignal(TimeProvider time)
 {
-    public static readonly TimeSpan PollPeriod = TimeSpan.FromSeconds(10);
-    public const int Batch = 20;
-
-    private readonly Dictionary<string, IWechatJobHandler> byKind = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly SemaphoreSlim wake = new(0, 1);
 
-    /// <summary>Look for due jobs now (a job was just enqueued by this instance).</summary>
     public void Wake()
     {
         try
@@ -144,18 +139,35 @@ public sealed class WechatJobRunner(WechatJobStore jobs, IEnumerable<IWechatJobH
         }
     }
 
-    /// <summary>Look for due jobs once <paramref name="delay"/> has passed (a job enqueued to run later).</summary>
+    // Held until they fire: a timer nobody references may be collected before it fires.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<object, ITimer> pending = new();
+
     public void WakeAfter(TimeSpan delay)
     {
-        ITimer? timer = null;
-        timer = time.CreateTimer(_ =>
+        var key = new object();
+        pending[key] = time.CreateTimer(_ =>
         {
             Wake();
-            timer?.Dispose();
+            if (pending.TryRemove(key, out var fired))
+            {
+                fired.Dispose();
+            }
         }, null, delay, Timeout.InfiniteTimeSpan);
     }
 
     internal Task WokenAsync(CancellationToken ct) => wake.WaitAsync(ct);
+}
+
+/// <summary>
+/// Runs due jobs, each claimed first, so every instance may run it: at once when woken (<see cref="WechatJobSignal"/>),
+/// and every <see cref="PollPeriod"/> for retries, delayed jobs and jobs other instances left.
+/// </summary>
+public sealed class WechatJobRunner(WechatJobStore jobs, IEnumerable<IWechatJobHandler> handlers, TimeProvider time, ILogger<WechatJobRunner> logger)
+{
+    public static readonly TimeSpan PollPeriod = TimeSpan.FromSeconds(10);
+    public const int Batch = 20;
+
+    private readonly Dictionary<string, IWechatJobHandler> byKind = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
 
     /// <summary>Runs the jobs due now; returns how many were due (a full batch: look again).</summary>
     public async Task<int> RunDueAsync(CancellationToken ct)
@@ -191,7 +203,7 @@ public sealed class WechatJobRunner(WechatJobStore jobs, IEnumerable<IWechatJobH
 }
 
 /// <summary>The runner's loop in the background: at start, when woken, and every poll period.</summary>
-internal sealed class WechatJobLoop(WechatJobRunner runner, TimeProvider time, ILogger<WechatJobLoop> logger) : BackgroundService
+internal sealed class WechatJobLoop(WechatJobRunner runner, WechatJobSignal signal, TimeProvider time, ILogger<WechatJobLoop> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -212,7 +224,7 @@ internal sealed class WechatJobLoop(WechatJobRunner runner, TimeProvider time, I
                 logger.LogError(e, "The WeChat job runner failed; it looks again in {Period}", WechatJobRunner.PollPeriod);
             }
             sleep ??= Task.Delay(WechatJobRunner.PollPeriod, time, stoppingToken);
-            woken ??= runner.WokenAsync(stoppingToken);
+            woken ??= signal.WokenAsync(stoppingToken);
             try
             {
                 var done = await Task.WhenAny(sleep, woken);
