@@ -273,14 +273,21 @@ public sealed class TextCheckTests
         Assert.That(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trackingNo").GetString()), Is.EqualTo(new[] { no }));
     }
 
-    [Test]
-    public async Task Evaluate_Comment_IsCheckedWithTheCommentScene()
+    /// <summary>A report that passed the check, accepted and resolved by its community: ready to be rated.</summary>
+    private async Task<string> ResolvedCaseAsync(string staffCode)
     {
         wechat.OnJson(MsgSecCheck, FakeWechatServer.MsgSecCheck("pass"));
         var no = await TrackingNoOf(await resident.SubmitAsync(Report()));
-        var community = await app.StaffAsync("community-1", "community", "gongyuanmen");
+        var community = await app.StaffAsync(staffCode, "community", "gongyuanmen");
         (await community.ActAsync(no, "accept")).EnsureSuccessStatusCode();
         (await community.ActAsync(no, "resolve", new { reply = "已更换灯泡" })).EnsureSuccessStatusCode();
+        return no;
+    }
+
+    [Test]
+    public async Task Evaluate_Comment_IsCheckedWithTheCommentScene()
+    {
+        var no = await ResolvedCaseAsync("community-1");
 
         wechat.OnJson(MsgSecCheck, FakeWechatServer.MsgSecCheck("risky", 20003, "trace-comment-risky"));
         var refused = await resident.PostAsJsonAsync($"/api/complaints/{no}/evaluation", new { resolved = true, satisfaction = "satisfied", comment = "骂人的话" });
@@ -307,11 +314,7 @@ public sealed class TextCheckTests
     [Test]
     public async Task Evaluate_WithoutComment_CallsNoChecker()
     {
-        wechat.OnJson(MsgSecCheck, FakeWechatServer.MsgSecCheck("pass"));
-        var no = await TrackingNoOf(await resident.SubmitAsync(Report()));
-        var community = await app.StaffAsync("community-2", "community", "gongyuanmen");
-        (await community.ActAsync(no, "accept")).EnsureSuccessStatusCode();
-        (await community.ActAsync(no, "resolve", new { reply = "已更换灯泡" })).EnsureSuccessStatusCode();
+        var no = await ResolvedCaseAsync("community-2");
 
         var rated = await resident.PostAsJsonAsync($"/api/complaints/{no}/evaluation", new { resolved = true, satisfaction = "satisfied" });
 
