@@ -50,6 +50,7 @@ if (Cli.IsVerb(args))
 
 app.UseForwardedHeaders();                      // the client address behind the configured proxies only
 app.UseLianSecurityHeaders();
+app.UseLianLocalization();                      // Chinese messages, English with Accept-Language: en
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
@@ -66,6 +67,7 @@ app.UseRateLimiter();
 app.UseRequestTimeouts();
 
 app.MapLianHealthChecks();
+app.MapProblemCodes();
 app.MapAuth();
 app.MapCommunities();
 app.MapComplaints();

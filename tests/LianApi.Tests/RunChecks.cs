@@ -1,3 +1,4 @@
+using LianApi.Tests.Contract;
 using LianApi.Tests.Infrastructure;
 
 namespace LianApi.Tests;
@@ -12,5 +13,13 @@ public sealed class RunChecks
         TestContext.Progress.WriteLine($"Time policy: {TimestampAudit.Seen} times in the answers of this run checked.");
         Assert.That(TimestampAudit.Violations.Take(20), Is.Empty,
             $"{TimestampAudit.Violations.Count} time(s) in answers are not ISO 8601 with +08:00 and milliseconds (of {TimestampAudit.Seen} seen)");
+    }
+
+    [OneTimeTearDown]
+    public void EveryProblemOfTheRun_SpokeTheClientsLanguageInOurOwnWords()
+    {
+        var audit = ProblemTextAudit.Check(ContractRecorder.All);
+        TestContext.Progress.WriteLine($"Problem texts: {audit.Chinese} Chinese and {audit.English} English problem answers of this run checked.");
+        Assert.That(audit.Violations.Take(30), Is.Empty, $"{audit.Violations.Count} problem answers break the message policy");
     }
 }

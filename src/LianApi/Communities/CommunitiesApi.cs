@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LianApi.Communities;
@@ -44,7 +45,7 @@ public static class CommunitiesApi
         var community = await store.FindCommunityAsync(code, ct);
         if (community is null)
         {
-            return Problems.NotFound($"There is no community with the code '{code}'. Scan the QR code posted in your community again.");
+            return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
         }
         return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct)));
     }

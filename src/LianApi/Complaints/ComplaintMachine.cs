@@ -1,5 +1,6 @@
 using LianApi.Infrastructure;
 using LianApi.Calendar;
+using LianApi.Resources;
 using LianApi.Shared;
 using LianApi.Staff;
 
@@ -107,11 +108,11 @@ public static class ComplaintMachine
     {
         if (!AllowedRoles.TryGetValue(action, out var roles))
         {
-            return Refuse(404, $"Unknown action '{action}'. Use one of: {string.Join(", ", ComplaintActions.StaffActions)}.");
+            return Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions)));
         }
         if (!roles.Contains(staff.Role))
         {
-            return Refuse(403, $"A {staff.Role} account cannot {action} cases.");
+            return Refuse(403, Text.Format(Messages.RoleCannotAct, staff.Role, action));
         }
         if (action is ComplaintActions.Note)
         {
@@ -120,7 +121,7 @@ public static class ComplaintMachine
         if (action is ComplaintActions.Supervise)
         {
             return c.IsTerminal ? WrongStatus(c, action)
-                : c.IsSupervised ? Refuse(409, "The case is already supervised (督办).")
+                : c.IsSupervised ? Refuse(409, Messages.AlreadySupervised)
                 : Done(c with { IsSupervised = true }, [new ComplaintEvent(EventKinds.Supervised, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)]);
         }
         if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
@@ -131,7 +132,7 @@ public static class ComplaintMachine
             }
             if (c.ExtensionRequestedUntil is not { } requested)
             {
-                return Refuse(409, "There is no pending extension request.");
+                return Refuse(409, Messages.NoPendingExtension);
             }
             return action == ComplaintActions.ApproveExtension
                 ? Done(c with { ResolutionDueAt = requested, ExtensionRequestedUntil = null, IsOverdue = requested < now },
@@ -141,7 +142,7 @@ public static class ComplaintMachine
         if (!IsHandler(staff, c))
         {
             return c.IsTerminal ? WrongStatus(c, action)
-                : Refuse(409, $"The case is now handled at the {c.HandlingLevel} level, not by {staff.UnitName}.");
+                : Refuse(409, Text.Format(Messages.NotYourLevel, Text.Level(c.HandlingLevel), staff.UnitName));
         }
         return action switch
         {
@@ -162,7 +163,7 @@ public static class ComplaintMachine
                             [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])
                         : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now,
                             [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
-            ComplaintActions.Dispatch => input.Target is not { } target ? Refuse(400, "Give the code of the department, street or community to dispatch to.")
+            ComplaintActions.Dispatch => input.Target is not { } target ? Refuse(400, Messages.FieldDispatchCode)
                 : c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
                 : Receive(c with { DepartmentId = target.Level == HandlingLevel.Department ? target.UnitId : c.DepartmentId },
                     target.Level, target.UnitId, target.UnitName, now,
@@ -174,8 +175,8 @@ public static class ComplaintMachine
                         new ComplaintEvent(EventKinds.Returned, input.Reason, IsPublic: false, staff.UnitName))),
             ComplaintActions.RequestExtension => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
-                    : c.ExtensionRequestedUntil is not null ? Refuse(409, "An extension request is already pending.")
-                    : input.NewDueAt is not { } until || until <= (c.ResolutionDueAt ?? now) ? Refuse(400, "newDueAt must be later than the current deadline.")
+                    : c.ExtensionRequestedUntil is not null ? Refuse(409, Messages.ExtensionPending)
+                    : input.NewDueAt is not { } until || until <= (c.ResolutionDueAt ?? now) ? Refuse(400, Messages.FieldNewDueAt)
                     : Done(c with { ExtensionRequestedUntil = until }, new ComplaintEvent(EventKinds.ExtensionRequested, input.Reason, IsPublic: false, staff.UnitName))),
             ComplaintActions.Resolve => Require(input.Reply, "reply")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
@@ -194,7 +195,7 @@ public static class ComplaintMachine
                         new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
             ComplaintActions.Reply => Require(input.Reply, "reply")
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName))),
-            _ => Refuse(404, $"Unknown action '{action}'."),
+            _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
         };
     }
 
@@ -204,8 +205,8 @@ public static class ComplaintMachine
         if (c.Status != ComplaintStatus.Resolved)
         {
             return c.Status == ComplaintStatus.Closed
-                ? new Decision(null, new Refusal(409, "This report is closed and has already been rated.", ProblemCodes.AlreadyEvaluated))
-                : Refuse(409, "Only a resolved report can be rated.");
+                ? new Decision(null, new Refusal(409, Messages.AlreadyRated, ProblemCodes.AlreadyEvaluated))
+                : Refuse(409, Messages.OnlyResolvedRated);
         }
         var rating = new ComplaintEvent(EventKinds.Evaluated, comment, IsPublic: true);
         if (resolved && satisfaction != Satisfaction.Unsatisfied)
@@ -237,11 +238,11 @@ public static class ComplaintMachine
     {
         if (!IsOpen(c))
         {
-            return Refuse(409, "Only a report that is still being handled can be urged.");
+            return Refuse(409, Messages.OnlyOpenUrged);
         }
         if (c.LastUrgedAt is { } last && now - last < TimeSpan.FromDays(1))
         {
-            return Refuse(429, $"You already urged this report; you can urge it again after {ChinaTime.Readable(last.AddDays(1))}.");
+            return Refuse(429, Text.Format(Messages.UrgeTooSoon, Text.Time(last.AddDays(1))));
         }
         return Done(c with { UrgeCount = c.UrgeCount + 1, LastUrgedAt = now }, new ComplaintEvent(EventKinds.Urged, null, IsPublic: true));
     }
@@ -299,10 +300,10 @@ public static class ComplaintMachine
         string.IsNullOrWhiteSpace(note) ? [] : [new ComplaintEvent(EventKinds.Note, note, IsPublic: false, staff.UnitName)];
 
     private static Decision? Require(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? Refuse(400, $"'{field}' is required for this action.") : null;
+        string.IsNullOrWhiteSpace(value) ? Refuse(400, Text.Format(Messages.FieldRequiredForAction, field)) : null;
 
     private static Decision WrongStatus(Complaint c, string action) =>
-        Refuse(409, $"Cannot {action} a case that is {c.Status} ({ComplaintStatus.Labels[c.Status]}).");
+        Refuse(409, Text.Format(Messages.InvalidStateForAction, action, c.Status, ComplaintStatus.Labels[c.Status]));
 
     private static Decision Refuse(int status, string detail) => new(null, new Refusal(status, detail));
 

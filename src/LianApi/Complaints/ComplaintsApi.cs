@@ -10,6 +10,7 @@ using LianApi.ContentSafety;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Privacy;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -87,12 +88,12 @@ public static class ComplaintsApi
             var community = await org.FindCommunityAsync(request.CommunityCode, token);
             if (community is null)
             {
-                return Problems.Unprocessable("communityCode", $"There is no community with the code '{request.CommunityCode}'.").WithCode(ProblemCodes.UnknownCommunity);
+                return Problems.Unprocessable("communityCode", Text.Format(Messages.UnknownCommunity, request.CommunityCode)).WithCode(ProblemCodes.UnknownCommunity);
             }
             var category = await org.FindCategoryAsync(request.CategoryCode, token);
             if (category is null)
             {
-                return Problems.Unprocessable("categoryCode", $"There is no category with the code '{request.CategoryCode}'; see GET /api/categories.").WithCode(ProblemCodes.UnknownCategory);
+                return Problems.Unprocessable("categoryCode", Text.Format(Messages.UnknownCategory, request.CategoryCode)).WithCode(ProblemCodes.UnknownCategory);
             }
             var (description, address) = (request.Description.Trim(), NullIfBlank(request.Address));
             // Checked before anything is stored; a refusal claims no key, so the resident can rephrase and send again.
@@ -116,7 +117,7 @@ public static class ComplaintsApi
             catch (SubmissionLimitExceededException full)
             {
                 http.Response.SetRetryAfter(full.RetryAfter);
-                return Problems.TooManyRequests("You have sent many reports in a short time. Wait a while, or call 12345 if it is urgent.");
+                return Problems.TooManyRequests(Messages.TooManyReports);
             }
         }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed) : null, ct);
     }
@@ -177,7 +178,7 @@ public static class ComplaintsApi
         var saved = await complaints.ApplyAsync(loaded, transition, Actor.Resident(userId), now, ct,
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
-            ? Problems.Conflict("The report changed while you were rating it. Reload it and rate again.").WithCode(ProblemCodes.VersionConflict)
+            ? Problems.Conflict(Messages.RatingConflict).WithCode(ProblemCodes.VersionConflict)
             : ResidentAnswer(saved);
     }
 
@@ -200,14 +201,14 @@ public static class ComplaintsApi
             return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
-        return saved is null ? Problems.Conflict("The report changed at this moment. Try again.").WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved);
+        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved);
     }
 
     private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved) =>
         new(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson));
 
     private static ProblemHttpResult NotYours(string trackingNo) =>
-        Problems.NotFound($"You have no report with the tracking number '{trackingNo}'.");
+        Problems.NotFound(Text.Format(Messages.ReportNotYours, trackingNo));
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

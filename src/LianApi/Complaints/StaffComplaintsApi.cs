@@ -4,6 +4,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.Privacy;
+using LianApi.Resources;
 using LianApi.Shared;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -89,18 +90,16 @@ public static class StaffComplaintsApi
         }
         if (!ComplaintMachine.IsHandler(staff, complaint))
         {
-            return TypedResults.Problem("Only the unit handling the case may see the resident's full number.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Not the handling unit").WithCode(ProblemCodes.NotHandlingUnit);
+            return Problems.Forbidden(Messages.NotHandlingUnit, ProblemCodes.NotHandlingUnit);
         }
         if (complaint.Anonymous)
         {
             // Anonymous means no unit ever learns who reported: not the handler either, not even with an audit row.
-            return TypedResults.Problem("The resident filed this report anonymously; their number is not shown to any unit. Reply through the case instead.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Anonymous report").WithCode(ProblemCodes.AnonymousReport);
+            return Problems.Forbidden(Messages.AnonymousReport, ProblemCodes.AnonymousReport);
         }
         var protectedPhone = await complaints.RevealPhoneAsync(complaint.Id, staff.Id, time.GetUtcNow().UtcDateTime, ct);
         return protectedPhone is null
-            ? Problems.NotFound("The resident left no phone number with this report.")
+            ? Problems.NotFound(Messages.NoPhone)
             : TypedResults.Ok(new ContactResponse(phones.Unprotect(protectedPhone)));
     }
 
@@ -123,7 +122,7 @@ public static class StaffComplaintsApi
             }
             if (expected != complaint.Version)
             {
-                return Problems.Conflict($"The case changed since version {expected} (it is now version {complaint.Version}). Reload it and decide again.")
+                return Problems.Conflict(Text.Format(Messages.CaseVersionChanged, expected, complaint.Version))
                     .WithCode(ProblemCodes.VersionConflict);
             }
         }
@@ -132,7 +131,7 @@ public static class StaffComplaintsApi
         {
             if (await org.FindUnitAsync(wanted.Level!, wanted.Code!, ct) is not { } unit)
             {
-                return Problems.Unprocessable("target", $"There is no {wanted.Level} with the code '{wanted.Code}'.").WithCode(ProblemCodes.UnknownUnit);
+                return Problems.Unprocessable("target", Text.Format(Messages.UnknownUnit, Text.Level(wanted.Level!), wanted.Code)).WithCode(ProblemCodes.UnknownUnit);
             }
             target = new DispatchTarget(wanted.Level!, unit.Id, unit.Name);
         }
@@ -146,7 +145,7 @@ public static class StaffComplaintsApi
         }
         return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
             ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events))
-            : Problems.Conflict("Someone else acted on this case at the same moment. Reload it and decide again.").WithCode(ProblemCodes.VersionConflict);
+            : Problems.Conflict(Messages.ConcurrentAction).WithCode(ProblemCodes.VersionConflict);
     }
 
     /// <summary>If-Match as our responses give it (the version, quoted or not, optionally weak): anything else is a client error.</summary>
@@ -165,5 +164,5 @@ public static class StaffComplaintsApi
     }
 
     private static ProblemHttpResult NotFound(string trackingNo) =>
-        Problems.NotFound($"There is no case '{trackingNo}' in your scope.");
+        Problems.NotFound(Text.Format(Messages.CaseNotInScope, trackingNo));
 }

@@ -1,5 +1,6 @@
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ public sealed class IdempotentCreate(IdempotencyStore store, IOptions<Microsoft.
         if (!IdempotencyKeys.IsValid(key))
         {
             return Problems.BadRequest(IdempotencyKeys.HeaderName,
-                "Send an Idempotency-Key header: a new UUID (8–64 letters, digits, '-' or '_') for each new report, the same one when retrying.");
+                Messages.FieldIdempotencyKey);
         }
         var claim = new IdempotencyClaim(userId, endpoint, key!, IdempotencyKeys.Fingerprint(request, json.Value.SerializerOptions));
         if (await store.FindAsync(claim, ct) is { } earlier)
@@ -60,13 +61,13 @@ public sealed class IdempotentCreate(IdempotencyStore store, IOptions<Microsoft.
     }
 
     private static ProblemHttpResult KeyReused() =>
-        Problems.Unprocessable(IdempotencyKeys.HeaderName, "This Idempotency-Key was already used for a different report. Use a new key for a new report.")
+        Problems.Unprocessable(IdempotencyKeys.HeaderName, Messages.IdempotencyKeyReused)
             .WithCode(ProblemCodes.IdempotencyKeyReused);
 
     private static ProblemHttpResult InFlight(HttpContext http)
     {
         http.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
-        return Problems.Conflict("A request with this Idempotency-Key is still being processed. Retry with the same key shortly.")
+        return Problems.Conflict(Messages.IdempotencyKeyInFlight)
             .WithCode(ProblemCodes.IdempotencyKeyInFlight);
     }
 }

@@ -47,6 +47,48 @@ public static class ProblemCodes
     public static readonly IReadOnlyList<string> All = typeof(ProblemCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
 
+    /// <summary>What each code means for the program that receives it: served at /problems/{code} (the problem's type) and listed in the README.</summary>
+    public static readonly IReadOnlyDictionary<string, ProblemCodeMeaning> Meanings = new Dictionary<string, ProblemCodeMeaning>
+    {
+        [ValidationFailed] = new(400, "fields are invalid; `errors` names them by JSON path"),
+        [InvalidRequest] = new(400, "the request could not be read (a parameter of the wrong type, a junk header)"),
+        [InvalidJson] = new(400, "the body is not JSON of the endpoint's shape"),
+        [Unauthenticated] = new(401, "no, an invalid or an expired token: log in again"),
+        [Forbidden] = new(403, "the caller's role may never do this"),
+        [StaffInactive] = new(403, "the staff account was deactivated"),
+        [NotHandlingUnit] = new(403, "only the unit holding the case may do this"),
+        [AnonymousReport] = new(403, "the reporter stays anonymous to every unit"),
+        [NotFound] = new(404, "no such thing in the caller's scope (another resident's report is one)"),
+        [MethodNotAllowed] = new(405, "the path exists, the method does not"),
+        [Conflict] = new(409, "the request conflicts with the current state (e.g. a WeChat account bound twice)"),
+        [VersionConflict] = new(409, "the case changed since it was read (If-Match, or someone acted at the same moment): reload"),
+        [InvalidState] = new(409, "the case is not in a status that allows the action"),
+        [AlreadyEvaluated] = new(409, "the report is closed and was rated"),
+        [IdempotencyKeyInFlight] = new(409, "the first request with this Idempotency-Key is still running: retry with the same key"),
+        [PayloadTooLarge] = new(413, "the body is larger than the endpoint accepts"),
+        [UnsupportedMediaType] = new(415, "send `application/json`"),
+        [Unprocessable] = new(422, "the request refers to something that cannot be accepted"),
+        [UnknownCommunity] = new(422, "no community with that code"),
+        [UnknownCategory] = new(422, "no category with that code (GET /api/categories)"),
+        [UnknownUnit] = new(422, "no department, street or community with that code to dispatch to"),
+        [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
+        [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
+        [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),
+        [WechatCodeInvalid] = new(401, "the wx.login code is invalid or used: call wx.login again"),
+        [WechatRateLimited] = new(429, "WeChat limits this user's logins"),
+        [WechatBlocked] = new(403, "WeChat's risk control refused the user"),
+        [WechatMisconfigured] = new(500, "our WeChat settings are wrong (operators are alerted)"),
+        [WechatUnexpected] = new(502, "WeChat answered something we do not know"),
+        [WechatUnavailable] = new(503, "WeChat is busy or unreachable; `Retry-After`"),
+        [ServiceBusy] = new(503, "the database is busy; `Retry-After`"),
+        [StorageUnavailable] = new(503, "storage is full or failing; `Retry-After`"),
+        [ServiceUnavailable] = new(503, "a temporary condition (e.g. the render gate is full); `Retry-After`"),
+        [InternalError] = new(500, "a bug: quote the `traceId`"),
+    };
+
+    /// <summary>The problem's <c>type</c>: a URL on this server that names the code and says what it means.</summary>
+    public static string TypeOf(HttpRequest request, string code) => $"{request.Scheme}://{request.Host}{request.PathBase}/problems/{code}";
+
     /// <summary>The code of a problem nobody gave one: what its status means in general.</summary>
     public static string ForStatus(int status, bool fieldErrors) => status switch
     {
@@ -70,3 +112,5 @@ public static class ProblemCodes
         return result;
     }
 }
+
+public sealed record ProblemCodeMeaning(int Status, string Meaning);

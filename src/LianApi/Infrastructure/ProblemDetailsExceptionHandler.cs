@@ -1,6 +1,9 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LianApi.Data;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 
 namespace LianApi.Infrastructure;
@@ -9,8 +12,7 @@ namespace LianApi.Infrastructure;
 public interface IProblemException
 {
     int StatusCode { get; }
-    string Title { get; }
-    /// <summary>What the client shows or acts on; never secrets or another system's raw message.</summary>
+    /// <summary>What the client shows or acts on, in the request's language; never secrets or another system's raw message.</summary>
     string ClientMessage { get; }
     int? RetryAfterSeconds { get; }
     /// <summary>The problem's code, one of <see cref="ProblemCodes"/>.</summary>
@@ -20,31 +22,33 @@ public interface IProblemException
 }
 
 /// <summary>
-/// Turns the few exceptions that carry a meaning for the client into problem responses; anything else is
-/// left to the framework's 500 (logged, with no detail leaked).
+/// Turns the few exceptions that carry a meaning for the client into problem responses in the client's language;
+/// anything else is left to the framework's 500 (logged, with no detail leaked). No framework text reaches a client:
+/// a request the framework could not read is described by our own messages, keyed by the field it names.
 /// </summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
     public const string StorageUnavailableCode = "storage_unavailable";
     public const int StorageRetryAfterSeconds = 30;
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        var (status, title, detail, retryAfter, code) = exception switch
+        var (status, detail, retryAfter, code, errors) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, "Request too large", "The request body is larger than this endpoint accepts.", (int?)null, (string?)ProblemCodes.PayloadTooLarge),
-            BadHttpRequestException { InnerException: JsonException json } bad =>
-                (bad.StatusCode, "The request body is not valid JSON for this endpoint", json.Message, null, ProblemCodes.InvalidJson),
-            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, null),
-            IProblemException problem => (problem.StatusCode, problem.Title, problem.ClientMessage, problem.RetryAfterSeconds, problem.Code),
-            DatabaseBusyException => (503, "Busy", "The service is busy; try again in a moment.", 1, ProblemCodes.ServiceBusy),
-            SqliteException { SqliteErrorCode: 5 or 6 } => (503, "Busy", "The service is busy; try again in a moment.", 1, ProblemCodes.ServiceBusy),
+                (413, Messages.Detail413, (int?)null, (string?)ProblemCodes.PayloadTooLarge, (Dictionary<string, string[]>?)null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                (415, Messages.Detail415, null, ProblemCodes.UnsupportedMediaType, null),
+            BadHttpRequestException { InnerException: JsonException json } bad => UnreadableJson(bad.StatusCode, json),
+            BadHttpRequestException bad => UnreadableRequest(bad),
+            IProblemException problem => (problem.StatusCode, problem.ClientMessage, problem.RetryAfterSeconds, problem.Code, null),
+            DatabaseBusyException => (503, Messages.ServiceBusy, 1, ProblemCodes.ServiceBusy, null),
+            SqliteException { SqliteErrorCode: 5 or 6 } => (503, Messages.ServiceBusy, 1, ProblemCodes.ServiceBusy, null),
             // Disk full or failing: it takes an operator, so clients wait longer than for "busy"; a retry with the same
             // Idempotency-Key is safe whether or not the write got through.
             _ when StorageHealth.IsStorageFailure(exception) =>
-                (503, "Storage unavailable", "Our storage is not working right now. Please try again in a few minutes.", StorageRetryAfterSeconds, StorageUnavailableCode),
-            _ => (0, "", "", null, null),
+                (503, Messages.StorageUnavailable, StorageRetryAfterSeconds, StorageUnavailableCode, null),
+            _ => (0, "", null, null, null),
         };
         if (status == 0)
         {
@@ -63,12 +67,56 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            ProblemDetails = errors is null ? new ProblemDetails() : new HttpValidationProblemDetails(errors),
         };
+        response.ProblemDetails.Status = status;
+        response.ProblemDetails.Detail = detail;
         if (code is not null)
         {
             response.ProblemDetails.Extensions["code"] = code;
         }
         return await problems.TryWriteAsync(response);
     }
+
+    /// <summary>A body that is not JSON, or a value of the wrong type at a path the reader names ($.location.latitude).</summary>
+    private static (int, string, int?, string?, Dictionary<string, string[]>?) UnreadableJson(int status, JsonException json)
+    {
+        var field = json.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
+        if (field is null)
+        {
+            return (status, Messages.InvalidJson, null, ProblemCodes.InvalidJson, null);
+        }
+        // The reader says which property it could not map only in its message; the path is the property's parent then.
+        var unmapped = UnmappedProperty().Match(json.Message);
+        if (unmapped.Success)
+        {
+            return (status, Messages.InvalidJsonField, null, ProblemCodes.InvalidJson,
+                new() { [JsonFieldNames.Of(unmapped.Groups[1].Value)] = [Messages.FieldUnknown] });
+        }
+        return (status, Messages.InvalidJsonField, null, ProblemCodes.InvalidJson, new() { [field] = [Messages.FieldWrongType] });
+    }
+
+    /// <summary>A route, query or header value that does not convert, or a missing body: said with the parameter's name.</summary>
+    private static (int, string, int?, string?, Dictionary<string, string[]>?) UnreadableRequest(BadHttpRequestException bad)
+    {
+        if (bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) && !bad.Message.StartsWith("Failed to bind", StringComparison.Ordinal))
+        {
+            return (bad.StatusCode, Messages.BodyRequired, null, ProblemCodes.InvalidRequest, null);
+        }
+        if (ParameterName().Match(bad.Message) is { Success: true } parameter)
+        {
+            var message = bad.Message.StartsWith("Required", StringComparison.Ordinal) ? Messages.FieldRequired : Messages.FieldWrongType;
+            return (bad.StatusCode, Messages.InvalidParameter, null, ProblemCodes.ValidationFailed,
+                new() { [JsonFieldNames.Of(parameter.Groups[1].Value)] = [message] });
+        }
+        return (bad.StatusCode, Text.DefaultDetail(bad.StatusCode), null, null, null);
+    }
+
+    // "Failed to bind parameter "int? Limit" from "abc"." / "Required parameter "string code" was not provided from query string."
+    [GeneratedRegex(@"parameter ""[^""]* ([A-Za-z_][A-Za-z0-9_]*)""")]
+    private static partial Regex ParameterName();
+
+    // "The JSON property 'status' could not be mapped to any .NET member contained in type '…'."
+    [GeneratedRegex(@"^The JSON property '([^']+)' could not be mapped")]
+    private static partial Regex UnmappedProperty();
 }

@@ -1,3 +1,4 @@
+using LianApi.Resources;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Threading.RateLimiting;
@@ -71,7 +72,7 @@ public static class RateLimits
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
-                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter, "Too many requests of this kind from this network. Wait and try again.");
+                await WriteTooManyRequestsAsync(context.HttpContext, retryAfter, Messages.NetworkRateLimited);
             };
         });
         return services;
@@ -87,7 +88,7 @@ public static class RateLimits
         await problems.WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = detail },
+            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Detail = detail },
         });
     }
 }

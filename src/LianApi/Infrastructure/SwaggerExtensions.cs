@@ -18,7 +18,9 @@ public static class SwaggerExtensions
                 Title = "LianApi — @莲 民呼我行",
                 Version = "v1",
                 Description = "Backend of the @莲 mini-program of Lianhu District, Xi'an: residents scan their community's QR code, " +
-                              "log in with WeChat, report problems and follow them. Every error is application/problem+json. " +
+                              "log in with WeChat, report problems and follow them. Every error is application/problem+json with a `code` " +
+                              "(programs act on it; its `type` is the URL /problems/{code}) and a `detail` and field messages written for " +
+                              "the person at the phone: Simplified Chinese by default, English when Accept-Language asks for en. " +
                               "Every time in a response is ISO 8601 with the Beijing offset and milliseconds (2026-12-02T11:57:20.339+08:00); " +
                               "a time sent without an offset (in a body or a query) is read as Beijing time.",
                 License = new OpenApiLicense { Name = "Proprietary — Lianhu District, Xi'an", Identifier = "LicenseRef-Lianhu-Proprietary" },

@@ -1,40 +1,43 @@
+using LianApi.Resources;
+
 namespace LianApi.Infrastructure;
 
 /// <summary>
-/// Every field message a client can receive, in one place: validation attributes name these instead of letting the
-/// framework's own texts ("The X field is required.") reach a resident's phone.
+/// Every field message a client can receive, named by its key in Resources/Messages*.resx: validation attributes hold
+/// these keys instead of letting the framework's own texts ("The X field is required.") reach a resident's phone, and
+/// the keys become the request's language when the problem is written (<see cref="Text.Field"/>).
 /// </summary>
 public static class ValidationMessages
 {
-    public const string CommunityCode = "Give the community code from the scanned QR code (at most 32 characters).";
-    public const string CodeKind = "Use link or wxacode.";
-    public const string CodeFormat = "Use png or svg.";
-    public const string CodePreset = "Use small (256 px), medium (512 px) or large (1024 px).";
-    public const string WxacodeFormat = "WeChat's mini-program code is an image: ask for format=png.";
-    public const string PosterFormat = "Use pdf or png.";
-    public const string PrintSetFormat = "Use pdf (one page per community) or zip (one PNG per community).";
-    public const string PosterPreset = "Use screen (96 dpi) or print (300 dpi).";
-    public const string CategoryCode = "Give a category code from GET /api/categories (at most 32 characters).";
-    public const string Description = "Describe the problem in 5 to 1000 characters.";
-    public const string Address = "Keep the address within 200 characters.";
-    public const string Latitude = "Latitude must be between -90 and 90.";
-    public const string Longitude = "Longitude must be between -180 and 180.";
-    public const string Phone = "Give a mainland mobile number (11 digits) or a landline such as 029-88881234.";
-    public const string LoginCode = "Send the code returned by wx.login() (1–128 characters).";
-    public const string BindingCode = "Send the 10-character binding code ops gave you (the dash is optional).";
-    public const string Resolved = "Say whether the problem was solved (true or false).";
-    public const string Satisfaction = "Use one of: satisfied, basically_satisfied, unsatisfied.";
-    public const string Comment = "Keep the comment within 500 characters.";
-    public const string StaffText = "Texts are limited to 1000 characters.";
-    public const string PageSize = "Use a page size between 1 and 50.";
-    public const string Status = "Use one of: submitted, accepted, in_progress, resolved, closed, rejected.";
-    public const string Level = "Use community, street, district or department.";
-    public const string Sort = "Use newest or urgent.";
-    public const string Cursor = "Pass back the nextCursor of the previous page unchanged.";
-    public const string DispatchLevel = "Give the level to dispatch to: department, street or community.";
-    public const string DispatchCode = "Give the code of the department, street or community to dispatch to.";
-    public const string IfMatch = "Send If-Match as the case's version from its last read, e.g. \"3\".";
-    public const string PlainText = "Remove control characters and text-direction overrides from this text.";
+    public const string CommunityCode = nameof(Messages.FieldCommunityCode);
+    public const string CodeKind = nameof(Messages.FieldCodeKind);
+    public const string CodeFormat = nameof(Messages.FieldCodeFormat);
+    public const string CodePreset = nameof(Messages.FieldCodePreset);
+    public const string WxacodeFormat = nameof(Messages.FieldWxacodeFormat);
+    public const string PosterFormat = nameof(Messages.FieldPosterFormat);
+    public const string PrintSetFormat = nameof(Messages.FieldPrintSetFormat);
+    public const string PosterPreset = nameof(Messages.FieldPosterPreset);
+    public const string CategoryCode = nameof(Messages.FieldCategoryCode);
+    public const string Description = nameof(Messages.FieldDescription);
+    public const string Address = nameof(Messages.FieldAddress);
+    public const string Latitude = nameof(Messages.FieldLatitude);
+    public const string Longitude = nameof(Messages.FieldLongitude);
+    public const string Phone = nameof(Messages.FieldPhone);
+    public const string LoginCode = nameof(Messages.FieldLoginCode);
+    public const string BindingCode = nameof(Messages.FieldBindingCode);
+    public const string Resolved = nameof(Messages.FieldResolved);
+    public const string Satisfaction = nameof(Messages.FieldSatisfaction);
+    public const string Comment = nameof(Messages.FieldComment);
+    public const string StaffText = nameof(Messages.FieldStaffText);
+    public const string PageSize = nameof(Messages.FieldPageSize);
+    public const string Status = nameof(Messages.FieldStatus);
+    public const string Level = nameof(Messages.FieldLevel);
+    public const string Sort = nameof(Messages.FieldSort);
+    public const string Cursor = nameof(Messages.FieldCursor);
+    public const string DispatchLevel = nameof(Messages.FieldDispatchLevel);
+    public const string DispatchCode = nameof(Messages.FieldDispatchCode);
+    public const string IfMatch = nameof(Messages.FieldIfMatch);
+    public const string PlainText = nameof(Messages.FieldPlainText);
 }
 
 public static class JsonFieldNames

@@ -30,16 +30,33 @@ public static class WebExtensions
         builder.Services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(15) });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            // Field errors are keyed by the JSON names the client sent (location.latitude), whoever produced them.
+            var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
+            // Field errors are keyed by the JSON names the client sent (location.latitude), whoever produced them, and
+            // read in the client's language (validation attributes hold message keys).
             if (context.ProblemDetails is HttpValidationProblemDetails validation)
             {
                 JsonFieldNames.Apply(validation.Errors);
+                foreach (var (field, messages) in validation.Errors)
+                {
+                    validation.Errors[field] = [.. messages.Select(Text.Field)];
+                }
+                context.ProblemDetails.Detail ??= Resources.Messages.DetailValidation;
+            }
+            // One title per status; a detail always, in the client's language (the framework's own 401/403/404 say nothing).
+            context.ProblemDetails.Title = Text.Title(status);
+            if (string.IsNullOrEmpty(context.ProblemDetails.Detail))
+            {
+                context.ProblemDetails.Detail = status == StatusCodes.Status403Forbidden && context.HttpContext.Request.Path.StartsWithSegments("/api/staff")
+                    ? Resources.Messages.Detail403Staff
+                    : Text.DefaultDetail(status);
             }
             // Every problem carries a code from the closed list; the status's general one unless the producer set one.
-            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(
-                context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode, context.ProblemDetails is HttpValidationProblemDetails));
+            context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status, context.ProblemDetails is HttpValidationProblemDetails));
+            // The type names the code (a page of this server says what it means), not the RFC section of the status.
+            context.ProblemDetails.Type = ProblemCodes.TypeOf(context.HttpContext.Request, (string)context.ProblemDetails.Extensions["code"]!);
         });
         builder.Services.AddValidation();
+        builder.Services.AddLianLocalization();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.QrCodes;
+using LianApi.Resources;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -69,7 +70,7 @@ public static class PostersApi
         }
         if (await org.FindCommunityAsync(code, ct) is not { } community)
         {
-            return Problems.NotFound($"There is no community with the code '{code}'.");
+            return Problems.NotFound(Text.Format(Messages.CommunityNotFound, code));
         }
         var kind = ImageResponses.ParseKind(query.Kind);
         var format = query.Format ?? "pdf";
@@ -90,8 +91,7 @@ public static class PostersApi
     {
         if (http.Staff().Role is not (StaffRoles.Dispatcher or StaffRoles.Admin))
         {
-            return TypedResults.Problem("Print sets are made by the district dispatch center (dispatcher) or an admin; a community's own poster is at GET /api/communities/{code}/poster.",
-                statusCode: StatusCodes.Status403Forbidden, title: "Not allowed for this role");
+            return Problems.Forbidden(Messages.PrintSetForbidden, ProblemCodes.Forbidden);
         }
         if (ImageResponses.RemovedParameter(http, ["dpi"], "preset=screen|print") is { } removed)
         {
@@ -100,7 +100,7 @@ public static class PostersApi
         var communities = await org.ListCommunitiesAsync(query.StreetCode, ct);
         if (communities.Count == 0)
         {
-            return Problems.BadRequest("streetCode", $"There are no communities{(query.StreetCode is null ? "" : $" in street '{query.StreetCode}'")}.");
+            return Problems.BadRequest("streetCode", query.StreetCode is null ? Messages.NoCommunities : Text.Format(Messages.NoCommunitiesInStreet, query.StreetCode));
         }
         var kind = ImageResponses.ParseKind(query.Kind);
         var format = query.Format ?? "pdf";

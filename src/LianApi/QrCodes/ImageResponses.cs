@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LianApi.QrCodes;
@@ -18,7 +19,7 @@ public static partial class ImageResponses
     /// </summary>
     public static ProblemHttpResult? RemovedParameter(HttpContext http, string[] names, string replacement) =>
         names.FirstOrDefault(http.Request.Query.ContainsKey) is { } name
-            ? Problems.BadRequest(name, $"{name} is no longer accepted: use {replacement}.")
+            ? Problems.BadRequest(name, Text.Format(Messages.FieldRemovedParameter, name, replacement))
             : null;
 
     /// <summary>A code as a file or zip entry name: only [A-Za-z0-9_-], so no name can leave its folder or fool a shell.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using LianApi.Communities;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -87,7 +88,7 @@ public static class QrCodesApi
         }
         if (await org.FindCommunityAsync(code, ct) is not { } community)
         {
-            return Problems.NotFound($"There is no community with the code '{code}'.");
+            return Problems.NotFound(Text.Format(Messages.CommunityNotFound, code));
         }
         var kind = ImageResponses.ParseKind(query.Kind);
         var format = query.Format ?? "png";

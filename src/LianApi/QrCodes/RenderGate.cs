@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -79,9 +80,7 @@ public sealed class RenderGate : IDisposable
     public ProblemHttpResult Busy(HttpContext http)
     {
         http.Response.SetRetryAfter(queueTimeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : queueTimeout);
-        return TypedResults.Problem(
-            "Images are being drawn at full capacity. Try again in a moment; images drawn before are served at once.",
-            statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy drawing images");
+        return TypedResults.Problem(Messages.RenderBusy, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     public void Dispose() => limiter.Dispose();

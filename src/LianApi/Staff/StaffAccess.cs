@@ -1,5 +1,6 @@
 using LianApi.Auth;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 
 namespace LianApi.Staff;
 
@@ -21,8 +22,7 @@ public static class StaffAccess
                 .FindActiveByUserAsync(http.User.UserId(), http.RequestAborted);
             if (staff is null)
             {
-                return TypedResults.Problem("This staff account is not active. Ask the district operators to restore it.",
-                    statusCode: StatusCodes.Status403Forbidden, title: "Not an active staff member").WithCode(ProblemCodes.StaffInactive);
+                return Problems.Forbidden(Messages.StaffInactive, ProblemCodes.StaffInactive);
             }
             http.Items[Key] = staff;
             return await next(context);

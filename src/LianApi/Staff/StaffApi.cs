@@ -4,6 +4,7 @@ using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,20 +58,20 @@ public static class StaffApi
         if (locked > TimeSpan.Zero)
         {
             http.Response.SetRetryAfter(locked);
-            return Problems.TooManyRequests("Too many wrong binding codes. Binding is locked for a while; check the code with ops, then try again.");
+            return Problems.TooManyRequests(Messages.BindingLocked);
         }
         try
         {
             if (!await staff.BindToUserAsync(request.BindingCode!, userId, now, ct))
             {
                 await staff.RecordBindFailureAsync(userId, address, now, ct);
-                return Problems.Unprocessable("bindingCode", "This binding code is unknown, already used or expired. Ask ops for a new one.")
+                return Problems.Unprocessable("bindingCode", Messages.BindingCodeInvalid)
                     .WithCode(ProblemCodes.BindingCodeInvalid);
             }
         }
         catch (Exception e) when (DuplicateKey.Is(e))
         {
-            return Problems.Conflict("This WeChat account is already bound to another staff account.");
+            return Problems.Conflict(Messages.WechatAlreadyBound);
         }
         var member = (await staff.FindActiveByUserAsync(userId, ct))!;
         return TypedResults.Ok(tokens.IssueLogin(userId, member.AsLoginStaff()));

@@ -1,4 +1,5 @@
 using LianApi.Infrastructure;
+using LianApi.Resources;
 
 namespace LianApi.Wechat;
 
@@ -60,25 +61,15 @@ public sealed class WechatException(string api, WechatFailure failure, int? erro
         _ => null,
     };
 
-    public string Title => Failure switch
-    {
-        WechatFailure.InvalidCode => "WeChat login code rejected",
-        WechatFailure.RateLimited => "Too many WeChat logins",
-        WechatFailure.Blocked => "WeChat refused this account",
-        WechatFailure.Misconfigured => "WeChat integration misconfigured",
-        WechatFailure.Unexpected => "Unexpected answer from WeChat",
-        _ => "WeChat unavailable",
-    };
-
     /// <summary>What the mini-program shows or acts on; never includes secrets or WeChat's raw message.</summary>
     public string ClientMessage => Failure switch
     {
-        WechatFailure.InvalidCode => "The login code is invalid, expired or already used. Call wx.login again and send the new code.",
-        WechatFailure.RateLimited => "WeChat limits how often one user can log in. Wait a minute and try again.",
-        WechatFailure.Blocked => "WeChat's risk control blocked this login. Try again later or use another way to report (12345 hotline).",
-        WechatFailure.Misconfigured => "The service cannot reach WeChat because of a configuration problem; the operators have been alerted.",
-        WechatFailure.Unexpected => $"WeChat answered with errcode {ErrorCode}. Try again later.",
-        _ => "WeChat is busy or unreachable right now. Try again in a few seconds.",
+        WechatFailure.InvalidCode => Messages.WechatCodeInvalid,
+        WechatFailure.RateLimited => Messages.WechatRateLimited,
+        WechatFailure.Blocked => Messages.WechatBlocked,
+        WechatFailure.Misconfigured => Messages.WechatMisconfigured,
+        WechatFailure.Unexpected => Text.Format(Messages.WechatUnexpected, ErrorCode),
+        _ => Messages.WechatUnavailable,
     };
 
     public static WechatFailure Classify(int errorCode) => errorCode switch

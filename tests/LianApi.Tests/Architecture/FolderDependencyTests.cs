@@ -1,3 +1,4 @@
+using LianApi.Tests.Infrastructure;
 using System.Text.RegularExpressions;
 
 namespace LianApi.Tests.Architecture;
@@ -51,7 +52,7 @@ public sealed partial class FolderDependencyTests
 
     private static Dictionary<string, SortedSet<string>> Graph()
     {
-        var src = Path.Combine(RepositoryRoot(), "src", "LianApi");
+        var src = Path.Combine(Repository.Root(), "src", "LianApi");
         var folders = Directory.GetDirectories(src).Select(Path.GetFileName).OfType<string>()
             .Where(f => f is not ("bin" or "obj" or "Properties") && Directory.EnumerateFiles(Path.Combine(src, f), "*.cs", SearchOption.AllDirectories).Any())
             .ToHashSet();
@@ -100,17 +101,6 @@ public sealed partial class FolderDependencyTests
     private static string Describe(Dictionary<string, SortedSet<string>> graph) =>
         string.Join('\n', graph.OrderBy(g => g.Key).Select(g => $"  {g.Key} -> {string.Join(", ", g.Value)}"));
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "LianApi.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("LianApi.sln not found above the test directory.");
-    }
 
     [GeneratedRegex(@"^\s*using\s+LianApi\.(\w+)", RegexOptions.Multiline)]
     private static partial Regex UsingDirective();

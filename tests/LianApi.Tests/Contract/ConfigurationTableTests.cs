@@ -1,3 +1,4 @@
+using LianApi.Tests.Infrastructure;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
@@ -67,7 +68,7 @@ public sealed partial class ConfigurationTableTests
 
     private static HashSet<string> ConfigurationTableKeys()
     {
-        var readme = File.ReadAllLines(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(Repository.Root(), "README.md"));
         var start = Array.FindIndex(readme, l => l == "## Configuration");
         Assert.That(start, Is.GreaterThanOrEqualTo(0), "README.md has a '## Configuration' section");
         var rows = readme.Skip(start + 1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal))
@@ -77,18 +78,9 @@ public sealed partial class ConfigurationTableTests
     }
 
     private static IEnumerable<string> SourceFiles() =>
-        Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src", "LianApi"), "*.cs", SearchOption.AllDirectories)
+        Directory.EnumerateFiles(Path.Combine(Repository.Root(), "src", "LianApi"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(File.ReadAllText);
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LianApi.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new DirectoryNotFoundException("LianApi.sln not found above the test binaries");
-    }
 }

@@ -7,7 +7,8 @@ namespace LianApi.Tests.Contract;
 
 /// <summary>One answer of the app as a client received it: what the contract test checks against the spec.</summary>
 public sealed record RecordedExchange(
-    string Method, string Path, int Status, string? ContentType, string? Body, IReadOnlyDictionary<string, string> Headers)
+    string Method, string Path, int Status, string? ContentType, string? Body, IReadOnlyDictionary<string, string> Headers,
+    string? AcceptLanguage = null)
 {
     public override string ToString() => $"{Method} {Path} → {Status} {ContentType}";
 }
@@ -42,7 +43,8 @@ public sealed class ContractRecorder : IStartupFilter
             }
             var exchange = new RecordedExchange(context.Request.Method, context.Request.PathBase + context.Request.Path,
                 context.Response.StatusCode, context.Response.ContentType, tee.CapturedText(),
-                context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase));
+                context.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+                context.Request.Headers.AcceptLanguage.ToString());
             Exchanges.Enqueue(exchange);
             All.Enqueue(exchange);
         });

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using LianApi.Infrastructure;
 using LianApi.Tests.Infrastructure;
 
@@ -11,16 +13,36 @@ namespace LianApi.Tests.Contract;
 public sealed class ProblemCodeTests
 {
     [Test]
-    public void Readme_ListsEveryCode()
+    public void Readme_ListsEveryCode_WithItsStatusAndMeaning()
     {
-        var root = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "LianApi.sln")))
-        {
-            root = root.Parent;
-        }
-        var readme = File.ReadAllText(Path.Combine(root!.FullName, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root(), "README.md"));
 
-        Assert.That(ProblemCodes.All.Where(code => !readme.Contains($"| `{code}` |", StringComparison.Ordinal)), Is.Empty);
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProblemCodes.Meanings.Keys, Is.EquivalentTo(ProblemCodes.All));
+            Assert.That(ProblemCodes.Meanings.Select(m => $"| `{m.Key}` | {m.Value.Status} | {m.Value.Meaning} |").Where(row => !readme.Contains(row, StringComparison.Ordinal)), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task ProblemType_IsThePageOfItsCode()
+    {
+        await using var app = new LianApiFactory();
+        var client = app.CreateClient();
+        var problem = await ProblemAssert.IsProblem(await client.GetAsync("/api/communities/no-such-community"), HttpStatusCode.NotFound);
+
+        var page = await client.GetAsync(problem.GetProperty("type").GetString());
+        var meaning = await page.Content.ReadFromJsonAsync<JsonElement>();
+        var unknown = await client.GetAsync("/problems/no_such_code");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(problem.GetProperty("type").GetString(), Does.EndWith("/problems/not_found").And.StartWith("http"));
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(meaning.GetProperty("code").GetString(), Is.EqualTo("not_found"));
+            Assert.That(meaning.GetProperty("status").GetInt32(), Is.EqualTo(404));
+            Assert.That(await CodeOf(unknown, HttpStatusCode.NotFound), Is.EqualTo(ProblemCodes.NotFound));
+        });
     }
 
     [Test]

@@ -13,8 +13,10 @@ namespace LianApi.Tests.Infrastructure;
 /// </summary>
 public sealed class ValidationTests
 {
+    // The catalogue's keys as the default language words them (the resource file's Chinese).
     private static readonly HashSet<string> Catalogue = typeof(ValidationMessages)
-        .GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToHashSet();
+        .GetFields(BindingFlags.Public | BindingFlags.Static).Where(f => f.IsLiteral)
+        .Select(f => LianApi.Resources.Messages.ResourceManager.GetString((string)f.GetRawConstantValue()!, System.Globalization.CultureInfo.GetCultureInfo("zh-CN"))!).ToHashSet();
 
     private static IEnumerable<TestCaseData> BadRequests()
     {

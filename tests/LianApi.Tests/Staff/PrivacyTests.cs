@@ -50,7 +50,7 @@ public sealed class PrivacyTests
         var reveals = await app.Service<Database>().ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM PhoneReveals", cancellationToken: Ct)), Ct);
         Assert.Multiple(() =>
         {
-            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("anonymous"));
+            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("匿名"));
             Assert.That(problem.ToString(), Does.Not.Contain("13812345678").And.Not.Contain("5678"));
             Assert.That(reveals, Is.Zero);
         });
