@@ -38,13 +38,11 @@ public static class ComplaintContent
         Events = [.. transition.Events, TimelineStep(verdict)],
     };
 
-    /// <summary>422 content_rejected naming the checked fields; the message asks the resident to rephrase.</summary>
-    public static ProblemHttpResult Rejected(HttpContext http, LocalizedMessage message, params string[] fields)
+    /// <summary>422 content_rejected naming the checked fields; the message (Messages.ContentRejected*) asks the resident to rephrase.</summary>
+    public static ProblemHttpResult Rejected(string message, params string[] fields)
     {
-        var detail = message.For(http);
-        var problem = Problems.Validation(fields.ToDictionary(f => f, _ => new[] { detail }), StatusCodes.Status422UnprocessableEntity);
-        problem.ProblemDetails.Title = ContentSafetyMessages.RejectedTitle;
-        problem.ProblemDetails.Detail = detail;
+        var problem = Problems.Validation(fields.ToDictionary(f => f, _ => new[] { message }), StatusCodes.Status422UnprocessableEntity);
+        problem.ProblemDetails.Detail = message;
         return problem.WithCode(ProblemCodes.ContentRejected);
     }
 }

@@ -101,7 +101,7 @@ public static class ComplaintsApi
             if (verdict.Suggest == TextSuggest.Risky)
             {
                 logger.LogInformation("A report was refused by the content check: label {Label}, trace_id {TraceId}", verdict.Label, verdict.TraceId);
-                return ComplaintContent.Rejected(http, ContentSafetyMessages.ReportRejected, address is null ? ["description"] : ["description", "address"]);
+                return ComplaintContent.Rejected(Messages.ContentRejectedReport, address is null ? ["description"] : ["description", "address"]);
             }
             var now = time.GetUtcNow().UtcDateTime;
             var phone = request.ContactPhone?.Trim();
@@ -148,7 +148,7 @@ public static class ComplaintsApi
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
-        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints,
+        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
         CalendarStore calendars, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
@@ -171,7 +171,7 @@ public static class ComplaintsApi
             {
                 logger.LogInformation("A rating of {TrackingNo} was refused by the content check: label {Label}, trace_id {TraceId}",
                     loaded.Complaint.TrackingNo, verdict.Label, verdict.TraceId);
-                return ComplaintContent.Rejected(http, ContentSafetyMessages.CommentRejected, "comment");
+                return ComplaintContent.Rejected(Messages.ContentRejectedComment, "comment");
             }
             transition = transition.Flagged(verdict);
         }

@@ -73,6 +73,7 @@ public static class ProblemCodes
         [UnknownUnit] = new(422, "no department, street or community with that code to dispatch to"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
         [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
+        [ContentRejected] = new(422, "WeChat's content check refused the text (`errors` names the fields): rephrase it and send again — the same Idempotency-Key may be reused, nothing was stored"),
         [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),
         [WechatCodeInvalid] = new(401, "the wx.login code is invalid or used: call wx.login again"),
         [WechatRateLimited] = new(429, "WeChat limits this user's logins"),

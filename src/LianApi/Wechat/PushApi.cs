@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -85,12 +86,12 @@ public static class PushApi
         {
             if (o.EncodingAesKey.Length == 0)
             {
-                return Unauthorized("This server has no EncodingAESKey: set Wechat__EncodingAesKey, or choose plaintext mode in the WeChat console.");
+                return Unauthorized(Messages.PushNoAesKey);
             }
             var encrypted = TryRead<EncryptedPush>(raw)?.Encrypt;
             if (encrypted is null)
             {
-                return Unauthorized("A safe-mode push carries Encrypt.");
+                return Unauthorized(Messages.PushNoEncrypt);
             }
             if (Refusal(query, o, time, encrypted) is { } refused)
             {
@@ -103,7 +104,7 @@ public static class PushApi
             catch (PushRejectedException e)
             {
                 logger.LogWarning("A safe-mode push was refused: {Reason}", e.Message);
-                return Unauthorized("The push could not be decrypted for this mini-program.");
+                return Unauthorized(Messages.PushUndecryptable);
             }
         }
         else
@@ -122,13 +123,11 @@ public static class PushApi
         }
         catch (JsonException)
         {
-            return TypedResults.Problem("The push is not JSON; choose the JSON data format in the WeChat console.",
-                statusCode: StatusCodes.Status400BadRequest, title: "Not JSON").WithCode(ProblemCodes.InvalidJson);
+            return TypedResults.Problem(Messages.PushNotJson, statusCode: StatusCodes.Status400BadRequest).WithCode(ProblemCodes.InvalidJson);
         }
         if (body.ValueKind != JsonValueKind.Object)
         {
-            return TypedResults.Problem("The push is not a JSON object.", statusCode: StatusCodes.Status400BadRequest, title: "Not JSON")
-                .WithCode(ProblemCodes.InvalidJson);
+            return TypedResults.Problem(Messages.PushNotObject, statusCode: StatusCodes.Status400BadRequest).WithCode(ProblemCodes.InvalidJson);
         }
         var (eventName, key) = PushIdentity.Of(body);
         if (await events.StoreAsync(key, eventName, json, time.GetUtcNow().UtcDateTime, ct) is not null)
@@ -144,19 +143,19 @@ public static class PushApi
         if (query.Timestamp is null || query.Nonce is null
             || !long.TryParse(query.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
-            return Unauthorized("WeChat signs every push with timestamp, nonce and signature.");
+            return Unauthorized(Messages.PushUnsigned);
         }
         var valid = encrypted is null
             ? PushCrypto.Matches(query.Signature, PushCrypto.Signature(o.PushToken, query.Timestamp, query.Nonce))
             : PushCrypto.Matches(query.MsgSignature, PushCrypto.Signature(o.PushToken, query.Timestamp, query.Nonce, encrypted));
         if (!valid)
         {
-            return Unauthorized("The signature does not match this server's Token.");
+            return Unauthorized(Messages.PushSignatureMismatch);
         }
         var age = time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
         if (age.Duration() > ReplayWindow)
         {
-            return Unauthorized("The push's timestamp is more than 5 minutes away from our clock (a replay, or a clock to fix).");
+            return Unauthorized(Messages.PushStale);
         }
         return null;
     }
@@ -177,8 +176,8 @@ public static class PushApi
     }
 
     private static ProblemHttpResult Unauthorized(string detail) =>
-        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized, title: "Not a verified WeChat push").WithCode(ProblemCodes.Unauthenticated);
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status401Unauthorized).WithCode(ProblemCodes.Unauthenticated);
 
     private static ProblemHttpResult NotConfigured() =>
-        Problems.NotFound("Message push is not configured on this server (Wechat__PushToken).");
+        Problems.NotFound(Messages.PushNotConfigured);
 }
