@@ -1,5 +1,6 @@
 using LianApi.ContentSafety;
 using LianApi.Infrastructure;
+using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LianApi.Complaints;
@@ -37,6 +38,21 @@ public static class ComplaintContent
         },
         Events = [.. transition.Events, TimelineStep(verdict)],
     };
+
+    /// <summary>The verdicts that refuse the request: risky text (422) or a resident over their checks for the minute (429).</summary>
+    public static ProblemHttpResult? Refusal(HttpContext http, TextVerdict verdict, string rejected, params string[] fields)
+    {
+        switch (verdict.Suggest)
+        {
+            case TextSuggest.Risky:
+                return Rejected(rejected, fields);
+            case TextSuggest.Throttled:
+                http.Response.SetRetryAfter(TimeSpan.FromMinutes(1));
+                return Problems.TooManyRequests(Messages.ContentChecksTooMany);
+            default:
+                return null;
+        }
+    }
 
     /// <summary>422 content_rejected naming the checked fields; the message (Messages.ContentRejected*) asks the resident to rephrase.</summary>
     public static ProblemHttpResult Rejected(string message, params string[] fields)

@@ -64,7 +64,8 @@ public static class ComplaintsApi
         group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
             .WithName(nameof(EvaluateComplaint))
             .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
-            .ProducesStandardProblems(400, 404, 409, 415, 422, 503);
+            .ProducesStandardProblems(400, 404, 409, 415, 422, 429, 503)
+            .ProducesHeader(StatusCodes.Status429TooManyRequests, HeaderNames.RetryAfter, "Sent when the resident has sent too much text to check in a minute");
 
         group.MapPost("/{trackingNo}/urge", UrgeComplaint)
             .WithName(nameof(UrgeComplaint))
@@ -98,10 +99,10 @@ public static class ComplaintsApi
             var (description, address) = (request.Description.Trim(), NullIfBlank(request.Address));
             // Checked before anything is stored; a refusal claims no key, so the resident can rephrase and send again.
             var verdict = await checker.CheckAsync(claim.UserId, ContentScenes.Forum, ComplaintContent.ReportText(description, address), token);
-            if (verdict.Suggest == TextSuggest.Risky)
+            if (ComplaintContent.Refusal(http, verdict, Messages.ContentRejectedReport, address is null ? ["description"] : ["description", "address"]) is { } refused)
             {
-                logger.LogInformation("A report was refused by the content check: label {Label}, trace_id {TraceId}", verdict.Label, verdict.TraceId);
-                return ComplaintContent.Rejected(Messages.ContentRejectedReport, address is null ? ["description"] : ["description", "address"]);
+                logger.LogInformation("A report was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}", verdict.Suggest, verdict.Label, verdict.TraceId);
+                return refused;
             }
             var now = time.GetUtcNow().UtcDateTime;
             var phone = request.ContactPhone?.Trim();
@@ -148,7 +149,7 @@ public static class ComplaintsApi
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
-        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
+        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints,
         CalendarStore calendars, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
@@ -167,11 +168,11 @@ public static class ComplaintsApi
         if (comment is not null)
         {
             var verdict = await checker.CheckAsync(userId, ContentScenes.Comment, comment, ct);
-            if (verdict.Suggest == TextSuggest.Risky)
+            if (ComplaintContent.Refusal(http, verdict, Messages.ContentRejectedComment, "comment") is { } refused)
             {
-                logger.LogInformation("A rating of {TrackingNo} was refused by the content check: label {Label}, trace_id {TraceId}",
-                    loaded.Complaint.TrackingNo, verdict.Label, verdict.TraceId);
-                return ComplaintContent.Rejected(Messages.ContentRejectedComment, "comment");
+                logger.LogInformation("A rating of {TrackingNo} was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}",
+                    loaded.Complaint.TrackingNo, verdict.Suggest, verdict.Label, verdict.TraceId);
+                return refused;
             }
             transition = transition.Flagged(verdict);
         }

@@ -11,7 +11,7 @@ public static class ContentSafetyExtensions
     /// </summary>
     public static IServiceCollection AddContentSafety(this IServiceCollection services)
     {
-        services.AddSingleton<EmulatedTextChecker>();
+        services.AddSingleton<EmulatedTextChecker>().AddSingleton<ContentCheckLimiter>();
         services.AddTransient<ITextChecker>(sp =>
             sp.GetRequiredService<IOptions<WechatOptions>>().Value.Mode == WechatMode.Emulator
                 ? sp.GetRequiredService<EmulatedTextChecker>()

@@ -19,6 +19,8 @@ public enum TextSuggest
     Review,
     Risky,
     Unchecked,
+    /// <summary>Not sent to WeChat: the resident has used up their checks for the minute (a 429, nothing stored).</summary>
+    Throttled,
 }
 
 /// <summary>WeChat's verdict on one text with what identifies it at WeChat (trace_id) and why (label), or why there is none.</summary>
@@ -32,6 +34,7 @@ public sealed record TextVerdict(TextSuggest Suggest, string? Label, string? Tra
         TextSuggest.Pass => $"微信内容安全检测：通过（label {Label ?? "-"}，trace_id {TraceId ?? "-"}）",
         TextSuggest.Review => $"微信内容安全检测：疑似违规，待人工复核（label {Label ?? "-"}，trace_id {TraceId ?? "-"}）",
         TextSuggest.Risky => $"微信内容安全检测：违规（label {Label ?? "-"}，trace_id {TraceId ?? "-"}）",
+        TextSuggest.Throttled => "微信内容安全检测：居民提交过于频繁，未检测",
         _ => $"微信内容安全检测未完成，待人工复核：{Reason}",
     };
 
@@ -43,7 +46,8 @@ public sealed record TextVerdict(TextSuggest Suggest, string? Label, string? Tra
         TextSuggest.Pass => 0,
         TextSuggest.Unchecked => 1,
         TextSuggest.Review => 2,
-        _ => 3,
+        TextSuggest.Risky => 3,
+        _ => 4,
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Suggest} label={Label} trace_id={TraceId} {Reason}");

@@ -1,5 +1,8 @@
+using System.Threading.RateLimiting;
 using LianApi.Auth;
+using LianApi.Infrastructure;
 using LianApi.Wechat;
+using Microsoft.Extensions.Options;
 
 namespace LianApi.ContentSafety;
 
@@ -9,14 +12,19 @@ namespace LianApi.ContentSafety;
 /// within 2 hours, which retrying cannot change) or any other failure makes the text <see cref="TextSuggest.Unchecked"/>,
 /// for a person to look at. A rejected access token is refreshed once (<see cref="WechatAccessTokenProvider.CallAsync{T}"/>).
 /// </summary>
-internal sealed class WechatTextChecker(WechatClient client, WechatAccessTokenProvider tokens, UserStore users, ILogger<WechatTextChecker> logger)
-    : ITextChecker
+internal sealed class WechatTextChecker(WechatClient client, WechatAccessTokenProvider tokens, UserStore users, ContentCheckLimiter limiter,
+    ILogger<WechatTextChecker> logger) : ITextChecker
 {
     /// <summary>msg_sec_check takes at most 2500 characters; a longer text is checked in parts, and is as bad as its worst part.</summary>
     public const int MaxContentLength = 2500;
 
     public async Task<TextVerdict> CheckAsync(long userId, int scene, string content, CancellationToken ct)
     {
+        using var lease = limiter.TryAcquire(userId);
+        if (!lease.IsAcquired)
+        {
+            return new TextVerdict(TextSuggest.Throttled, null, null);
+        }
         var openId = await users.FindOpenIdAsync(userId, ct);
         if (openId is null)
         {
@@ -72,4 +80,21 @@ internal sealed class WechatTextChecker(WechatClient client, WechatAccessTokenPr
             start += length;
         }
     }
+}
+
+/// <summary>The per-resident budget of WeChat text checks (<see cref="RateLimitOptions.ContentChecksPerMinute"/>), per instance.</summary>
+internal sealed class ContentCheckLimiter(IOptions<RateLimitOptions> options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<long> limiter = PartitionedRateLimiter.Create<long, long>(userId =>
+        RateLimitPartition.GetTokenBucketLimiter(userId, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = options.Value.ContentChecksPerMinute,
+            TokensPerPeriod = options.Value.ContentChecksPerMinute,
+            ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+            QueueLimit = 0,
+        }));
+
+    public RateLimitLease TryAcquire(long userId) => limiter.AttemptAcquire(userId);
+
+    public void Dispose() => limiter.Dispose();
 }

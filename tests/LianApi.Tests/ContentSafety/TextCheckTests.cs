@@ -262,6 +262,32 @@ public sealed class TextCheckTests
     }
 
     [Test]
+    public async Task Submit_RiskyTextResentOverAndOver_Is429BeforeItSpendsWechatsQuota()
+    {
+        wechat.OnJson(MsgSecCheck, FakeWechatServer.MsgSecCheck("risky", 20001));
+        var settings = wechat.LiveSettings();
+        settings["RateLimiting:ContentChecksPerMinute"] = "2";
+        await using var limited = new LianApiFactory(settings);
+        var spammer = await limited.LoginAsync("spammer");
+
+        var first = await spammer.SubmitAsync(Report());
+        var second = await spammer.SubmitAsync(Report());
+        var third = await spammer.SubmitAsync(Report());
+        var other = await (await limited.LoginAsync("neighbour")).SubmitAsync(Report());
+
+        await ProblemAssert.IsProblem(first, HttpStatusCode.UnprocessableEntity);
+        await ProblemAssert.IsProblem(second, HttpStatusCode.UnprocessableEntity);
+        var problem = await ProblemAssert.IsProblem(third, HttpStatusCode.TooManyRequests);
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("rate_limited"));
+            Assert.That(third.Headers.RetryAfter, Is.Not.Null);
+            Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), "another resident has their own budget");
+            Assert.That(wechat.CallsTo(MsgSecCheck), Is.EqualTo(3));
+        });
+    }
+
+    [Test]
     public async Task Submit_UncheckedCases_AreInTheDispatchCentersFilter()
     {
         wechat.OnJson(MsgSecCheck, """{"errcode":61010,"errmsg":"user access expired"}""");
