@@ -52,6 +52,7 @@ public static class EventKinds
     public const string Closed = "closed";
     public const string Urged = "urged";
     public const string ContentChecked = "content_checked";
+    public const string ContentReviewed = "content_reviewed";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -78,13 +79,15 @@ public static class EventKinds
         [Closed] = "已归档",
         [Urged] = "已催办",
         [ContentChecked] = "内容安全检测",
+        [ContentReviewed] = "内容已复核",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
         "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
-        "content_checked. content_checked is internal: what WeChat's content check said of the resident's text, with its label and trace_id. " +
+        "content_checked, content_reviewed. Both are internal: what WeChat's content check said of the resident's text (with its label and " +
+        "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";
 
     public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
@@ -250,7 +253,7 @@ public static class DueAtText
 
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue or content_checked.")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue, content_checked or content_reviewed.")] string Kind,
     [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
@@ -352,11 +355,11 @@ public static class ContentFlagText
 {
     public const string Review =
         "WeChat's content check asked for a human review of the resident's text (suggest = review): the dispatch center looks at it; " +
-        "the timeline's content_checked step has WeChat's label and trace_id";
+        "the timeline's content_checked step has WeChat's label and trace_id; the content-reviewed action clears it";
 
     public const string Unchecked =
         "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours): " +
-        "the report was accepted and waits for a person to look at its text";
+        "the report was accepted and waits for a person to look at its text; the content-reviewed action clears it";
 }
 
 public sealed record ComplaintListItem(

@@ -163,6 +163,16 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
         ],
+        // A flagged case (the fixture sets contentReview); a closed or rejected case's text may still need a look.
+        [ComplaintActions.ContentReviewed] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+        ],
     };
 
     // Fri 2026-11-27 10:00 China.
@@ -214,6 +224,10 @@ public sealed class ComplaintMachineTests
         if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {
             c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
+        }
+        if (action is ComplaintActions.ContentReviewed)
+        {
+            c = c with { ContentReview = true };
         }
         Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
 

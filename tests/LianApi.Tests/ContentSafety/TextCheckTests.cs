@@ -149,6 +149,21 @@ public sealed class TextCheckTests
             Assert.That(step.GetProperty("note").GetString(), Does.Contain("trace-review-1").And.Contain("21000"));
             Assert.That(step.GetProperty("isPublic").GetBoolean(), Is.False);
         });
+
+        var reviewed = await dispatcher.ActAsync(no, "content-reviewed", new { note = "已阅，为正常诉求" });
+        var again = await dispatcher.ActAsync(no, "content-reviewed");
+        var stillFlagged = await dispatcher.GetFromJsonAsync<JsonElement>("/api/staff/complaints?contentReview=true");
+
+        Assert.That(reviewed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await reviewed.Content.ReadAsStringAsync());
+        var after = await reviewed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Multiple(async () =>
+        {
+            Assert.That(after.GetProperty("contentReview").GetBoolean(), Is.False);
+            Assert.That(after.GetProperty("timeline").EnumerateArray().Last().GetProperty("kind").GetString(), Is.EqualTo("content_reviewed"));
+            Assert.That(after.GetProperty("timeline").EnumerateArray().Last().GetProperty("note").GetString(), Is.EqualTo("已阅，为正常诉求"));
+            Assert.That((await ProblemAssert.IsProblem(again, HttpStatusCode.Conflict)).GetProperty("code").GetString(), Is.EqualTo("invalid_state"));
+            Assert.That(stillFlagged.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("trackingNo").GetString()), Is.EqualTo(new[] { other }));
+        });
     }
 
     [Test]
