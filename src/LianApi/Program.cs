@@ -8,6 +8,7 @@ using LianApi.Complaints;
 using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,7 @@ builder.Services.AddCalendar();                 // working days and holidays (è°
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
 builder.Services.AddContentSafety();           // residents' text checked by WeChat before it is stored
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
+builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
@@ -70,6 +72,7 @@ app.MapLianHealthChecks();
 app.MapProblemCodes();
 app.MapAuth();
 app.MapCommunities();
+app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();

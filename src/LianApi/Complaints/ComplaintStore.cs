@@ -5,6 +5,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
+using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -49,7 +50,7 @@ public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exce
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt)
+    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null)
 {
     /// <summary>The internal timeline step recording WeChat's text check, stored with the report; null when nothing was checked.</summary>
     public ComplaintEvent? ContentCheck { get; init; }
@@ -71,10 +72,10 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos)
 {
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
-    public const int ResidentViewVersion = 2;
+    public const int ResidentViewVersion = 3;
 
     // The stored resident view: the same casing, encoder and times as the HTTP responses, so it is served byte for byte.
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -93,8 +94,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         """;
 
     private const string InsertFirstEvent = """
-        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt);
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
     // What WeChat's text check said, right after the submission, internal; written in the same command as the first event.
@@ -138,7 +139,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             var submitted = new ComplaintEventRow
             {
                 Kind = EventKinds.Submitted, Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name,
-                OccurredAt = complaint.SubmittedAt, IsPublic = true,
+                OccurredAt = complaint.SubmittedAt, IsPublic = true, PhotoIds = PhotoIdList.Join(complaint.PhotoIds),
             };
             var row = Named(new Complaint
             {
@@ -162,8 +163,11 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             await c.ExecuteAsync(new CommandDefinition(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
-                submitted.OccurredAt, CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
+                submitted.OccurredAt, submitted.PhotoIds,
+                CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
             }, tx, cancellationToken: ct));
+            // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
+            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -265,7 +269,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     private const string SelectWithEvents = SelectComplaintColumns + """
 
         WHERE TrackingNo = @TrackingNo;
-        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic, e.PhotoIds
         FROM ComplaintEvents e JOIN Complaints c ON c.Id = e.ComplaintId
         WHERE c.TrackingNo = @TrackingNo
         ORDER BY e.Id;
@@ -282,6 +286,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
         }, ct);
         return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await NamesAsync([complaint], ct)), events);
+    }
+
+    private const string SelectComplaintById = SelectComplaintColumns + "\nWHERE Id = @Id";
+
+    /// <summary>A complaint without its timeline, by its internal id (what a photo records); scope is the caller's to check.</summary>
+    public async Task<Complaint?> FindByIdAsync(long id, CancellationToken ct)
+    {
+        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Complaint>(new CommandDefinition(SelectComplaintById, new { Id = id }, cancellationToken: ct)), ct);
+        return row is null ? null : Named(row, await NamesAsync([row], ct));
     }
 
     private const string SelectSweepCandidates = SelectComplaintColumns + """
@@ -313,8 +326,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         """;
 
     private const string InsertEvent = """
-        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt);
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
     private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
@@ -346,6 +359,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
+                PhotoIds = PhotoIdList.Join(e.PhotoIds),
             }).ToList();
             var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
             var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -369,11 +383,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             for (var i = 0; i < added.Count; i++)
             {
                 // One batch for all of the transition's events (and the rating): one round trip whatever their number.
-                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}").Replace("@IsPublic", $"@IsPublic{i}"));
+                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}")
+                    .Replace("@IsPublic", $"@IsPublic{i}").Replace("@PhotoIds", $"@PhotoIds{i}"));
                 parameters.Add($"Kind{i}", added[i].Kind);
                 parameters.Add($"UnitName{i}", added[i].UnitName);
                 parameters.Add($"Note{i}", added[i].Note);
                 parameters.Add($"IsPublic{i}", added[i].IsPublic);
+                parameters.Add($"PhotoIds{i}", added[i].PhotoIds);
             }
             if (evaluation is not null)
             {
@@ -386,6 +402,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            }
+            foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
+            {
+                // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
+                await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
+                    e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
             }
             return new ComplaintWithEvents(next, events);
         }, ct);
@@ -437,6 +459,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
         StreetId = community.StreetId, StreetName = community.StreetName, CategoryCode = category.Code, CategoryName = category.Name,
         CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline, ResponseHours = category.ResponseHours,
+        CategoryRequiresResolutionPhoto = category.RequiresResolutionPhoto,
         ResolutionWorkingDays = category.ResolutionWorkingDays,
     };
 }
