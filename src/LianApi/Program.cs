@@ -5,8 +5,10 @@ using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Privacy;
 using LianApi.Complaints;
+using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -31,7 +33,9 @@ builder.Services.AddLianRateLimiting();         // per IP for login, per residen
 builder.Services.AddCommunities();              // streets, communities, categories, org imports
 builder.Services.AddCalendar();                 // working days and holidays (调休)
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
+builder.Services.AddContentSafety();           // residents' text checked by WeChat before it is stored
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
+builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
@@ -70,11 +74,15 @@ app.MapLianHealthChecks();
 app.MapProblemCodes();
 app.MapAuth();
 app.MapCommunities();
+app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapIntake();                                // reports recorded on residents' behalf
+app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
 app.MapPosters();
+app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapStats();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 

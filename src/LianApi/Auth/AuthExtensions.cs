@@ -16,7 +16,7 @@ public static class AuthExtensions
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwt, time) =>
+            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
             {
                 var o = jwt.Value;
                 bearer.MapInboundClaims = false;
@@ -34,12 +34,6 @@ public static class AuthExtensions
                     RequireSignedTokens = true,
                     // The library default of 5 minutes would quietly stretch every token.
                     ClockSkew = TimeSpan.FromSeconds(30),
-                    // On the app's clock, the one that issued the token (the library would read the system clock).
-                    LifetimeValidator = (notBefore, expires, _, parameters) =>
-                    {
-                        var now = time.GetUtcNow().UtcDateTime;
-                        return expires is { } end && end > now - parameters.ClockSkew && (notBefore is not { } start || start <= now + parameters.ClockSkew);
-                    },
                     RoleClaimType = "role",
                     NameClaimType = "sub",
                 };

@@ -22,6 +22,21 @@ public sealed record CommunityRow
     public string StreetName { get; init; } = "";
 }
 
+public sealed record GridRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public long CommunityId { get; init; }
+}
+
+public sealed record DepartmentRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+}
+
 public sealed record CategoryRow
 {
     public long Id { get; init; }
@@ -31,6 +46,7 @@ public sealed record CategoryRow
     public string? Hotline { get; init; }
     public int ResponseHours { get; init; }
     public int ResolutionWorkingDays { get; init; }
+    public bool RequiresResolutionPhoto { get; init; }
 }
 
 public sealed record GeoPoint(
@@ -45,7 +61,8 @@ public sealed record CategoryResponse(
     [property: Description("Emergencies (gas, power) show the hotline banner instead of only queuing the report")] bool IsEmergency,
     [property: Description("What to call right now; present for emergency categories")] string? Hotline,
     [property: Description("Hours the community has to accept a new report")] int ResponseHours,
-    [property: Description("Working days to resolve an accepted report")] int ResolutionWorkingDays);
+    [property: Description("Working days to resolve an accepted report")] int ResolutionWorkingDays,
+    [property: Description("Staff resolve cases of this category only with a photo of the result (办结照片, photoIds of resolve)")] bool RequiresResolutionPhoto);
 
 public sealed record CommunitySummary(string Code, string Name, StreetResponse Street);
 
@@ -58,21 +75,25 @@ public sealed record CommunityLanding(
     GeoPoint? Location,
     StreetResponse Street,
     IReadOnlyList<CategoryResponse> Categories,
-    [property: Description("Banner lines for the emergency categories: show them before the report form")] IReadOnlyList<EmergencyHotline> EmergencyHotlines);
+    [property: Description("Banner lines for the emergency categories: show them before the report form")] IReadOnlyList<EmergencyHotline> EmergencyHotlines,
+    [property: Description("The community's grids (网格): a report may name one (gridCode)")] IReadOnlyList<GridResponse> Grids);
+
+public sealed record GridResponse(string Code, string Name);
 
 public static class CommunityMappings
 {
     public static CategoryResponse AsResponse(this CategoryRow c) =>
-        new(c.Code, c.Name, c.IsEmergency, c.Hotline, c.ResponseHours, c.ResolutionWorkingDays);
+        new(c.Code, c.Name, c.IsEmergency, c.Hotline, c.ResponseHours, c.ResolutionWorkingDays, c.RequiresResolutionPhoto);
 
     public static CommunitySummary AsSummary(this CommunityRow c) =>
         new(c.Code, c.Name, new StreetResponse(c.StreetCode, c.StreetName));
 
-    public static CommunityLanding AsLanding(this CommunityRow c, IReadOnlyList<CategoryRow> categories) =>
+    public static CommunityLanding AsLanding(this CommunityRow c, IReadOnlyList<CategoryRow> categories, IReadOnlyList<GridRow> grids) =>
         new(c.Code, c.Name, c.Address,
             c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
             new StreetResponse(c.StreetCode, c.StreetName),
             categories.Select(AsResponse).ToList(),
             categories.Where(k => k.IsEmergency && k.Hotline is not null)
-                .Select(k => new EmergencyHotline(k.Code, k.Name, k.Hotline!)).ToList());
+                .Select(k => new EmergencyHotline(k.Code, k.Name, k.Hotline!)).ToList(),
+            grids.Select(g => new GridResponse(g.Code, g.Name)).ToList());
 }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using LianApi.Communities;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -51,6 +52,14 @@ public static class EventKinds
     public const string Reopened = "reopened";
     public const string Closed = "closed";
     public const string Urged = "urged";
+    public const string Whistled = "whistled";
+    public const string Reported = "reported";
+    public const string ReportedLate = "reported_late";
+    public const string WhistleOverdue = "whistle_overdue";
+    public const string Assigned = "assigned";
+    public const string EvaluatedByPhone = "evaluated_by_phone";
+    public const string ContentChecked = "content_checked";
+    public const string ContentReviewed = "content_reviewed";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -76,12 +85,23 @@ public static class EventKinds
         [Reopened] = "发回重办",
         [Closed] = "已归档",
         [Urged] = "已催办",
+        [Whistled] = "已吹哨",
+        [Reported] = "部门已报到",
+        [ReportedLate] = "部门超时报到",
+        [WhistleOverdue] = "超时未报到，转区调度中心督办",
+        [Assigned] = "已指派网格员",
+        [EvaluatedByPhone] = "电话回访评价",
+        [ContentChecked] = "内容安全检测",
+        [ContentReviewed] = "内容已复核",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
-        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged. " +
+        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed. " +
+        "content_checked and content_reviewed are internal: what WeChat's content check said of the resident's text (with its label and " +
+        "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";
 
     public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
@@ -184,6 +204,20 @@ public sealed record Complaint
     public DateTime? ResolvedAt { get; init; }
     public DateTime? ClosedAt { get; init; }
     public string? CloseReason { get; init; }
+    public string Channel { get; init; } = Channels.MiniProgram;
+    public long? GridId { get; init; }
+    public long? RecordedByStaffId { get; init; }
+    public long? AssignedStaffId { get; init; }
+    public bool CallbackWanted { get; init; }
+    /// <summary>Whistled (吹哨) to a paired department that has not reported (报到, accepted) yet.</summary>
+    public bool WhistlePending { get; init; }
+    public string? GridCode { get; init; }
+    public string? GridName { get; init; }
+    public string? AssignedStaffName { get; init; }
+    /// <summary>WeChat's text check said "review": the dispatch center looks at the resident's text.</summary>
+    public bool ContentReview { get; init; }
+    /// <summary>WeChat could not judge the resident's text (down, busy, 61010): accepted unchecked, for a person to look at.</summary>
+    public bool ContentUnchecked { get; init; }
 
     // Facts the district's numbers need (CaseFacts keeps them; CaseCounters reads them).
     public DateTime? FirstAcceptedAt { get; init; }
@@ -207,6 +241,7 @@ public sealed record Complaint
     public string? CategoryHotline { get; init; }
     public int ResponseHours { get; init; }
     public int ResolutionWorkingDays { get; init; }
+    public bool CategoryRequiresResolutionPhoto { get; init; }
     public string HandlingUnitName { get; init; } = "";
 
     public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
@@ -222,7 +257,7 @@ public sealed record Complaint
     /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
     public DateTime? NextSweepAt => Status switch
     {
-        ComplaintStatus.Submitted when !IsOverdue || HandlingLevel is Shared.HandlingLevel.Community or Shared.HandlingLevel.Street => ResponseDueAt,
+        ComplaintStatus.Submitted when !IsOverdue || WhistlePending || HandlingLevel is Shared.HandlingLevel.Community or Shared.HandlingLevel.Street => ResponseDueAt,
         ComplaintStatus.Accepted or ComplaintStatus.InProgress when !IsOverdue => ResolutionDueAt,
         ComplaintStatus.Resolved => ResolvedAt + ComplaintMachine.EvaluationWindow,
         _ => null,
@@ -240,6 +275,18 @@ public sealed record ComplaintEventRow
     public string? Note { get; init; }
     public DateTime OccurredAt { get; init; }
     public bool IsPublic { get; init; }
+    /// <summary>The step's photos: ids, comma-separated (see <see cref="PhotoIdList"/>).</summary>
+    public string? PhotoIds { get; init; }
+}
+
+/// <summary>How a timeline step keeps its photo ids in one column.</summary>
+public static class PhotoIdList
+{
+    public const int Max = 9;
+
+    public static string? Join(IReadOnlyList<string>? ids) => ids is { Count: > 0 } ? string.Join(',', ids) : null;
+
+    public static IReadOnlyList<string> Split(string? ids) => string.IsNullOrEmpty(ids) ? [] : ids.Split(',');
 }
 
 public sealed record NamedRef(string Code, string Name);
@@ -254,13 +301,14 @@ public static class DueAtText
 
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note or overdue.")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue, content_checked or content_reviewed.")] string Kind,
     [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
     DateTimeOffset At,
     [property: Description("The unit that acted (a community, street office or department), never a person")] string? Unit,
-    [property: Description(NoteText.Resident)] string? Note);
+    [property: Description(NoteText.Resident)] string? Note,
+    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos);
 
 /// <summary>Which staff text a resident reads is decided by the field, never by the action: said once for the spec.</summary>
 public static class NoteText
@@ -296,6 +344,7 @@ public sealed record ComplaintDetail(
     [property: Description("Masked, e.g. 138****5678")] string? ContactPhone,
     bool Anonymous,
     [property: Description("For emergency categories: what to call right now")] string? EmergencyHotline,
+    [property: Description("The photos the resident sent with the report (signed links, short-lived: open the report again for new ones)")] IReadOnlyList<PhotoLink> Photos,
     IReadOnlyList<TimelineEntry> Timeline);
 
 /// <summary>The resident status model, said once for the spec (see <see cref="ResidentStatus"/>).</summary>
@@ -323,7 +372,8 @@ public sealed record StaffTimelineEntry(
     DateTimeOffset At,
     [property: Description("The unit that acted, never a person")] string? Unit,
     [property: Description(NoteText.Staff)] string? Note,
-    [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic);
+    [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic,
+    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos);
 
 public sealed record StaffComplaintDetail(
     string TrackingNo,
@@ -346,8 +396,31 @@ public sealed record StaffComplaintDetail(
     int UrgeCount,
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description(ContentFlagText.Review)] bool ContentReview,
+    [property: Description(ContentFlagText.Unchecked)] bool ContentUnchecked,
     [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
-    IReadOnlyList<StaffTimelineEntry> Timeline);
+    [property: Description("The photos the resident sent with the report (signed links, short-lived)")] IReadOnlyList<PhotoLink> Photos,
+    
+    IReadOnlyList<StaffTimelineEntry> Timeline,
+    [property: OpenApiEnum(typeof(Channels))]
+    [property: Description(Channels.Description)] string Channel,
+    [property: Description("The grid (网格) the case belongs to, if any")] NamedRef? Grid,
+    [property: Description("The grid worker the community assigned the case to (assign), if any")] string? AssignedTo,
+    [property: Description("True for a report recorded on a resident's behalf (POST /api/staff/complaints)")] bool RecordedByStaff,
+    [property: Description("The resident wants a call back (回访); the handling unit records the answer with evaluate-by-phone")] bool CallbackWanted,
+    [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending);
+
+/// <summary>The two content-safety flags, said once for the spec.</summary>
+public static class ContentFlagText
+{
+    public const string Review =
+        "WeChat's content check asked for a human review of the resident's text (suggest = review): the dispatch center looks at it; " +
+        "the timeline's content_checked step has WeChat's label and trace_id; the content-reviewed action clears it";
+
+    public const string Unchecked =
+        "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours): " +
+        "the report was accepted and waits for a person to look at its text; the content-reviewed action clears it";
+}
 
 public sealed record ComplaintListItem(
     string TrackingNo,
@@ -385,22 +458,36 @@ public static class ComplaintMappings
             if (e.IsPublic)
             {
                 timeline.Add(new TimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), ResidentStatus.Of(e.Status, progress),
-                    e.OccurredAt.AsChinaTime(), e.UnitName, e.Note));
+                    e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, Photos(e.PhotoIds, Unsigned)));
             }
         }
         var status = ResidentStatus.Of(c.Status, progress);
         return new(c.TrackingNo, status, ResidentStatus.Label(c, status), c.HandledBy(), c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
             c.Description, c.Address, c.Location(), c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
-            timeline);
+            ReportPhotos(events, Unsigned), timeline);
     }
 
-    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
+    /// <summary>
+    /// The stored resident view keeps only the photos' ids: links expire, so <see cref="ResidentViewLinks.Sign"/> fills
+    /// them in whenever the view is served.
+    /// </summary>
+    private static PhotoLink Unsigned(string id) => new(id, "", "", default);
+
+    private static IReadOnlyList<PhotoLink> Photos(string? ids, Func<string, PhotoLink> link) => PhotoIdList.Split(ids).Select(link).ToList();
+
+    private static IReadOnlyList<PhotoLink> ReportPhotos(IEnumerable<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
+        Photos(events.FirstOrDefault(e => e.Kind == EventKinds.Submitted)?.PhotoIds, link);
+
+    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IReadOnlyList<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version,
-            events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic)).ToList());
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.ContentReview, c.ContentUnchecked, c.Version, ReportPhotos(events, link),
+            events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
+                Photos(e.PhotoIds, link))).ToList(),
+            c.Channel, c.GridCode is { } grid ? new NamedRef(grid, c.GridName ?? grid) : null, c.AssignedStaffName, c.RecordedByStaffId is not null,
+            c.CallbackWanted, c.WhistlePending);
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
     public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)

@@ -5,6 +5,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
+using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -49,7 +50,20 @@ public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exce
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt);
+    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null, IntakeFacts? Intake = null)
+{
+    /// <summary>The internal timeline step recording WeChat's text check, stored with the report; null when nothing was checked.</summary>
+    public ComplaintEvent? ContentCheck { get; init; }
+    public bool ContentReview { get; init; }
+    public bool ContentUnchecked { get; init; }
+}
+
+
+/// <summary>
+/// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
+/// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
+/// </summary>
+public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -65,10 +79,10 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos)
 {
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
-    public const int ResidentViewVersion = 2;
+    public const int ResidentViewVersion = 3;
 
     // The stored resident view: the same casing, encoder and times as the HTTP responses, so it is served byte for byte.
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -80,15 +94,28 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion)
+            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion);
+            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked);
         """;
 
     private const string InsertFirstEvent = """
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt, @PhotoIds);
+        """;
+
+    // The intake facts of a new report, in its creating transaction (the INSERT stays the resident's own).
+    private const string UpdateIntake = """
+        UPDATE Complaints SET Channel = @Channel, GridId = @GridId, RecordedByStaffId = @RecordedByStaffId,
+            ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted
+        WHERE Id = @Id;
+        """;
+
+    // What WeChat's text check said, right after the submission, internal; written in the same command as the first event.
+    private const string InsertContentCheckEvent = """
         INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt);
+        VALUES (@ComplaintId, @CheckKind, @Status, NULL, @CheckUnitName, @CheckNote, @CheckIsPublic, @OccurredAt);
         """;
 
     private const string SelectRecentSubmissions = """
@@ -126,7 +153,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             var submitted = new ComplaintEventRow
             {
                 Kind = EventKinds.Submitted, Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name,
-                OccurredAt = complaint.SubmittedAt, IsPublic = true,
+                OccurredAt = complaint.SubmittedAt, IsPublic = true, PhotoIds = PhotoIdList.Join(complaint.PhotoIds),
             };
             var row = Named(new Complaint
             {
@@ -144,15 +171,28 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
+                complaint.ContentReview, complaint.ContentUnchecked,
             }, tx, cancellationToken: ct));
-            var firstEvent = new DynamicParameters(new
+            var check = complaint.ContentCheck;
+            var firstEvents = new DynamicParameters(new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
-                submitted.OccurredAt,
+                submitted.OccurredAt, submitted.PhotoIds,
+                CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
             });
-            var batch = new System.Text.StringBuilder(InsertFirstEvent);
-            RollupWriter.Append(db.Dialect, batch, firstEvent, RollupDimensions.Delta(null, row));
-            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvent, tx, cancellationToken: ct));
+            // The district's numbers count the report in the same batch.
+            var batch = new System.Text.StringBuilder(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent);
+            RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
+            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
+            // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
+            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
+            if (complaint.Intake is { } intake)
+            {
+                await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
+                {
+                    Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted,
+                }, tx, cancellationToken: ct));
+            }
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -202,9 +242,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
-               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason,
+               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
                FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
-               LastEvaluationResolved, LastSatisfaction
+               LastEvaluationResolved, LastSatisfaction,
+               Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
+               (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
+               (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
+               (SELECT s.Name FROM Staff s WHERE s.Id = Complaints.AssignedStaffId) AS AssignedStaffName
         """;
 
     private const string SelectComplaintColumns = "SELECT " + ComplaintColumns + "\nFROM Complaints";
@@ -256,7 +300,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
     private const string SelectWithEvents = SelectComplaintColumns + """
 
         WHERE TrackingNo = @TrackingNo;
-        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic, e.PhotoIds
         FROM ComplaintEvents e JOIN Complaints c ON c.Id = e.ComplaintId
         WHERE c.TrackingNo = @TrackingNo
         ORDER BY e.Id;
@@ -273,6 +317,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
         }, ct);
         return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await NamesAsync([complaint], ct)), events);
+    }
+
+    private const string SelectComplaintById = SelectComplaintColumns + "\nWHERE Id = @Id";
+
+    /// <summary>A complaint without its timeline, by its internal id (what a photo records); scope is the caller's to check.</summary>
+    public async Task<Complaint?> FindByIdAsync(long id, CancellationToken ct)
+    {
+        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Complaint>(new CommandDefinition(SelectComplaintById, new { Id = id }, cancellationToken: ct)), ct);
+        return row is null ? null : Named(row, await NamesAsync([row], ct));
     }
 
     private const string SelectSweepCandidates = SelectComplaintColumns + """
@@ -301,20 +354,22 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             FirstAcceptedAt = @FirstAcceptedAt, ResponseMissed = @ResponseMissed, ReturnCount = @ReturnCount, ExtensionCount = @ExtensionCount,
             LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
             LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
-            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId
+            AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
+            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
+            ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked
         WHERE Id = @Id AND Version = @Version
         """;
 
     private const string InsertEvent = """
-        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt);
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
     private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
 
     private const string InsertEvaluation = """
-        INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt)
-        VALUES (@ComplaintId, @Round, @Resolved, @Satisfaction, @Comment, @EvaluatedAt);
+        INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt, ByPhone)
+        VALUES (@ComplaintId, @Round, @Resolved, @Satisfaction, @Comment, @EvaluatedAt, @ByPhone);
         """;
 
     /// <summary>
@@ -341,6 +396,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
+                PhotoIds = PhotoIdList.Join(e.PhotoIds),
             }).ToList();
             var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
             var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -348,7 +404,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
                 next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
-                next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
+                next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
+                next.AssignedStaffId, next.WhistlePending,
                 next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
                 next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
@@ -366,18 +423,20 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             for (var i = 0; i < added.Count; i++)
             {
                 // One batch for all of the transition's events (and the rating): one round trip whatever their number.
-                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}").Replace("@IsPublic", $"@IsPublic{i}"));
+                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}")
+                    .Replace("@IsPublic", $"@IsPublic{i}").Replace("@PhotoIds", $"@PhotoIds{i}"));
                 parameters.Add($"Kind{i}", added[i].Kind);
                 parameters.Add($"UnitName{i}", added[i].UnitName);
                 parameters.Add($"Note{i}", added[i].Note);
                 parameters.Add($"IsPublic{i}", added[i].IsPublic);
+                parameters.Add($"PhotoIds{i}", added[i].PhotoIds);
             }
             if (evaluation is not null)
             {
                 sql.Append(InsertEvaluation);
                 parameters.AddDynamicParams(new
                 {
-                    Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now,
+                    Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
                 });
             }
             // The district's numbers move with the case, in the same batch (nothing to add for a note or a reply).
@@ -385,6 +444,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            }
+            foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
+            {
+                // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
+                await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
+                    e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
             }
             return new ComplaintWithEvents(next, events);
         }, ct);
@@ -411,6 +476,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
             return phone;
         }, ct);
 
+    private const string SelectResidentName = "SELECT ResidentNameProtected FROM Complaints WHERE Id = @Id";
+
+    /// <summary>The protected name of a resident on whose behalf staff recorded the report; read only beside an audited reveal.</summary>
+    public Task<string?> FindResidentNameAsync(long complaintId, CancellationToken ct) =>
+        db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectResidentName, new { Id = complaintId }, cancellationToken: ct)), ct);
+
     /// <summary>The directory, read again once if another process added a unit these rows mention since it was loaded.</summary>
     private async ValueTask<OrgDirectory.Snapshot> NamesAsync(IEnumerable<Complaint> rows, CancellationToken ct)
     {
@@ -436,9 +507,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory)
         CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
         StreetId = community.StreetId, StreetName = community.StreetName, CategoryCode = category.Code, CategoryName = category.Name,
         CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline, ResponseHours = category.ResponseHours,
+        CategoryRequiresResolutionPhoto = category.RequiresResolutionPhoto,
         ResolutionWorkingDays = category.ResolutionWorkingDays,
     };
 }
 
 /// <summary>The resident's rating, stored beside the transition it causes.</summary>
-public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment);
+public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment, bool ByPhone = false);

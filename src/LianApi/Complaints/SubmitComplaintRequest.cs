@@ -41,8 +41,15 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("A number to call back; stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
+    [StringLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
+    [Description("Optional: the resident's grid (网格), one of those GET /api/communities/{code} lists")]
+    public string? GridCode { get; init; }
+
     [Description("Hide the resident's identity from the handling staff"), DefaultValue(false)]
     public bool Anonymous { get; init; }
+
+    [Description("Ids of photos uploaded with POST /api/photos, 0–9: each must be yours, unused and uploaded within the last 24 hours (422 naming the id otherwise)")]
+    public IReadOnlyList<string>? PhotoIds { get; init; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

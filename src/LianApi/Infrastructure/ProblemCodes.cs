@@ -30,7 +30,21 @@ public static class ProblemCodes
     public const string UnknownCommunity = "unknown_community";
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
+    public const string UnknownGrid = "unknown_grid";
+    public const string NotPaired = "not_paired";
+    public const string UnknownAssignee = "unknown_assignee";
+    public const string OutsideUnit = "outside_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string ContentRejected = "content_rejected";
+    public const string PhotoTypeUnsupported = "photo_type_unsupported";
+    public const string PhotoUnreadable = "photo_unreadable";
+    public const string PhotoTooManyPixels = "photo_too_many_pixels";
+    public const string PhotoUploadLimit = "photo_upload_limit";
+    public const string PhotoLinkInvalid = "photo_link_invalid";
+    public const string PhotoLinkExpired = "photo_link_expired";
+    public const string PhotoNotAttachable = "photo_not_attachable";
+    public const string TooManyPhotos = "too_many_photos";
+    public const string ResolutionPhotoRequired = "resolution_photo_required";
     public const string RateLimited = "rate_limited";
     public const string WechatCodeInvalid = "wechat_code_invalid";
     public const string WechatRateLimited = "wechat_rate_limited";
@@ -57,6 +71,7 @@ public static class ProblemCodes
         [StaffInactive] = new(403, "the staff account was deactivated"),
         [NotHandlingUnit] = new(403, "only the unit holding the case may do this"),
         [AnonymousReport] = new(403, "the reporter stays anonymous to every unit"),
+        [OutsideUnit] = new(403, "the community is outside the caller's unit: staff record reports for their own community or street only"),
         [NotFound] = new(404, "no such thing in the caller's scope (another resident's report is one)"),
         [MethodNotAllowed] = new(405, "the path exists, the method does not"),
         [Conflict] = new(409, "the request conflicts with the current state (e.g. a WeChat account bound twice)"),
@@ -70,8 +85,12 @@ public static class ProblemCodes
         [UnknownCommunity] = new(422, "no community with that code"),
         [UnknownCategory] = new(422, "no category with that code (GET /api/categories)"),
         [UnknownUnit] = new(422, "no department, street or community with that code to dispatch to"),
+        [UnknownGrid] = new(422, "the community has no grid with that code (GET /api/communities/{code} lists its grids)"),
+        [NotPaired] = new(422, "the department is not paired with the case's community, so it cannot be whistled to (GET /api/staff/communities/{code})"),
+        [UnknownAssignee] = new(422, "the assignee is not an active grid worker of the case's community"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
         [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
+        [ContentRejected] = new(422, "WeChat's content check refused the text (`errors` names the fields): rephrase it and send again — the same Idempotency-Key may be reused, nothing was stored"),
         [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),
         [WechatCodeInvalid] = new(401, "the wx.login code is invalid or used: call wx.login again"),
         [WechatRateLimited] = new(429, "WeChat limits this user's logins"),
@@ -83,6 +102,15 @@ public static class ProblemCodes
         [StorageUnavailable] = new(503, "storage is full or failing; `Retry-After`"),
         [ServiceUnavailable] = new(503, "a temporary condition (e.g. the render gate is full); `Retry-After`"),
         [InternalError] = new(500, "a bug: quote the `traceId`"),
+        [PhotoTypeUnsupported] = new(415, "the upload is not a JPEG, PNG or WebP (told by its bytes: a PDF renamed `.jpg`, HEIC, GIF, SVG)"),
+        [PhotoUnreadable] = new(415, "the upload is damaged or truncated"),
+        [PhotoTooManyPixels] = new(413, "the upload declares more than 40 megapixels (refused from its header, before decoding)"),
+        [PhotoUploadLimit] = new(429, "too many photo uploads in the last hour; `Retry-After`"),
+        [PhotoLinkInvalid] = new(403, "a signed photo link was changed (path, expiry or signature)"),
+        [PhotoLinkExpired] = new(403, "a signed photo link has expired: open the report again for new links"),
+        [PhotoNotAttachable] = new(422, "a photo id is not the caller's, is attached already, is older than 24 h, is unknown or repeated (the detail names it)"),
+        [TooManyPhotos] = new(422, "more than 9 photoIds in one report or one staff step"),
+        [ResolutionPhotoRequired] = new(422, "the category requires a photo of the result (办结照片) to resolve"),
     };
 
     /// <summary>The problem's <c>type</c>: a URL on this server that names the code and says what it means.</summary>

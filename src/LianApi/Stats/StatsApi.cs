@@ -8,6 +8,7 @@ using LianApi.Resources;
 using LianApi.Shared;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 using D = LianApi.Complaints.RollupDimensions;
 
 namespace LianApi.Stats;
@@ -94,9 +95,9 @@ public static class StatsApi
         staff.MapGet("/export", ExportStats)
             .WithName(nameof(ExportStats))
             .WithSummary("The same figures as a file for the monthly report: CSV (UTF-8 with BOM, opens in Excel) or xlsx")
-            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
-            .Produces(StatusCodes.Status200OK, contentType: StatsExport.XlsxContentType)
-            .ProducesStandardProblems(400, 404);
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv", StatsExport.XlsxContentType)
+            .ProducesStandardProblems(400, 404)
+            .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ContentDisposition, "attachment; filename=stats-SCOPE-FROM-TO.csv (or .xlsx)", required: true);
         return routes;
     }
 

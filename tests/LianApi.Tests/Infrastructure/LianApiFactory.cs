@@ -21,16 +21,19 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
 {
     public const string TestJwtKey = "bGlhbmFwaS10ZXN0cy1zaWduaW5nLWtleS0zMi1ieXRlcyEhISE=";
     public const string TestPhoneKey = "cGhvbmUta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0xMjM=";
+    public const string TestPhotoKey = "cGhvdG8tbGluay1rZXktZm9yLXRlc3RzLTMyLWJ5dGVz";
 
     private readonly Dictionary<string, string?> settings;
     private readonly string environment;
     private readonly Action<IServiceCollection>? configureServices;
+    private readonly Action<IServiceCollection>? configureTestServices;
 
     public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development",
-        Action<IServiceCollection>? configureServices = null, bool kestrel = true)
+        Action<IServiceCollection>? configureServices = null, bool kestrel = true, Action<IServiceCollection>? configureTestServices = null)
     {
         this.environment = environment;
         this.configureServices = configureServices;
+        this.configureTestServices = configureTestServices;
         DataDirectory = Path.Combine(Path.GetTempPath(), "lianapi-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         settings = new Dictionary<string, string?>
@@ -39,6 +42,7 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
             ["DataDirectory"] = DataDirectory,
             ["Jwt:SigningKey"] = TestJwtKey,
             ["Privacy:PhoneKey"] = TestPhoneKey,
+            ["Photos:SigningKey"] = TestPhotoKey,
             ["Wechat:Mode"] = "Emulator",
             ["RateLimiting:LoginsPerMinute"] = "100000",
             ["RateLimiting:LoginBurst"] = "100000",
@@ -75,6 +79,11 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);
+        }
+        if (configureTestServices is not null)
+        {
+            // After the app's own registrations: for removing or replacing them.
+            builder.ConfigureTestServices(configureTestServices);
         }
     }
 

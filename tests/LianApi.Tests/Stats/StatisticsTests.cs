@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using LianApi.Stats;
 using LianApi.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -26,8 +27,8 @@ namespace LianApi.Tests.Stats;
 /// </summary>
 public sealed class StatisticsTests
 {
-    // Tokens live on the app's clock, so they expire as the fake days pass: the longest lifetimes allowed, and the
-    // clients log in again after each jump.
+    // Tokens are checked on the fake clock here, so they expire as the fake days pass: the longest lifetimes allowed,
+    // and the clients log in again after each jump.
     private static readonly Dictionary<string, string?> DayLongTokens = new()
     {
         ["Jwt:ResidentTokenLifetime"] = "1.00:00:00",
@@ -50,7 +51,14 @@ public sealed class StatisticsTests
     public async Task BuildTheDistrict()
     {
         clock = new FakeTimeProvider(Monday9);
-        app = new LianApiFactory(DayLongTokens, configureServices: s => s.AddSingleton<TimeProvider>(clock));
+        app = new LianApiFactory(DayLongTokens, configureServices: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            // This fixture's November lives on the fake clock: tokens are checked against it too (the app checks the
+            // system clock, which is weeks later).
+            s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TokenValidationParameters.LifetimeValidator =
+                (notBefore, expires, _, p) => expires > clock.GetUtcNow().UtcDateTime - p.ClockSkew && !(notBefore > clock.GetUtcNow().UtcDateTime + p.ClockSkew));
+        });
         await app.AddDepartmentsAsync(("chengguan", "区城管局"));
         var resident = await app.LoginAsync("stats-resident");
         dispatcher = await app.StaffAsync("stats-dispatcher", "dispatcher", null);
