@@ -17,7 +17,7 @@ namespace LianApi;
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats"];
 
     private const string Usage = """
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
@@ -32,6 +32,8 @@ public static class Cli
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
                LianApi posters --out DIR [--street CODE] [--kind link|wxacode] [--preset screen|print]   (posters.pdf and posters.zip)
+               LianApi stats verify                             (compare the statistics rollups with a recount of the cases; exit 1 on a difference)
+               LianApi stats rebuild                            (replace the rollups by a recount)
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -133,6 +135,16 @@ public static class Cli
             case ["posters"] when options.TryGetValue("out", out var outDirectory):
                 return await PrintSetAsync(app, outDirectory, options.GetValueOrDefault("street"), options.GetValueOrDefault("kind"),
                     options.GetValueOrDefault("preset"), ct);
+            case ["stats", "verify"]:
+                var differences = await app.Services.GetRequiredService<Stats.StatsStore>().VerifyAsync(ct);
+                Console.WriteLine(differences.Count == 0
+                    ? "Statistics rollups agree with a recount of the cases."
+                    : $"{differences.Count} rollup row(s) differ from a recount (run `stats rebuild` to replace them):\n  " + string.Join("\n  ", differences.Take(50)));
+                return differences.Count == 0 ? 0 : 1;
+            case ["stats", "rebuild"]:
+                var rows = await app.Services.GetRequiredService<Stats.StatsStore>().RebuildAsync(ct);
+                Console.WriteLine($"Statistics rollups rebuilt from the cases: {rows} row(s).");
+                return 0;
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
                 Console.WriteLine(SweepMessage(swept, now));

@@ -13,6 +13,7 @@ using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
 using LianApi.Staff;
+using LianApi.Stats;
 using LianApi.Wechat;
 
 // help, or a mistyped verb (demo-dta): print the verbs and exit, never start the web server by accident.
@@ -39,6 +40,7 @@ builder.Services.AddComplaints();               // reports, the response chain, 
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
+builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -81,6 +83,7 @@ app.MapStaffCommunities();                      // grids, grid workers and paire
 app.MapQrCodes();
 app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
+app.MapStats();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

@@ -174,12 +174,16 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.ContentReview, complaint.ContentUnchecked,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
-            await c.ExecuteAsync(new CommandDefinition(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
+            var firstEvents = new DynamicParameters(new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
                 submitted.OccurredAt, submitted.PhotoIds,
                 CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
-            }, tx, cancellationToken: ct));
+            });
+            // The district's numbers count the report in the same batch.
+            var batch = new System.Text.StringBuilder(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent);
+            RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
+            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
             await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
             if (complaint.Intake is { } intake)
@@ -239,6 +243,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
+               FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
+               LastEvaluationResolved, LastSatisfaction,
                Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
@@ -345,6 +351,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
+            FirstAcceptedAt = @FirstAcceptedAt, ResponseMissed = @ResponseMissed, ReturnCount = @ReturnCount, ExtensionCount = @ExtensionCount,
+            LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
+            LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
             ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked
@@ -381,7 +390,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         var names = await NamesAsync([transition.Next], ct);
         return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
-            var (before, next) = (loaded.Complaint, transition.Next with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 });
+            var before = loaded.Complaint;
+            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, now)
+                with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 };
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
@@ -395,6 +406,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
                 next.AssignedStaffId, next.WhistlePending,
+                next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
+                next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
@@ -426,6 +439,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
                 });
             }
+            // The district's numbers move with the case, in the same batch (nothing to add for a note or a reply).
+            RollupWriter.Append(db.Dialect, sql, parameters, RollupDimensions.Delta(before, next));
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
