@@ -4,6 +4,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Privacy;
+using LianApi.PublicWall;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
 using LianApi.Data;
@@ -41,6 +42,7 @@ builder.Services.AddStaff();                    // staff accounts and binding co
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
+builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -84,6 +86,7 @@ app.MapQrCodes();
 app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapStats();
+app.MapPublicWall();                            // anonymous: the resolved cases residents agreed to publish
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

@@ -1,0 +1,122 @@
+using System.Text;
+using Dapper;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Data;
+using LianApi.Photos;
+using LianApi.Shared;
+
+namespace LianApi.PublicWall;
+
+/// <summary>
+/// Which cases the public may see, and how they are narrowed: the public wall and Open311 read the same set.
+/// Ids are the complaint's own; a list filter left null does not narrow.
+/// </summary>
+public sealed record PublicCaseFilter
+{
+    public IReadOnlyList<long>? CommunityIds { get; init; }
+    public IReadOnlyList<long>? CategoryIds { get; init; }
+    public IReadOnlyList<string>? TrackingNos { get; init; }
+    public DateTime? SubmittedFrom { get; init; }
+    public DateTime? SubmittedTo { get; init; }
+    public long? BeforeId { get; init; }
+}
+
+/// <summary>
+/// Reads the public cases (办结公示): consented by the resident, not withdrawn by staff, resolved or closed. Only
+/// columns without personal data are read. Newest report first, by keyset.
+/// </summary>
+public sealed class PublicCaseStore(Database db, OrgDirectory directory)
+{
+    // The public set, said once: both readers (wall and Open311) add only narrowing filters to it.
+    private const string SelectPublicCases = """
+        SELECT Id, TrackingNo, CommunityId, CategoryId, Description, Status, HandlingLevel, HandlingUnitId, SubmittedAt, UpdatedAt,
+               ClosedAt, ResolutionDueAt, ContentReview, ContentUnchecked, LastEvaluationResolved, LastSatisfaction
+        FROM Complaints
+        WHERE PublicConsent = @True AND Unpublished = @False AND Status IN (@ResolvedStatus, @ClosedStatus)
+        """;
+
+    // The latest resolution of each case: its reply, its photos and its time (a reopened and resolved again case has several).
+    private const string SelectResolutions = """
+        SELECT ComplaintId, Note, PhotoIds, OccurredAt FROM ComplaintEvents
+        WHERE ComplaintId IN @Ids AND Kind = @ResolvedKind
+        ORDER BY Id
+        """;
+
+    // Photos under content review (or found risky) are never public.
+    private const string SelectPhotoModeration = "SELECT Id, Moderation FROM Photos WHERE Id IN @PhotoIds";
+
+    private sealed record Resolution(long ComplaintId, string? Note, string? PhotoIds, DateTime OccurredAt);
+
+    private sealed record PhotoModeration(string Id, string Moderation);
+
+    /// <summary>At most <paramref name="limit"/> public cases matching <paramref name="filter"/>, newest report first, with their public facts.</summary>
+    public async Task<IReadOnlyList<PublicFacts>> ListAsync(PublicCaseFilter filter, int limit, CancellationToken ct)
+    {
+        var sql = new StringBuilder(SelectPublicCases);
+        // Only constant text is appended; every value is a parameter.
+        if (filter.CommunityIds is not null)
+        {
+            sql.Append(" AND CommunityId IN @CommunityIds");
+        }
+        if (filter.CategoryIds is not null)
+        {
+            sql.Append(" AND CategoryId IN @CategoryIds");
+        }
+        if (filter.TrackingNos is not null)
+        {
+            sql.Append(" AND TrackingNo IN @TrackingNos");
+        }
+        if (filter.SubmittedFrom is not null)
+        {
+            sql.Append(" AND SubmittedAt >= @SubmittedFrom");
+        }
+        if (filter.SubmittedTo is not null)
+        {
+            sql.Append(" AND SubmittedAt <= @SubmittedTo");
+        }
+        if (filter.BeforeId is not null)
+        {
+            sql.Append(" AND Id < @BeforeId");
+        }
+        sql.Append("\nORDER BY Id DESC\n").Append(db.Dialect.LimitRows);
+        var (rows, resolutions, moderation) = await db.ReadAsync(async c =>
+        {
+            var found = (await c.QueryAsync<PublicCaseRow>(new CommandDefinition(sql.ToString(), new
+            {
+                True = true, False = false, ResolvedStatus = ComplaintStatus.Resolved, ClosedStatus = ComplaintStatus.Closed,
+                CommunityIds = filter.CommunityIds?.ToArray(), CategoryIds = filter.CategoryIds?.ToArray(),
+                TrackingNos = filter.TrackingNos?.Select(TrackingNumbers.Normalize).ToArray(),
+                filter.SubmittedFrom, filter.SubmittedTo, filter.BeforeId, Limit = limit,
+            }, cancellationToken: ct))).AsList();
+            if (found.Count == 0)
+            {
+                return (found, new List<Resolution>(), new List<PhotoModeration>());
+            }
+            var resolved = (await c.QueryAsync<Resolution>(new CommandDefinition(SelectResolutions, new
+            {
+                Ids = found.Select(r => r.Id).ToArray(), ResolvedKind = EventKinds.Resolved,
+            }, cancellationToken: ct))).AsList();
+            var photoIds = resolved.SelectMany(r => PhotoIdList.Split(r.PhotoIds)).Distinct().ToArray();
+            var photos = photoIds.Length == 0 ? [] : (await c.QueryAsync<PhotoModeration>(new CommandDefinition(SelectPhotoModeration,
+                new { PhotoIds = photoIds }, cancellationToken: ct))).AsList();
+            return (found, resolved, photos);
+        }, ct);
+        var names = await directory.GetAsync(ct);
+        if (rows.Any(r => !names.CommunitiesById.ContainsKey(r.CommunityId) || !names.CategoriesById.ContainsKey(r.CategoryId)))
+        {
+            directory.Invalidate();
+            names = await directory.GetAsync(ct);
+        }
+        var latest = resolutions.GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.Last());
+        var shown = moderation.Where(p => p.Moderation is not (Moderation.Review or Moderation.Risky)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        return rows.Select(r =>
+        {
+            var resolution = latest.GetValueOrDefault(r.Id);
+            return new PublicFacts(r, names.CommunitiesById[r.CommunityId], names.CategoriesById[r.CategoryId],
+                names.UnitName(r.HandlingLevel, r.HandlingUnitId) ?? HandlingLevel.Names.GetValueOrDefault(r.HandlingLevel, r.HandlingLevel),
+                resolution?.OccurredAt ?? r.UpdatedAt, resolution?.Note,
+                PhotoIdList.Split(resolution?.PhotoIds).Where(shown.Contains).ToList());
+        }).ToList();
+    }
+}
