@@ -10,6 +10,7 @@ using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Infrastructure;
 using LianApi.Photos;
+using LianApi.Open311;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,7 @@ builder.Services.AddQrCodes();                  // community QR codes and mini-p
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
 builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
+builder.Services.AddOpen311();                  // partner keys (stored hashed) and their rate limit
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -87,6 +89,7 @@ app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapStats();
 app.MapPublicWall();                            // anonymous: the resolved cases residents agreed to publish
+app.MapOpen311();                               // GeoReport v2 for other systems; outside our OpenAPI document (its own spec)
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

@@ -46,9 +46,19 @@ public sealed class PublicCaseStore(Database db, OrgDirectory directory)
     // Photos under content review (or found risky) are never public.
     private const string SelectPhotoModeration = "SELECT Id, Moderation FROM Photos WHERE Id IN @PhotoIds";
 
-    private sealed record Resolution(long ComplaintId, string? Note, string? PhotoIds, DateTime OccurredAt);
+    private sealed record Resolution
+    {
+        public long ComplaintId { get; init; }
+        public string? Note { get; init; }
+        public string? PhotoIds { get; init; }
+        public DateTime OccurredAt { get; init; }
+    }
 
-    private sealed record PhotoModeration(string Id, string Moderation);
+    private sealed record PhotoModeration
+    {
+        public string Id { get; init; } = "";
+        public string Moderation { get; init; } = "";
+    }
 
     /// <summary>At most <paramref name="limit"/> public cases matching <paramref name="filter"/>, newest report first, with their public facts.</summary>
     public async Task<IReadOnlyList<PublicFacts>> ListAsync(PublicCaseFilter filter, int limit, CancellationToken ct)
