@@ -142,6 +142,10 @@ public static class Open311Formats
             case double d:
                 json.WriteNumberValue(d);
                 break;
+            case DateTime or DateTimeOffset:
+                // Raw, so the offset reads +08:00 (the encoder would write the plus as \u002B); a date-time needs no escaping.
+                json.WriteRawValue("\"" + Text(value) + "\"");
+                break;
             default:
                 json.WriteStringValue(Text(value));
                 break;
