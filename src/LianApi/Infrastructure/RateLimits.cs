@@ -75,26 +75,8 @@ public static class RateLimits
                     QueueLimit = 0,
                 });
             });
-            limiter.AddPolicy(PrintSet, context =>
-            {
-                var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = o.PrintSetsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
-            limiter.AddPolicy(PublicRead, context =>
-            {
-                var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = o.PublicReadsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+            PerAddressPerMinute(limiter, PrintSet, o => o.PrintSetsPerMinute);
+            PerAddressPerMinute(limiter, PublicRead, o => o.PublicReadsPerMinute);
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
@@ -103,6 +85,19 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>A fixed window of a minute per client address, its size read from the options on each request.</summary>
+    private static void PerAddressPerMinute(RateLimiterOptions limiter, string policy, Func<RateLimitOptions, int> permits) =>
+        limiter.AddPolicy(policy, context =>
+        {
+            var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits(o),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+        });
 
     public static void SetRetryAfter(this HttpResponse response, TimeSpan wait) =>
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

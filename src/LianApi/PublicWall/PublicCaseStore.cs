@@ -65,29 +65,20 @@ public sealed class PublicCaseStore(Database db, OrgDirectory directory)
     {
         var sql = new StringBuilder(SelectPublicCases);
         // Only constant text is appended; every value is a parameter.
-        if (filter.CommunityIds is not null)
+        foreach (var (given, clause) in new (bool, string)[]
         {
-            sql.Append(" AND CommunityId IN @CommunityIds");
-        }
-        if (filter.CategoryIds is not null)
+            (filter.CommunityIds is not null, " AND CommunityId IN @CommunityIds"),
+            (filter.CategoryIds is not null, " AND CategoryId IN @CategoryIds"),
+            (filter.TrackingNos is not null, " AND TrackingNo IN @TrackingNos"),
+            (filter.SubmittedFrom is not null, " AND SubmittedAt >= @SubmittedFrom"),
+            (filter.SubmittedTo is not null, " AND SubmittedAt <= @SubmittedTo"),
+            (filter.BeforeId is not null, " AND Id < @BeforeId"),
+        })
         {
-            sql.Append(" AND CategoryId IN @CategoryIds");
-        }
-        if (filter.TrackingNos is not null)
-        {
-            sql.Append(" AND TrackingNo IN @TrackingNos");
-        }
-        if (filter.SubmittedFrom is not null)
-        {
-            sql.Append(" AND SubmittedAt >= @SubmittedFrom");
-        }
-        if (filter.SubmittedTo is not null)
-        {
-            sql.Append(" AND SubmittedAt <= @SubmittedTo");
-        }
-        if (filter.BeforeId is not null)
-        {
-            sql.Append(" AND Id < @BeforeId");
+            if (given)
+            {
+                sql.Append(clause);
+            }
         }
         sql.Append("\nORDER BY Id DESC\n").Append(db.Dialect.LimitRows);
         var (rows, resolutions, moderation) = await db.ReadAsync(async c =>

@@ -5,8 +5,6 @@ using System.Xml.Linq;
 using LianApi.Open311;
 using LianApi.Tests.Infrastructure;
 using LianApi.Tests.Photos;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LianApi.Tests.PublicWall;
@@ -41,13 +39,7 @@ public sealed class PublicWallTests
     public async Task FileResolveAndPublish()
     {
         clock = new FakeTimeProvider(Start);
-        app = new LianApiFactory(new Dictionary<string, string?> { ["Jwt:StaffTokenLifetime"] = "1.00:00:00" }, configureServices: s =>
-        {
-            s.AddSingleton<TimeProvider>(clock);
-            // The fixture's December 1 lives on the fake clock: tokens are checked against it too.
-            s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TokenValidationParameters.LifetimeValidator =
-                (notBefore, expires, _, p) => expires > clock.GetUtcNow().UtcDateTime - p.ClockSkew && !(notBefore > clock.GetUtcNow().UtcDateTime + p.ClockSkew));
-        });
+        app = new LianApiFactory(new Dictionary<string, string?> { ["Jwt:StaffTokenLifetime"] = "1.00:00:00" }, configureServices: s => FakeClock.Use(s, clock));
         anonymous = app.CreateClient();
         resident = await app.LoginAsync("wall-resident");
         community = await app.StaffAsync("wall-community", "community", "gongyuanmen");
