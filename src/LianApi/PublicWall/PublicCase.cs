@@ -89,8 +89,12 @@ public sealed record PublicFacts(PublicCaseRow Row, CommunityRow Community, Cate
 
 public static partial class PublicTexts
 {
-    /// <summary>Residents sometimes type their number into the text: runs of 7 or more digits (with - or spaces) are masked.</summary>
-    public static string Mask(string text) => PhoneLike().Replace(text, m => m.Value.Count(char.IsAsciiDigit) >= 7 ? "***" : m.Value);
+    /// <summary>Residents sometimes type their number into the text: runs of 7 or more digits (with - or spaces) are masked, dates are not.</summary>
+    public static string Mask(string text) =>
+        PhoneLike().Replace(text, m => m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) ? "***" : m.Value);
+
+    [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}$")]
+    private static partial Regex IsoDate();
 
     [GeneratedRegex(@"(?<!\d)\+?\d[\d\- ]{5,}\d(?!\d)")]
     private static partial Regex PhoneLike();
