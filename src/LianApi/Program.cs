@@ -3,6 +3,7 @@ using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
+using LianApi.Notifications;
 using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.Data;
@@ -33,6 +34,7 @@ builder.Services.AddPrivacy();                  // phone numbers encrypted at re
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
+builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddLianSwagger();
@@ -71,6 +73,7 @@ app.MapCommunities();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapNotifications(app.Environment);
 app.MapQrCodes();
 app.MapPosters();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);

@@ -38,6 +38,8 @@ public static class ValidationMessages
     public const string DispatchCode = nameof(Messages.FieldDispatchCode);
     public const string IfMatch = nameof(Messages.FieldIfMatch);
     public const string PlainText = nameof(Messages.FieldPlainText);
+    public const string Consents = nameof(Messages.FieldConsents);
+    public const string NotificationStatus = nameof(Messages.FieldNotificationStatus);
 }
 
 public static class JsonFieldNames
