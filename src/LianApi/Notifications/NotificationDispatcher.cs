@@ -131,9 +131,11 @@ internal sealed class NotificationDispatchService(NotificationDispatcher dispatc
         {
             return;
         }
-        using var timer = new PeriodicTimer(interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        // A delay after each run rather than a periodic timer: runs never queue up behind a slow one, and a test clock
+        // moved by days wakes it once, not once per interval on the way.
+        while (!stoppingToken.IsCancellationRequested)
         {
+            await Task.Delay(interval, time, stoppingToken);
             try
             {
                 await dispatcher.RunOnceAsync(stoppingToken);
