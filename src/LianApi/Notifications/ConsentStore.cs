@@ -43,8 +43,18 @@ public sealed class ConsentStore(Database db)
         WHERE UserId = @UserId AND TemplateId = @TemplateId
         """;
 
-    private const string ZeroCredits = """
+    // The outbox spends, refunds and zeroes credits inside its own transactions, with these statements.
+    internal const string ZeroCredits = """
         UPDATE SubscriptionCredits SET Credits = 0, UpdatedAt = @Now WHERE UserId = @UserId AND TemplateId = @TemplateId
+        """;
+
+    internal const string SpendCredit = """
+        UPDATE SubscriptionCredits SET Credits = Credits - 1, UpdatedAt = @Now
+        WHERE UserId = @UserId AND TemplateId = @TemplateId AND Credits > 0
+        """;
+
+    internal const string RefundCredit = """
+        UPDATE SubscriptionCredits SET Credits = Credits + 1, UpdatedAt = @Now WHERE UserId = @UserId AND TemplateId = @TemplateId
         """;
 
     private const string InsertPush = """

@@ -53,15 +53,6 @@ public sealed class NotificationStore(Database db)
         public string? TemplateId { get; init; }
     }
 
-    private const string SpendCredit = """
-        UPDATE SubscriptionCredits SET Credits = Credits - 1, UpdatedAt = @Now
-        WHERE UserId = @UserId AND TemplateId = @TemplateId AND Credits > 0
-        """;
-
-    private const string RefundCredit = """
-        UPDATE SubscriptionCredits SET Credits = Credits + 1, UpdatedAt = @Now WHERE UserId = @UserId AND TemplateId = @TemplateId
-        """;
-
     private const string ReserveFor = """
         UPDATE Notifications SET CreditReserved = @True, TemplateId = @TemplateId WHERE Id = @Id
         """;
@@ -93,7 +84,7 @@ public sealed class NotificationStore(Database db)
             if (row.CreditReserved && row.TemplateId != templateId)
             {
                 // The district changed the event's template since the credit was reserved: that credit belongs to the old one.
-                await c.ExecuteAsync(new CommandDefinition(RefundCredit, new { row.UserId, row.TemplateId, Now = now }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(ConsentStore.RefundCredit, new { row.UserId, row.TemplateId, Now = now }, tx, cancellationToken: ct));
                 row = row with { CreditReserved = false };
             }
             string? skipped = null;
@@ -103,7 +94,7 @@ public sealed class NotificationStore(Database db)
             }
             else if (!row.CreditReserved)
             {
-                var spent = await c.ExecuteScalarAsync<int>(new CommandDefinition(SpendCredit + ";\n" + db.Dialect.SelectRowsAffected,
+                var spent = await c.ExecuteScalarAsync<int>(new CommandDefinition(ConsentStore.SpendCredit + ";\n" + db.Dialect.SelectRowsAffected,
                     new { row.UserId, TemplateId = templateId, Now = now }, tx, cancellationToken: ct));
                 if (spent == 1)
                 {
@@ -157,10 +148,6 @@ public sealed class NotificationStore(Database db)
         WHERE Id = @Id AND LeaseOwner = @Owner
         """;
 
-    private const string ZeroCredits = """
-        UPDATE SubscriptionCredits SET Credits = 0, UpdatedAt = @Now WHERE UserId = @UserId AND TemplateId = @TemplateId
-        """;
-
     /// <summary>
     /// Failed for good, never retried. WeChat did not use the user's permission, so the credit goes back, except for
     /// 43101 (the user has no permission left, whatever we counted): their credits for the template become zero.
@@ -174,7 +161,7 @@ public sealed class NotificationStore(Database db)
             }, tx, cancellationToken: ct));
             if (failed == 1)
             {
-                await c.ExecuteAsync(new CommandDefinition(errCode == WechatSendErrors.NoPermission ? ZeroCredits : RefundCredit,
+                await c.ExecuteAsync(new CommandDefinition(errCode == WechatSendErrors.NoPermission ? ConsentStore.ZeroCredits : ConsentStore.RefundCredit,
                     new { n.UserId, n.TemplateId, Now = now }, tx, cancellationToken: ct));
             }
             return failed;

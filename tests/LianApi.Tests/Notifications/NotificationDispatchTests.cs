@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LianApi.Notifications;
 using LianApi.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LianApi.Tests.Notifications;
 
@@ -9,64 +8,35 @@ namespace LianApi.Tests.Notifications;
 /// The outbox end to end: consent through the API, a real case transition, the dispatcher run explicitly (the background
 /// one is off) on a fake clock, and the loopback WeChat fake answering subscribe/send.
 /// </summary>
-public sealed class NotificationDispatchTests
+public sealed class NotificationDispatchTests : NotificationAppTest
 {
-    private FakeWechatServer wechat = null!;
-    private FakeTimeProvider clock = null!;
-    private LianApiFactory app = null!;
-
-    [SetUp]
-    public async Task Start()
-    {
-        wechat = await FakeWechatServer.StartAsync();
-        NotificationTestApp.AnswerLikeWechat(wechat);
-        clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        app = NotificationTestApp.Start(wechat, clock);
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await app.DisposeAsync();
-        await wechat.DisposeAsync();
-    }
-
     /// <summary>A resident who consented <paramref name="consents"/> times, and their report accepted by its community.</summary>
-    private async Task<string> AcceptedReportAsync(string residentCode, int consents = 1, LianApiFactory? on = null)
+    private async Task<string> AcceptedReportAsync(string residentCode, int consents = 1)
     {
-        on ??= app;
-        using var resident = await on.LoginAsync(residentCode);
+        using var resident = await App.LoginAsync(residentCode);
         var trackingNo = await resident.FileAsync();
         for (var i = 0; i < consents; i++)
         {
             await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"));
         }
-        using var staff = await on.StaffAsync("staff-" + residentCode, "community", "gongyuanmen");
+        using var staff = await App.StaffAsync("staff-" + residentCode, "community", "gongyuanmen");
         (await staff.ActAsync(trackingNo, "accept")).EnsureSuccessStatusCode();
         return trackingNo;
     }
 
-    /// <summary>Read from the store: a token minted after the fake clock moved would not be valid yet on the real one.</summary>
-    private async Task<int> CreditsOfAsync(string residentCode)
-    {
-        var consents = app.Service<ConsentStore>();
-        var userId = await consents.FindUserAsync(FakeWechatServer.AppId, "o-" + residentCode, CancellationToken.None);
-        return (await consents.CreditsAsync(userId!.Value, CancellationToken.None)).SingleOrDefault(c => c.TemplateId == NotificationTestApp.Accepted)?.Credits ?? 0;
-    }
-
     private IReadOnlyList<JsonElement> Sends(string? templateId = NotificationTestApp.Accepted) =>
-        wechat.SubscribeMessages().Where(m => templateId is null || m.GetProperty("template_id").GetString() == templateId).ToList();
+        Wechat.SubscribeMessages().Where(m => templateId is null || m.GetProperty("template_id").GetString() == templateId).ToList();
 
     [Test]
     public async Task Accept_WithConsent_SendsExactlyOneMessageWithTheTemplateTouserPageAndFittedValues()
     {
         var trackingNo = await AcceptedReportAsync("notify-accept");
 
-        var first = await app.DispatchAsync();
-        var second = await app.DispatchAsync();
+        var first = await App.DispatchAsync();
+        var second = await App.DispatchAsync();
 
         var sends = Sends();
-        var outbox = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var outbox = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(() =>
         {
             Assert.That(first.Sent, Is.EqualTo(1));
@@ -86,7 +56,7 @@ public sealed class NotificationDispatchTests
             Assert.That(outbox.Status, Is.EqualTo(NotificationStatus.Sent));
             Assert.That(outbox.ErrCode, Is.Zero);
         });
-        Assert.That(await CreditsOfAsync("notify-accept"), Is.Zero, "the send spent the one credit");
+        Assert.That(await App.CreditsOfAsync("notify-accept"), Is.Zero, "the send spent the one credit");
     }
 
     [Test]
@@ -94,9 +64,9 @@ public sealed class NotificationDispatchTests
     {
         await AcceptedReportAsync("notify-no-credit", consents: 0);
 
-        await app.DispatchAsync();
+        await App.DispatchAsync();
 
-        var outbox = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var outbox = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(() =>
         {
             Assert.That(Sends(), Is.Empty);
@@ -108,20 +78,20 @@ public sealed class NotificationDispatchTests
     [Test]
     public async Task Send_Answered43101_IsNotRetriedAndTheCreditsBecomeZero()
     {
-        wechat.OnSubscribeSend(43101);
+        Wechat.OnSubscribeSend(43101);
         await AcceptedReportAsync("notify-43101", consents: 3);
 
-        await app.DispatchAsync();
-        clock.Advance(TimeSpan.FromHours(25));
-        await app.DispatchAsync();
+        await App.DispatchAsync();
+        Clock.Advance(TimeSpan.FromHours(25));
+        await App.DispatchAsync();
 
-        var outbox = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var outbox = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(async () =>
         {
             Assert.That(Sends(), Has.Count.EqualTo(1), "permanent: never tried again");
             Assert.That(outbox.Status, Is.EqualTo(NotificationStatus.Failed));
             Assert.That(outbox.ErrCode, Is.EqualTo(43101));
-            Assert.That(await CreditsOfAsync("notify-43101"), Is.Zero, "43101: WeChat says no permission is left");
+            Assert.That(await App.CreditsOfAsync("notify-43101"), Is.Zero, "43101: WeChat says no permission is left");
         });
     }
 
@@ -130,39 +100,39 @@ public sealed class NotificationDispatchTests
     [TestCase(41030)]
     public async Task Send_AnsweredAnotherPermanentError_FailsOnceAndGivesTheCreditBack(int errcode)
     {
-        wechat.OnSubscribeSend(errcode);
+        Wechat.OnSubscribeSend(errcode);
         await AcceptedReportAsync($"notify-{errcode}");
 
-        await app.DispatchAsync();
-        clock.Advance(TimeSpan.FromHours(2));
-        await app.DispatchAsync();
+        await App.DispatchAsync();
+        Clock.Advance(TimeSpan.FromHours(2));
+        await App.DispatchAsync();
 
-        var outbox = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var outbox = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(async () =>
         {
             Assert.That(Sends(), Has.Count.EqualTo(1));
             Assert.That(outbox.Status, Is.EqualTo(NotificationStatus.Failed));
             Assert.That(outbox.ErrCode, Is.EqualTo(errcode));
-            Assert.That(await CreditsOfAsync($"notify-{errcode}"), Is.EqualTo(1), "WeChat did not use the permission");
+            Assert.That(await App.CreditsOfAsync($"notify-{errcode}"), Is.EqualTo(1), "WeChat did not use the permission");
         });
     }
 
     [Test]
     public async Task Send_BusyTwiceThenOk_DeliversOneMessageWithBackoff()
     {
-        wechat.OnSubscribeSend(-1, -1, 0);
+        Wechat.OnSubscribeSend(-1, -1, 0);
         await AcceptedReportAsync("notify-busy");
 
-        var first = await app.DispatchAsync();
-        var tooEarly = await app.DispatchAsync();
-        var afterFirst = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
-        clock.Advance(TimeSpan.FromMinutes(1));
-        var second = await app.DispatchAsync();
-        var afterSecond = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
-        clock.Advance(TimeSpan.FromMinutes(2));
-        var third = await app.DispatchAsync();
+        var first = await App.DispatchAsync();
+        var tooEarly = await App.DispatchAsync();
+        var afterFirst = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var second = await App.DispatchAsync();
+        var afterSecond = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var third = await App.DispatchAsync();
 
-        var final = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var final = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(() =>
         {
             Assert.That((first.Retrying, tooEarly.Retrying + tooEarly.Sent, second.Retrying, third.Sent), Is.EqualTo((1, 0, 1, 1)));
@@ -178,20 +148,20 @@ public sealed class NotificationDispatchTests
     [Test]
     public async Task Send_WhileWechatIsDown_IsDeliveredAfterItRecovers()
     {
-        wechat.On(FakeWechatServer.SubscribeSendPath, FakeWechatServer.Status(503));
+        Wechat.On(FakeWechatServer.SubscribeSendPath, FakeWechatServer.Status(503));
         await AcceptedReportAsync("notify-down");
 
         for (var i = 0; i < 5; i++)
         {
-            await app.DispatchAsync();
-            clock.Advance(TimeSpan.FromMinutes(20));
+            await App.DispatchAsync();
+            Clock.Advance(TimeSpan.FromMinutes(20));
         }
-        var whileDown = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
-        wechat.OnSubscribeSend(0);
-        clock.Advance(TimeSpan.FromHours(1.5));
-        await app.DispatchAsync();
+        var whileDown = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        Wechat.OnSubscribeSend(0);
+        Clock.Advance(TimeSpan.FromHours(1.5));
+        await App.DispatchAsync();
 
-        var final = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var final = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(() =>
         {
             Assert.That(whileDown.Status, Is.EqualTo(NotificationStatus.Pending));
@@ -204,39 +174,39 @@ public sealed class NotificationDispatchTests
     [Test]
     public async Task Send_StillFailingAfter24Hours_IsGivenUpAndTheCreditGivenBack()
     {
-        wechat.OnSubscribeSend(-1);
+        Wechat.OnSubscribeSend(-1);
         await AcceptedReportAsync("notify-give-up");
 
         for (var i = 0; i < 40; i++)
         {
-            await app.DispatchAsync();
-            clock.Advance(TimeSpan.FromHours(1.25));
+            await App.DispatchAsync();
+            Clock.Advance(TimeSpan.FromHours(1.25));
         }
 
-        var final = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
+        var final = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted);
         Assert.Multiple(async () =>
         {
             Assert.That(final.Status, Is.EqualTo(NotificationStatus.Failed));
             Assert.That(final.LastError, Does.StartWith("gave_up"));
             Assert.That(final.FinishedAt!.Value - final.CreatedAt, Is.LessThanOrEqualTo(TimeSpan.FromHours(24)));
-            Assert.That(await CreditsOfAsync("notify-give-up"), Is.EqualTo(1));
+            Assert.That(await App.CreditsOfAsync("notify-give-up"), Is.EqualTo(1));
         });
     }
 
     [Test]
     public async Task Send_TokenRejected_RefreshesTheTokenAndRetriesOnce()
     {
-        wechat.OnSubscribeSend(40001, 0);
+        Wechat.OnSubscribeSend(40001, 0);
         await AcceptedReportAsync("notify-token");
-        var tokensBefore = wechat.CallsTo("cgi-bin/stable_token");
+        var tokensBefore = Wechat.CallsTo("cgi-bin/stable_token");
 
-        var result = await app.DispatchAsync();
+        var result = await App.DispatchAsync();
 
         Assert.Multiple(() =>
         {
             Assert.That(result.Sent, Is.EqualTo(1));
             Assert.That(Sends(), Has.Count.EqualTo(2));
-            Assert.That(wechat.CallsTo("cgi-bin/stable_token"), Is.EqualTo(tokensBefore + 2), "the first token, and once more after WeChat rejected it");
+            Assert.That(Wechat.CallsTo("cgi-bin/stable_token"), Is.EqualTo(tokensBefore + 2), "the first token, and once more after WeChat rejected it");
         });
     }
 
@@ -244,15 +214,15 @@ public sealed class NotificationDispatchTests
     public async Task Dispatch_ClaimedByAnInstanceThatDied_IsSentOnceItsLeaseExpires()
     {
         await AcceptedReportAsync("notify-crash");
-        var id = (await app.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted).Id;
-        var now = clock.GetUtcNow().UtcDateTime;
+        var id = (await App.OutboxAsync()).Single(n => n.Event == NotificationEvents.ComplaintAccepted).Id;
+        var now = Clock.GetUtcNow().UtcDateTime;
         // Another instance claimed the row, maybe even sent it, and died before recording it.
-        var dead = await app.Service<NotificationStore>().ClaimAsync(id, "dead-instance", now, now.AddMinutes(2),
+        var dead = await App.Service<NotificationStore>().ClaimAsync(id, "dead-instance", now, now.AddMinutes(2),
             _ => NotificationTestApp.Accepted, CancellationToken.None);
 
-        var whileLeased = await app.DispatchAsync();
-        clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
-        var afterExpiry = await app.DispatchAsync();
+        var whileLeased = await App.DispatchAsync();
+        Clock.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
+        var afterExpiry = await App.DispatchAsync();
 
         Assert.Multiple(async () =>
         {
@@ -260,7 +230,7 @@ public sealed class NotificationDispatchTests
             Assert.That(whileLeased.Sent, Is.Zero, "never while another instance holds it");
             Assert.That(afterExpiry.Sent, Is.EqualTo(1));
             Assert.That(Sends(), Has.Count.EqualTo(1));
-                Assert.That(await CreditsOfAsync("notify-crash"), Is.Zero, "the credit the dead instance reserved was used, not spent twice");
+                Assert.That(await App.CreditsOfAsync("notify-crash"), Is.Zero, "the credit the dead instance reserved was used, not spent twice");
         });
     }
 }

@@ -75,10 +75,37 @@ internal static class NotificationTestApp
     public static async Task<IReadOnlyList<NotificationItem>> OutboxAsync(this LianApiFactory app) =>
         await app.Service<NotificationStore>().ListAsync(null, 50, CancellationToken.None);
 
-    public static async Task<int> CreditsAsync(this LianApiFactory app, HttpClient client, string templateId)
+    /// <summary>Read from the store: a token minted after the fake clock moved would not be valid yet on the real one.</summary>
+    public static async Task<int> CreditsOfAsync(this LianApiFactory app, string residentCode, string templateId = Accepted)
     {
-        var consent = await client.ConsentAsync();
-        return consent.GetProperty("credits").EnumerateArray()
-            .Where(c => c.GetProperty("templateId").GetString() == templateId).Select(c => c.GetProperty("credits").GetInt32()).SingleOrDefault();
+        var consents = app.Service<ConsentStore>();
+        var userId = await consents.FindUserAsync(FakeWechatServer.AppId, "o-" + residentCode, CancellationToken.None);
+        return (await consents.CreditsAsync(userId!.Value, CancellationToken.None)).SingleOrDefault(c => c.TemplateId == templateId)?.Credits ?? 0;
+    }
+}
+
+/// <summary>A fresh app in Live mode on a fake clock, with the WeChat fake answering, per test.</summary>
+public abstract class NotificationAppTest
+{
+    protected FakeWechatServer Wechat { get; private set; } = null!;
+    protected FakeTimeProvider Clock { get; private set; } = null!;
+    protected LianApiFactory App { get; private set; } = null!;
+
+    protected static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
+
+    [SetUp]
+    public async Task StartApp()
+    {
+        Wechat = await FakeWechatServer.StartAsync();
+        NotificationTestApp.AnswerLikeWechat(Wechat);
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        App = NotificationTestApp.Start(Wechat, Clock);
+    }
+
+    [TearDown]
+    public async Task StopApp()
+    {
+        await App.DisposeAsync();
+        await Wechat.DisposeAsync();
     }
 }

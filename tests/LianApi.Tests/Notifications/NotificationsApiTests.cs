@@ -3,39 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LianApi.Notifications;
 using LianApi.Tests.Infrastructure;
-using Microsoft.Extensions.Time.Testing;
 
 namespace LianApi.Tests.Notifications;
 
 /// <summary>Templates for the front-end, consents from both sources, the staff inbox message, the outbox for ops.</summary>
-public sealed class NotificationsApiTests
+public sealed class NotificationsApiTests : NotificationAppTest
 {
-    private FakeWechatServer wechat = null!;
-    private FakeTimeProvider clock = null!;
-    private LianApiFactory app = null!;
-
-    private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
-
-    [SetUp]
-    public async Task Start()
-    {
-        wechat = await FakeWechatServer.StartAsync();
-        NotificationTestApp.AnswerLikeWechat(wechat);
-        clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        app = NotificationTestApp.Start(wechat, clock);
-    }
-
-    [TearDown]
-    public async Task Stop()
-    {
-        await app.DisposeAsync();
-        await wechat.DisposeAsync();
-    }
-
     [Test]
     public async Task Templates_ListTheConfiguredOnesForResidentsAndStaff()
     {
-        using var resident = await app.LoginAsync("templates-resident");
+        using var resident = await App.LoginAsync("templates-resident");
 
         var templates = await resident.GetFromJsonAsync<JsonElement>("/api/notifications/templates", Ct);
 
@@ -52,7 +29,7 @@ public sealed class NotificationsApiTests
     [Test]
     public async Task Consents_CountAcceptsZeroRejectsAndIgnoreUnknownTemplates()
     {
-        using var resident = await app.LoginAsync("consents-resident");
+        using var resident = await App.LoginAsync("consents-resident");
 
         var first = await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"), (NotificationTestApp.Resolved, "accept"), ("tmpl-unknown", "accept"));
         var second = await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"), (NotificationTestApp.Resolved, "reject"));
@@ -70,7 +47,7 @@ public sealed class NotificationsApiTests
     [Test]
     public async Task Consents_TooManyEntries_AreAProblemInChinese()
     {
-        using var resident = await app.LoginAsync("consents-too-many");
+        using var resident = await App.LoginAsync("consents-too-many");
         var body = Enumerable.Range(0, 30).ToDictionary(i => $"tmpl-{i}", _ => "accept");
 
         var response = await resident.PostAsJsonAsync("/api/notifications/consents", body, Ct);
@@ -86,8 +63,8 @@ public sealed class NotificationsApiTests
     [Test]
     public async Task PopupPushAndClientPost_ForTheSameTap_CountOneCredit_AndAPushAppliedTwiceCountsOnce()
     {
-        using var resident = await app.LoginAsync("pairing-resident");
-        var handler = app.Service<ConsentPushHandler>();
+        using var resident = await App.LoginAsync("pairing-resident");
+        var handler = App.Service<ConsentPushHandler>();
         var push = JsonDocument.Parse($$"""
             {"ToUserName":"gh_1","FromUserName":"o-pairing-resident","CreateTime":1764640000,"MsgType":"event","Event":"subscribe_msg_popup_event",
              "List":[{"TemplateId":"{{NotificationTestApp.Accepted}}","SubscribeStatusString":"accept","PopupScene":"0"}]}
@@ -96,11 +73,11 @@ public sealed class NotificationsApiTests
         await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"));
         await handler.HandleAsync("popup:o-pairing-resident:1764640000", push, Ct);
         await handler.HandleAsync("popup:o-pairing-resident:1764640000", push, Ct);
-        var afterOneTap = await app.CreditsAsync(resident, NotificationTestApp.Accepted);
+        var afterOneTap = await App.CreditsOfAsync("pairing-resident");
         // A second tap a little later, heard by the push only.
-        clock.Advance(TimeSpan.FromMinutes(5));
+        Clock.Advance(TimeSpan.FromMinutes(5));
         await handler.HandleAsync("popup:o-pairing-resident:1764640300", push, Ct);
-        var afterTwoTaps = await CreditsAsync("pairing-resident");
+        var afterTwoTaps = await App.CreditsOfAsync("pairing-resident");
 
         Assert.Multiple(() =>
         {
@@ -112,33 +89,33 @@ public sealed class NotificationsApiTests
     [Test]
     public async Task ChangeEventReject_ZeroesTheCredits()
     {
-        using var resident = await app.LoginAsync("change-resident");
+        using var resident = await App.LoginAsync("change-resident");
         await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"));
         var change = JsonDocument.Parse($$"""
             {"FromUserName":"o-change-resident","CreateTime":1764640000,"MsgType":"event","Event":"subscribe_msg_change_event",
              "List":{"TemplateId":"{{NotificationTestApp.Accepted}}","SubscribeStatusString":"reject"} }
             """).RootElement;
 
-        await app.Service<ConsentPushHandler>().HandleAsync("change:1", change, Ct);
+        await App.Service<ConsentPushHandler>().HandleAsync("change:1", change, Ct);
 
-        Assert.That(await app.CreditsAsync(resident, NotificationTestApp.Accepted), Is.Zero);
+        Assert.That(await App.CreditsOfAsync("change-resident"), Is.Zero);
     }
 
     [Test]
     public async Task NewReport_TellsTheCommunityStaffWhoConsented_AndNotTheOthers()
     {
-        using var consenting = await app.StaffAsync("inbox-staff-1", "community", "gongyuanmen");
-        using var silent = await app.StaffAsync("inbox-staff-2", "community", "gongyuanmen");
-        using var street = await app.StaffAsync("inbox-street", "street", "beiyuanmen");
+        using var consenting = await App.StaffAsync("inbox-staff-1", "community", "gongyuanmen");
+        using var silent = await App.StaffAsync("inbox-staff-2", "community", "gongyuanmen");
+        using var street = await App.StaffAsync("inbox-street", "street", "beiyuanmen");
         await consenting.ConsentAsync((NotificationTestApp.Inbox, "accept"));
         await street.ConsentAsync((NotificationTestApp.Inbox, "accept"));
-        using var resident = await app.LoginAsync("inbox-resident");
+        using var resident = await App.LoginAsync("inbox-resident");
 
         var trackingNo = await resident.FileAsync();
-        await app.DispatchAsync();
+        await App.DispatchAsync();
 
-        var sends = wechat.SubscribeMessages();
-        var outbox = await app.OutboxAsync();
+        var sends = Wechat.SubscribeMessages();
+        var outbox = await App.OutboxAsync();
         Assert.Multiple(() =>
         {
             Assert.That(sends.Select(s => s.GetProperty("touser").GetString()), Is.EqualTo(new[] { "o-inbox-staff-1" }));
@@ -153,12 +130,12 @@ public sealed class NotificationsApiTests
     [Test]
     public async Task Outbox_IsForTheDispatchCenter_WithItsBacklog()
     {
-        using var resident = await app.LoginAsync("outbox-resident");
+        using var resident = await App.LoginAsync("outbox-resident");
         var trackingNo = await resident.FileAsync();
         await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"));
-        using var community = await app.StaffAsync("outbox-community", "community", "gongyuanmen");
+        using var community = await App.StaffAsync("outbox-community", "community", "gongyuanmen");
         (await community.ActAsync(trackingNo, "accept")).EnsureSuccessStatusCode();
-        using var dispatcher = await app.StaffAsync("outbox-dispatcher", "dispatcher", null);
+        using var dispatcher = await App.StaffAsync("outbox-dispatcher", "dispatcher", null);
 
         var refused = await community.GetAsync("/api/staff/notifications", Ct);
         var pending = await dispatcher.GetFromJsonAsync<JsonElement>("/api/staff/notifications?status=pending", Ct);
@@ -179,17 +156,10 @@ public sealed class NotificationsApiTests
 
     private async Task<JsonElement> ReadyAsync()
     {
-        using var client = app.CreateClient();
+        using var client = App.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
         request.Headers.Accept.ParseAdd("application/json");
         using var response = await client.SendAsync(request, Ct);
         return await response.Content.ReadFromJsonAsync<JsonElement>(Ct);
-    }
-
-    private async Task<int> CreditsAsync(string residentCode)
-    {
-        var consents = app.Service<ConsentStore>();
-        var userId = await consents.FindUserAsync(FakeWechatServer.AppId, "o-" + residentCode, Ct);
-        return (await consents.CreditsAsync(userId!.Value, Ct)).SingleOrDefault(c => c.TemplateId == NotificationTestApp.Accepted)?.Credits ?? 0;
     }
 }
