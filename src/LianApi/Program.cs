@@ -8,6 +8,7 @@ using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ builder.Services.AddCommunities();              // streets, communities, categor
 builder.Services.AddCalendar();                 // working days and holidays (调休)
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
+builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
@@ -70,6 +72,7 @@ app.MapLianHealthChecks();
 app.MapProblemCodes();
 app.MapAuth();
 app.MapCommunities();
+app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();

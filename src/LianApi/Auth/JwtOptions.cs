@@ -28,18 +28,9 @@ internal sealed class JwtOptionsValidator : IValidateOptions<JwtOptions>
 {
     public ValidateOptionsResult Validate(string? name, JwtOptions options)
     {
-        byte[] key;
-        try
+        if (DevelopmentSecrets.SigningKeyProblem(options.SigningKey, "Jwt__SigningKey") is { } problem)
         {
-            key = options.SigningKeyBytes();
-        }
-        catch (FormatException)
-        {
-            return ValidateOptionsResult.Fail("Jwt__SigningKey must be base64 (e.g. the output of `openssl rand -base64 32`).");
-        }
-        if (key.Length < 32)
-        {
-            return ValidateOptionsResult.Fail("Jwt__SigningKey is missing or shorter than 32 bytes: set it to base64 of at least 32 random bytes (`openssl rand -base64 32`) from the secret store.");
+            return ValidateOptionsResult.Fail(problem);
         }
         if (options.ResidentTokenLifetime <= TimeSpan.Zero || options.ResidentTokenLifetime > TimeSpan.FromHours(24))
         {

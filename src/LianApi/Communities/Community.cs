@@ -31,6 +31,7 @@ public sealed record CategoryRow
     public string? Hotline { get; init; }
     public int ResponseHours { get; init; }
     public int ResolutionWorkingDays { get; init; }
+    public bool RequiresResolutionPhoto { get; init; }
 }
 
 public sealed record GeoPoint(
@@ -45,7 +46,8 @@ public sealed record CategoryResponse(
     [property: Description("Emergencies (gas, power) show the hotline banner instead of only queuing the report")] bool IsEmergency,
     [property: Description("What to call right now; present for emergency categories")] string? Hotline,
     [property: Description("Hours the community has to accept a new report")] int ResponseHours,
-    [property: Description("Working days to resolve an accepted report")] int ResolutionWorkingDays);
+    [property: Description("Working days to resolve an accepted report")] int ResolutionWorkingDays,
+    [property: Description("Staff resolve cases of this category only with a photo of the result (办结照片, photoIds of resolve)")] bool RequiresResolutionPhoto);
 
 public sealed record CommunitySummary(string Code, string Name, StreetResponse Street);
 
@@ -63,7 +65,7 @@ public sealed record CommunityLanding(
 public static class CommunityMappings
 {
     public static CategoryResponse AsResponse(this CategoryRow c) =>
-        new(c.Code, c.Name, c.IsEmergency, c.Hotline, c.ResponseHours, c.ResolutionWorkingDays);
+        new(c.Code, c.Name, c.IsEmergency, c.Hotline, c.ResponseHours, c.ResolutionWorkingDays, c.RequiresResolutionPhoto);
 
     public static CommunitySummary AsSummary(this CommunityRow c) =>
         new(c.Code, c.Name, new StreetResponse(c.StreetCode, c.StreetName));

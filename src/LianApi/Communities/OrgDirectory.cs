@@ -49,7 +49,7 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
     private const string SelectDepartmentNames = "SELECT Id, Name FROM Departments";
 
     private const string SelectCategories = """
-        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays
+        SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays, RequiresResolutionPhoto
         FROM Categories ORDER BY SortOrder, Id
         """;
 

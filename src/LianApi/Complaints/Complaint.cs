@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using LianApi.Communities;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -196,6 +197,7 @@ public sealed record Complaint
     public string? CategoryHotline { get; init; }
     public int ResponseHours { get; init; }
     public int ResolutionWorkingDays { get; init; }
+    public bool CategoryRequiresResolutionPhoto { get; init; }
     public string HandlingUnitName { get; init; } = "";
 
     public bool IsTerminal => Status is ComplaintStatus.Closed or ComplaintStatus.Rejected;
@@ -229,6 +231,18 @@ public sealed record ComplaintEventRow
     public string? Note { get; init; }
     public DateTime OccurredAt { get; init; }
     public bool IsPublic { get; init; }
+    /// <summary>The step's photos: ids, comma-separated (see <see cref="PhotoIdList"/>).</summary>
+    public string? PhotoIds { get; init; }
+}
+
+/// <summary>How a timeline step keeps its photo ids in one column.</summary>
+public static class PhotoIdList
+{
+    public const int Max = 9;
+
+    public static string? Join(IReadOnlyList<string>? ids) => ids is { Count: > 0 } ? string.Join(',', ids) : null;
+
+    public static IReadOnlyList<string> Split(string? ids) => string.IsNullOrEmpty(ids) ? [] : ids.Split(',');
 }
 
 public sealed record NamedRef(string Code, string Name);
@@ -249,7 +263,8 @@ public sealed record TimelineEntry(
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
     DateTimeOffset At,
     [property: Description("The unit that acted (a community, street office or department), never a person")] string? Unit,
-    [property: Description(NoteText.Resident)] string? Note);
+    [property: Description(NoteText.Resident)] string? Note,
+    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos);
 
 /// <summary>Which staff text a resident reads is decided by the field, never by the action: said once for the spec.</summary>
 public static class NoteText
@@ -285,6 +300,7 @@ public sealed record ComplaintDetail(
     [property: Description("Masked, e.g. 138****5678")] string? ContactPhone,
     bool Anonymous,
     [property: Description("For emergency categories: what to call right now")] string? EmergencyHotline,
+    [property: Description("The photos the resident sent with the report (signed links, short-lived: open the report again for new ones)")] IReadOnlyList<PhotoLink> Photos,
     IReadOnlyList<TimelineEntry> Timeline);
 
 /// <summary>The resident status model, said once for the spec (see <see cref="ResidentStatus"/>).</summary>
@@ -312,7 +328,8 @@ public sealed record StaffTimelineEntry(
     DateTimeOffset At,
     [property: Description("The unit that acted, never a person")] string? Unit,
     [property: Description(NoteText.Staff)] string? Note,
-    [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic);
+    [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic,
+    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos);
 
 public sealed record StaffComplaintDetail(
     string TrackingNo,
@@ -336,6 +353,7 @@ public sealed record StaffComplaintDetail(
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
     [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
+    [property: Description("The photos the resident sent with the report (signed links, short-lived)")] IReadOnlyList<PhotoLink> Photos,
     IReadOnlyList<StaffTimelineEntry> Timeline);
 
 public sealed record ComplaintListItem(
@@ -374,22 +392,34 @@ public static class ComplaintMappings
             if (e.IsPublic)
             {
                 timeline.Add(new TimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), ResidentStatus.Of(e.Status, progress),
-                    e.OccurredAt.AsChinaTime(), e.UnitName, e.Note));
+                    e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, Photos(e.PhotoIds, Unsigned)));
             }
         }
         var status = ResidentStatus.Of(c.Status, progress);
         return new(c.TrackingNo, status, ResidentStatus.Label(c, status), c.HandledBy(), c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName),
             c.Description, c.Address, c.Location(), c.ContactPhoneMasked, c.Anonymous, c.CategoryIsEmergency ? c.CategoryHotline : null,
-            timeline);
+            ReportPhotos(events, Unsigned), timeline);
     }
 
-    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IEnumerable<ComplaintEventRow> events) =>
+    /// <summary>
+    /// The stored resident view keeps only the photos' ids: links expire, so <see cref="ResidentViewLinks.Sign"/> fills
+    /// them in whenever the view is served.
+    /// </summary>
+    private static PhotoLink Unsigned(string id) => new(id, "", "", default);
+
+    private static IReadOnlyList<PhotoLink> Photos(string? ids, Func<string, PhotoLink> link) => PhotoIdList.Split(ids).Select(link).ToList();
+
+    private static IReadOnlyList<PhotoLink> ReportPhotos(IEnumerable<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
+        Photos(events.FirstOrDefault(e => e.Kind == EventKinds.Submitted)?.PhotoIds, link);
+
+    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IReadOnlyList<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version,
-            events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic)).ToList());
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version, ReportPhotos(events, link),
+            events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
+                Photos(e.PhotoIds, link))).ToList());
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
     public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)

@@ -15,7 +15,7 @@ public sealed record Actor(StaffMember? Staff, long? UserId, string? UnitName)
     public static Actor Resident(long userId) => new(null, userId, null);
 }
 
-public sealed record ComplaintEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null);
+public sealed record ComplaintEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null, IReadOnlyList<string>? PhotoIds = null);
 
 /// <summary>A refused action: the status code says why (403 never allowed for the role, 409 not now, 400/422 bad input).</summary>
 public sealed record Refusal(int StatusCode, string Detail, string? Code = null)
@@ -52,7 +52,8 @@ public static class ComplaintActions
 public sealed record DispatchTarget(string Level, long UnitId, string UnitName);
 
 /// <summary>What a staff action carries besides its name.</summary>
-public sealed record ActionInput(string? Reason = null, string? Reply = null, string? Note = null, DateTime? NewDueAt = null, DispatchTarget? Target = null);
+public sealed record ActionInput(string? Reason = null, string? Reply = null, string? Note = null, DateTime? NewDueAt = null, DispatchTarget? Target = null,
+    IReadOnlyList<string>? PhotoIds = null);
 
 /// <summary>
 /// The state machine of the response chain: which action is allowed for which role in which status, and what
@@ -113,6 +114,10 @@ public static class ComplaintMachine
         if (!roles.Contains(staff.Role))
         {
             return Refuse(403, Text.Format(Messages.RoleCannotAct, staff.Role, action));
+        }
+        if (input.PhotoIds is { Count: > 0 } && action is not (ComplaintActions.Resolve or ComplaintActions.Reply))
+        {
+            return new Decision(null, new Refusal(422, Messages.PhotoPhotosNotForAction, ProblemCodes.Unprocessable));
         }
         if (action is ComplaintActions.Note)
         {
@@ -180,6 +185,8 @@ public static class ComplaintMachine
                     : Done(c with { ExtensionRequestedUntil = until }, new ComplaintEvent(EventKinds.ExtensionRequested, input.Reason, IsPublic: false, staff.UnitName))),
             ComplaintActions.Resolve => Require(input.Reply, "reply")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
+                    : c.CategoryRequiresResolutionPhoto && input.PhotoIds is not { Count: > 0 }
+                        ? new Decision(null, new Refusal(422, Messages.PhotoResolutionPhotoRequired, ProblemCodes.ResolutionPhotoRequired))
                     : Done(c with
                     {
                         Status = ComplaintStatus.Resolved,
@@ -188,13 +195,13 @@ public static class ComplaintMachine
                         ExtensionRequestedUntil = null,
                         LastHandlingLevel = c.HandlingLevel,
                         LastHandlingUnitId = c.HandlingUnitId,
-                    }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])),
+                    }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds), .. NoteEvent(input.Note, staff)])),
             ComplaintActions.Reject => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
                     : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false, ExtensionRequestedUntil = null },
                         new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
             ComplaintActions.Reply => Require(input.Reply, "reply")
-                ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName))),
+                ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds))),
             _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
         };
     }

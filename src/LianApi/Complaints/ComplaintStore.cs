@@ -5,6 +5,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;
+using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;
@@ -49,7 +50,7 @@ public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exce
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt);
+    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -65,12 +66,12 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumerable<IComplaintChangeListener>? listeners = null)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos, IEnumerable<IComplaintChangeListener>? listeners = null)
 {
     private readonly IComplaintChangeListener[] changeListeners = [.. listeners ?? []];
 
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
-    public const int ResidentViewVersion = 2;
+    public const int ResidentViewVersion = 3;
 
     // The stored resident view: the same casing, encoder and times as the HTTP responses, so it is served byte for byte.
     internal static readonly JsonSerializerOptions ViewJson = new(JsonSerializerDefaults.Web)
@@ -89,8 +90,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
         """;
 
     private const string InsertFirstEvent = """
-        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt);
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
     private const string SelectRecentSubmissions = """
@@ -128,7 +129,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             var submitted = new ComplaintEventRow
             {
                 Kind = EventKinds.Submitted, Status = ComplaintStatus.Submitted, UnitName = complaint.Community.Name,
-                OccurredAt = complaint.SubmittedAt, IsPublic = true,
+                OccurredAt = complaint.SubmittedAt, IsPublic = true, PhotoIds = PhotoIdList.Join(complaint.PhotoIds),
             };
             var row = Named(new Complaint
             {
@@ -150,8 +151,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent, new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
-                submitted.OccurredAt,
+                submitted.OccurredAt, submitted.PhotoIds,
             }, tx, cancellationToken: ct));
+            // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
+            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
             await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
@@ -254,7 +257,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
     private const string SelectWithEvents = SelectComplaintColumns + """
 
         WHERE TrackingNo = @TrackingNo;
-        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic
+        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic, e.PhotoIds
         FROM ComplaintEvents e JOIN Complaints c ON c.Id = e.ComplaintId
         WHERE c.TrackingNo = @TrackingNo
         ORDER BY e.Id;
@@ -271,6 +274,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             return (row, row is null ? [] : (await grid.ReadAsync<ComplaintEventRow>()).AsList());
         }, ct);
         return complaint is null ? null : new ComplaintWithEvents(Named(complaint, await NamesAsync([complaint], ct)), events);
+    }
+
+    private const string SelectComplaintById = SelectComplaintColumns + "\nWHERE Id = @Id";
+
+    /// <summary>A complaint without its timeline, by its internal id (what a photo records); scope is the caller's to check.</summary>
+    public async Task<Complaint?> FindByIdAsync(long id, CancellationToken ct)
+    {
+        var row = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<Complaint>(new CommandDefinition(SelectComplaintById, new { Id = id }, cancellationToken: ct)), ct);
+        return row is null ? null : Named(row, await NamesAsync([row], ct));
     }
 
     private const string SelectSweepCandidates = SelectComplaintColumns + """
@@ -301,8 +313,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
         """;
 
     private const string InsertEvent = """
-        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt)
-        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt);
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, StaffId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
+        VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
     private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
@@ -334,6 +346,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
+                PhotoIds = PhotoIdList.Join(e.PhotoIds),
             }).ToList();
             var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
             var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -357,11 +370,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             for (var i = 0; i < added.Count; i++)
             {
                 // One batch for all of the transition's events (and the rating): one round trip whatever their number.
-                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}").Replace("@IsPublic", $"@IsPublic{i}"));
+                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}")
+                    .Replace("@IsPublic", $"@IsPublic{i}").Replace("@PhotoIds", $"@PhotoIds{i}"));
                 parameters.Add($"Kind{i}", added[i].Kind);
                 parameters.Add($"UnitName{i}", added[i].UnitName);
                 parameters.Add($"Note{i}", added[i].Note);
                 parameters.Add($"IsPublic{i}", added[i].IsPublic);
+                parameters.Add($"PhotoIds{i}", added[i].PhotoIds);
             }
             if (evaluation is not null)
             {
@@ -374,6 +389,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            }
+            foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
+            {
+                // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
+                await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
+                    e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
             }
             await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
@@ -434,6 +455,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, IEnumera
         CommunityId = community.Id, CategoryId = category.Id, CommunityCode = community.Code, CommunityName = community.Name,
         StreetId = community.StreetId, StreetName = community.StreetName, CategoryCode = category.Code, CategoryName = category.Name,
         CategoryIsEmergency = category.IsEmergency, CategoryHotline = category.Hotline, ResponseHours = category.ResponseHours,
+        CategoryRequiresResolutionPhoto = category.RequiresResolutionPhoto,
         ResolutionWorkingDays = category.ResolutionWorkingDays,
     };
 }

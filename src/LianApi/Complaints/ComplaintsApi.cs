@@ -8,6 +8,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Privacy;
 using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,10 +80,14 @@ public static class ComplaintsApi
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
-        IOptions<RateLimitOptions> limits, PhoneProtector phones, TimeProvider time, CancellationToken ct)
+        IOptions<RateLimitOptions> limits, PhoneProtector phones, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
+            if (PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+            {
+                return photoProblem;
+            }
             var community = await org.FindCommunityAsync(request.CommunityCode, token);
             if (community is null)
             {
@@ -98,21 +103,26 @@ public static class ComplaintsApi
             var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
                 NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-                now, now.AddHours(category.ResponseHours));
+                now, now.AddHours(category.ResponseHours), request.PhotoIds);
             try
             {
                 var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);
-                return Created(await complaints.SubmitAsync(complaint, claim, allowed, token));
+                return Created(await complaints.SubmitAsync(complaint, claim, allowed, token), links);
+            }
+            catch (PhotoNotAttachableException photo)
+            {
+                return PhotoIdChecks.NotAttachable(http, photo.PhotoId);
             }
             catch (SubmissionLimitExceededException full)
             {
                 http.Response.SetRetryAfter(full.RetryAfter);
                 return Problems.TooManyRequests(Messages.TooManyReports);
             }
-        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed) : null, ct);
+        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed, links) : null, ct);
     }
 
-    private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view) => new($"/api/complaints/{view.TrackingNo}", view.Json);
+    private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view, PhotoLinks links) =>
+        new($"/api/complaints/{view.TrackingNo}", ResidentViewLinks.Sign(view.Json, links));
 
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
@@ -132,14 +142,14 @@ public static class ComplaintsApi
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> GetMyComplaint(
-        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct) =>
+        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
         await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } view
-            ? new StoredJsonOk<ComplaintDetail>(view.Json)
+            ? new StoredJsonOk<ComplaintDetail>(ResidentViewLinks.Sign(view.Json, links))
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
         string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
-        CalendarStore calendars, TimeProvider time, CancellationToken ct)
+        CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -157,11 +167,11 @@ public static class ComplaintsApi
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
             ? Problems.Conflict(Messages.RatingConflict).WithCode(ProblemCodes.VersionConflict)
-            : ResidentAnswer(saved);
+            : ResidentAnswer(saved, links);
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
-        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, TimeProvider time, CancellationToken ct)
+        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -179,11 +189,11 @@ public static class ComplaintsApi
             return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
-        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved);
+        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved, links);
     }
 
-    private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved) =>
-        new(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson));
+    private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved, PhotoLinks links) =>
+        new(ResidentViewLinks.Sign(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson), links));
 
     private static ProblemHttpResult NotYours(string trackingNo) =>
         Problems.NotFound(Text.Format(Messages.ReportNotYours, trackingNo));

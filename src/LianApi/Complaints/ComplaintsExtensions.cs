@@ -7,5 +7,6 @@ public static class ComplaintsExtensions
         .AddSingleton<ComplaintStore>()
         .AddSingleton<StaffInboxStore>()
         .AddSingleton<DeadlineSweep>()
+        .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()
         .AddHostedService<DeadlineSweepService>();
 }

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Infrastructure;
+using LianApi.Photos;
 using LianApi.Privacy;
 using LianApi.Resources;
 using LianApi.Shared;
@@ -22,7 +23,8 @@ public sealed record StaffActionRequest(
     [property: Description("Required for resolve and reply: the text for the resident. Besides a rejection's reason, this field is the only staff text a resident ever reads, whatever the action"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
     [property: Description("Internal, always: never shown to the resident, whatever the action (required for note; optional elsewhere, e.g. a dispatch or supervision remark)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
     [property: Description("request-extension: the proposed new resolution deadline, ISO 8601; without an offset it is Beijing time (2026-12-20T18:00 = 18:00 in Beijing)")] DateTimeOffset? NewDueAt = null,
-    [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null)
+    [property: Description("dispatch: where the case goes")] DispatchTargetRequest? Target = null,
+    [property: Description("resolve and reply: ids of photos the caller uploaded with POST /api/photos, 0–9 (办结照片); required to resolve a case whose category requiresResolutionPhoto")] IReadOnlyList<string>? PhotoIds = null)
 {
     public const int MaxText = 1000;
 }
@@ -75,9 +77,9 @@ public static class StaffComplaintsApi
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetStaffComplaint(
-        string trackingNo, HttpContext http, ComplaintStore complaints, CancellationToken ct) =>
+        string trackingNo, HttpContext http, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
         await complaints.LoadAsync(trackingNo, ct) is { } loaded && ComplaintMachine.CanSee(http.Staff(), loaded.Complaint)
-            ? TypedResults.Ok(loaded.Complaint.AsStaffDetail(loaded.Events))
+            ? TypedResults.Ok(loaded.Complaint.AsStaffDetail(loaded.Events, links.For))
             : NotFound(trackingNo);
 
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> RevealContact(
@@ -105,9 +107,13 @@ public static class StaffComplaintsApi
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
         string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match"), Description("The case's version as you read it: act only if nobody changed it since (409 otherwise)")] string? ifMatch,
-        HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, TimeProvider time, CancellationToken ct)
+        HttpContext http, ComplaintStore complaints, CommunityStore org, CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();
+        if (PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+        {
+            return photoProblem;
+        }
         var staff = http.Staff();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || !ComplaintMachine.CanSee(staff, loaded.Complaint))
         {
@@ -137,15 +143,22 @@ public static class StaffComplaintsApi
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var input = new ActionInput(request.Reason?.Trim(), request.Reply?.Trim(), request.Note?.Trim(), request.NewDueAt?.UtcDateTime, target);
+        var input = new ActionInput(request.Reason?.Trim(), request.Reply?.Trim(), request.Note?.Trim(), request.NewDueAt?.UtcDateTime, target, request.PhotoIds);
         var decision = ComplaintMachine.Apply(complaint, action, staff, input, now, await calendars.GetAsync(ct));
         if (decision.Refusal is { } refusal)
         {
             return refusal.AsProblem();
         }
-        return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
-            ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events))
-            : Problems.Conflict(Messages.ConcurrentAction).WithCode(ProblemCodes.VersionConflict);
+        try
+        {
+            return await complaints.ApplyAsync(loaded, decision.Transition!, Actor.ForStaff(staff), now, ct) is { } saved
+                ? TypedResults.Ok(saved.Complaint.AsStaffDetail(saved.Events, links.For))
+                : Problems.Conflict(Messages.ConcurrentAction).WithCode(ProblemCodes.VersionConflict);
+        }
+        catch (PhotoNotAttachableException photo)
+        {
+            return PhotoIdChecks.NotAttachable(http, photo.PhotoId);
+        }
     }
 
     /// <summary>If-Match as our responses give it (the version, quoted or not, optionally weak): anything else is a client error.</summary>

@@ -44,6 +44,9 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("Hide the resident's identity from the handling staff"), DefaultValue(false)]
     public bool Anonymous { get; init; }
 
+    [Description("Ids of photos uploaded with POST /api/photos, 0–9: each must be yours, unused and uploaded within the last 24 hours (422 naming the id otherwise)")]
+    public IReadOnlyList<string>? PhotoIds { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Description.Trim().Length < 5)

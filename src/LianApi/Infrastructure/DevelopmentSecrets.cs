@@ -20,4 +20,21 @@ internal static class DevelopmentSecrets
         }
         return File.ReadAllText(path).Trim();
     }
+
+    /// <summary>Why a configured HMAC key (base64, at least 32 bytes) cannot be used, naming its setting; null when it can.</summary>
+    public static string? SigningKeyProblem(string base64, string setting)
+    {
+        byte[] key;
+        try
+        {
+            key = Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return $"{setting} must be base64 (e.g. the output of `openssl rand -base64 32`).";
+        }
+        return key.Length < 32
+            ? $"{setting} is missing or shorter than 32 bytes: set it to base64 of at least 32 random bytes (`openssl rand -base64 32`) from the secret store."
+            : null;
+    }
 }

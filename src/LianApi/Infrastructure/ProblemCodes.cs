@@ -31,6 +31,15 @@ public static class ProblemCodes
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string PhotoTypeUnsupported = "photo_type_unsupported";
+    public const string PhotoUnreadable = "photo_unreadable";
+    public const string PhotoTooManyPixels = "photo_too_many_pixels";
+    public const string PhotoUploadLimit = "photo_upload_limit";
+    public const string PhotoLinkInvalid = "photo_link_invalid";
+    public const string PhotoLinkExpired = "photo_link_expired";
+    public const string PhotoNotAttachable = "photo_not_attachable";
+    public const string TooManyPhotos = "too_many_photos";
+    public const string ResolutionPhotoRequired = "resolution_photo_required";
     public const string RateLimited = "rate_limited";
     public const string WechatCodeInvalid = "wechat_code_invalid";
     public const string WechatRateLimited = "wechat_rate_limited";
@@ -83,6 +92,15 @@ public static class ProblemCodes
         [StorageUnavailable] = new(503, "storage is full or failing; `Retry-After`"),
         [ServiceUnavailable] = new(503, "a temporary condition (e.g. the render gate is full); `Retry-After`"),
         [InternalError] = new(500, "a bug: quote the `traceId`"),
+        [PhotoTypeUnsupported] = new(415, "the upload is not a JPEG, PNG or WebP (told by its bytes: a PDF renamed `.jpg`, HEIC, GIF, SVG)"),
+        [PhotoUnreadable] = new(415, "the upload is damaged or truncated"),
+        [PhotoTooManyPixels] = new(413, "the upload declares more than 40 megapixels (refused from its header, before decoding)"),
+        [PhotoUploadLimit] = new(429, "too many photo uploads in the last hour; `Retry-After`"),
+        [PhotoLinkInvalid] = new(403, "a signed photo link was changed (path, expiry or signature)"),
+        [PhotoLinkExpired] = new(403, "a signed photo link has expired: open the report again for new links"),
+        [PhotoNotAttachable] = new(422, "a photo id is not the caller's, is attached already, is older than 24 h, is unknown or repeated (the detail names it)"),
+        [TooManyPhotos] = new(422, "more than 9 photoIds in one report or one staff step"),
+        [ResolutionPhotoRequired] = new(422, "the category requires a photo of the result (办结照片) to resolve"),
     };
 
     /// <summary>The problem's <c>type</c>: a URL on this server that names the code and says what it means.</summary>

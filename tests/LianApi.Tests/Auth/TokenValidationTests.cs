@@ -97,6 +97,8 @@ public sealed class TokenValidationTests
             "GET /health/live", "GET /health/ready", "GET /problems/{code}",
             // The print set (GET /api/posters) is an ops job: staff only.
             "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster",
+            // <image src> sends no header: a signed link is the credential; without one the handler asks for a token itself.
+            "GET /api/photos/{id}", "GET /api/photos/{id}/thumb",
         ];
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Name: Describe(e), Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null))

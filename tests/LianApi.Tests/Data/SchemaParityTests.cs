@@ -89,7 +89,8 @@ public sealed class SchemaParityTests
             "SchemaParityTests.SqlServerReader does not model these statements; teach it what they change");
     }
 
-    [TestCase("UPDATE Categories SET ResponseHours = 2 WHERE Code = N'water';", "extra line 1: UPDATE of reference rows")]
+    [TestCase("UPDATE Categories SET ResponseHours = ResponseHours + 1;", "extra line 1: UPDATE of reference rows")]
+    [TestCase("UPDATE Categories SET ResponseHours = 2 WHERE SortOrder > 3;", "extra line 1: UPDATE of reference rows")]
     [TestCase("EXEC sp_rename N'Complaints.CloseReason', N'ClosingReason', N'COLUMN';", "extra line 1: EXEC sp_rename")]
     [TestCase("INSERT INTO Streets (Code, Name) SELECT Code, Name FROM Departments;", "extra line 1: INSERT other than INSERT INTO table (columns) VALUES (…)")]
     public void SqlServerReader_StatementItDoesNotModel_IsReported(string change, string expected)
@@ -115,6 +116,8 @@ public sealed class SchemaParityTests
             Assert.That(sqlServer.Rows["Streets"], Has.Count.EqualTo(9));
             Assert.That(sqlServer.Rows["Categories"], Has.Some.Matches<Dictionary<string, string>>(row =>
                 row["Code"] == "'water'" && row["Name"] == "'供水排水'" && row["Hotline"] == "NULL" && row["ResponseHours"] == "4"));
+            Assert.That(sqlServer.Rows["Categories"].Single(row => row["Code"] == "'water'")["RequiresResolutionPhoto"], Is.EqualTo("0"), "the default of ADD … DEFAULT in 011");
+            Assert.That(sqlServer.Rows["Categories"].Single(row => row["Code"] == "'roof-leak'")["RequiresResolutionPhoto"], Is.EqualTo("1"), "from UPDATE … WHERE Code IN in 011");
             Assert.That(sqlite.Rows["Streets"], Has.Count.EqualTo(9), "SQLite side read through sqlite_master and pragma_table_info");
         });
     }
@@ -273,8 +276,24 @@ public sealed class SchemaParityTests
         public override void Visit(CreateTableStatement node) =>
             Model.AddColumns(node.SchemaObjectName.BaseIdentifier.Value, node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
 
-        public override void Visit(AlterTableAddTableElementStatement node) =>
-            Model.AddColumns(node.SchemaObjectName.BaseIdentifier.Value, node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
+        public override void Visit(AlterTableAddTableElementStatement node)
+        {
+            var table = node.SchemaObjectName.BaseIdentifier.Value;
+            Model.AddColumns(table, node.Definition.ColumnDefinitions.Select(c => c.ColumnIdentifier.Value));
+            // A column added with a default gives the rows already there that value, as SQLite's ADD COLUMN … DEFAULT does.
+            foreach (var column in node.Definition.ColumnDefinitions.Where(c => c.DefaultConstraint is not null))
+            {
+                if (Literal(column.DefaultConstraint.Expression) is not { } value)
+                {
+                    Unmodelled(node, "ADD COLUMN with a default other than a literal");
+                    continue;
+                }
+                foreach (var row in Model.Rows.GetValueOrDefault(table) ?? [])
+                {
+                    row[column.ColumnIdentifier.Value] = value;
+                }
+            }
+        }
 
         public override void Visit(AlterTableDropTableElementStatement node)
         {
@@ -317,10 +336,37 @@ public sealed class SchemaParityTests
         public override void Visit(UpdateStatement node)
         {
             var table = (node.UpdateSpecification.Target as NamedTableReference)?.SchemaObject.BaseIdentifier.Value;
-            if (table is null || Model.Rows.ContainsKey(table))
+            if (table is null || (Model.Rows.ContainsKey(table) && !TryApplyUpdate(node.UpdateSpecification, Model.Rows[table])))
             {
                 Unmodelled(node, "UPDATE of reference rows");
             }
+        }
+
+        /// <summary>Replays <c>UPDATE t SET c = literal, … WHERE k = literal</c> (or <c>k IN (literals)</c>) on the rows; false for any other UPDATE.</summary>
+        private static bool TryApplyUpdate(UpdateSpecification update, List<Dictionary<string, string>> rows)
+        {
+            var sets = update.SetClauses.Select(c => c is AssignmentSetClause { AssignmentKind: AssignmentKind.Equals, Column: { } column } a
+                    && Literal(a.NewValue) is { } value ? (Column: column.MultiPartIdentifier.Identifiers[^1].Value, Value: value) : default).ToList();
+            var (key, keys) = update.WhereClause?.SearchCondition switch
+            {
+                BooleanComparisonExpression { ComparisonType: BooleanComparisonType.Equals, FirstExpression: ColumnReferenceExpression c, SecondExpression: var v } =>
+                    (c.MultiPartIdentifier.Identifiers[^1].Value, new[] { Literal(v) }),
+                InPredicate { NotDefined: false, Subquery: null, Expression: ColumnReferenceExpression c } @in =>
+                    (c.MultiPartIdentifier.Identifiers[^1].Value, @in.Values.Select(Literal).ToArray()),
+                _ => (null, []),
+            };
+            if (key is null || keys.Contains(null) || sets.Any(s => s.Column is null))
+            {
+                return false;
+            }
+            foreach (var row in rows.Where(r => r.TryGetValue(key, out var value) && keys.Contains(value)))
+            {
+                foreach (var (column, value) in sets)
+                {
+                    row[column] = value;
+                }
+            }
+            return true;
         }
 
         public override void Visit(InsertStatement node)

@@ -6,6 +6,7 @@ using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
+using LianApi.Photos;
 using LianApi.Idempotency;
 using LianApi.Staff;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -153,7 +154,7 @@ public sealed partial class SqlServerScriptTests
         var source = new RecordingDataSource();
         var db = RecordingDatabase(source);
 
-        await new ComplaintStore(db, new OrgDirectory(db, TimeProvider.System)).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), new SubmissionLimits(5, 20), CancellationToken.None);
+        await new ComplaintStore(db, new OrgDirectory(db, TimeProvider.System), new PhotoStore(db)).SubmitAsync(NewComplaint(userId: 1), Claim(userId: 1), new SubmissionLimits(5, 20), CancellationToken.None);
 
         var identityReads = source.Commands.Where(c => c.Contains("SCOPE_IDENTITY", StringComparison.OrdinalIgnoreCase)).ToList();
         Assert.That(identityReads, Is.Not.Empty, "ComplaintStore no longer reads SCOPE_IDENTITY(); update this test to what it does instead");
@@ -170,7 +171,8 @@ public sealed partial class SqlServerScriptTests
         var migrator = new SchemaMigrator(db, TimeProvider.System, NullLogger<SchemaMigrator>.Instance);
         var directory = new OrgDirectory(db, TimeProvider.System);
         var communities = new CommunityStore(db, directory);
-        var complaints = new ComplaintStore(db, directory);
+        var photos = new PhotoStore(db);
+        var complaints = new ComplaintStore(db, directory, photos);
         var idempotency = new IdempotencyStore(db);
         var staff = new StaffStore(db);
         var now = new DateTime(2026, 11, 28, 8, 0, 0, DateTimeKind.Utc);
@@ -203,6 +205,23 @@ public sealed partial class SqlServerScriptTests
         var loaded = new ComplaintWithEvents(state, []);
         var events = new[] { new ComplaintEvent(EventKinds.Evaluated, "n", false), new ComplaintEvent(EventKinds.Closed, null, true) };
         await complaints.ApplyAsync(loaded, new Transition(state, events), Actor.System, now, ct, new Evaluation(true, Satisfaction.Satisfied, null));
+        var clean = new CleanPhoto([1, 2], "hash", 2, 1, [3], "thumb-hash");
+        await photos.WaitBeforeUploadAsync(1, 60, now, ct);
+        var photo = await photos.InsertAsync(1, clean, 60, now, ct);
+        await photos.FindAsync(photo.Id, ct);
+        await photos.SetModerationAsync(photo.Id, Moderation.Risky, ct);
+        await photos.DeleteUnattachedAsync(now, ct);
+        await complaints.FindByIdAsync(1, ct);
+        var withPhotos = new[] { new ComplaintEvent(EventKinds.Resolved, "r", true, null, [photo.Id]) };
+        try
+        {
+            await complaints.ApplyAsync(loaded, new Transition(state, withPhotos), Actor.System, now, ct);
+            await complaints.SubmitAsync(NewComplaint(userId: 1) with { PhotoIds = [photo.Id] }, Claim(userId: 1), new SubmissionLimits(5, 20), ct);
+        }
+        catch (PhotoNotAttachableException)
+        {
+            // The recording source answers no rows; the statements were sent, which is what is parsed here.
+        }
         var code = await staff.AddAsync(new NewStaff("员", "community", HandlingLevel.Community, 1, "社区", null), now, ct);
         await staff.BindToUserAsync(code.Code, 1, now, ct);
         await staff.FindActiveByUserAsync(1, ct);

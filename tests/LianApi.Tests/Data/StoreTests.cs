@@ -47,6 +47,7 @@ public abstract class TestDatabase : IAsyncDisposable
         services.AddData();
         services.AddCommunities();
         services.AddSingleton<ComplaintStore>();
+        services.AddSingleton<LianApi.Photos.PhotoStore>();
         services.AddSingleton<UserStore>();
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

@@ -61,6 +61,8 @@ public sealed class HostTests
             .SetName("Start_WithAShortSigningKey_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Privacy:PhoneKey"] = "" }, "Privacy__PhoneKey")
             .SetName("Start_InProductionWithoutPhoneKey_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Photos:SigningKey"] = "" }, "Photos__SigningKey")
+            .SetName("Start_InProductionWithoutPhotoKey_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "" }, "QrCodes__LinkPrefix")
             .SetName("Start_InProductionWithoutLinkPrefix_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c" }, "QrCodes__LinkPrefix")

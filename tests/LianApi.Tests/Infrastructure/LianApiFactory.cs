@@ -21,6 +21,7 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
 {
     public const string TestJwtKey = "bGlhbmFwaS10ZXN0cy1zaWduaW5nLWtleS0zMi1ieXRlcyEhISE=";
     public const string TestPhoneKey = "cGhvbmUta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0xMjM=";
+    public const string TestPhotoKey = "cGhvdG8tbGluay1rZXktZm9yLXRlc3RzLTMyLWJ5dGVz";
 
     private readonly Dictionary<string, string?> settings;
     private readonly string environment;
@@ -39,6 +40,7 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
             ["DataDirectory"] = DataDirectory,
             ["Jwt:SigningKey"] = TestJwtKey,
             ["Privacy:PhoneKey"] = TestPhoneKey,
+            ["Photos:SigningKey"] = TestPhotoKey,
             ["Wechat:Mode"] = "Emulator",
             ["RateLimiting:LoginsPerMinute"] = "100000",
             ["RateLimiting:LoginBurst"] = "100000",

@@ -1,0 +1,73 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using LianApi.Shared;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Photos;
+
+/// <summary>A photo as the detail views and the upload answer show it: signed links that work without a token until expiresAt.</summary>
+public sealed record PhotoLink(
+    [property: Description("The photo's id (32 hex digits); list it in photoIds to attach the photo")] string Id,
+    [property: Description(PhotoLinks.UrlDescription)] string Url,
+    [property: Description("The same for the 400 px thumbnail")] string ThumbUrl,
+    [property: Description("When both links stop working (403 photo_link_expired): open the view again for new ones")] DateTimeOffset ExpiresAt);
+
+/// <summary>Whether a signed link is good.</summary>
+public enum LinkCheck
+{
+    Valid,
+    Invalid,
+    Expired,
+}
+
+/// <summary>
+/// Short-lived signed links for <c>&lt;image src&gt;</c> and <c>wx.previewImage</c>, which cannot send an Authorization
+/// header: the path and the expiry, with an HMAC-SHA256 over both. Anyone holding the link may fetch that one image
+/// until it expires; a changed path, expiry or signature is refused.
+/// </summary>
+public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time)
+{
+    public const string UrlDescription =
+        "A signed link to the photo (JPEG, long edge ≤ 2048 px): use it as <image src> or in wx.previewImage, no token needed until expiresAt";
+
+    public const string ExpiresParameter = "expires";
+    public const string SignatureParameter = "sig";
+
+    public TimeSpan Lifetime => options.Value.LinkLifetime;
+
+    public static string PhotoPath(string id) => $"/api/photos/{id}";
+
+    public static string ThumbnailPath(string id) => $"/api/photos/{id}/thumb";
+
+    /// <summary>Both links of a photo, valid for the configured lifetime from now (whole seconds).</summary>
+    public PhotoLink For(string id)
+    {
+        var expires = time.GetUtcNow() + options.Value.LinkLifetime;
+        var seconds = expires.ToUnixTimeSeconds();
+        return new PhotoLink(id, Sign(PhotoPath(id), seconds), Sign(ThumbnailPath(id), seconds),
+            DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.AsChinaTime());
+    }
+
+    private string Sign(string path, long expires) =>
+        $"{path}?{ExpiresParameter}={expires.ToString(CultureInfo.InvariantCulture)}&{SignatureParameter}={Signature(path, expires)}";
+
+    private string Signature(string path, long expires) =>
+        Base64Url(HMACSHA256.HashData(options.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes($"{path}\n{expires.ToString(CultureInfo.InvariantCulture)}")));
+
+    /// <summary>Checks a link's expiry and signature for <paramref name="path"/>; the remaining life comes back for Cache-Control.</summary>
+    public LinkCheck Check(string path, string? expires, string? signature, out TimeSpan remaining)
+    {
+        remaining = TimeSpan.Zero;
+        if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || signature is null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(path, seconds)), Encoding.ASCII.GetBytes(signature)))
+        {
+            return LinkCheck.Invalid;
+        }
+        remaining = DateTimeOffset.FromUnixTimeSeconds(Math.Min(seconds, DateTimeOffset.MaxValue.ToUnixTimeSeconds())) - time.GetUtcNow();
+        return remaining > TimeSpan.Zero ? LinkCheck.Valid : LinkCheck.Expired;
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

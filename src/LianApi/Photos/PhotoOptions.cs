@@ -1,0 +1,74 @@
+using LianApi.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Photos;
+
+/// <summary>Photo uploads, their cleaning, and the signed links the mini-program shows them through.</summary>
+public sealed class PhotoOptions
+{
+    public const string Section = "Photos";
+
+    /// <summary>Base64 of at least 32 random bytes: the HMAC key of signed photo links. Development generates one into the data folder.</summary>
+    public string SigningKey { get; set; } = "";
+
+    /// <summary>How long a signed link works (and how long a client may cache the image): 1 minute to 24 hours.</summary>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The largest file accepted, in bytes (WeChat's own photo checks stop at 10 MB).</summary>
+    public long MaxFileBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The most pixels an upload may declare in its header (width × height); more is refused before decoding.</summary>
+    public long MaxPixels { get; set; } = 40_000_000;
+
+    /// <summary>Uploads per user in any hour, counted from the stored photos (exact across instances).</summary>
+    public int UploadsPerHour { get; set; } = 60;
+
+    /// <summary>Uploads decoded at once per process; the others wait up to <see cref="QueueTimeout"/>, then get 503.</summary>
+    public int MaxConcurrentDecodes { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
+
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
+}
+
+/// <summary>Fills the Development signing key and names the key to set when a value is wrong.</summary>
+internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfiguration configuration)
+    : IPostConfigureOptions<PhotoOptions>, IValidateOptions<PhotoOptions>
+{
+    public void PostConfigure(string? name, PhotoOptions options)
+    {
+        if (options.SigningKey.Length == 0 && environment.IsDevelopment())
+        {
+            options.SigningKey = DevelopmentSecrets.LoadOrCreate(configuration, "photo-signing.key");
+        }
+    }
+
+    public ValidateOptionsResult Validate(string? name, PhotoOptions o)
+    {
+        if (DevelopmentSecrets.SigningKeyProblem(o.SigningKey, "Photos__SigningKey") is { } problem)
+        {
+            return ValidateOptionsResult.Fail(problem);
+        }
+        if (o.LinkLifetime < TimeSpan.FromMinutes(1) || o.LinkLifetime > TimeSpan.FromHours(24))
+        {
+            return ValidateOptionsResult.Fail("Photos__LinkLifetime must be between 00:01:00 and 1.00:00:00.");
+        }
+        if (o.MaxFileBytes is < 64 * 1024 or > 50 * 1024 * 1024)
+        {
+            return ValidateOptionsResult.Fail("Photos__MaxFileBytes must be between 65536 and 52428800.");
+        }
+        if (o.MaxPixels is < 1_000_000 or > 100_000_000)
+        {
+            return ValidateOptionsResult.Fail("Photos__MaxPixels must be between 1000000 and 100000000.");
+        }
+        if (o.UploadsPerHour is < 1 or > 100_000)
+        {
+            return ValidateOptionsResult.Fail("Photos__UploadsPerHour must be between 1 and 100000.");
+        }
+        if (o.MaxConcurrentDecodes is < 1 or > 64 || o.QueueTimeout < TimeSpan.Zero || o.QueueTimeout > TimeSpan.FromMinutes(1))
+        {
+            return ValidateOptionsResult.Fail("Photos__MaxConcurrentDecodes must be 1–64 and Photos__QueueTimeout at most 00:01:00.");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}

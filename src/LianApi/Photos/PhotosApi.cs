@@ -1,0 +1,263 @@
+using System.ComponentModel;
+using System.Security.Claims;
+using LianApi.Auth;
+using LianApi.Infrastructure;
+using LianApi.Resources;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace LianApi.Photos;
+
+/// <summary>The answer to an upload: the photo's id (for photoIds), its size and its signed links.</summary>
+public sealed record UploadedPhoto(
+    [property: Description("32 hex digits, unguessable; list it in photoIds within 24 hours, or the photo is deleted")] string Id,
+    [property: Description("Width in px after cleaning (upright, long edge ≤ 2048)")] int Width,
+    [property: Description("Height in px after cleaning")] int Height,
+    [property: Description("The signed link of the 400 px thumbnail")] string ThumbUrl,
+    [property: Description(PhotoLinks.UrlDescription)] string Url,
+    [property: Description("When both links stop working")] DateTimeOffset ExpiresAt);
+
+/// <summary>How much of a case a caller may see, as the case's feature decides it.</summary>
+public enum PhotoViewer
+{
+    None,
+    Viewer,
+    DispatchCenter,
+}
+
+/// <summary>Who may see the photos of a case: its resident, and staff who may see the case now. Answered by the Complaints feature.</summary>
+public interface IPhotoAccess
+{
+    Task<PhotoViewer> CheckAsync(long complaintId, ClaimsPrincipal user, CancellationToken ct);
+}
+
+public static class PhotosApi
+{
+    public static RouteGroupBuilder MapPhotos(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/photos")
+            .WithTag("Photos", "Photos of reports and of their resolution: upload one per request (wx.uploadFile), show them through signed links");
+
+        group.MapPost("/", UploadPhoto)
+            .WithName(nameof(UploadPhoto))
+            .WithSummary("Upload one photo, the way wx.uploadFile sends it (multipart/form-data, field file)")
+            .WithDescription("JPEG, PNG or WebP (told by its bytes, not its name), at most 10 MB and 40 megapixels. The photo is turned upright " +
+                             "(EXIF orientation) and re-encoded as a JPEG of at most 2048 px with a 400 px thumbnail; its metadata (EXIF, GPS) and " +
+                             "the uploaded bytes are not kept. Attach it within 24 hours: photoIds of POST /api/complaints, or of resolve and reply.")
+            .RequireAuthorization()
+            .ContainsPersonalData()
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
+            .WithFormOptions(multipartBodyLengthLimit: MaxRequestBytes, valueCountLimit: 16, valueLengthLimit: 8 * 1024)
+            .ProducesHeader(StatusCodes.Status201Created, HeaderNames.Location, "The photo's URL (GET it with a token)", required: true)
+            .ProducesStandardProblems(400, 413, 415, 429, 503);
+
+        group.MapGet("/{id}", GetPhoto)
+            .WithName(nameof(GetPhoto))
+            .WithSummary("The photo (JPEG): with a signed link's expires and sig, or with a token")
+            .WithPhotoResponses();
+
+        group.MapGet("/{id}/thumb", GetPhotoThumbnail)
+            .WithName(nameof(GetPhotoThumbnail))
+            .WithSummary("The photo's 400 px thumbnail (JPEG): with a signed link's expires and sig, or with a token")
+            .WithPhotoResponses();
+
+        return group;
+    }
+
+    /// <summary>One photo plus the multipart envelope; Kestrel refuses a larger declared body before reading it.</summary>
+    public const long MaxRequestBytes = 10 * 1024 * 1024 + 64 * 1024;
+
+    private static RouteHandlerBuilder WithPhotoResponses(this RouteHandlerBuilder builder) => builder
+        // The token is optional: a signed link is the credential of <image src>.
+        .AllowAnonymous()
+        .Produces(StatusCodes.Status304NotModified)
+        .ProducesHeader(StatusCodes.Status200OK, HeaderNames.ETag, "The content hash: photos never change, so If-None-Match gets 304", required: true)
+        .ProducesHeader(StatusCodes.Status304NotModified, HeaderNames.ETag, "The content hash", required: true)
+        .ProducesHeader(StatusCodes.Status401Unauthorized, HeaderNames.WWWAuthenticate, "Bearer: send a token, or use the signed link", required: true)
+        .ProducesStandardProblems(401, 403, 404);
+
+    public static async Task<Results<Created<UploadedPhoto>, ProblemHttpResult>> UploadPhoto(
+        [Description("The photo: JPEG, PNG or WebP, at most 10 MB")] IFormFile? file, ClaimsPrincipal user, HttpContext http,
+        PhotoStore photos, PhotoCleaner cleaner, PhotoLinks links, PhotoGate gate, IOptions<PhotoOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return Problems.BadRequest("file", Messages.PhotoNoFile);
+        }
+        var o = options.Value;
+        if (file.Length > o.MaxFileBytes)
+        {
+            return Problem(http, StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooLarge, ProblemCodes.PayloadTooLarge);
+        }
+        var userId = user.UserId();
+        var now = time.GetUtcNow().UtcDateTime;
+        if (await photos.WaitBeforeUploadAsync(userId, o.UploadsPerHour, now, ct) is { } wait)
+        {
+            return UploadLimit(http, wait);
+        }
+        // Straight into native memory, where the decoder reads it: a 10 MB upload is never also a managed array.
+        SkiaSharp.SKData upload;
+        await using (var stream = file.OpenReadStream())
+        {
+            upload = SkiaSharp.SKData.Create(stream, file.Length);
+        }
+        using var uploaded = upload;
+        CleanPhoto clean;
+        using (var slot = await gate.TryEnterAsync(ct))
+        {
+            if (slot is null)
+            {
+                http.Response.SetRetryAfter(TimeSpan.FromSeconds(2));
+                return Problem(http, StatusCodes.Status503ServiceUnavailable, Messages.PhotoBusy, ProblemCodes.ServiceBusy);
+            }
+            try
+            {
+                clean = cleaner.Clean(upload);
+            }
+            catch (PhotoRefusedException refused)
+            {
+                return refused.Reason == PhotoRefusal.TooManyPixels
+                    ? Problem(http, StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooManyPixels, ProblemCodes.PhotoTooManyPixels)
+                    : Problem(http, StatusCodes.Status415UnsupportedMediaType,
+                        refused.Reason == PhotoRefusal.Unreadable ? Messages.PhotoUnreadable : Messages.PhotoUnsupportedType,
+                        refused.Reason == PhotoRefusal.Unreadable ? ProblemCodes.PhotoUnreadable : ProblemCodes.PhotoTypeUnsupported);
+            }
+        }
+        try
+        {
+            var row = await photos.InsertAsync(userId, clean, o.UploadsPerHour, now, ct);
+            var link = links.For(row.Id);
+            return TypedResults.Created(PhotoLinks.PhotoPath(row.Id), new UploadedPhoto(row.Id, row.Width, row.Height, link.ThumbUrl, link.Url, link.ExpiresAt));
+        }
+        catch (PhotoUploadLimitException full)
+        {
+            return UploadLimit(http, full.RetryAfter);
+        }
+    }
+
+    public static Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> GetPhoto(
+        string id, [FromQuery(Name = PhotoLinks.ExpiresParameter), Description("From the signed link")] string? expires,
+        [FromQuery(Name = PhotoLinks.SignatureParameter), Description("From the signed link")] string? sig,
+        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, CancellationToken ct) =>
+        ServeAsync(id, thumbnail: false, expires, sig, http, photos, links, access, ct);
+
+    public static Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> GetPhotoThumbnail(
+        string id, [FromQuery(Name = PhotoLinks.ExpiresParameter), Description("From the signed link")] string? expires,
+        [FromQuery(Name = PhotoLinks.SignatureParameter), Description("From the signed link")] string? sig,
+        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, CancellationToken ct) =>
+        ServeAsync(id, thumbnail: true, expires, sig, http, photos, links, access, ct);
+
+    private static async Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> ServeAsync(
+        string id, bool thumbnail, string? expires, string? signature, HttpContext http, PhotoStore photos, PhotoLinks links,
+        IPhotoAccess access, CancellationToken ct)
+    {
+        TimeSpan maxAge;
+        PhotoRow? photo;
+        if (expires is not null || signature is not null)
+        {
+            var path = thumbnail ? PhotoLinks.ThumbnailPath(id) : PhotoLinks.PhotoPath(id);
+            switch (links.Check(path, expires, signature, out maxAge))
+            {
+                case LinkCheck.Invalid:
+                    return Problem(http, StatusCodes.Status403Forbidden, Messages.PhotoLinkInvalid, ProblemCodes.PhotoLinkInvalid);
+                case LinkCheck.Expired:
+                    return Problem(http, StatusCodes.Status403Forbidden, Messages.PhotoLinkExpired, ProblemCodes.PhotoLinkExpired);
+            }
+            // A link outlives nothing: a photo found risky after the link was issued is no longer served through it.
+            photo = await photos.FindAsync(id, ct);
+            if (photo is null || photo.Moderation == Moderation.Risky)
+            {
+                return NotFound(http);
+            }
+        }
+        else
+        {
+            if (http.User.Identity?.IsAuthenticated != true)
+            {
+                // The same answer as every endpoint that needs a token: 401 with WWW-Authenticate, problem+json.
+                await http.ChallengeAsync();
+                return TypedResults.StatusCode(StatusCodes.Status401Unauthorized);
+            }
+            maxAge = links.Lifetime;
+            photo = await photos.FindAsync(id, ct);
+            if (photo is null || await ViewerAsync(photo, http.User, access, ct) is not { } viewer
+                || (photo.Moderation == Moderation.Risky && viewer != PhotoViewer.DispatchCenter))
+            {
+                return NotFound(http);
+            }
+        }
+        var etag = new EntityTagHeaderValue($"\"{(thumbnail ? photo.ThumbnailHash : photo.ContentHash)}\"");
+        var cacheControl = $"private, max-age={Math.Max(0, (int)maxAge.TotalSeconds)}";
+        if (http.Request.GetTypedHeaders().IfNoneMatch is { Count: > 0 } tags && tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(etag, useStrongComparison: true)))
+        {
+            http.Response.Headers.ETag = etag.ToString();
+            http.Response.Headers.CacheControl = cacheControl;
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return new PhotoContent(photo.Id, thumbnail, thumbnail ? photo.ThumbnailByteCount : photo.ByteCount, etag, cacheControl);
+    }
+
+    private static async Task<PhotoViewer?> ViewerAsync(PhotoRow photo, ClaimsPrincipal user, IPhotoAccess access, CancellationToken ct)
+    {
+        if (photo.ComplaintId is not { } complaintId)
+        {
+            // Not attached yet: only its uploader, who is choosing what to send.
+            return photo.OwnerUserId == user.UserId() ? PhotoViewer.Viewer : null;
+        }
+        var viewer = await access.CheckAsync(complaintId, user, ct);
+        return viewer == PhotoViewer.None ? null : viewer;
+    }
+
+    private static ProblemHttpResult UploadLimit(HttpContext http, TimeSpan wait)
+    {
+        http.Response.SetRetryAfter(wait);
+        return Problem(http, StatusCodes.Status429TooManyRequests, Messages.PhotoUploadLimit, ProblemCodes.PhotoUploadLimit);
+    }
+
+    private static ProblemHttpResult NotFound(HttpContext http) =>
+        Problems.NotFound(Messages.PhotoNotFound);
+
+    private static ProblemHttpResult Problem(HttpContext http, int status, string message, string code) =>
+        TypedResults.Problem(message, statusCode: status).WithCode(code);
+}
+
+/// <summary>The answers every endpoint that takes photoIds gives about them, said once.</summary>
+public static partial class PhotoIdChecks
+{
+    public const int MaxPerStep = 9;
+
+    /// <summary>422 for more than 9 ids, a repeated id or one that is no photo id at all; null when the list may be attached.</summary>
+    public static ProblemHttpResult? Problem(IReadOnlyList<string>? ids, HttpContext http)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            return null;
+        }
+        if (ids.Count > MaxPerStep)
+        {
+            return Problems.Unprocessable("photoIds", Messages.PhotoTooManyPhotos).WithCode(ProblemCodes.TooManyPhotos);
+        }
+        if (ids.FirstOrDefault(id => id is null || !IdFormat().IsMatch(id)) is { } malformed)
+        {
+            return NotAttachable(http, malformed ?? "null");
+        }
+        if (ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            return Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture,
+                Messages.PhotoDuplicatePhoto, repeated.Key)).WithCode(ProblemCodes.PhotoNotAttachable);
+        }
+        return null;
+    }
+
+    /// <summary>422 naming the photo that is not the caller's, is attached already, is older than 24 hours or does not exist.</summary>
+    public static ProblemHttpResult NotAttachable(HttpContext http, string id) =>
+        Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture, Messages.PhotoNotAttachable,
+            id.Length > 40 ? id[..40] : id)).WithCode(ProblemCodes.PhotoNotAttachable);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{32}$")]
+    private static partial System.Text.RegularExpressions.Regex IdFormat();
+}
