@@ -13,7 +13,7 @@ namespace LianApi;
 
 /// <summary>
 /// Ops verbs run by the same binary and configuration as the API:
-/// <c>migrate</c>, <c>import communities|grids|departments FILE.csv</c>, <c>calendar import FILE.csv</c>,
+/// <c>migrate</c>, <c>import communities|grids|departments|pairings FILE.csv</c>, <c>calendar import FILE.csv</c>,
 /// <c>staff add|renew|deactivate|list</c>, <c>sweep</c>.
 /// </summary>
 public static class Cli
@@ -24,10 +24,12 @@ public static class Cli
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
                LianApi help | --help | -h                       (this list)
                LianApi migrate
-               LianApi import communities|grids|departments FILE.csv
+               LianApi import communities|grids|departments|pairings FILE.csv
+                                 (pairings header: department,community — the departments paired with each community)
                LianApi calendar import FILE.csv                 (header: date,kind,name; kind = holiday | workday)
                LianApi staff add --name NAME --role ROLE --unit CODE [--grid CODE]
-                                 (ROLE: community | street | department | dispatcher | admin; no unit for dispatcher/admin)
+                                 (ROLE: community | street | department | dispatcher | admin | volunteer; no unit for dispatcher/admin;
+                                  a volunteer's unit is their community; --grid makes a community account a grid worker)
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
                LianApi notifications [send]                     (the outbox backlog, failed and pending messages; send: dispatch what is due once)
@@ -103,12 +105,13 @@ public static class Cli
         {
             case ["migrate"]:
                 return 0;
-            case ["import", "communities" or "grids" or "departments", var file]:
+            case ["import", "communities" or "grids" or "departments" or "pairings", var file]:
                 var importer = new OrgImport(app.Services.GetRequiredService<CommunityStore>());
                 return Report(positional[1], file, positional[1] switch
                 {
                     "communities" => await importer.ImportCommunitiesAsync(file, ct),
                     "grids" => await importer.ImportGridsAsync(file, ct),
+                    "pairings" => await importer.ImportPairingsAsync(file, ct),
                     _ => await importer.ImportDepartmentsAsync(file, ct),
                 });
             case ["calendar", "import", var file]:
@@ -235,10 +238,12 @@ public static class Cli
         long? gridId = null;
         if (options.TryGetValue("grid", out var gridCode))
         {
-            gridId = (await org.FindGridAsync(gridCode, ct))?.Id;
-            if (gridId is null || role != StaffRoles.Community)
+            // A grid worker's grid is one of their own community's: they see and act on its cases only.
+            gridId = role != StaffRoles.Community || unit is null ? null
+                : (await org.ListGridsAsync(unit.Id, ct)).FirstOrDefault(g => string.Equals(g.Code, gridCode, StringComparison.OrdinalIgnoreCase))?.Id;
+            if (gridId is null)
             {
-                Console.Error.WriteLine("--grid needs a community account and the code of an existing grid.");
+                Console.Error.WriteLine("--grid needs a community account and the code of a grid of that community.");
                 return 1;
             }
         }

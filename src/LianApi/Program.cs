@@ -77,6 +77,8 @@ app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
 app.MapNotifications(app.Environment);
+app.MapIntake();                                // reports recorded on residents' behalf
+app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
 app.MapPosters();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);

@@ -16,14 +16,14 @@ public sealed record WechatLoginRequest(
 public sealed record LoginUser(
     [property: Description("Our user id; the WeChat openid never leaves the server")] long Id,
     // Staff depends on Auth, so the staff roles are spelled out here; a contract test compares them with StaffRoles.
-    [property: OpenApiEnum(Roles.Resident, "community", "street", "department", "dispatcher", "admin")]
-    [property: Description("resident, plus the staff role (community, street, department, dispatcher, admin) of a bound staff account")] IReadOnlyList<string> Roles,
+    [property: OpenApiEnum(Roles.Resident, "community", "street", "department", "dispatcher", "admin", "volunteer")]
+    [property: Description("resident, plus the staff role (community, street, department, dispatcher, admin, volunteer) of a bound staff account")] IReadOnlyList<string> Roles,
     [property: Description("Present when the user is an active staff member")] LoginStaff? Staff);
 
 public sealed record LoginStaff(
     long Id,
     string Name,
-    [property: OpenApiEnum("community", "street", "department", "dispatcher", "admin")] string Role,
+    [property: OpenApiEnum("community", "street", "department", "dispatcher", "admin", "volunteer")] string Role,
     [property: OpenApiEnum(typeof(HandlingLevel))] string Level,
     string Unit);
 

@@ -24,7 +24,7 @@ public static class CommunitiesApi
 
         group.MapGet("/communities/{code}", GetCommunity)
             .WithName(nameof(GetCommunity))
-            .WithSummary("The landing page after a QR scan: community, street, categories and emergency hotlines")
+            .WithSummary("The landing page after a QR scan: community, street, categories, emergency hotlines and grids")
             .ProducesStandardProblems(StatusCodes.Status404NotFound);
 
         return group;
@@ -47,6 +47,6 @@ public static class CommunitiesApi
         {
             return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
         }
-        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct)));
+        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct), await store.ListGridsAsync(community.Id, ct)));
     }
 }

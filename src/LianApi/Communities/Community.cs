@@ -22,6 +22,21 @@ public sealed record CommunityRow
     public string StreetName { get; init; } = "";
 }
 
+public sealed record GridRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+    public long CommunityId { get; init; }
+}
+
+public sealed record DepartmentRow
+{
+    public long Id { get; init; }
+    public string Code { get; init; } = "";
+    public string Name { get; init; } = "";
+}
+
 public sealed record CategoryRow
 {
     public long Id { get; init; }
@@ -60,7 +75,10 @@ public sealed record CommunityLanding(
     GeoPoint? Location,
     StreetResponse Street,
     IReadOnlyList<CategoryResponse> Categories,
-    [property: Description("Banner lines for the emergency categories: show them before the report form")] IReadOnlyList<EmergencyHotline> EmergencyHotlines);
+    [property: Description("Banner lines for the emergency categories: show them before the report form")] IReadOnlyList<EmergencyHotline> EmergencyHotlines,
+    [property: Description("The community's grids (网格): a report may name one (gridCode)")] IReadOnlyList<GridResponse> Grids);
+
+public sealed record GridResponse(string Code, string Name);
 
 public static class CommunityMappings
 {
@@ -70,11 +88,12 @@ public static class CommunityMappings
     public static CommunitySummary AsSummary(this CommunityRow c) =>
         new(c.Code, c.Name, new StreetResponse(c.StreetCode, c.StreetName));
 
-    public static CommunityLanding AsLanding(this CommunityRow c, IReadOnlyList<CategoryRow> categories) =>
+    public static CommunityLanding AsLanding(this CommunityRow c, IReadOnlyList<CategoryRow> categories, IReadOnlyList<GridRow> grids) =>
         new(c.Code, c.Name, c.Address,
             c.Latitude is { } lat && c.Longitude is { } lng ? new GeoPoint(lat, lng) : null,
             new StreetResponse(c.StreetCode, c.StreetName),
             categories.Select(AsResponse).ToList(),
             categories.Where(k => k.IsEmergency && k.Hotline is not null)
-                .Select(k => new EmergencyHotline(k.Code, k.Name, k.Hotline!)).ToList());
+                .Select(k => new EmergencyHotline(k.Code, k.Name, k.Hotline!)).ToList(),
+            grids.Select(g => new GridResponse(g.Code, g.Name)).ToList());
 }

@@ -11,6 +11,8 @@ public sealed record GridUpsert(string Code, long CommunityId, string Name);
 
 public sealed record DepartmentUpsert(string Code, string Name);
 
+public sealed record PairingUpsert(long DepartmentId, long CommunityId);
+
 /// <summary>A unit of the response chain: a community, a street office or a department.</summary>
 public sealed record OrgUnit
 {
@@ -92,4 +94,43 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
 
     public Task<OrgUnit?> FindGridAsync(string code, CancellationToken ct) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(SelectGridUnit, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
+
+    private const string SelectGrids = "SELECT Id, Code, Name, CommunityId FROM Grids WHERE CommunityId = @CommunityId ORDER BY Code";
+
+    /// <summary>A community's grids (网格), by code.</summary>
+    public Task<IReadOnlyList<GridRow>> ListGridsAsync(long communityId, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<GridRow>>(async c =>
+            (await c.QueryAsync<GridRow>(new CommandDefinition(SelectGrids, new { CommunityId = communityId }, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectDepartmentIds = "SELECT Code, Id FROM Departments";
+
+    public Task<Dictionary<string, long>> DepartmentIdsByCodeAsync(CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.QueryAsync<(string Code, long Id)>(new CommandDefinition(SelectDepartmentIds, cancellationToken: ct)))
+            .ToDictionary(r => r.Code, r => r.Id, StringComparer.Ordinal), ct);
+
+    private const string InsertPairing = """
+        INSERT INTO DepartmentPairings (DepartmentId, CommunityId)
+        SELECT @DepartmentId, @CommunityId
+        WHERE NOT EXISTS (SELECT 1 FROM DepartmentPairings WHERE DepartmentId = @DepartmentId AND CommunityId = @CommunityId)
+        """;
+
+    /// <summary>Adds the pairings (结对共建) not there yet, all in one transaction; re-running an import is safe.</summary>
+    public Task<int> AddPairingsAsync(IReadOnlyCollection<PairingUpsert> rows, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(InsertPairing, rows, tx, cancellationToken: ct)), ct);
+
+    private const string SelectPairedDepartments = """
+        SELECT d.Id, d.Code, d.Name FROM DepartmentPairings p JOIN Departments d ON d.Id = p.DepartmentId
+        WHERE p.CommunityId = @CommunityId ORDER BY d.Code
+        """;
+
+    /// <summary>The departments paired with a community: the ones it may whistle to (吹哨).</summary>
+    public Task<IReadOnlyList<DepartmentRow>> ListPairedDepartmentsAsync(long communityId, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<DepartmentRow>>(async c =>
+            (await c.QueryAsync<DepartmentRow>(new CommandDefinition(SelectPairedDepartments, new { CommunityId = communityId }, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectIsPaired = "SELECT COUNT(*) FROM DepartmentPairings WHERE DepartmentId = @DepartmentId AND CommunityId = @CommunityId";
+
+    public async Task<bool> IsPairedAsync(long departmentId, long communityId, CancellationToken ct) =>
+        await db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(SelectIsPaired,
+            new { DepartmentId = departmentId, CommunityId = communityId }, cancellationToken: ct)), ct) > 0;
 }

@@ -15,6 +15,32 @@ public sealed partial class OrgImport(CommunityStore store)
     public static readonly string[] CommunityColumns = ["code", "street", "name", "address", "latitude", "longitude"];
     public static readonly string[] GridColumns = ["code", "community", "name"];
     public static readonly string[] DepartmentColumns = ["code", "name"];
+    public static readonly string[] PairingColumns = ["department", "community"];
+
+    /// <summary>结对共建: which departments each community may whistle to. Rows name existing codes; a pair already there is kept.</summary>
+    public async Task<ImportResult> ImportPairingsAsync(string path, CancellationToken ct)
+    {
+        var departments = await store.DepartmentIdsByCodeAsync(ct);
+        var communities = await store.CommunityIdsByCodeAsync(ct);
+        var (rows, errors) = Parse(path, PairingColumns, (line, f, errs) =>
+        {
+            if (!departments.TryGetValue(f["department"].ToLowerInvariant(), out var departmentId))
+            {
+                errs.Add($"line {line}: unknown department '{f["department"]}' (import the departments first)");
+            }
+            if (!communities.TryGetValue(f["community"].ToLowerInvariant(), out var communityId))
+            {
+                errs.Add($"line {line}: unknown community '{f["community"]}' (import the communities first)");
+            }
+            return new PairingUpsert(departmentId, communityId);
+        }, key: f => $"{f["department"].ToLowerInvariant()},{f["community"].ToLowerInvariant()}", what: "pair");
+        if (errors.Count > 0)
+        {
+            return new ImportResult(0, errors);
+        }
+        await store.AddPairingsAsync(rows, ct);
+        return new ImportResult(rows.Count, []);
+    }
 
     public async Task<ImportResult> ImportDepartmentsAsync(string path, CancellationToken ct)
     {
@@ -79,7 +105,12 @@ public sealed partial class OrgImport(CommunityStore store)
 
     private delegate T RowReader<out T>(int line, IReadOnlyDictionary<string, string> fields, List<string> errors);
 
-    private static (List<T> Rows, List<string> Errors) Parse<T>(string path, string[] columns, RowReader<T> read)
+    /// <summary>
+    /// Reads the file against its header; rows are keyed by their code (checked: 1–32 characters, unique, with a name)
+    /// unless the import gives its own <paramref name="key"/> for rows without code and name.
+    /// </summary>
+    private static (List<T> Rows, List<string> Errors) Parse<T>(string path, string[] columns, RowReader<T> read,
+        Func<Dictionary<string, string>, string>? key = null, string what = "code")
     {
         var errors = new List<string>();
         var rows = new List<T>();
@@ -121,6 +152,17 @@ public sealed partial class OrgImport(CommunityStore store)
                 continue;
             }
             var fields = header.Zip(record.Fields.Select(f => f.Trim())).ToDictionary(p => p.First, p => p.Second);
+            if (key is not null)
+            {
+                var pair = key(fields);
+                if (seen.TryGetValue(pair, out var earlier))
+                {
+                    errors.Add($"line {record.Line}: {what} '{pair}' already appears on line {earlier}");
+                }
+                seen.TryAdd(pair, record.Line);
+                rows.Add(read(record.Line, fields, errors));
+                continue;
+            }
             // Codes are case-insensitive everywhere (SQL Server's default collation is), so they are stored lower-case.
             var code = fields["code"] = fields["code"].ToLowerInvariant();
             if (!CodeFormat().IsMatch(code))

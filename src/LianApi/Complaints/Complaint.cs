@@ -52,6 +52,12 @@ public static class EventKinds
     public const string Reopened = "reopened";
     public const string Closed = "closed";
     public const string Urged = "urged";
+    public const string Whistled = "whistled";
+    public const string Reported = "reported";
+    public const string ReportedLate = "reported_late";
+    public const string WhistleOverdue = "whistle_overdue";
+    public const string Assigned = "assigned";
+    public const string EvaluatedByPhone = "evaluated_by_phone";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -77,12 +83,19 @@ public static class EventKinds
         [Reopened] = "发回重办",
         [Closed] = "已归档",
         [Urged] = "已催办",
+        [Whistled] = "已吹哨",
+        [Reported] = "部门已报到",
+        [ReportedLate] = "部门超时报到",
+        [WhistleOverdue] = "超时未报到，转区调度中心督办",
+        [Assigned] = "已指派网格员",
+        [EvaluatedByPhone] = "电话回访评价",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
-        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged. " +
+        "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone. " +
         "kindLabel says it in Chinese.";
 
     public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
@@ -185,6 +198,16 @@ public sealed record Complaint
     public DateTime? ResolvedAt { get; init; }
     public DateTime? ClosedAt { get; init; }
     public string? CloseReason { get; init; }
+    public string Channel { get; init; } = Channels.MiniProgram;
+    public long? GridId { get; init; }
+    public long? RecordedByStaffId { get; init; }
+    public long? AssignedStaffId { get; init; }
+    public bool CallbackWanted { get; init; }
+    /// <summary>Whistled (吹哨) to a paired department that has not reported (报到, accepted) yet.</summary>
+    public bool WhistlePending { get; init; }
+    public string? GridCode { get; init; }
+    public string? GridName { get; init; }
+    public string? AssignedStaffName { get; init; }
 
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }
@@ -213,7 +236,7 @@ public sealed record Complaint
     /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
     public DateTime? NextSweepAt => Status switch
     {
-        ComplaintStatus.Submitted when !IsOverdue || HandlingLevel is Shared.HandlingLevel.Community or Shared.HandlingLevel.Street => ResponseDueAt,
+        ComplaintStatus.Submitted when !IsOverdue || WhistlePending || HandlingLevel is Shared.HandlingLevel.Community or Shared.HandlingLevel.Street => ResponseDueAt,
         ComplaintStatus.Accepted or ComplaintStatus.InProgress when !IsOverdue => ResolutionDueAt,
         ComplaintStatus.Resolved => ResolvedAt + ComplaintMachine.EvaluationWindow,
         _ => null,
@@ -354,7 +377,15 @@ public sealed record StaffComplaintDetail(
     DateTimeOffset? ExtensionRequestedUntil,
     [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
     [property: Description("The photos the resident sent with the report (signed links, short-lived)")] IReadOnlyList<PhotoLink> Photos,
-    IReadOnlyList<StaffTimelineEntry> Timeline);
+    
+    IReadOnlyList<StaffTimelineEntry> Timeline,
+    [property: OpenApiEnum(typeof(Channels))]
+    [property: Description(Channels.Description)] string Channel,
+    [property: Description("The grid (网格) the case belongs to, if any")] NamedRef? Grid,
+    [property: Description("The grid worker the community assigned the case to (assign), if any")] string? AssignedTo,
+    [property: Description("True for a report recorded on a resident's behalf (POST /api/staff/complaints)")] bool RecordedByStaff,
+    [property: Description("The resident wants a call back (回访); the handling unit records the answer with evaluate-by-phone")] bool CallbackWanted,
+    [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending);
 
 public sealed record ComplaintListItem(
     string TrackingNo,
@@ -419,7 +450,9 @@ public static class ComplaintMappings
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
             c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version, ReportPhotos(events, link),
             events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
-                Photos(e.PhotoIds, link))).ToList());
+                Photos(e.PhotoIds, link))).ToList(),
+            c.Channel, c.GridCode is { } grid ? new NamedRef(grid, c.GridName ?? grid) : null, c.AssignedStaffName, c.RecordedByStaffId is not null,
+            c.CallbackWanted, c.WhistlePending);
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
     public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)

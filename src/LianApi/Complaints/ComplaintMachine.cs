@@ -43,17 +43,24 @@ public static class ComplaintActions
     public const string Note = "note";
     public const string Reply = "reply";
     public const string Supervise = "supervise";
+    public const string Assign = "assign";
+    public const string Whistle = "whistle";
+    public const string EvaluateByPhone = "evaluate-by-phone";
 
     public static readonly string[] StaffActions =
-        [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise];
+        [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise,
+         Assign, Whistle, EvaluateByPhone];
 }
 
 /// <summary>The target of a dispatch (派单), resolved from its code by the caller.</summary>
 public sealed record DispatchTarget(string Level, long UnitId, string UnitName);
 
+/// <summary>The grid worker a case is assigned to, resolved and checked (same community, active) by the caller.</summary>
+public sealed record AssigneeTarget(long StaffId, string Name);
+
 /// <summary>What a staff action carries besides its name.</summary>
 public sealed record ActionInput(string? Reason = null, string? Reply = null, string? Note = null, DateTime? NewDueAt = null, DispatchTarget? Target = null,
-    IReadOnlyList<string>? PhotoIds = null);
+    IReadOnlyList<string>? PhotoIds = null, AssigneeTarget? Assignee = null, Evaluation? Evaluation = null);
 
 /// <summary>
 /// The state machine of the response chain: which action is allowed for which role in which status, and what
@@ -67,6 +74,8 @@ public static class ComplaintMachine
     private static readonly string[] HandlingRoles = [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin];
     private static readonly string[] UnitRoles = [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department];
     private static readonly string[] CenterRoles = [StaffRoles.Dispatcher, StaffRoles.Admin];
+    // A volunteer records reports and follows them; acting on a case is for the units.
+    private static readonly string[] ActingRoles = [.. StaffRoles.All.Where(r => r != StaffRoles.Volunteer)];
 
     /// <summary>The roles that may ever perform each staff action; anyone else gets 403.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> AllowedRoles = new Dictionary<string, string[]>
@@ -81,9 +90,12 @@ public static class ComplaintMachine
         [ComplaintActions.DenyExtension] = CenterRoles,
         [ComplaintActions.Resolve] = HandlingRoles,
         [ComplaintActions.Reject] = HandlingRoles,
-        [ComplaintActions.Note] = StaffRoles.All,
+        [ComplaintActions.Note] = ActingRoles,
         [ComplaintActions.Reply] = HandlingRoles,
         [ComplaintActions.Supervise] = CenterRoles,
+        [ComplaintActions.Assign] = [StaffRoles.Community],
+        [ComplaintActions.Whistle] = [StaffRoles.Community, StaffRoles.Street],
+        [ComplaintActions.EvaluateByPhone] = HandlingRoles,
     };
 
     /// <summary>
@@ -92,18 +104,24 @@ public static class ComplaintMachine
     /// Communities and streets see every case of their area; a department sees only what it holds now: once it
     /// returned a case, or the dispatch center sent it elsewhere, the case is gone from its view.
     /// </summary>
-    public static bool CanSee(StaffMember staff, Complaint c) => IsHandler(staff, c) || staff.Role switch
+    public static bool CanSee(StaffMember staff, Complaint c) => staff.Role == StaffRoles.Volunteer
+        ? c.RecordedByStaffId == staff.Id
+        : IsHandler(staff, c) || staff.Role switch
     {
         StaffRoles.Dispatcher or StaffRoles.Admin => true,
-        StaffRoles.Community => c.CommunityId == staff.UnitId,
+        StaffRoles.Community => c.CommunityId == staff.UnitId && InGrid(staff, c),
         StaffRoles.Street => c.StreetId == staff.UnitId,
         _ => false,
     };
 
     /// <summary>The unit that holds the case now; only it acts on it (the dispatch center holds district-level cases).</summary>
-    public static bool IsHandler(StaffMember staff, Complaint c) =>
-        c.HandlingLevel == HandlingLevel.District ? staff.SeesEverything
-            : StaffRoles.LevelOf(staff.Role) == c.HandlingLevel && c.HandlingUnitId == staff.UnitId;
+    public static bool IsHandler(StaffMember staff, Complaint c) => staff.Role != StaffRoles.Volunteer &&
+        (c.HandlingLevel == HandlingLevel.District ? staff.SeesEverything
+            : StaffRoles.LevelOf(staff.Role) == c.HandlingLevel && c.HandlingUnitId == staff.UnitId && InGrid(staff, c));
+
+    /// <summary>A grid worker (网格员) works on the cases of their grid and the cases assigned to them; other staff are not limited to a grid.</summary>
+    private static bool InGrid(StaffMember staff, Complaint c) =>
+        !staff.IsGridWorker || c.GridId == staff.GridId || c.AssignedStaffId == staff.Id;
 
     public static Decision Apply(Complaint c, string action, StaffMember staff, ActionInput input, DateTime now, WorkingCalendar calendar)
     {
@@ -144,7 +162,9 @@ public static class ComplaintMachine
                     [new ComplaintEvent(EventKinds.ExtensionApproved, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])
                 : Done(c with { ExtensionRequestedUntil = null }, new ComplaintEvent(EventKinds.ExtensionDenied, input.Note, IsPublic: false, staff.UnitName));
         }
-        if (!IsHandler(staff, c))
+        // The dispatch center sees every whistle and may redirect one its department has not reported to yet.
+        var redirect = action is ComplaintActions.Dispatch && staff.SeesEverything && c.WhistlePending;
+        if (!IsHandler(staff, c) && !redirect)
         {
             return c.IsTerminal ? WrongStatus(c, action)
                 : Refuse(409, Text.Format(Messages.NotYourLevel, Text.Level(c.HandlingLevel), staff.UnitName));
@@ -158,7 +178,8 @@ public static class ComplaintMachine
                     AcceptedAt = now,
                     ResolutionDueAt = calendar.AddWorkingDays(c.ReceivedAt, c.ResolutionWorkingDays),
                     IsOverdue = calendar.AddWorkingDays(c.ReceivedAt, c.ResolutionWorkingDays) < now,
-                }, new ComplaintEvent(EventKinds.Accepted, null, IsPublic: true, staff.UnitName)),
+                    WhistlePending = false,
+                }, [new ComplaintEvent(EventKinds.Accepted, null, IsPublic: true, staff.UnitName), .. ReportEvent(c, now, staff)]),
             ComplaintActions.Start => c.Status != ComplaintStatus.Accepted ? WrongStatus(c, action)
                 : Done(c with { Status = ComplaintStatus.InProgress }, new ComplaintEvent(EventKinds.Started, null, IsPublic: true, staff.UnitName)),
             ComplaintActions.Escalate => Require(input.Reason, "reason")
@@ -176,7 +197,11 @@ public static class ComplaintMachine
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
             ComplaintActions.Return => Require(input.Reason, "reason")
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null, ExtensionRequestedUntil = null },
+                    : Done(c with
+                    {
+                        Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.District, HandlingUnitId = null, AcceptedAt = null,
+                        ExtensionRequestedUntil = null, WhistlePending = false,
+                    },
                         new ComplaintEvent(EventKinds.Returned, input.Reason, IsPublic: false, staff.UnitName))),
             ComplaintActions.RequestExtension => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
@@ -198,8 +223,26 @@ public static class ComplaintMachine
                     }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds), .. NoteEvent(input.Note, staff)])),
             ComplaintActions.Reject => Require(input.Reason, "reason")
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
-                    : Done(c with { Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false, ExtensionRequestedUntil = null },
+                    : Done(c with
+                    {
+                        Status = ComplaintStatus.Rejected, ClosedAt = now, CloseReason = CloseReasons.Rejected, IsOverdue = false,
+                        ExtensionRequestedUntil = null, WhistlePending = false,
+                    },
                         new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
+            ComplaintActions.Assign => input.Assignee is not { } assignee ? Refuse(400, Messages.FieldAssignee)
+                : !IsOpen(c) ? WrongStatus(c, action)
+                : Done(c with { AssignedStaffId = assignee.StaffId, AssignedStaffName = assignee.Name },
+                    [new ComplaintEvent(EventKinds.Assigned, $"指派给网格员{assignee.Name}", IsPublic: false, staff.UnitName), .. NoteEvent(input.Note, staff)]),
+            // 吹哨报到: straight to a paired department (the caller checked the pairing), skipping the dispatch center.
+            ComplaintActions.Whistle => Require(input.Reason, "reason")
+                ?? (input.Target is not { Level: HandlingLevel.Department } department ? Refuse(400, Messages.FieldWhistleTarget)
+                    : !IsOpen(c) ? WrongStatus(c, action)
+                    : c.HandlingLevel is not (HandlingLevel.Community or HandlingLevel.Street) ? Refuse(409, Messages.WhistleOnlyFromCommunityOrStreet)
+                    : Pending(Receive(c with { DepartmentId = department.UnitId }, HandlingLevel.Department, department.UnitId, department.UnitName, now,
+                        [new ComplaintEvent(EventKinds.Whistled, $"吹哨至{department.UnitName}", IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)]))),
+            ComplaintActions.EvaluateByPhone => c.RecordedByStaffId is null ? Refuse(409, Messages.OnlyRecordedByPhone)
+                : input.Evaluation is not { } answer ? Refuse(400, Messages.FieldPhoneEvaluation)
+                : Evaluate(c, answer.Resolved, answer.Satisfaction, answer.Comment, now, calendar, staff.UnitName),
             ComplaintActions.Reply => Require(input.Reply, "reply")
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds))),
             _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
@@ -208,6 +251,13 @@ public static class ComplaintMachine
 
     /// <summary>The resident rates a resolved case once; "not resolved" or "unsatisfied" reopens it (发回重办).</summary>
     public static Decision Evaluate(Complaint c, bool resolved, string satisfaction, string? comment, DateTime now, WorkingCalendar calendar)
+        => Evaluate(c, resolved, satisfaction, comment, now, calendar, byPhoneUnit: null);
+
+    /// <summary>
+    /// The rating, from the resident in the mini-program or, for a report recorded on their behalf, taken by phone
+    /// (回访) by <paramref name="byPhoneUnit"/>: the same rules either way, only the event kind says how it was taken.
+    /// </summary>
+    private static Decision Evaluate(Complaint c, bool resolved, string satisfaction, string? comment, DateTime now, WorkingCalendar calendar, string? byPhoneUnit)
     {
         if (c.Status != ComplaintStatus.Resolved)
         {
@@ -215,19 +265,20 @@ public static class ComplaintMachine
                 ? new Decision(null, new Refusal(409, Messages.AlreadyRated, ProblemCodes.AlreadyEvaluated))
                 : Refuse(409, Messages.OnlyResolvedRated);
         }
-        var rating = new ComplaintEvent(EventKinds.Evaluated, comment, IsPublic: true);
+        var rating = byPhoneUnit is null ? new ComplaintEvent(EventKinds.Evaluated, comment, IsPublic: true)
+            : new ComplaintEvent(EventKinds.EvaluatedByPhone, comment, IsPublic: true, byPhoneUnit);
         if (resolved && satisfaction != Satisfaction.Unsatisfied)
         {
-            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = CloseReasons.Evaluated }, rating, new ComplaintEvent(EventKinds.Closed, null, IsPublic: true));
+            return Done(c with { Status = ComplaintStatus.Closed, ClosedAt = now, CloseReason = CloseReasons.Evaluated }, rating, new ComplaintEvent(EventKinds.Closed, null, IsPublic: true, byPhoneUnit));
         }
         var reopens = c.ReopenCount + 1;
         var reopened = c with { ReopenCount = reopens, ResolvedAt = null };
         if (reopens > ReopensBeforeDispatchCenter)
         {
             return Receive(reopened with { IsSupervised = true }, HandlingLevel.District, null, DispatchCenter.Name, now,
-                rating, new ComplaintEvent(EventKinds.Reopened, "多次重办，转区调度中心督办", IsPublic: true));
+                rating, new ComplaintEvent(EventKinds.Reopened, "多次重办，转区调度中心督办", IsPublic: true, byPhoneUnit is null ? null : DispatchCenter.Name));
         }
-        var unitName = reopened.LastHandlingLevel == HandlingLevel.District ? DispatchCenter.Name : null;
+        var unitName = reopened.LastHandlingLevel == HandlingLevel.District ? DispatchCenter.Name : byPhoneUnit;
         return Done(reopened with
         {
             Status = ComplaintStatus.InProgress,
@@ -268,6 +319,12 @@ public static class ComplaintMachine
             {
                 return Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now, new ComplaintEvent(EventKinds.AutoEscalated, "超时未签收，自动上报区调度中心", IsPublic: true, Actor.SystemName)).Transition;
             }
+            if (c.HandlingLevel == HandlingLevel.Department && c.WhistlePending)
+            {
+                // 督办: the paired department did not report in time; the dispatch center takes the case over, supervised.
+                return Receive(c with { IsSupervised = true }, HandlingLevel.District, null, DispatchCenter.Name, now,
+                    new ComplaintEvent(EventKinds.WhistleOverdue, $"{c.HandlingUnitName}超时未报到，转区调度中心督办", IsPublic: true, Actor.SystemName)).Transition;
+            }
             return c.IsOverdue ? null : Done(c with { IsOverdue = true }, new ComplaintEvent(EventKinds.Overdue, "超时未签收", IsPublic: false, Actor.SystemName)).Transition;
         }
         if (c.Status is ComplaintStatus.Accepted or ComplaintStatus.InProgress && c.ResolutionDueAt < now && !c.IsOverdue)
@@ -298,6 +355,9 @@ public static class ComplaintMachine
             ResolutionDueAt = null,
             IsOverdue = false,
             ExtensionRequestedUntil = null,
+            WhistlePending = false,
+            AssignedStaffId = null,
+            AssignedStaffName = null,
         }, [.. events.Select(e => e.Kind is EventKinds.Escalated or EventKinds.Dispatched or EventKinds.AutoEscalated && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
             new ComplaintEvent(EventKinds.Received, null, IsPublic: true, unitName)]);
 
@@ -305,6 +365,15 @@ public static class ComplaintMachine
     // write (notes, escalation reasons, dispatch and supervision remarks) goes on the timeline as an internal note.
     private static IEnumerable<ComplaintEvent> NoteEvent(string? note, StaffMember staff) =>
         string.IsNullOrWhiteSpace(note) ? [] : [new ComplaintEvent(EventKinds.Note, note, IsPublic: false, staff.UnitName)];
+
+    /// <summary>A whistle waits for its department to report (报到): set after <see cref="Receive"/>, which clears it for every other move.</summary>
+    private static Decision Pending(Decision received) =>
+        received.Transition is { } t ? received with { Transition = t with { Next = t.Next with { WhistlePending = true } } } : received;
+
+    /// <summary>A department accepting a whistled case reports (报到): on time within its response hours, or late.</summary>
+    private static IEnumerable<ComplaintEvent> ReportEvent(Complaint c, DateTime now, StaffMember staff) =>
+        !c.WhistlePending ? []
+            : [new ComplaintEvent(now <= c.ResponseDueAt ? EventKinds.Reported : EventKinds.ReportedLate, null, IsPublic: true, staff.UnitName)];
 
     private static Decision? Require(string? value, string field) =>
         string.IsNullOrWhiteSpace(value) ? Refuse(400, Text.Format(Messages.FieldRequiredForAction, field)) : null;

@@ -50,7 +50,13 @@ public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exce
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null);
+    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null, IntakeFacts? Intake = null);
+
+/// <summary>
+/// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
+/// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
+/// </summary>
+public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -92,6 +98,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string InsertFirstEvent = """
         INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt, PhotoIds)
         VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @UnitName, NULL, @IsPublic, @OccurredAt, @PhotoIds);
+        """;
+
+    // The intake facts of a new report, in its creating transaction (the INSERT stays the resident's own).
+    private const string UpdateIntake = """
+        UPDATE Complaints SET Channel = @Channel, GridId = @GridId, RecordedByStaffId = @RecordedByStaffId,
+            ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted
+        WHERE Id = @Id;
         """;
 
     private const string SelectRecentSubmissions = """
@@ -155,6 +168,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             }, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
             await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
+            if (complaint.Intake is { } intake)
+            {
+                await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
+                {
+                    Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted,
+                }, tx, cancellationToken: ct));
+            }
             await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
@@ -205,7 +225,11 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
-               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason
+               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason,
+               Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
+               (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
+               (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
+               (SELECT s.Name FROM Staff s WHERE s.Id = Complaints.AssignedStaffId) AS AssignedStaffName
         """;
 
     private const string SelectComplaintColumns = "SELECT " + ComplaintColumns + "\nFROM Complaints";
@@ -308,6 +332,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
+            AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId
         WHERE Id = @Id AND Version = @Version
         """;
@@ -320,8 +345,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
 
     private const string InsertEvaluation = """
-        INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt)
-        VALUES (@ComplaintId, @Round, @Resolved, @Satisfaction, @Comment, @EvaluatedAt);
+        INSERT INTO ComplaintEvaluations (ComplaintId, Round, Resolved, Satisfaction, Comment, EvaluatedAt, ByPhone)
+        VALUES (@ComplaintId, @Round, @Resolved, @Satisfaction, @Comment, @EvaluatedAt, @ByPhone);
         """;
 
     /// <summary>
@@ -354,7 +379,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
-                next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version,
+                next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version, next.AssignedStaffId, next.WhistlePending,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
@@ -383,7 +408,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 sql.Append(InsertEvaluation);
                 parameters.AddDynamicParams(new
                 {
-                    Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now,
+                    Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
                 });
             }
             if (sql.Length > 0)
@@ -430,6 +455,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             return phone;
         }, ct);
 
+    private const string SelectResidentName = "SELECT ResidentNameProtected FROM Complaints WHERE Id = @Id";
+
+    /// <summary>The protected name of a resident on whose behalf staff recorded the report; read only beside an audited reveal.</summary>
+    public Task<string?> FindResidentNameAsync(long complaintId, CancellationToken ct) =>
+        db.ReadAsync(c => c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectResidentName, new { Id = complaintId }, cancellationToken: ct)), ct);
+
     /// <summary>The directory, read again once if another process added a unit these rows mention since it was loaded.</summary>
     private async ValueTask<OrgDirectory.Snapshot> NamesAsync(IEnumerable<Complaint> rows, CancellationToken ct)
     {
@@ -461,4 +492,4 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
 }
 
 /// <summary>The resident's rating, stored beside the transition it causes.</summary>
-public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment);
+public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment, bool ByPhone = false);

@@ -98,12 +98,17 @@ public static class ComplaintsApi
             {
                 return Problems.Unprocessable("categoryCode", Text.Format(Messages.UnknownCategory, request.CategoryCode)).WithCode(ProblemCodes.UnknownCategory);
             }
+            GridRow? grid = null;
+            if (!string.IsNullOrWhiteSpace(request.GridCode) && (grid = await IntakeApi.FindGridAsync(org, community, request.GridCode.Trim(), token)) is null)
+            {
+                return IntakeApi.UnknownGrid(community, request.GridCode.Trim());
+            }
             var now = time.GetUtcNow().UtcDateTime;
             var phone = request.ContactPhone?.Trim();
             var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
                 NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-                now, now.AddHours(category.ResponseHours), request.PhotoIds);
+                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false));
             try
             {
                 var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);

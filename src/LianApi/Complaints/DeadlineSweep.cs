@@ -31,7 +31,7 @@ public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, 
                 {
                     switch (await SweepOneAsync(candidate, now, ct))
                     {
-                        case EventKinds.AutoEscalated: escalated++; break;
+                        case EventKinds.AutoEscalated or EventKinds.WhistleOverdue: escalated++; break;
                         case EventKinds.Overdue: overdue++; break;
                         case EventKinds.Closed: closed++; break;
                         case Lost: lost++; break;

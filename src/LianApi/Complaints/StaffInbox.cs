@@ -27,7 +27,8 @@ public sealed record InboxQuery(
     [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")]
     [property: AllowedValues(null, "newest", "urgent", ErrorMessage = ValidationMessages.Sort)] string? Sort,
     [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
-    [property: Description("The nextCursor of the previous page")] string? Cursor);
+    [property: Description("The nextCursor of the previous page")] string? Cursor,
+    [property: Description("Only whistled cases (吹哨) still waiting for their department to report (true), or only the others (false)")] bool? Whistled = null);
 
 public sealed record InboxItem(
     string TrackingNo,
@@ -47,7 +48,11 @@ public sealed record InboxItem(
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
     [property: Description("Masked; the full number needs the audited contact call")] string? ContactPhone,
-    int Version);
+    int Version,
+    [property: OpenApiEnum(typeof(Channels))]
+    [property: Description(Channels.Description)] string Channel,
+    [property: Description("The grid (网格) the case belongs to, if any")] NamedRef? Grid,
+    [property: Description("Whistled to a paired department that has not reported yet")] bool WhistlePending);
 
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor);
 
@@ -73,12 +78,16 @@ public sealed record InboxRow
     public string? ContactPhoneMasked { get; init; }
     public bool Anonymous { get; init; }
     public int Version { get; init; }
+    public string Channel { get; init; } = Channels.MiniProgram;
+    public string? GridCode { get; init; }
+    public string? GridName { get; init; }
+    public bool WhistlePending { get; init; }
 
     public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
         new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
         TextSummary.Of(Description), SubmittedAt.AsChinaTime(), DueAt?.AsChinaTime(),
         IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsChinaTime(),
-        Anonymous ? null : ContactPhoneMasked, Version);
+        Anonymous ? null : ContactPhoneMasked, Version, Channel, GridCode is null ? null : new NamedRef(GridCode, GridName ?? GridCode), WhistlePending);
 }
 
 /// <summary>A unit's inbox: only what the staff member's scope allows, filtered, by keyset in either order.</summary>
@@ -90,14 +99,19 @@ public sealed class StaffInboxStore(Database db)
     private const string SelectInbox = """
         SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
                k.Code AS CategoryCode, k.Name AS CategoryName, c.Description, c.SubmittedAt, c.DueAt, c.Priority, c.IsOverdue,
-               c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous, c.Version
+               c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous, c.Version,
+               c.Channel, g.Code AS GridCode, g.Name AS GridName, c.WhistlePending
         FROM Complaints c
         JOIN Communities m ON m.Id = c.CommunityId
         JOIN Categories k ON k.Id = c.CategoryId
+        LEFT JOIN Grids g ON g.Id = c.GridId
         WHERE (@SeesAll = @True
-               OR (@Role = @CommunityRole AND c.CommunityId = @UnitId)
+               OR (@Role = @VolunteerRole AND c.RecordedByStaffId = @StaffId)
+               OR (@Role = @CommunityRole AND @GridId IS NULL AND c.CommunityId = @UnitId)
+               OR (@Role = @CommunityRole AND @GridId IS NOT NULL AND (c.AssignedStaffId = @StaffId OR (c.CommunityId = @UnitId AND c.GridId = @GridId)))
                OR (@Role = @StreetRole AND m.StreetId = @UnitId)
-               OR (c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId))
+               OR (@Role <> @VolunteerRole AND @GridId IS NULL AND c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId))
+          AND (@Whistled IS NULL OR c.WhistlePending = @Whistled)
           AND (@Status IS NULL OR c.Status = @Status)
           AND (@Category IS NULL OR k.Code = @Category)
           AND (@Overdue IS NULL OR c.IsOverdue = @Overdue)
@@ -126,7 +140,8 @@ public sealed class StaffInboxStore(Database db)
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
         {
             SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0, StaffLevel = StaffRoles.LevelOf(staff.Role),
-            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street,
+            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, VolunteerRole = StaffRoles.Volunteer, StaffId = staff.Id, staff.GridId,
+            q.Whistled,
             q.Status, q.Category, q.Overdue, q.Level, Community = q.Community?.ToLowerInvariant(),
             From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,
             AfterId = after?.Id, AfterPriority = after?.Priority ?? 0, AfterDue = after?.DueAt ?? NoDeadline, Limit = limit + 1,

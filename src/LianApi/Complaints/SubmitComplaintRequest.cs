@@ -41,6 +41,10 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("A number to call back; stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
+    [StringLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
+    [Description("Optional: the resident's grid (网格), one of those GET /api/communities/{code} lists")]
+    public string? GridCode { get; init; }
+
     [Description("Hide the resident's identity from the handling staff"), DefaultValue(false)]
     public bool Anonymous { get; init; }
 

@@ -30,6 +30,10 @@ public static class ProblemCodes
     public const string UnknownCommunity = "unknown_community";
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
+    public const string UnknownGrid = "unknown_grid";
+    public const string NotPaired = "not_paired";
+    public const string UnknownAssignee = "unknown_assignee";
+    public const string OutsideUnit = "outside_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
     public const string PhotoTypeUnsupported = "photo_type_unsupported";
     public const string PhotoUnreadable = "photo_unreadable";
@@ -66,6 +70,7 @@ public static class ProblemCodes
         [StaffInactive] = new(403, "the staff account was deactivated"),
         [NotHandlingUnit] = new(403, "only the unit holding the case may do this"),
         [AnonymousReport] = new(403, "the reporter stays anonymous to every unit"),
+        [OutsideUnit] = new(403, "the community is outside the caller's unit: staff record reports for their own community or street only"),
         [NotFound] = new(404, "no such thing in the caller's scope (another resident's report is one)"),
         [MethodNotAllowed] = new(405, "the path exists, the method does not"),
         [Conflict] = new(409, "the request conflicts with the current state (e.g. a WeChat account bound twice)"),
@@ -79,6 +84,9 @@ public static class ProblemCodes
         [UnknownCommunity] = new(422, "no community with that code"),
         [UnknownCategory] = new(422, "no category with that code (GET /api/categories)"),
         [UnknownUnit] = new(422, "no department, street or community with that code to dispatch to"),
+        [UnknownGrid] = new(422, "the community has no grid with that code (GET /api/communities/{code} lists its grids)"),
+        [NotPaired] = new(422, "the department is not paired with the case's community, so it cannot be whistled to (GET /api/staff/communities/{code})"),
+        [UnknownAssignee] = new(422, "the assignee is not an active grid worker of the case's community"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
         [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
         [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),

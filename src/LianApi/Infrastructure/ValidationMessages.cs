@@ -40,6 +40,9 @@ public static class ValidationMessages
     public const string PlainText = nameof(Messages.FieldPlainText);
     public const string Consents = nameof(Messages.FieldConsents);
     public const string NotificationStatus = nameof(Messages.FieldNotificationStatus);
+    public const string Channel = nameof(Messages.FieldChannel);
+    public const string ResidentName = nameof(Messages.FieldResidentName);
+    public const string GridCode = nameof(Messages.FieldGridCode);
 }
 
 public static class JsonFieldNames

@@ -4,6 +4,7 @@ using Dapper;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Shared;
+using LianApi.Staff;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Notifications;
@@ -22,13 +23,14 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
         VALUES (@Event, @UserId, @ComplaintId, @TrackingNo, @Facts, @Pending, 0, @Now, @Now, @False);
         """;
 
-    // The active, bound staff of the unit now holding the case; the one who acted is not told about their own action.
+    // The active, bound staff of the unit now holding the case, in the roles that handle cases (grid volunteers are not
+    // told about every case of their community); the one who acted is not told about their own action.
     internal const string InsertForStaff = """
         INSERT INTO Notifications (Event, UserId, ComplaintId, TrackingNo, Facts, Status, Attempts, CreatedAt, DueAt, CreditReserved)
         SELECT @Event, s.UserId, @ComplaintId, @TrackingNo, @Facts, @Pending, 0, @Now, @Now, @False
         FROM Staff s
         WHERE s.IsActive = @True AND s.UserId IS NOT NULL AND (@ActorUserId IS NULL OR s.UserId <> @ActorUserId)
-          AND s.UnitLevel = @Level AND ((@UnitId IS NULL AND s.UnitId IS NULL) OR s.UnitId = @UnitId);
+          AND s.Role <> @Volunteer AND s.UnitLevel = @Level AND ((@UnitId IS NULL AND s.UnitId IS NULL) OR s.UnitId = @UnitId);
         """;
 
     public async Task WriteAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, ComplaintChange change, CancellationToken ct)
@@ -41,7 +43,7 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
             {
                 planned.Event, c.UserId, ComplaintId = c.Id, c.TrackingNo, Facts = JsonSerializer.Serialize(planned.Facts),
                 Pending = NotificationStatus.Pending, change.Now, False = false, True = true, ActorUserId = change.Actor.UserId,
-                Level = c.HandlingLevel, UnitId = c.HandlingUnitId,
+                Level = c.HandlingLevel, UnitId = c.HandlingUnitId, Volunteer = StaffRoles.Volunteer,
             }, transaction, cancellationToken: ct));
         }
     }
@@ -66,19 +68,21 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
         ComplaintEventRow? Event(string kind) => change.Added.FirstOrDefault(e => e.Kind == kind);
 
         // The resident: accepted, resolved (with the invitation to rate), not accepted (with the reason), closed unrated.
-        if (Event(EventKinds.Accepted) is { } accepted)
+        // A report staff recorded on a resident's behalf (door knock, hotline) has no mini-program user to tell.
+        var toResident = c.Channel == Channels.MiniProgram;
+        if (toResident && Event(EventKinds.Accepted) is { } accepted)
         {
             yield return new(NotificationEvents.ComplaintAccepted, false, Facts(ComplaintStatus.Labels[ComplaintStatus.Accepted], accepted.UnitName, null, "我们正在办理，请耐心等待"));
         }
-        if (Event(EventKinds.Resolved) is { } resolved)
+        if (toResident && Event(EventKinds.Resolved) is { } resolved)
         {
             yield return new(NotificationEvents.ComplaintResolved, false, Facts(ComplaintStatus.Labels[ComplaintStatus.Resolved], resolved.UnitName, resolved.Note, "请在7日内对办理结果进行评价"));
         }
-        if (Event(EventKinds.Rejected) is { } rejected)
+        if (toResident && Event(EventKinds.Rejected) is { } rejected)
         {
             yield return new(NotificationEvents.ComplaintRejected, false, Facts(ComplaintStatus.Labels[ComplaintStatus.Rejected], rejected.UnitName, rejected.Note, "如有疑问可重新提交诉求"));
         }
-        if (kinds.Contains(EventKinds.Closed) && c.CloseReason == CloseReasons.NotEvaluated)
+        if (toResident && kinds.Contains(EventKinds.Closed) && c.CloseReason == CloseReasons.NotEvaluated)
         {
             yield return new(NotificationEvents.ComplaintClosedUnrated, false, Facts(ComplaintStatus.Labels[ComplaintStatus.Closed], null, null, "7日内未评价，已自动归档"));
         }

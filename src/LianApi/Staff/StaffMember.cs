@@ -10,13 +10,15 @@ public static class StaffRoles
     public const string Department = "department";
     public const string Dispatcher = "dispatcher";
     public const string Admin = "admin";
+    /// <summary>A party member assigned to a community (敲门行动, 意见征集点): records reports on residents' behalf, acts on no case.</summary>
+    public const string Volunteer = "volunteer";
 
-    public static readonly string[] All = [Community, Street, Department, Dispatcher, Admin];
+    public static readonly string[] All = [Community, Street, Department, Dispatcher, Admin, Volunteer];
 
     /// <summary>The level of the response chain each role works at.</summary>
     public static string LevelOf(string role) => role switch
     {
-        Community => HandlingLevel.Community,
+        Community or Volunteer => HandlingLevel.Community,
         Street => HandlingLevel.Street,
         Department => HandlingLevel.Department,
         _ => HandlingLevel.District,
@@ -36,6 +38,9 @@ public sealed record StaffMember
     public bool IsActive { get; init; }
 
     public bool SeesEverything => Role is StaffRoles.Dispatcher or StaffRoles.Admin;
+
+    /// <summary>Community staff bound to a grid (网格员): they see and act on their grid's cases and the cases assigned to them.</summary>
+    public bool IsGridWorker => Role == StaffRoles.Community && GridId is not null;
 
     public LoginStaff AsLoginStaff() => new(Id, Name, Role, UnitLevel, UnitName);
 }

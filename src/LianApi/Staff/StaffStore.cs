@@ -99,6 +99,17 @@ public sealed class StaffStore(Database db)
     public Task<StaffMember?> FindActiveByUserAsync(long userId, CancellationToken ct) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<StaffMember>(new CommandDefinition(SelectActiveByUser, new { UserId = userId, True = true }, cancellationToken: ct)), ct);
 
+    private const string SelectGridWorkers = """
+        SELECT Id, Name, Role, UnitLevel, UnitId, UnitName, GridId, UserId, IsActive FROM Staff
+        WHERE Role = @Role AND UnitId = @UnitId AND GridId IS NOT NULL AND IsActive = @True
+        ORDER BY Id
+        """;
+
+    /// <summary>A community's active grid workers (网格员): the staff a case can be assigned to.</summary>
+    public Task<IReadOnlyList<StaffMember>> ListGridWorkersAsync(long communityId, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<StaffMember>>(async c => (await c.QueryAsync<StaffMember>(new CommandDefinition(SelectGridWorkers,
+            new { Role = StaffRoles.Community, UnitId = communityId, True = true }, cancellationToken: ct))).AsList(), ct);
+
     private const string Deactivate = "UPDATE Staff SET IsActive = @False, BindingCodeHash = NULL WHERE Id = @Id";
 
     public async Task<bool> DeactivateAsync(long staffId, CancellationToken ct) =>

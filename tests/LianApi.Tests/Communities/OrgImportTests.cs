@@ -165,6 +165,57 @@ public sealed class OrgImportTests
     }
 
     [Test]
+    public async Task ImportPairings_KnownCodes_PairsThemOnceAndTheStaffViewListsThem()
+    {
+        await importer.ImportDepartmentsAsync(await WriteCsvAsync("pair-departments.csv", "code,name", "pair-dept-a,测试甲局", "pair-dept-b,测试乙局"), Ct);
+        var file = await WriteCsvAsync("pairings.csv",
+            "department,community",
+            "pair-dept-a,gongyuanmen",
+            "PAIR-DEPT-B,gongyuanmen",
+            "pair-dept-a,daxingdonglu");
+
+        var first = await importer.ImportPairingsAsync(file, Ct);
+        var second = await importer.ImportPairingsAsync(file, Ct);
+
+        var paired = await app.Service<CommunityStore>().ListPairedDepartmentsAsync(
+            (await app.Service<CommunityStore>().FindCommunityAsync("gongyuanmen", Ct))!.Id, Ct);
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.Errors, Is.Empty);
+            Assert.That(first.Imported, Is.EqualTo(3));
+            Assert.That(second.Errors, Is.Empty, "re-running the import is safe");
+            Assert.That(paired.Select(d => d.Code), Is.EqualTo(new[] { "pair-dept-a", "pair-dept-b" }), "each pair once");
+        });
+    }
+
+    [Test]
+    public async Task ImportPairings_UnknownCodesOrARepeatedPair_ReportsTheLinesAndImportsNothing()
+    {
+        var file = await WriteCsvAsync("pairings-bad.csv",
+            "department,community",
+            "no-such-dept,gongyuanmen",
+            "pair-dept-c,no-such-community",
+            "pair-dept-c,zaoyuanxilu",
+            "pair-dept-c,ZAOYUANXILU");
+        await importer.ImportDepartmentsAsync(await WriteCsvAsync("pair-departments-c.csv", "code,name", "pair-dept-c,测试丙局"), Ct);
+
+        var result = await importer.ImportPairingsAsync(file, Ct);
+        var missingHeader = await importer.ImportPairingsAsync(await WriteCsvAsync("pairings-header.csv", "code,name", "a,b"), Ct);
+
+        var paired = await app.Service<CommunityStore>().ListPairedDepartmentsAsync(
+            (await app.Service<CommunityStore>().FindCommunityAsync("zaoyuanxilu", Ct))!.Id, Ct);
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            Assert.That(result.Errors, Has.Some.StartsWith("line 2: unknown department 'no-such-dept'"));
+            Assert.That(result.Errors, Has.Some.StartsWith("line 3: unknown community 'no-such-community'"));
+            Assert.That(result.Errors, Has.Some.StartsWith("line 5: pair 'pair-dept-c,zaoyuanxilu' already appears on line 4"));
+            Assert.That(missingHeader.Errors.Single(), Does.Contain("department,community"));
+            Assert.That(paired, Is.Empty);
+        });
+    }
+
+    [Test]
     public async Task ImportGrids_UnknownCommunity_ReportsItsLineAndImportsNothing()
     {
         var file = await WriteCsvAsync("grids-unknown.csv",

@@ -22,7 +22,7 @@ public sealed class ComplaintMachineTests
     private const string Ok = "ok";
 
     private static readonly string[] Roles =
-        [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin];
+        [StaffRoles.Community, StaffRoles.Street, StaffRoles.Department, StaffRoles.Dispatcher, StaffRoles.Admin, StaffRoles.Volunteer];
 
     private static readonly string[] Statuses =
     [
@@ -45,6 +45,7 @@ public sealed class ComplaintMachineTests
             "    ok   409  409  409  409  409", // department
             "    ok   409  409  409  409  409", // dispatcher
             "    ok   409  409  409  409  409", // admin
+            "    403  403  403  403  403  403", // volunteer: records reports, acts on none
         ],
         [ComplaintActions.Start] =
         [
@@ -54,6 +55,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   409  409  409  409",
             "    409  ok   409  409  409  409",
             "    409  ok   409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // Escalation (上报) is how a community or street office hands a case up; there is nothing above the center.
         [ComplaintActions.Escalate] =
@@ -61,6 +63,7 @@ public sealed class ComplaintMachineTests
             //   sub  acc  inp  res  clo  rej
             "    ok   ok   ok   409  409  409",
             "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
@@ -74,6 +77,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    ok   409  409  409  409  409",
             "    ok   409  409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // A return (退单) gives an open case back to the center.
         [ComplaintActions.Return] =
@@ -84,6 +88,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   409  409  409",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
         ],
         // A unit asks for more time only while it is handling the case.
         [ComplaintActions.RequestExtension] =
@@ -92,6 +97,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
         ],
@@ -105,6 +111,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.DenyExtension] =
         [
@@ -114,6 +121,7 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.Resolve] =
         [
@@ -123,6 +131,7 @@ public sealed class ComplaintMachineTests
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
             "    409  ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // 不予受理: before or right after accepting, never once work has started.
         [ComplaintActions.Reject] =
@@ -133,6 +142,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   409  409  409  409",
             "    ok   ok   409  409  409  409",
             "    ok   ok   409  409  409  409",
+            "    403  403  403  403  403  403",
         ],
         // Internal notes are always possible, even on an archived case.
         [ComplaintActions.Note] =
@@ -143,6 +153,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   ok   ok",
             "    ok   ok   ok   ok   ok   ok",
             "    ok   ok   ok   ok   ok   ok",
+            "    403  403  403  403  403  403",
         ],
         // Writing to the resident stops when the case is closed or rejected.
         [ComplaintActions.Reply] =
@@ -153,6 +164,7 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
+            "    403  403  403  403  403  403",
         ],
         [ComplaintActions.Supervise] =
         [
@@ -162,6 +174,40 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    ok   ok   ok   ok   409  409",
             "    ok   ok   ok   ok   409  409",
+            "    403  403  403  403  403  403",
+        ],
+        // 指派: a community hands an open case to one of its grid workers.
+        [ComplaintActions.Assign] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // 吹哨: a community or street office holding an open case sends it to a paired department.
+        [ComplaintActions.Whistle] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+        ],
+        // 回访: the handling unit records the rating of a resident it called back, on a resolved case only.
+        [ComplaintActions.EvaluateByPhone] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   409  409",
+            "    403  403  403  403  403  403",
         ],
     };
 
@@ -171,7 +217,8 @@ public sealed class ComplaintMachineTests
 
     private static readonly ActionInput EverythingGiven = new(
         Reason: "测试理由", Reply: "测试答复", Note: "测试备注", NewDueAt: Now.AddDays(30),
-        Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName));
+        Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName),
+        Assignee: new AssigneeTarget(9, "测试网格员"), Evaluation: new Evaluation(true, Satisfaction.Satisfied, "电话里说修好了", ByPhone: true));
 
     private static IEnumerable<TestCaseData> MatrixCases()
     {
@@ -215,7 +262,8 @@ public sealed class ComplaintMachineTests
         {
             c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
         }
-        Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.True, "the fixture must make the staff member the handler");
+        Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.EqualTo(role != StaffRoles.Volunteer),
+            "the fixture must make the staff member the handler (a volunteer never is one)");
 
         var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
@@ -824,6 +872,139 @@ public sealed class ComplaintMachineTests
         Assert.That(ComplaintMachine.Sweep(c, now), Is.Null);
     }
 
+    private static readonly DispatchTarget PairedDepartment = new(HandlingLevel.Department, DepartmentId, DepartmentName);
+
+    private static Complaint Whistled(DateTime at)
+    {
+        var whistle = Allowed(ComplaintMachine.Apply(NewCase(), ComplaintActions.Whistle, StaffOf(StaffRoles.Community),
+            new ActionInput(Reason: "需要执法", Target: PairedDepartment), at, WorkingCalendar.WeekdaysOnly));
+        return whistle.Next with { HandlingUnitName = DepartmentName };
+    }
+
+    [Test]
+    public void Whistle_GoesStraightToTheDepartment_WhichHasTheResponseHoursToReport()
+    {
+        var next = Whistled(Now);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.HandlingLevel, Is.EqualTo(HandlingLevel.Department));
+            Assert.That(next.HandlingUnitId, Is.EqualTo(DepartmentId));
+            Assert.That(next.DepartmentId, Is.EqualTo(DepartmentId));
+            Assert.That(next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(next.WhistlePending, Is.True);
+            Assert.That(next.ResponseDueAt, Is.EqualTo(Now.AddHours(24)));
+            Assert.That(next.NextSweepAt, Is.EqualTo(next.ResponseDueAt));
+        });
+    }
+
+    [TestCase(23, EventKinds.Reported)]
+    [TestCase(25, EventKinds.ReportedLate)]
+    public void Accept_OfAWhistle_IsTheDepartmentsReport_OnTimeOrLate(int hoursLater, string kind)
+    {
+        var whistled = Whistled(Now);
+
+        var accepted = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Accept, StaffOf(StaffRoles.Department), new ActionInput(),
+            Now.AddHours(hoursLater), WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(accepted.Events.Select(e => e.Kind), Is.EqualTo(new[] { EventKinds.Accepted, kind }));
+            Assert.That(accepted.Next.WhistlePending, Is.False);
+        });
+    }
+
+    [Test]
+    public void Sweep_WhistleNotReportedInTime_GoesToTheDispatchCenterSupervised()
+    {
+        var whistled = Whistled(Now);
+        var at = whistled.ResponseDueAt.AddMinutes(1);
+
+        var swept = ComplaintMachine.Sweep(whistled, at)!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(swept.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(swept.Next.IsSupervised, Is.True);
+            Assert.That(swept.Next.WhistlePending, Is.False);
+            Assert.That(swept.Events.Select(e => e.Kind), Is.EqualTo(new[] { EventKinds.WhistleOverdue, EventKinds.Received }));
+            Assert.That(swept.Events[0].Note, Does.Contain(DepartmentName));
+            Assert.That(ComplaintMachine.Sweep(whistled, whistled.ResponseDueAt), Is.Null, "not before the deadline has passed");
+        });
+    }
+
+    [Test]
+    public void Dispatch_ThePendingWhistle_TheCenterRedirectsIt_ButNotOnceReported()
+    {
+        var whistled = Whistled(Now);
+        var elsewhere = new ActionInput(Target: new DispatchTarget(HandlingLevel.Street, StreetId, StreetName));
+        var reported = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Accept, StaffOf(StaffRoles.Department), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly)).Next;
+
+        var redirected = Allowed(ComplaintMachine.Apply(whistled, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), elsewhere, Now, WorkingCalendar.WeekdaysOnly));
+        var late = ComplaintMachine.Apply(reported, ComplaintActions.Dispatch, StaffOf(StaffRoles.Dispatcher), elsewhere, Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(redirected.Next.HandlingLevel, Is.EqualTo(HandlingLevel.Street));
+            Assert.That(redirected.Next.WhistlePending, Is.False);
+            Assert.That(late.Refusal?.StatusCode, Is.EqualTo(409));
+        });
+    }
+
+    [TestCase(ComplaintActions.Return)]
+    [TestCase(ComplaintActions.Reject)]
+    public void ReturnOrReject_OfAPendingWhistle_EndsTheWait(string action)
+    {
+        var next = Allowed(ComplaintMachine.Apply(Whistled(Now), action, StaffOf(StaffRoles.Department), new ActionInput(Reason: "不属本部门职责"), Now, WorkingCalendar.WeekdaysOnly)).Next;
+
+        Assert.That(next.WhistlePending, Is.False);
+    }
+
+    [Test]
+    public void Whistle_CaseAlreadyWithTheDistrict_Is409()
+    {
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
+        var community = StaffOf(StaffRoles.Community);
+
+        var decision = ComplaintMachine.Apply(atCenter, ComplaintActions.Whistle, community, new ActionInput(Reason: "r", Target: PairedDepartment), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(409));
+    }
+
+    [Test]
+    public void GridWorker_SeesAndHandlesTheirGridAndTheirAssignedCasesOnly()
+    {
+        var worker = StaffOf(StaffRoles.Community) with { Id = 9, GridId = 71 };
+        var inGrid = NewCase() with { GridId = 71 };
+        var otherGrid = NewCase() with { GridId = 72 };
+        var noGrid = NewCase();
+        var assigned = otherGrid with { AssignedStaffId = 9 };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComplaintMachine.IsHandler(worker, inGrid) && ComplaintMachine.CanSee(worker, inGrid), Is.True);
+            Assert.That(ComplaintMachine.IsHandler(worker, assigned) && ComplaintMachine.CanSee(worker, assigned), Is.True);
+            Assert.That(ComplaintMachine.CanSee(worker, otherGrid) || ComplaintMachine.IsHandler(worker, otherGrid), Is.False);
+            Assert.That(ComplaintMachine.CanSee(worker, noGrid), Is.False);
+            Assert.That(ComplaintMachine.CanSee(StaffOf(StaffRoles.Community), otherGrid), Is.True, "community staff without a grid see the whole community");
+        });
+    }
+
+    [Test]
+    public void Volunteer_SeesOnlyWhatTheyRecorded_AndHandlesNothing()
+    {
+        var volunteer = StaffOf(StaffRoles.Volunteer);
+        var theirs = NewCase() with { RecordedByStaffId = volunteer.Id };
+        var residents = NewCase() with { RecordedByStaffId = null };
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ComplaintMachine.CanSee(volunteer, theirs), Is.True);
+            Assert.That(ComplaintMachine.CanSee(volunteer, residents), Is.False);
+            Assert.That(ComplaintMachine.IsHandler(volunteer, theirs), Is.False);
+        });
+    }
+
     private static string[] Cells(string row) => row.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     private static DateTime ChinaTime(int year, int month, int day, int hour) =>
@@ -853,6 +1034,9 @@ public sealed class ComplaintMachineTests
         HandlingUnitId = CommunityId,
         ReceivedAt = Received,
         ResponseDueAt = Received.AddHours(24),
+        // Recorded by the volunteer on the resident's behalf, so a call back (evaluate-by-phone) applies.
+        RecordedByStaffId = 6,
+        Channel = Channels.DoorKnock,
     };
 
     /// <summary>The fields a case in <paramref name="status"/> has after getting there the ordinary way.</summary>
@@ -891,6 +1075,7 @@ public sealed class ComplaintMachineTests
         StaffRoles.Department => Member(3, role, HandlingLevel.Department, DepartmentId, DepartmentName),
         StaffRoles.Dispatcher => Member(4, role, HandlingLevel.District, null, "区调度中心"),
         StaffRoles.Admin => Member(5, role, HandlingLevel.District, null, "区调度中心"),
+        StaffRoles.Volunteer => Member(6, role, HandlingLevel.Community, CommunityId, CommunityName),
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
     };
 

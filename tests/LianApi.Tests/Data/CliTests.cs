@@ -121,6 +121,40 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task ImportPairingsAndStaffAdd_VolunteersAndGridWorkers_RunAsVerbs()
+    {
+        var communities = Path.Combine(directory, "communities.csv");
+        await File.WriteAllTextAsync(communities, "code,street,name,address,latitude,longitude\ncli-c1,beiyuanmen,测试子社区,,,\ncli-c2,beiyuanmen,测试丑社区,,,\n", Encoding.UTF8);
+        await RunAsync("import", "communities", communities);
+        var departments = Path.Combine(directory, "departments.csv");
+        await File.WriteAllTextAsync(departments, "code,name\ncli-dept,测试局\n", Encoding.UTF8);
+        var grids = Path.Combine(directory, "grids.csv");
+        await File.WriteAllTextAsync(grids, "code,community,name\ncli-grid-1,cli-c1,第一网格\ncli-grid-2,cli-c2,第一网格\n", Encoding.UTF8);
+        var pairings = Path.Combine(directory, "pairings.csv");
+        await File.WriteAllTextAsync(pairings, "department,community\ncli-dept,cli-c1\n", Encoding.UTF8);
+        await RunAsync("import", "departments", departments);
+        await RunAsync("import", "grids", grids);
+
+        var paired = await RunAsync("import", "pairings", pairings);
+        var volunteer = await RunAsync("staff", "add", "--name", "志愿者", "--role", "volunteer", "--unit", "cli-c1");
+        var gridWorker = await RunAsync("staff", "add", "--name", "网格员", "--role", "community", "--unit", "cli-c1", "--grid", "cli-grid-1");
+        var foreignGrid = await RunAsync("staff", "add", "--name", "网格员", "--role", "community", "--unit", "cli-c1", "--grid", "cli-grid-2");
+        var volunteerWithGrid = await RunAsync("staff", "add", "--name", "志愿者", "--role", "volunteer", "--unit", "cli-c1", "--grid", "cli-grid-1");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(paired, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM DepartmentPairings"), Is.EqualTo(1));
+            Assert.That(volunteer, Is.Zero);
+            Assert.That(gridWorker, Is.Zero);
+            Assert.That(foreignGrid, Is.EqualTo(1), "a grid worker's grid is one of their community's");
+            Assert.That(volunteerWithGrid, Is.EqualTo(1), "only community accounts have a grid");
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff WHERE Role = 'volunteer' AND UnitLevel = 'community' AND UnitName = '测试子社区'"), Is.EqualTo(1));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff WHERE GridId IS NOT NULL"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task StaffAdd_ThenDeactivate_CreatesAnUnboundAccountAndRetiresIt()
     {
         await RunAsync("migrate");

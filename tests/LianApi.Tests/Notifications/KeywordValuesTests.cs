@@ -1,5 +1,6 @@
 using LianApi.Notifications;
 using LianApi.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Tests.Notifications;
@@ -61,14 +62,25 @@ public sealed class KeywordValuesTests
     [TestCase("Notifications:Templates:complaint_accepted:Data:thing3", "title", "thing3=title: the values are")]
     [TestCase("Notifications:Templates:complaint_accepted:Page", "/pages/detail", "Page must be a page of the mini-program")]
     [TestCase("Notifications:MiniprogramState", "release", "MiniprogramState must be formal, trial or developer")]
-    public void Start_WithABadTemplateSetting_FailsNamingTheKey(string key, string value, string message)
+    public void Validate_ABadTemplateSetting_FailsNamingTheKey(string key, string value, string message)
     {
         var settings = new Dictionary<string, string?>(Valid) { [key] = value };
-        using var app = new LianApiFactory(settings, kestrel: false);
+        var options = new ConfigurationBuilder().AddInMemoryCollection(settings).Build()
+            .GetSection(NotificationOptions.Section).Get<NotificationOptions>()!;
 
-        var failure = Assert.Catch(() => _ = app.Services);
+        var result = new NotificationOptionsValidator().Validate(null, options);
 
-        Assert.That(failure!.ToString(), Does.Contain(message));
+        Assert.That(result.FailureMessage, Does.Contain(message));
+    }
+
+    [Test]
+    public void Start_WithABadTemplateSetting_IsRefused()
+    {
+        using var app = new LianApiFactory(new Dictionary<string, string?>(Valid) { ["Notifications:Templates:complaint_accepted:Data:thing3"] = "title" });
+
+        var failure = Assert.Catch(() => app.StartServer());
+
+        Assert.That(failure!.ToString(), Does.Contain("thing3=title"));
     }
 
     [Test]

@@ -34,6 +34,14 @@ public sealed class NotificationPlanTests
     }
 
     [Test]
+    public void ReportRecordedByStaff_TellsNoResident()
+    {
+        var plan = Plan(Case with { Status = ComplaintStatus.Resolved, Channel = Channels.Hotline }, Actor.System, (EventKinds.Resolved, "灯已更换"));
+
+        Assert.That(plan, Is.Empty);
+    }
+
+    [Test]
     public void Reject_TellsTheResidentTheReason()
     {
         var plan = Plan(Case with { Status = ComplaintStatus.Rejected }, Actor.System, (EventKinds.Rejected, "不属于受理范围"));

@@ -30,6 +30,9 @@ public sealed class AuthorizationMatrixTests
         Callers["other-street"] = await app.StaffAsync("matrix-street-y", "street", "hongmiaopo");
         Callers["department"] = await app.StaffAsync("matrix-department", "department", "test-dept-b");
         Callers["dispatcher"] = await app.StaffAsync("matrix-dispatcher", "dispatcher", null);
+        await app.AddGridsAsync("gongyuanmen", ("matrix-grid", "测试网格"));
+        Callers["grid-worker"] = await app.StaffAsync("matrix-grid-worker", "community", "gongyuanmen", "matrix-grid");
+        Callers["volunteer"] = await app.StaffAsync("matrix-volunteer", "volunteer", "gongyuanmen");
         trackingNo = await Callers["owner"].FileAsync(phone: "13900001111");
     }
 
@@ -87,6 +90,39 @@ public sealed class AuthorizationMatrixTests
         ("other-community", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.NotFound),
         ("owner", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.Forbidden),
 
+        // A volunteer sees only the reports they recorded; a grid worker only their grid's and their assigned cases.
+        ("volunteer", "GET", "/api/staff/complaints/{no}", HttpStatusCode.NotFound),
+        ("volunteer", "GET", "/api/staff/complaints", HttpStatusCode.OK),
+        ("volunteer", "POST", "/api/staff/complaints/{no}/note", HttpStatusCode.NotFound),
+        ("volunteer", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.NotFound),
+        ("volunteer", "GET", "/api/staff/communities/gongyuanmen", HttpStatusCode.OK),
+        ("volunteer", "GET", "/api/staff/communities/daxingdonglu", HttpStatusCode.NotFound),
+        ("grid-worker", "GET", "/api/staff/complaints/{no}", HttpStatusCode.NotFound),
+        ("grid-worker", "POST", "/api/staff/complaints/{no}/accept", HttpStatusCode.NotFound),
+        ("grid-worker", "POST", "/api/staff/complaints/{no}/contact", HttpStatusCode.NotFound),
+
+        // Recording on a resident's behalf (a door-knock report in 贡院门社区): community and street staff and volunteers.
+        ("anonymous", "POST", "/api/staff/complaints", HttpStatusCode.Unauthorized),
+        ("owner", "POST", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("department", "POST", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("dispatcher", "POST", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("other-community", "POST", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("other-street", "POST", "/api/staff/complaints", HttpStatusCode.Forbidden),
+        ("community", "POST", "/api/staff/complaints", HttpStatusCode.Created),
+        ("street", "POST", "/api/staff/complaints", HttpStatusCode.Created),
+        ("volunteer", "POST", "/api/staff/complaints", HttpStatusCode.Created),
+
+        // The new actions: the role (403), the scope (404), the holder (409), then the input (400).
+        ("dispatcher", "POST", "/api/staff/complaints/{no}/assign", HttpStatusCode.Forbidden),
+        ("street", "POST", "/api/staff/complaints/{no}/assign", HttpStatusCode.Forbidden),
+        ("community", "POST", "/api/staff/complaints/{no}/assign", HttpStatusCode.BadRequest),
+        ("dispatcher", "POST", "/api/staff/complaints/{no}/whistle", HttpStatusCode.Forbidden),
+        ("department", "POST", "/api/staff/complaints/{no}/whistle", HttpStatusCode.NotFound),
+        ("street", "POST", "/api/staff/complaints/{no}/whistle", HttpStatusCode.Conflict),
+        ("community", "POST", "/api/staff/complaints/{no}/whistle", HttpStatusCode.BadRequest),
+        ("volunteer", "POST", "/api/staff/complaints/{no}/evaluate-by-phone", HttpStatusCode.NotFound),
+        ("community", "POST", "/api/staff/complaints/{no}/evaluate-by-phone", HttpStatusCode.Conflict),
+
         // Binding needs a WeChat login first.
         ("anonymous", "POST", "/api/staff/bind", HttpStatusCode.Unauthorized),
     ];
@@ -101,7 +137,12 @@ public sealed class AuthorizationMatrixTests
         if (method == "POST")
         {
             // A valid body for each endpoint, so only who asks decides the answer.
+            if (path == "/api/staff/complaints")
+            {
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            }
             request.Content = path.EndsWith("/evaluation") ? JsonContent.Create(new { resolved = true, satisfaction = "satisfied" })
+                : path == "/api/staff/complaints" ? JsonContent.Create(new { channel = "door_knock", communityCode = "gongyuanmen", categoryCode = "property", description = "矩阵测试：楼道灯坏了" })
                 : path.EndsWith("/bind") ? JsonContent.Create(new { bindingCode = "ABCDE-FGHJK" })
                 : JsonContent.Create(new { note = "矩阵测试", reason = "矩阵测试" });
         }
@@ -121,6 +162,8 @@ public sealed class AuthorizationMatrixTests
     [TestCase("other-street", false)]
     [TestCase("department", false)]
     [TestCase("dispatcher", true)]
+    [TestCase("volunteer", false)]
+    [TestCase("grid-worker", false)]
     public async Task Inbox_ListsExactlyTheCasesInScope(string caller, bool sees)
     {
         var inbox = await Callers[caller].GetFromJsonAsync<JsonElement>("/api/staff/complaints");

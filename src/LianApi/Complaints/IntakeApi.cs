@@ -1,0 +1,184 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using System.Text.Json;
+using LianApi.Auth;
+using LianApi.Communities;
+using LianApi.Idempotency;
+using LianApi.Infrastructure;
+using LianApi.Privacy;
+using LianApi.Resources;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Net.Http.Headers;
+
+namespace LianApi.Complaints;
+
+/// <summary>How a report came in: the resident's own mini-program, or one of the offline channels staff record from.</summary>
+public static class Channels
+{
+    public const string MiniProgram = "miniprogram";
+    public const string DoorKnock = "door_knock";
+    public const string CollectionPoint = "collection_point";
+    public const string WechatGroup = "wechat_group";
+    public const string Hotline = "hotline";
+    public const string Visit = "visit";
+    public const string Other = "other";
+
+    /// <summary>The channels staff record a report from on a resident's behalf.</summary>
+    public static readonly string[] Offline = [DoorKnock, CollectionPoint, WechatGroup, Hotline, Visit, Other];
+
+    public const string Description =
+        "How the report came in: miniprogram (the resident's own report), or recorded by staff from door_knock (敲门行动), " +
+        "collection_point (意见征集点), wechat_group (微信群), hotline (热线), visit (来访) or other";
+}
+
+/// <summary>A report collected offline and recorded by staff on a resident's behalf; the resident's name and phone only if they agree.</summary>
+public sealed record RecordComplaintRequest : IValidatableObject
+{
+    [Required(ErrorMessage = ValidationMessages.Channel), PlainText]
+    [AllowedValues(Channels.DoorKnock, Channels.CollectionPoint, Channels.WechatGroup, Channels.Hotline, Channels.Visit, Channels.Other,
+        ErrorMessage = ValidationMessages.Channel)]
+    [Description("Where the report was collected: door_knock (敲门行动), collection_point (意见征集点), wechat_group (微信群), hotline, visit or other")]
+    public string Channel { get; init; } = "";
+
+    [Required(ErrorMessage = ValidationMessages.CommunityCode), StringLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
+    [Description("The community the problem is in: the caller's own (community staff, volunteers) or one of the caller's street")]
+    public string CommunityCode { get; init; } = "";
+
+    [StringLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
+    [Description("Optional: one of the community's grids (GET /api/communities/{code} lists them)")]
+    public string? GridCode { get; init; }
+
+    [Required(ErrorMessage = ValidationMessages.CategoryCode), StringLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText]
+    [Description("A code from GET /api/categories")]
+    public string CategoryCode { get; init; } = "";
+
+    [Required(ErrorMessage = ValidationMessages.Description), StringLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description), PlainText]
+    [Description("What is wrong, 5–1000 characters, in the resident's words")]
+    public string Description { get; init; } = "";
+
+    [StringLength(200, ErrorMessage = ValidationMessages.Address), PlainText]
+    [Description("Building, unit, room — where exactly")]
+    public string? Address { get; init; }
+
+    public LocationRequest? Location { get; init; }
+
+    [StringLength(50, ErrorMessage = ValidationMessages.ResidentName), PlainText]
+    [Description("The resident's name, only if they agree; stored encrypted, read only through the audited contact call")]
+    public string? ResidentName { get; init; }
+
+    [RegularExpression(SubmitComplaintRequest.PhonePattern, ErrorMessage = ValidationMessages.Phone), PlainText]
+    [Description("The resident's phone, only if they agree; stored encrypted and shown masked, like a resident's own")]
+    public string? ResidentPhone { get; init; }
+
+    [Description("The resident wants a call back (回访); the handling unit records their answer with evaluate-by-phone"), DefaultValue(false)]
+    public bool CallbackWanted { get; init; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Description.Trim().Length < 5)
+        {
+            yield return new ValidationResult(ValidationMessages.Description, [nameof(Description)]);
+        }
+    }
+}
+
+/// <summary>Every channel in: reports recorded on residents' behalf by community and street staff and by volunteers.</summary>
+public static class IntakeApi
+{
+    public const string RecordEndpoint = "POST /api/staff/complaints";
+
+    // A report recorded on a resident's behalf belongs to no WeChat user: each recorder has an intake user of their own,
+    // so no resident (the recorder included) ever finds it among "my reports" or rates it in the mini-program.
+    private const string IntakeAppId = "lianapi-intake";
+
+    private static readonly SubmissionLimits Unlimited = new(int.MaxValue, int.MaxValue);
+
+    public static RouteGroupBuilder MapIntake(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/staff/complaints")
+            .WithTag("Staff intake", "Reports collected offline (敲门行动, 意见征集点, 微信群, hotline, visits) and recorded by staff or volunteers on a resident's behalf (staff token)")
+            .RequireActiveStaff().ContainsPersonalData();
+
+        group.MapPost("/", RecordComplaint)
+            .WithName(nameof(RecordComplaint))
+            .WithSummary("Record a report collected offline on a resident's behalf (community and street staff, volunteers)")
+            .WithDescription("The same Idempotency-Key rules as a resident's report: a fresh key per report, the same key when retrying. " +
+                             "Volunteers and community staff record for their own community, street staff for the communities of their street. " +
+                             "The report enters the response chain like a resident's; a volunteer follows it in their inbox.")
+            .ProducesStandardProblems(400, 403, 409, 413, 415, 422, 503)
+            .ProducesHeader(StatusCodes.Status201Created, HeaderNames.Location, "The case's URL in the staff API", required: true)
+            .ProducesHeader(StatusCodes.Status201Created, IdempotencyKeys.ReplayedHeaderName,
+                "Present when this is the stored answer to an earlier request with the same Idempotency-Key", onlyValue: "true")
+            .ProducesHeader(StatusCodes.Status409Conflict, HeaderNames.RetryAfter, "Sent when a request with this Idempotency-Key is still being processed");
+
+        return group;
+    }
+
+    public static async Task<Results<StoredJsonCreated<StaffComplaintDetail>, ProblemHttpResult>> RecordComplaint(
+        RecordComplaintRequest request,
+        [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
+        ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, UserStore users, IdempotentCreate idempotency,
+        PhoneProtector phones, Photos.PhotoLinks links, TimeProvider time, CancellationToken ct)
+    {
+        var staff = http.Staff();
+        if (staff.Role is not (StaffRoles.Community or StaffRoles.Street or StaffRoles.Volunteer))
+        {
+            return Problems.Forbidden(Text.Format(Messages.RoleCannotRecord, staff.Role), ProblemCodes.Forbidden);
+        }
+        var intakeUser = await users.UpsertAsync(IntakeAppId, $"staff:{staff.Id}", time.GetUtcNow().UtcDateTime, ct);
+        return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), RecordEndpoint, request, async (claim, token) =>
+        {
+            var community = await org.FindCommunityAsync(request.CommunityCode, token);
+            if (community is null)
+            {
+                return Problems.Unprocessable("communityCode", Text.Format(Messages.UnknownCommunity, request.CommunityCode)).WithCode(ProblemCodes.UnknownCommunity);
+            }
+            if (staff.Role == StaffRoles.Street ? community.StreetId != staff.UnitId : community.Id != staff.UnitId)
+            {
+                return Problems.Forbidden(Text.Format(Messages.CommunityOutsideUnit, community.Name, staff.UnitName), ProblemCodes.OutsideUnit);
+            }
+            var category = await org.FindCategoryAsync(request.CategoryCode, token);
+            if (category is null)
+            {
+                return Problems.Unprocessable("categoryCode", Text.Format(Messages.UnknownCategory, request.CategoryCode)).WithCode(ProblemCodes.UnknownCategory);
+            }
+            GridRow? grid = null;
+            if (NullIfBlank(request.GridCode) is { } gridCode && (grid = await FindGridAsync(org, community, gridCode, token)) is null)
+            {
+                return UnknownGrid(community, gridCode);
+            }
+            var now = time.GetUtcNow().UtcDateTime;
+            var phone = NullIfBlank(request.ResidentPhone);
+            var name = NullIfBlank(request.ResidentName);
+            var complaint = new NewComplaint(intakeUser, claim.Key, community, category, request.Description.Trim(),
+                NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
+                phone is null ? null : phones.Protect(phone), phone is null ? null : PrivacyMask(phone), Anonymous: false,
+                now, now.AddHours(category.ResponseHours),
+                Intake: new IntakeFacts(request.Channel, grid, staff.Id, name is null ? null : phones.Protect(name), request.CallbackWanted));
+            var filed = await complaints.SubmitAsync(complaint, claim, Unlimited, token);
+            return await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) is { } created ? created
+                : throw new InvalidOperationException($"The report {filed.TrackingNo} was stored but cannot be read back.");
+        }, async (claim, token) => await complaints.FindByClientRequestAsync(intakeUser, claim.Key, token) is { } filed
+            ? await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) : null, ct);
+    }
+
+    /// <summary>One of the community's grids by code (case-insensitive), or null.</summary>
+    public static async Task<GridRow?> FindGridAsync(CommunityStore org, CommunityRow community, string code, CancellationToken ct) =>
+        (await org.ListGridsAsync(community.Id, ct)).FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase));
+
+    public static ProblemHttpResult UnknownGrid(CommunityRow community, string gridCode) =>
+        Problems.Unprocessable("gridCode", Text.Format(Messages.UnknownGrid, community.Code, gridCode)).WithCode(ProblemCodes.UnknownGrid);
+
+    private static async Task<StoredJsonCreated<StaffComplaintDetail>?> StaffCreatedAsync(ComplaintStore complaints, Photos.PhotoLinks links, string trackingNo, CancellationToken ct) =>
+        await complaints.LoadAsync(trackingNo, ct) is { } loaded
+            ? new StoredJsonCreated<StaffComplaintDetail>($"/api/staff/complaints/{trackingNo}",
+                JsonSerializer.Serialize(loaded.Complaint.AsStaffDetail(loaded.Events, links.For), ComplaintStore.ViewJson))
+            : null;
+
+    private static string PrivacyMask(string phone) => PhoneProtector.Mask(phone);
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
