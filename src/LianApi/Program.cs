@@ -6,6 +6,7 @@ using LianApi.Idempotency;
 using LianApi.Notifications;
 using LianApi.Privacy;
 using LianApi.Complaints;
+using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Infrastructure;
 using LianApi.Photos;
@@ -32,6 +33,7 @@ builder.Services.AddLianRateLimiting();         // per IP for login, per residen
 builder.Services.AddCommunities();              // streets, communities, categories, org imports
 builder.Services.AddCalendar();                 // working days and holidays (调休)
 builder.Services.AddPrivacy();                  // phone numbers encrypted at rest
+builder.Services.AddContentSafety();           // residents' text checked by WeChat before it is stored
 builder.Services.AddIdempotency();              // Idempotency-Key for report submission
 builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
@@ -81,6 +83,7 @@ app.MapIntake();                                // reports recorded on residents
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
 app.MapPosters();
+app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

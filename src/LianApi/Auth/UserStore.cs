@@ -16,4 +16,10 @@ public sealed class UserStore(Database db)
                 db.Dialect.Upsert("Users", ["AppId", "OpenId"], ["LastLoginAt"], insertOnly: ["CreatedAt"]), user, tx, cancellationToken: ct));
             return await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectIdByOpenId, user, tx, cancellationToken: ct));
         }, ct);
+
+    private const string SelectOpenId = "SELECT OpenId FROM Users WHERE Id = @Id";
+
+    /// <summary>The resident's openid, for WeChat calls about them (content checks); never sent to a client.</summary>
+    public Task<string?> FindOpenIdAsync(long userId, CancellationToken ct) =>
+        db.ReadAsync(c => c.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(SelectOpenId, new { Id = userId }, cancellationToken: ct)), ct);
 }

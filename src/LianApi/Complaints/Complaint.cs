@@ -58,6 +58,8 @@ public static class EventKinds
     public const string WhistleOverdue = "whistle_overdue";
     public const string Assigned = "assigned";
     public const string EvaluatedByPhone = "evaluated_by_phone";
+    public const string ContentChecked = "content_checked";
+    public const string ContentReviewed = "content_reviewed";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -89,13 +91,17 @@ public static class EventKinds
         [WhistleOverdue] = "超时未报到，转区调度中心督办",
         [Assigned] = "已指派网格员",
         [EvaluatedByPhone] = "电话回访评价",
+        [ContentChecked] = "内容安全检测",
+        [ContentReviewed] = "内容已复核",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
         "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
-        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone. " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed. " +
+        "content_checked and content_reviewed are internal: what WeChat's content check said of the resident's text (with its label and " +
+        "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";
 
     public static string LabelOf(string kind) => Labels.GetValueOrDefault(kind, kind);
@@ -208,6 +214,10 @@ public sealed record Complaint
     public string? GridCode { get; init; }
     public string? GridName { get; init; }
     public string? AssignedStaffName { get; init; }
+    /// <summary>WeChat's text check said "review": the dispatch center looks at the resident's text.</summary>
+    public bool ContentReview { get; init; }
+    /// <summary>WeChat could not judge the resident's text (down, busy, 61010): accepted unchecked, for a person to look at.</summary>
+    public bool ContentUnchecked { get; init; }
 
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }
@@ -280,7 +290,7 @@ public static class DueAtText
 
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note or overdue.")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue, content_checked or content_reviewed.")] string Kind,
     [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
@@ -375,6 +385,8 @@ public sealed record StaffComplaintDetail(
     int UrgeCount,
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description(ContentFlagText.Review)] bool ContentReview,
+    [property: Description(ContentFlagText.Unchecked)] bool ContentUnchecked,
     [property: Description("Send as If-Match to act only if nobody changed the case since you read it")] int Version,
     [property: Description("The photos the resident sent with the report (signed links, short-lived)")] IReadOnlyList<PhotoLink> Photos,
     
@@ -386,6 +398,18 @@ public sealed record StaffComplaintDetail(
     [property: Description("True for a report recorded on a resident's behalf (POST /api/staff/complaints)")] bool RecordedByStaff,
     [property: Description("The resident wants a call back (回访); the handling unit records the answer with evaluate-by-phone")] bool CallbackWanted,
     [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending);
+
+/// <summary>The two content-safety flags, said once for the spec.</summary>
+public static class ContentFlagText
+{
+    public const string Review =
+        "WeChat's content check asked for a human review of the resident's text (suggest = review): the dispatch center looks at it; " +
+        "the timeline's content_checked step has WeChat's label and trace_id; the content-reviewed action clears it";
+
+    public const string Unchecked =
+        "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours): " +
+        "the report was accepted and waits for a person to look at its text; the content-reviewed action clears it";
+}
 
 public sealed record ComplaintListItem(
     string TrackingNo,
@@ -448,7 +472,7 @@ public static class ComplaintMappings
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
-            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.Version, ReportPhotos(events, link),
+            c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.ContentReview, c.ContentUnchecked, c.Version, ReportPhotos(events, link),
             events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
                 Photos(e.PhotoIds, link))).ToList(),
             c.Channel, c.GridCode is { } grid ? new NamedRef(grid, c.GridName ?? grid) : null, c.AssignedStaffName, c.RecordedByStaffId is not null,

@@ -46,10 +46,11 @@ public static class ComplaintActions
     public const string Assign = "assign";
     public const string Whistle = "whistle";
     public const string EvaluateByPhone = "evaluate-by-phone";
+    public const string ContentReviewed = "content-reviewed";
 
     public static readonly string[] StaffActions =
         [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise,
-         Assign, Whistle, EvaluateByPhone];
+         Assign, Whistle, EvaluateByPhone, ContentReviewed];
 }
 
 /// <summary>The target of a dispatch (派单), resolved from its code by the caller.</summary>
@@ -96,6 +97,7 @@ public static class ComplaintMachine
         [ComplaintActions.Assign] = [StaffRoles.Community],
         [ComplaintActions.Whistle] = [StaffRoles.Community, StaffRoles.Street],
         [ComplaintActions.EvaluateByPhone] = HandlingRoles,
+        [ComplaintActions.ContentReviewed] = CenterRoles,
     };
 
     /// <summary>
@@ -146,6 +148,13 @@ public static class ComplaintMachine
             return c.IsTerminal ? WrongStatus(c, action)
                 : c.IsSupervised ? Refuse(409, Messages.AlreadySupervised)
                 : Done(c with { IsSupervised = true }, [new ComplaintEvent(EventKinds.Supervised, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)]);
+        }
+        if (action is ComplaintActions.ContentReviewed)
+        {
+            // The dispatch center has read the text WeChat flagged (or could not check): the flags go, the note says what it found.
+            return c.ContentReview || c.ContentUnchecked
+                ? Done(c with { ContentReview = false, ContentUnchecked = false }, new ComplaintEvent(EventKinds.ContentReviewed, input.Note, IsPublic: false, staff.UnitName))
+                : Refuse(409, Messages.NoContentFlag);
         }
         if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {

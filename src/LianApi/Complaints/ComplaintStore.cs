@@ -50,7 +50,14 @@ public sealed class SubmissionLimitExceededException(TimeSpan retryAfter) : Exce
 public sealed record NewComplaint(
     long UserId, string ClientRequestId, CommunityRow Community, CategoryRow Category, string Description, string? Address,
     double? Latitude, double? Longitude, string? ContactPhoneProtected, string? ContactPhoneMasked, bool Anonymous,
-    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null, IntakeFacts? Intake = null);
+    DateTime SubmittedAt, DateTime ResponseDueAt, IReadOnlyList<string>? PhotoIds = null, IntakeFacts? Intake = null)
+{
+    /// <summary>The internal timeline step recording WeChat's text check, stored with the report; null when nothing was checked.</summary>
+    public ComplaintEvent? ContentCheck { get; init; }
+    public bool ContentReview { get; init; }
+    public bool ContentUnchecked { get; init; }
+}
+
 
 /// <summary>
 /// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
@@ -89,10 +96,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion)
+            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion);
+            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked);
         """;
 
     private const string InsertFirstEvent = """
@@ -105,6 +112,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         UPDATE Complaints SET Channel = @Channel, GridId = @GridId, RecordedByStaffId = @RecordedByStaffId,
             ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted
         WHERE Id = @Id;
+        """;
+
+    // What WeChat's text check said, right after the submission, internal; written in the same command as the first event.
+    private const string InsertContentCheckEvent = """
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
+        VALUES (@ComplaintId, @CheckKind, @Status, NULL, @CheckUnitName, @CheckNote, @CheckIsPublic, @OccurredAt);
         """;
 
     private const string SelectRecentSubmissions = """
@@ -160,11 +173,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
+                complaint.ContentReview, complaint.ContentUnchecked,
             }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(InsertFirstEvent, new
+            var check = complaint.ContentCheck;
+            await c.ExecuteAsync(new CommandDefinition(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
                 submitted.OccurredAt, submitted.PhotoIds,
+                CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
             }, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
             await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
@@ -225,7 +241,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         Id, TrackingNo, Version, UserId, Description, Address, Latitude, Longitude, ContactPhoneMasked, Anonymous, SubmittedAt,
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
-               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason,
+               ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
                Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
@@ -333,7 +349,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
-            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId
+            ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
+            ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked
         WHERE Id = @Id AND Version = @Version
         """;
 
@@ -379,7 +396,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
-                next.ResolvedAt, next.ClosedAt, next.CloseReason, Now = now, before.Id, before.Version, next.AssignedStaffId, next.WhistlePending,
+                next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
+                next.AssignedStaffId, next.WhistlePending,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)

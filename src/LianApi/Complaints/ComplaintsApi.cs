@@ -6,6 +6,7 @@ using System.Text.Json;
 using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
+using LianApi.ContentSafety;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Photos;
@@ -64,7 +65,8 @@ public static class ComplaintsApi
         group.MapPost("/{trackingNo}/evaluation", EvaluateComplaint)
             .WithName(nameof(EvaluateComplaint))
             .WithSummary("Rate a resolved report, once; \"not resolved\" or \"unsatisfied\" sends it back to be handled again (发回重办)")
-            .ProducesStandardProblems(400, 404, 409, 415, 503);
+            .ProducesStandardProblems(400, 404, 409, 415, 422, 429, 503)
+            .ProducesHeader(StatusCodes.Status429TooManyRequests, HeaderNames.RetryAfter, "Sent when the resident has sent too much text to check in a minute");
 
         group.MapPost("/{trackingNo}/urge", UrgeComplaint)
             .WithName(nameof(UrgeComplaint))
@@ -80,7 +82,8 @@ public static class ComplaintsApi
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
-        IOptions<RateLimitOptions> limits, PhoneProtector phones, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        IOptions<RateLimitOptions> limits, PhoneProtector phones, PhotoLinks links, ITextChecker checker, ILogger<SubmitComplaintRequest> logger,
+        TimeProvider time, CancellationToken ct)
     {
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
@@ -103,12 +106,20 @@ public static class ComplaintsApi
             {
                 return IntakeApi.UnknownGrid(community, request.GridCode.Trim());
             }
+            var (description, address) = (request.Description.Trim(), NullIfBlank(request.Address));
+            // Checked before anything is stored; a refusal claims no key, so the resident can rephrase and send again.
+            var verdict = await checker.CheckAsync(claim.UserId, ContentScenes.Forum, ComplaintContent.ReportText(description, address), token);
+            if (ComplaintContent.Refusal(http, verdict, Messages.ContentRejectedReport, address is null ? ["description"] : ["description", "address"]) is { } refused)
+            {
+                logger.LogInformation("A report was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}", verdict.Suggest, verdict.Label, verdict.TraceId);
+                return refused;
+            }
             var now = time.GetUtcNow().UtcDateTime;
             var phone = request.ContactPhone?.Trim();
-            var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, request.Description.Trim(),
-                NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
+            var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, description,
+                address, request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false));
+                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false)).Flagged(verdict);
             try
             {
                 var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);
@@ -153,8 +164,8 @@ public static class ComplaintsApi
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
-        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, ComplaintStore complaints,
-        CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        string trackingNo, EvaluationRequest request, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints,
+        CalendarStore calendars, PhotoLinks links, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -168,7 +179,19 @@ public static class ComplaintsApi
         {
             return refusal.AsProblem();
         }
-        var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct,
+        var transition = decision.Transition!;
+        if (comment is not null)
+        {
+            var verdict = await checker.CheckAsync(userId, ContentScenes.Comment, comment, ct);
+            if (ComplaintContent.Refusal(http, verdict, Messages.ContentRejectedComment, "comment") is { } refused)
+            {
+                logger.LogInformation("A rating of {TrackingNo} was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}",
+                    loaded.Complaint.TrackingNo, verdict.Suggest, verdict.Label, verdict.TraceId);
+                return refused;
+            }
+            transition = transition.Flagged(verdict);
+        }
+        var saved = await complaints.ApplyAsync(loaded, transition, Actor.Resident(userId), now, ct,
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
             ? Problems.Conflict(Messages.RatingConflict).WithCode(ProblemCodes.VersionConflict)

@@ -16,6 +16,8 @@ public sealed record InboxQuery(
         ComplaintStatus.Closed, ComplaintStatus.Rejected, ErrorMessage = ValidationMessages.Status)] string? Status,
     [property: Description("A category code")] string? Category,
     [property: Description("Only overdue (true) or only on-time (false) cases")] bool? Overdue,
+    [property: Description("Only cases whose text WeChat's content check sent to human review (true), or only the others (false)")] bool? ContentReview,
+    [property: Description("Only cases whose text WeChat could not check (true), or only the others (false)")] bool? ContentUnchecked,
     [property: Description("community | street | district | department: where the case is now")]
     [property: AllowedValues(null, HandlingLevel.Community, HandlingLevel.Street, HandlingLevel.District, HandlingLevel.Department,
         ErrorMessage = ValidationMessages.Level)] string? Level,
@@ -47,6 +49,8 @@ public sealed record InboxItem(
     int UrgeCount,
     int ReopenCount,
     DateTimeOffset? ExtensionRequestedUntil,
+    [property: Description(ContentFlagText.Review)] bool ContentReview,
+    [property: Description(ContentFlagText.Unchecked)] bool ContentUnchecked,
     [property: Description("Masked; the full number needs the audited contact call")] string? ContactPhone,
     int Version,
     [property: OpenApiEnum(typeof(Channels))]
@@ -77,6 +81,8 @@ public sealed record InboxRow
     public DateTime? ExtensionRequestedUntil { get; init; }
     public string? ContactPhoneMasked { get; init; }
     public bool Anonymous { get; init; }
+    public bool ContentReview { get; init; }
+    public bool ContentUnchecked { get; init; }
     public int Version { get; init; }
     public string Channel { get; init; } = Channels.MiniProgram;
     public string? GridCode { get; init; }
@@ -86,7 +92,7 @@ public sealed record InboxRow
     public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
         new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
         TextSummary.Of(Description), SubmittedAt.AsChinaTime(), DueAt?.AsChinaTime(),
-        IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsChinaTime(),
+        IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsChinaTime(), ContentReview, ContentUnchecked,
         Anonymous ? null : ContactPhoneMasked, Version, Channel, GridCode is null ? null : new NamedRef(GridCode, GridName ?? GridCode), WhistlePending);
 }
 
@@ -99,7 +105,8 @@ public sealed class StaffInboxStore(Database db)
     private const string SelectInbox = """
         SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
                k.Code AS CategoryCode, k.Name AS CategoryName, c.Description, c.SubmittedAt, c.DueAt, c.Priority, c.IsOverdue,
-               c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous, c.Version,
+               c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous,
+               c.ContentReview, c.ContentUnchecked, c.Version,
                c.Channel, g.Code AS GridCode, g.Name AS GridName, c.WhistlePending
         FROM Complaints c
         JOIN Communities m ON m.Id = c.CommunityId
@@ -115,6 +122,8 @@ public sealed class StaffInboxStore(Database db)
           AND (@Status IS NULL OR c.Status = @Status)
           AND (@Category IS NULL OR k.Code = @Category)
           AND (@Overdue IS NULL OR c.IsOverdue = @Overdue)
+          AND (@ContentReview IS NULL OR c.ContentReview = @ContentReview)
+          AND (@ContentUnchecked IS NULL OR c.ContentUnchecked = @ContentUnchecked)
           AND (@Level IS NULL OR c.HandlingLevel = @Level)
           AND (@Community IS NULL OR m.Code = @Community)
           AND (@From IS NULL OR c.SubmittedAt >= @From)
@@ -142,7 +151,7 @@ public sealed class StaffInboxStore(Database db)
             SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0, StaffLevel = StaffRoles.LevelOf(staff.Role),
             CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, VolunteerRole = StaffRoles.Volunteer, StaffId = staff.Id, staff.GridId,
             q.Whistled,
-            q.Status, q.Category, q.Overdue, q.Level, Community = q.Community?.ToLowerInvariant(),
+            q.Status, q.Category, q.Overdue, q.ContentReview, q.ContentUnchecked, q.Level, Community = q.Community?.ToLowerInvariant(),
             From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,
             AfterId = after?.Id, AfterPriority = after?.Priority ?? 0, AfterDue = after?.DueAt ?? NoDeadline, Limit = limit + 1,
         }, cancellationToken: ct))).AsList(), ct);

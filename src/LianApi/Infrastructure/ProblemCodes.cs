@@ -35,6 +35,7 @@ public static class ProblemCodes
     public const string UnknownAssignee = "unknown_assignee";
     public const string OutsideUnit = "outside_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string ContentRejected = "content_rejected";
     public const string PhotoTypeUnsupported = "photo_type_unsupported";
     public const string PhotoUnreadable = "photo_unreadable";
     public const string PhotoTooManyPixels = "photo_too_many_pixels";
@@ -89,6 +90,7 @@ public static class ProblemCodes
         [UnknownAssignee] = new(422, "the assignee is not an active grid worker of the case's community"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
         [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
+        [ContentRejected] = new(422, "WeChat's content check refused the text (`errors` names the fields): rephrase it and send again — the same Idempotency-Key may be reused, nothing was stored"),
         [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),
         [WechatCodeInvalid] = new(401, "the wx.login code is invalid or used: call wx.login again"),
         [WechatRateLimited] = new(429, "WeChat limits this user's logins"),

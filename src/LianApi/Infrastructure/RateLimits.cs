@@ -25,6 +25,12 @@ public sealed class RateLimitOptions
 
     [Range(1, 1_000_000)] public int SubmissionsPerDay { get; set; } = 20;
 
+    /// <summary>
+    /// WeChat text checks (msg_sec_check) per resident per minute, in memory per instance: refused text is never stored,
+    /// so without this one resident could spend the mini-program's quota (4000 a minute) by resending it.
+    /// </summary>
+    [Range(1, 100_000)] public int ContentChecksPerMinute { get; set; } = 10;
+
     /// <summary>Whole print sets per client IP per minute: each renders every community's poster.</summary>
     [Range(1, 1000)] public int PrintSetsPerMinute { get; set; } = 6;
 

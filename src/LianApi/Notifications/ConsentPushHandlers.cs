@@ -20,8 +20,8 @@ public sealed class ConsentPushHandler(ConsentStore consents, IOptions<WechatOpt
     /// <summary>Applies one stored push; <paramref name="pushKey"/> is its own identity (WeChat's retries repeat it).</summary>
     public async Task HandleAsync(string pushKey, JsonElement body, CancellationToken ct)
     {
-        var eventName = Text(body, "Event");
-        if (Text(body, "FromUserName") is not { } openId || !Events.Contains(eventName))
+        var eventName = PushIdentity.Text(body, "Event");
+        if (PushIdentity.Text(body, "FromUserName") is not { } openId || !Events.Contains(eventName))
         {
             return;
         }
@@ -34,20 +34,20 @@ public sealed class ConsentPushHandler(ConsentStore consents, IOptions<WechatOpt
         List<string> accepted = [], refused = [];
         foreach (var entry in entries)
         {
-            if (Text(entry, "TemplateId") is not { } templateId)
+            if (PushIdentity.Text(entry, "TemplateId") is not { } templateId)
             {
                 continue;
             }
             if (eventName == SentEvent)
             {
-                if (Text(entry, "ErrorCode") is { } code && code != "0")
+                if (PushIdentity.Text(entry, "ErrorCode") is { } code && code != "0")
                 {
-                    logger.LogWarning("WeChat could not deliver a {TemplateId} message (ErrorCode {Code}, {Status})", templateId, code, Text(entry, "ErrorStatus"));
+                    logger.LogWarning("WeChat could not deliver a {TemplateId} message (ErrorCode {Code}, {Status})", templateId, code, PushIdentity.Text(entry, "ErrorStatus"));
                     refused.Add(templateId);
                 }
                 continue;
             }
-            switch (Text(entry, "SubscribeStatusString"))
+            switch (PushIdentity.Text(entry, "SubscribeStatusString"))
             {
                 case "accept" when eventName == PopupEvent: accepted.Add(templateId); break;
                 case "reject" or "ban": refused.Add(templateId); break;
@@ -69,9 +69,13 @@ public sealed class ConsentPushHandler(ConsentStore consents, IOptions<WechatOpt
                 _ => [],
             }
             : [];
+}
 
-    private static string? Text(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
-            ? v.ValueKind switch { JsonValueKind.String => v.GetString(), JsonValueKind.Number => v.GetRawText(), _ => null }
-            : null;
+/// <summary>The consent handler in the message-push dispatch (Wechat/PushEvents.cs): one registration per event name.</summary>
+internal sealed class ConsentPushEvent(ConsentPushHandler handler, string eventName) : IWechatPushHandler
+{
+    public string Event => eventName;
+
+    // The stored event's own key: WeChat's retries of one push share it, so it is counted once.
+    public Task HandleAsync(WechatPushEvent pushed, JsonElement body, CancellationToken ct) => handler.HandleAsync(pushed.EventKey, body, ct);
 }

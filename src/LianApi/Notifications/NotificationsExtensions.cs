@@ -16,6 +16,10 @@ public static class NotificationsExtensions
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<ConsentStore>();
         services.AddSingleton<ConsentPushHandler>();
+        foreach (var pushEvent in ConsentPushHandler.Events)
+        {
+            services.AddSingleton<IWechatPushHandler>(sp => new ConsentPushEvent(sp.GetRequiredService<ConsentPushHandler>(), pushEvent));
+        }
         services.AddSingleton<EmulatedMessageStore>();
         services.AddSingleton<ISubscribeMessageSender>(sp =>
             sp.GetRequiredService<IOptions<WechatOptions>>().Value.Mode == WechatMode.Emulator

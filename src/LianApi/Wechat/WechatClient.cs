@@ -4,9 +4,6 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
-
-
-
 using LianApi.Shared;
 
 namespace LianApi.Wechat;
@@ -18,6 +15,9 @@ public sealed record WechatAccessToken(string Value, DateTimeOffset ExpiresAt);
 
 /// <summary>A subscribe message as WeChat takes it: keyword → value (already fitted to the keyword's rules).</summary>
 public sealed record SubscribeMessage(string ToUser, string TemplateId, string? Page, IReadOnlyDictionary<string, string> Data, string MiniprogramState);
+
+/// <summary>msg_sec_check's answer: suggest (pass, review, risky), label (100 normal, 20001 politics, ...) and trace_id.</summary>
+public sealed record WechatTextVerdict(string Suggest, string? Label, string? TraceId);
 
 /// <summary>
 /// The WeChat server API over one HttpClient. WeChat reports most failures as HTTP 200 with an errcode, which
@@ -150,6 +150,70 @@ public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> option
         {
             throw new WechatException("getwxacodeunlimit", WechatFailure.Unavailable, null, e.GetType().Name, e);
         }
+    }
+
+    public const string MsgSecCheckPath = "wxa/msg_sec_check";
+
+    private sealed record MsgSecCheckReply(
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg,
+        [property: JsonPropertyName("trace_id")] string? TraceId,
+        [property: JsonPropertyName("result")] MsgSecCheckVerdict? Result);
+
+    // label was seen both as a number and as a string, so it is read as whatever it is.
+    private sealed record MsgSecCheckVerdict(
+        [property: JsonPropertyName("suggest")] string? Suggest,
+        [property: JsonPropertyName("label")] JsonElement Label);
+
+    /// <summary>
+    /// msg_sec_check v2 on one text of at most 2500 characters. errcode -1 (busy) gets one immediate retry; every other
+    /// error throws (61010: the user has not opened the mini-program within 2 hours).
+    /// </summary>
+    public async Task<WechatTextVerdict> MsgSecCheckAsync(string accessToken, string openId, int scene, string content, CancellationToken ct)
+    {
+        var body = new { content, version = 2, scene, openid = openId };
+        for (var attempt = 1; ; attempt++)
+        {
+            var reply = await SendAsync<MsgSecCheckReply>("msg_sec_check", () => new HttpRequestMessage(HttpMethod.Post,
+                $"{MsgSecCheckPath}?access_token={Uri.EscapeDataString(accessToken)}") { Content = JsonContent.Create(body) }, ct);
+            if (reply.ErrCode == -1 && attempt == 1)
+            {
+                continue;
+            }
+            ThrowOnError("msg_sec_check", reply.ErrCode, reply.ErrMsg);
+            if (reply.Result?.Suggest is not ("pass" or "review" or "risky"))
+            {
+                throw new WechatException("msg_sec_check", WechatFailure.Unexpected, null, "no result.suggest in a successful answer");
+            }
+            var label = reply.Result.Label.ValueKind switch
+            {
+                JsonValueKind.Number or JsonValueKind.String => reply.Result.Label.ToString(),
+                _ => null,
+            };
+            return new WechatTextVerdict(reply.Result.Suggest, label, reply.TraceId);
+        }
+    }
+
+    public const string MediaCheckAsyncPath = "wxa/media_check_async";
+
+    private sealed record MediaCheckAsyncReply(
+        [property: JsonPropertyName("errcode")] int ErrCode,
+        [property: JsonPropertyName("errmsg")] string? ErrMsg,
+        [property: JsonPropertyName("trace_id")] string? TraceId);
+
+    /// <summary>
+    /// media_check_async v2 for an image WeChat downloads from <paramref name="mediaUrl"/>: answers the trace_id the result
+    /// will carry when WeChat pushes it (wxa_media_check, within 30 minutes). Every error throws; the caller's job retries.
+    /// </summary>
+    public async Task<string> MediaCheckAsyncAsync(string accessToken, string openId, int scene, string mediaUrl, CancellationToken ct)
+    {
+        var body = new { media_url = mediaUrl, media_type = 2, version = 2, scene, openid = openId };
+        var reply = await SendAsync<MediaCheckAsyncReply>("media_check_async", () => new HttpRequestMessage(HttpMethod.Post,
+            $"{MediaCheckAsyncPath}?access_token={Uri.EscapeDataString(accessToken)}") { Content = JsonContent.Create(body) }, ct);
+        ThrowOnError("media_check_async", reply.ErrCode, reply.ErrMsg);
+        return string.IsNullOrEmpty(reply.TraceId)
+            ? throw new WechatException("media_check_async", WechatFailure.Unexpected, null, "no trace_id in a successful answer")
+            : reply.TraceId;
     }
 
     private async Task<T> SendAsync<T>(string api, Func<HttpRequestMessage> request, CancellationToken ct)

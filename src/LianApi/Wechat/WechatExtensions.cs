@@ -55,6 +55,12 @@ public static class WechatExtensions
             });
 
         services.AddSingleton<WechatAccessTokenProvider>();
+
+        // Message push: verified events stored once, applied from the durable job queue.
+        services.AddSingleton<PushEventStore>().AddSingleton<WechatJobStore>();
+        services.AddSingleton<WechatJobSignal>().AddSingleton<WechatJobRunner>().AddHostedService<WechatJobLoop>();
+        services.AddSingleton<IWechatJobHandler, ApplyPushEventJob>();
+        services.AddSingleton<IWechatPushHandler, MediaCheckPushHandler>();
         services.AddTransient<IWechatLogin>(sp =>
             sp.GetRequiredService<IOptions<WechatOptions>>().Value.Mode == WechatMode.Emulator
                 ? ActivatorUtilities.CreateInstance<EmulatedWechatLogin>(sp)

@@ -27,6 +27,15 @@ public sealed class WechatOptions
 
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The Token of the message-push settings (消息推送) in the WeChat console: 3–32 letters and digits. Unset: the push
+    /// endpoint answers 404 (nothing can be verified).
+    /// </summary>
+    public string PushToken { get; set; } = "";
+
+    /// <summary>The EncodingAESKey of the message-push settings: 43 letters and digits; needed for safe mode (recommended).</summary>
+    public string EncodingAesKey { get; set; } = "";
+
     /// <summary>The app id residents are keyed by in Emulator mode.</summary>
     public string EffectiveAppId => Mode == WechatMode.Emulator && AppId.Length == 0 ? "emulator" : AppId;
 }
@@ -54,6 +63,21 @@ internal sealed class WechatOptionsValidator(IHostEnvironment environment) : IVa
         if (!Uri.TryCreate(options.BaseUrl, UriKind.Absolute, out _))
         {
             failures.Add($"Wechat__BaseUrl must be an absolute URL such as https://api.weixin.qq.com.");
+        }
+        if (options.PushToken.Length > 0 && !PushSettings.IsToken(options.PushToken))
+        {
+            failures.Add("Wechat__PushToken must be the message-push Token of the WeChat console: 3–32 letters and digits.");
+        }
+        if (options.EncodingAesKey.Length > 0)
+        {
+            if (!PushSettings.IsEncodingAesKey(options.EncodingAesKey))
+            {
+                failures.Add("Wechat__EncodingAesKey must be the message-push EncodingAESKey of the WeChat console: exactly 43 letters and digits.");
+            }
+            if (options.PushToken.Length == 0)
+            {
+                failures.Add("Wechat__EncodingAesKey is set but Wechat__PushToken is not: safe mode needs both (message-push settings of the WeChat console).");
+            }
         }
         if (options.AttemptTimeout <= TimeSpan.Zero || options.AttemptTimeout > options.TotalTimeout)
         {

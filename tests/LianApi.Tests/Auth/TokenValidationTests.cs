@@ -97,6 +97,8 @@ public sealed class TokenValidationTests
             "GET /health/live", "GET /health/ready", "GET /problems/{code}",
             // The print set (GET /api/posters) is an ops job: staff only.
             "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster",
+            // WeChat's servers call the push endpoint; its signature (our Token) is the authentication.
+            "GET /api/wechat/push", "POST /api/wechat/push",
             // <image src> sends no header: a signed link is the credential; without one the handler asks for a token itself.
             "GET /api/photos/{id}", "GET /api/photos/{id}/thumb",
         ];

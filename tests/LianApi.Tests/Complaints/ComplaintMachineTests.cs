@@ -209,6 +209,17 @@ public sealed class ComplaintMachineTests
             "    409  409  409  ok   409  409",
             "    403  403  403  403  403  403",
         ],
+        // A flagged case (the fixture sets contentReview); a closed or rejected case's text may still need a look.
+        [ComplaintActions.ContentReviewed] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    403  403  403  403  403  403",
+        ],
     };
 
     // Fri 2026-11-27 10:00 China.
@@ -261,6 +272,10 @@ public sealed class ComplaintMachineTests
         if (action is ComplaintActions.ApproveExtension or ComplaintActions.DenyExtension)
         {
             c = c with { ExtensionRequestedUntil = Now.AddDays(10) };
+        }
+        if (action is ComplaintActions.ContentReviewed)
+        {
+            c = c with { ContentReview = true };
         }
         Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.EqualTo(role != StaffRoles.Volunteer),
             "the fixture must make the staff member the handler (a volunteer never is one)");

@@ -142,7 +142,7 @@ public sealed class DeadlineSweepTests
             Assert.That(later, Is.EqualTo(new DeadlineSweep.Result(0, 0, 0, 0)));
             Assert.That(final.Version, Is.EqualTo(overdue.Version));
             Assert.That(final.Version, Is.EqualTo(4), "three writes: street, district, overdue");
-            Assert.That(kinds, Is.EqualTo(new[] { "submitted", "auto_escalated", "received", "auto_escalated", "received", "overdue" }));
+            Assert.That(kinds, Is.EqualTo(new[] { "submitted", "content_checked", "auto_escalated", "received", "auto_escalated", "received", "overdue" }));
         });
     }
 

@@ -199,7 +199,7 @@ public sealed class ResidentStatusTests
 
         var staff = await community.GetFromJsonAsync<JsonElement>($"/api/staff/complaints/{no}");
 
-        Assert.That(Timeline(staff, "kindLabel"), Is.EqualTo(new[] { "已提交", "内部备注" }));
+        Assert.That(Timeline(staff, "kindLabel"), Is.EqualTo(new[] { "已提交", "内容安全检测", "内部备注" }), "the content check is an internal step");
     }
 
     private static string[] Timeline(JsonElement complaint, string field) =>

@@ -229,13 +229,30 @@ public sealed partial class SqlServerScriptTests
         await staff.DeactivateAsync(1, ct);
         await staff.ListAsync(ct);
         var member = new StaffMember { Id = 1, Role = "street", UnitId = 1, UserId = 1 };
-        var query = new InboxQuery("submitted", "water", true, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
+        var query = new InboxQuery("submitted", "water", true, true, false, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
         await new StaffInboxStore(db).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
         await new StaffInboxStore(db).ListAsync(member, query, urgent: false, 20, null, ct);
         await new CalendarStore(db, TimeProvider.System).UpsertAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆")], ct);
         await new CalendarStore(db, TimeProvider.System).GetAsync(ct);
         await new LeaseStore(db).TryAcquireAsync(LeaseStore.DeadlineSweep, "instance", now, TimeSpan.FromMinutes(2), ct);
         await new LeaseStore(db).ReleaseAsync(LeaseStore.DeadlineSweep, "instance", now, ct);
+        await new UserStore(db).FindOpenIdAsync(1, ct);
+        await complaints.SubmitAsync(NewComplaint(userId: 1) with
+        {
+            ContentCheck = new ComplaintEvent(EventKinds.ContentChecked, "微信内容安全检测：通过", false, Actor.SystemName), ContentReview = true,
+        }, Claim(userId: 1), new SubmissionLimits(5, 20), ct);
+        var pushes = new LianApi.Wechat.PushEventStore(db);
+        await pushes.StoreAsync("wxa_media_check:trace-1", "wxa_media_check", "{}", now, ct);
+        await pushes.FindAsync(1, ct);
+        await pushes.MarkProcessedAsync(1, now, ct);
+        var jobs = new LianApi.Wechat.WechatJobStore(db);
+        await jobs.EnqueueAsync("media-check", "media-check:1", "{}", now, now, ct);
+        await jobs.EnqueueAsync("media-check", null, "{}", now, now, ct);
+        await jobs.ListDueAsync(now, 20, ct);
+        await jobs.TryClaimAsync(1, "instance", now, ct);
+        await jobs.CompleteAsync(1, "instance", now, ct);
+        await jobs.FailAsync(new LianApi.Wechat.WechatJob { Id = 1, Kind = "media-check", Attempts = 1 }, "instance", "error", now, ct);
+        await jobs.FindAsync(1, ct);
     }
 
     [Test]

@@ -90,6 +90,24 @@ public sealed class FakeWechatServer : IAsyncDisposable
 
     public int CallsTo(string path) => Calls.GetValueOrDefault(path);
 
+    public const string Code2SessionPath = "sns/jscode2session";
+    public const string StableTokenPath = "cgi-bin/stable_token";
+    public const string MsgSecCheckPath = "wxa/msg_sec_check";
+
+    /// <summary>Logins that work (the openid is "o-" + the login code) and an access token, for tests about other APIs.</summary>
+    public void AcceptLoginsAndTokens(string accessToken = "TOKEN-1")
+    {
+        On(Code2SessionPath, context => Json($$"""{"openid":"o-{{context.Request.Query["js_code"]}}","session_key":"k"}""")(context));
+        OnJson(StableTokenPath, $$"""{"access_token":"{{accessToken}}","expires_in":7200}""");
+    }
+
+    /// <summary>msg_sec_check's answer with this verdict (label as WeChat documents it, a number).</summary>
+    public static string MsgSecCheck(string suggest, int label = 100, string traceId = "trace-0001") =>
+        $$"""{"errcode":0,"errmsg":"ok","trace_id":"{{traceId}}","result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}""";
+
+    /// <summary>The bodies WeChat received on one path, in order.</summary>
+    public IReadOnlyList<string> BodiesOf(string path) => Requests.Where(r => r.Path == path).Select(r => r.Body).ToList();
+
     private async Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path.Value!.TrimStart('/');

@@ -26,12 +26,14 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> settings;
     private readonly string environment;
     private readonly Action<IServiceCollection>? configureServices;
+    private readonly Action<IServiceCollection>? configureTestServices;
 
     public LianApiFactory(IDictionary<string, string?>? overrides = null, string environment = "Development",
-        Action<IServiceCollection>? configureServices = null, bool kestrel = true)
+        Action<IServiceCollection>? configureServices = null, bool kestrel = true, Action<IServiceCollection>? configureTestServices = null)
     {
         this.environment = environment;
         this.configureServices = configureServices;
+        this.configureTestServices = configureTestServices;
         DataDirectory = Path.Combine(Path.GetTempPath(), "lianapi-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(DataDirectory);
         settings = new Dictionary<string, string?>
@@ -77,6 +79,11 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
         if (configureServices is not null)
         {
             builder.ConfigureServices(configureServices);
+        }
+        if (configureTestServices is not null)
+        {
+            // After the app's own registrations: for removing or replacing them.
+            builder.ConfigureTestServices(configureTestServices);
         }
     }
 

@@ -43,9 +43,14 @@ internal static class NotificationTestApp
         wechat.OnSubscribeSend(0);
     }
 
-    public static LianApiFactory Start(FakeWechatServer wechat, FakeTimeProvider clock, string? databasePath = null)
+    public static LianApiFactory Start(FakeWechatServer wechat, FakeTimeProvider clock, string? databasePath = null,
+        IDictionary<string, string?>? more = null, Action<IServiceCollection>? configureTestServices = null)
     {
         var settings = wechat.LiveSettings();
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in Templates())
         {
             settings[key] = value;
@@ -54,7 +59,7 @@ internal static class NotificationTestApp
         {
             settings["ConnectionStrings:Lian"] = $"Data Source={databasePath}";
         }
-        return new LianApiFactory(settings, configureServices: s => s.AddSingleton<TimeProvider>(clock));
+        return new LianApiFactory(settings, configureServices: s => s.AddSingleton<TimeProvider>(clock), configureTestServices: configureTestServices);
     }
 
     public static async Task<JsonElement> ConsentAsync(this HttpClient client, params (string TemplateId, string Answer)[] answers)
