@@ -3,6 +3,7 @@ using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
+using LianApi.Notifications;
 using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
@@ -38,6 +39,7 @@ builder.Services.AddIdempotency();              // Idempotency-Key for report su
 builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
+builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
@@ -78,6 +80,7 @@ app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapNotifications(app.Environment);
 app.MapIntake();                                // reports recorded on residents' behalf
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();

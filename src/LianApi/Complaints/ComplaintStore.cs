@@ -79,8 +79,10 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos, IEnumerable<IComplaintChangeListener>? listeners = null)
 {
+    private readonly IComplaintChangeListener[] changeListeners = [.. listeners ?? []];
+
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
     public const int ResidentViewVersion = 3;
 
@@ -193,6 +195,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted,
                 }, tx, cancellationToken: ct));
             }
+            await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -451,8 +454,17 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
                     e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
             }
+            await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
         }, ct);
+    }
+
+    private async Task NotifyAsync(DbConnection c, DbTransaction tx, ComplaintChange change, CancellationToken ct)
+    {
+        foreach (var listener in changeListeners)
+        {
+            await listener.WriteAsync(c, tx, db.Dialect, change, ct);
+        }
     }
 
     // Written once even when the unit runs again after an ambiguous commit: the same reveal has the same instant.
