@@ -63,7 +63,8 @@ public sealed record NewComplaint(
 /// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
 /// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
 /// </summary>
-public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted);
+public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted,
+    long? PhotoOwnerId = null);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -187,7 +188,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
             await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
-            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
+            // A report recorded by staff carries the photos the recorder took (its owner is an intake user, not them).
+            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id, PhotoPurposes.Report,
+                complaint.SubmittedAt, ct);
             if (complaint.Intake is { } intake)
             {
                 await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
