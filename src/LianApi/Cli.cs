@@ -18,7 +18,7 @@ namespace LianApi;
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications", "demo-data"];
 
     private const string Usage = """
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
@@ -36,6 +36,7 @@ public static class Cli
                LianApi posters --out DIR [--street CODE] [--kind link|wxacode] [--preset screen|print]   (posters.pdf and posters.zip)
                LianApi stats verify                             (compare the statistics rollups with a recount of the cases; exit 1 on a difference)
                LianApi stats rebuild                            (replace the rollups by a recount)
+               LianApi demo-data --cases N [--years Y]          (fill the database with N realistic case histories over Y years, default 3)
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -68,7 +69,7 @@ public static class Cli
         return 2;
     }
 
-    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind"];
+    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind", "--cases", "--years"];
 
     /// <summary>Leaves only --key=value style settings for the configuration system.</summary>
     public static string[] ConfigurationArgs(string[] args) =>
@@ -143,6 +144,19 @@ public static class Cli
                     ? "Statistics rollups agree with a recount of the cases."
                     : $"{differences.Count} rollup row(s) differ from a recount (run `stats rebuild` to replace them):\n  " + string.Join("\n  ", differences.Take(50)));
                 return differences.Count == 0 ? 0 : 1;
+            case ["demo-data"] when options.TryGetValue("cases", out var casesText) && int.TryParse(casesText, out var cases) && cases > 0:
+                var years = options.TryGetValue("years", out var yearsText) && int.TryParse(yearsText, out var y) && y > 0 ? y : 3;
+                if (app.Environment.IsDevelopment())
+                {
+                    // What the API does at its first start in Development: the demo needs an org to happen in.
+                    foreach (var seed in app.Services.GetServices<IDevelopmentSeed>())
+                    {
+                        await seed.ApplyAsync(ct);
+                    }
+                }
+                var filled = await app.Services.GetRequiredService<Demo.DemoData>().FillAsync(cases, years, Console.Out, ct);
+                Console.WriteLine($"{filled.Cases} cases over {years} year(s) in {filled.Elapsed.TotalSeconds:F0} s; {filled.RollupRows} statistics rollup rows.");
+                return 0;
             case ["stats", "rebuild"]:
                 var rows = await app.Services.GetRequiredService<Stats.StatsStore>().RebuildAsync(ct);
                 Console.WriteLine($"Statistics rollups rebuilt from the cases: {rows} row(s).");

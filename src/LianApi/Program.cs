@@ -8,6 +8,7 @@ using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
 using LianApi.Data;
+using LianApi.Demo;
 using LianApi.Infrastructure;
 using LianApi.Photos;
 using LianApi.Posters;
@@ -43,6 +44,7 @@ builder.Services.AddNotifications();            // WeChat subscribe messages fro
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
+builder.Services.AddDemoData();                 // demo-data: realistic case histories for benchmarks
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 

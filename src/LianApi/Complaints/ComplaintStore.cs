@@ -470,6 +470,52 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         }
     }
 
+    /// <summary>
+    /// Writes whole case histories made elsewhere (the demo-data verb) with the app's own statements: the report as
+    /// submitted, its final state as the last transition leaves it, its timeline and ratings; many cases a transaction.
+    /// The statistics rollups are rebuilt afterwards by the caller (StatsStore.RebuildAsync).
+    /// </summary>
+    internal Task ImportAsync(IReadOnlyList<ImportedComplaint> cases, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            foreach (var imported in cases)
+            {
+                var (first, last) = (imported.Submitted, imported.Final);
+                var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue,
+                    new { Name = "tracking:" + ChinaTime.DayStamp(first.SubmittedAt) }, tx, cancellationToken: ct));
+                var trackingNo = $"LH{ChinaTime.DayStamp(first.SubmittedAt)}-{sequence:D4}";
+                var view = JsonSerializer.Serialize((last with { TrackingNo = trackingNo }).AsDetail(imported.Events), ViewJson);
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
+                {
+                    TrackingNo = trackingNo, first.UserId, ClientRequestId = imported.ClientRequestId, first.CommunityId, first.CategoryId,
+                    first.Description, first.Address, first.Latitude, first.Longitude, ContactPhoneProtected = (string?)null,
+                    first.ContactPhoneMasked, first.Anonymous, first.Status, first.HandlingLevel, first.SubmittedAt, first.ResponseDueAt,
+                    ResidentView = view, ResidentViewVersion, first.ContentReview, first.ContentUnchecked,
+                }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
+                {
+                    last.Status, last.HandlingLevel, last.HandlingUnitId, last.DepartmentId, last.ReceivedAt, last.ResponseDueAt,
+                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.IsOverdue, last.IsSupervised, last.UrgeCount,
+                    last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel, last.LastHandlingUnitId,
+                    last.ResolvedAt, last.ClosedAt, last.CloseReason, last.ContentReview, last.ContentUnchecked, Now = imported.Events[^1].OccurredAt,
+                    Id = id, Version = 1, last.AssignedStaffId, last.WhistlePending,
+                    last.FirstAcceptedAt, last.ResponseMissed, last.ReturnCount, last.ExtensionCount, last.LeftCommunityLevel, last.ResolutionCount,
+                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction,
+                    ResidentView = view, ResidentViewVersion, WriteId = (string?)null,
+                }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
+                {
+                    ComplaintId = id, e.Kind, e.Status, ActorUserId = e.Kind is EventKinds.Submitted or EventKinds.Evaluated or EventKinds.Urged ? first.UserId : (long?)null,
+                    StaffId = (long?)null, e.UnitName, e.Note, e.IsPublic, e.OccurredAt, e.PhotoIds,
+                }), tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(InsertEvaluation, imported.Evaluations.Select(v => new
+                {
+                    ComplaintId = id, v.Round, v.Rating.Resolved, v.Rating.Satisfaction, v.Rating.Comment, v.EvaluatedAt, v.Rating.ByPhone,
+                }), tx, cancellationToken: ct));
+            }
+            return cases.Count;
+        }, ct);
+
     // Written once even when the unit runs again after an ambiguous commit: the same reveal has the same instant.
     private const string InsertPhoneReveal = """
         INSERT INTO PhoneReveals (ComplaintId, StaffId, RevealedAt)
@@ -526,6 +572,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         ResolutionWorkingDays = category.ResolutionWorkingDays,
     };
 }
+
+/// <summary>A case history made outside a request (demo data): as submitted, as it ends, and what happened between.</summary>
+internal sealed record ImportedComplaint(Complaint Submitted, Complaint Final, string ClientRequestId, IReadOnlyList<ComplaintEventRow> Events,
+    IReadOnlyList<(int Round, Evaluation Rating, DateTime EvaluatedAt)> Evaluations);
 
 /// <summary>The resident's rating, stored beside the transition it causes.</summary>
 public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment, bool ByPhone = false);

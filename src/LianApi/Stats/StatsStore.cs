@@ -147,6 +147,10 @@ public sealed class StatsStore(Database db, TimeProvider time)
         return differences;
     }
 
+    private static readonly string InsertRollup =
+        $"INSERT INTO StatsRollups (Dimension, Key1, Key2, Day, {string.Join(", ", CaseCounters.Columns)}) " +
+        $"VALUES (@Dimension, @Key1, @Key2, @Day, {string.Join(", ", CaseCounters.Columns.Select(c => "@" + c))})";
+
     /// <summary>
     /// Replaces the rollups by a recount, in one transaction (after an upgrade, or when verify found a drift). The
     /// rollups are locked before the cases are read: a transition waiting on them commits its delta after the rebuild,
@@ -157,12 +161,28 @@ public sealed class StatsStore(Database db, TimeProvider time)
         {
             await c.ExecuteAsync(new CommandDefinition(db.Dialect.DeleteAllLocked("StatsRollups"), transaction: tx, cancellationToken: ct));
             var recount = await RecountAsync(c, tx, ct);
-            foreach (var chunk in recount.Chunk(20))
+            // Into an empty table: one prepared INSERT, its parameters reset per row (a million rows in seconds, not hours).
+            await using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = InsertRollup;
+            var keys = new[] { "Dimension", "Key1", "Key2", "Day" }.Concat(CaseCounters.Columns).Select(name =>
             {
-                var sql = new StringBuilder();
-                var parameters = new DynamicParameters();
-                RollupWriter.Append(db.Dialect, sql, parameters, chunk.ToDictionary());
-                await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                insert.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            foreach (var (key, values) in recount)
+            {
+                keys[0].Value = key.Dimension;
+                keys[1].Value = key.Key1;
+                keys[2].Value = key.Key2;
+                keys[3].Value = key.Day;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    keys[4 + i].Value = values[i];
+                }
+                await insert.ExecuteNonQueryAsync(ct);
             }
             return recount.Count;
         }, ct);
