@@ -187,11 +187,17 @@ public sealed class PhotoStore(Database db)
         """;
 
     private const string SelectCaseFlags = """
-        SELECT Id, Moderation, ModerationLabel, MediaTraceId, UncheckedAt FROM Photos
+        SELECT Id, Moderation, ModerationLabel, MediaTraceId FROM Photos
         WHERE Id IN @Ids AND (Moderation IN ('review', 'risky') OR (Moderation = 'pending' AND UncheckedAt IS NOT NULL))
         """;
 
-    private sealed record CheckState(string Id, string Moderation, string? ModerationLabel, string? MediaTraceId, DateTime? UncheckedAt);
+    private sealed record CheckState
+    {
+        public string Id { get; init; } = "";
+        public string Moderation { get; init; } = "";
+        public string? ModerationLabel { get; init; }
+        public string? MediaTraceId { get; init; }
+    }
 
     /// <summary>
     /// Attaches the photos to the case in the caller's transaction: each must be the owner's, unattached and younger
@@ -254,14 +260,18 @@ public sealed class PhotoStore(Database db)
     public Task RecordSubmissionAsync(string id, string traceId, DateTime now, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(RecordSubmission, new { Id = id, TraceId = traceId, Now = now }, tx, cancellationToken: ct)), ct);
 
-    private const string SelectByTraceId = "SELECT Id, ComplaintId, Moderation, ModeratedAt FROM Photos WHERE MediaTraceId = @TraceId";
+    private const string SelectByTraceId = "SELECT Id, ComplaintId FROM Photos WHERE MediaTraceId = @TraceId";
 
     private const string UpdateVerdict = """
         UPDATE Photos SET Moderation = @Moderation, ModerationLabel = @Label, ModeratedAt = @Now
         WHERE Id = @Id AND ModeratedAt IS NULL
         """;
 
-    private sealed record TracedPhoto(string Id, long? ComplaintId, string Moderation, DateTime? ModeratedAt);
+    private sealed record TracedPhoto
+    {
+        public string Id { get; init; } = "";
+        public long? ComplaintId { get; init; }
+    }
 
     /// <summary>What applying a check's result did.</summary>
     public enum VerdictOutcome
@@ -300,7 +310,7 @@ public sealed class PhotoStore(Database db)
     public Task<string?> FindByTraceIdAsync(string traceId, CancellationToken ct) =>
         db.ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<TracedPhoto>(new CommandDefinition(SelectByTraceId, new { TraceId = traceId }, cancellationToken: ct)))?.Id, ct);
 
-    private const string SelectUnflagged = "SELECT Id, ComplaintId, Moderation, ModeratedAt FROM Photos WHERE Id = @Id";
+    private const string SelectUnflagged = "SELECT Id, ComplaintId FROM Photos WHERE Id = @Id";
 
     private const string UpdateUnchecked = """
         UPDATE Photos SET UncheckedAt = @Now WHERE Id = @Id AND Moderation = 'pending' AND UncheckedAt IS NULL
