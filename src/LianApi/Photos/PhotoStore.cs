@@ -188,7 +188,7 @@ public sealed class PhotoStore(Database db)
 
     private const string SelectCaseFlags = """
         SELECT Id, Moderation, ModerationLabel, MediaTraceId FROM Photos
-        WHERE Id IN @Ids AND (Moderation IN ('review', 'risky') OR (Moderation = 'pending' AND UncheckedAt IS NOT NULL))
+        WHERE Id = @Id AND (Moderation IN ('review', 'risky') OR (Moderation = 'pending' AND UncheckedAt IS NOT NULL))
         """;
 
     private sealed record CheckState
@@ -208,6 +208,7 @@ public sealed class PhotoStore(Database db)
     public async Task<IReadOnlyList<PhotoCheckFlag>> AttachAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, long ownerUserId, long complaintId,
         string purpose, DateTime now, CancellationToken ct)
     {
+        var flags = new List<PhotoCheckFlag>();
         foreach (var id in ids)
         {
             var attached = await c.ExecuteScalarAsync<int>(new CommandDefinition(AttachPhoto + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -218,15 +219,14 @@ public sealed class PhotoStore(Database db)
             {
                 throw new PhotoNotAttachableException(id);
             }
+            if (await c.QuerySingleOrDefaultAsync<CheckState>(new CommandDefinition(SelectCaseFlags, new { Id = id }, tx, cancellationToken: ct)) is { } state)
+            {
+                flags.Add(state.Moderation == Moderation.Pending
+                    ? PhotoCheckFlag.Unchecked(state.Id, "照片未得到微信的检测结果")
+                    : PhotoCheckFlag.Verdict(state.Id, state.Moderation, state.ModerationLabel, state.MediaTraceId));
+            }
         }
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var states = await c.QueryAsync<CheckState>(new CommandDefinition(SelectCaseFlags, new { Ids = ids }, tx, cancellationToken: ct));
-        return states.Select(s => s.Moderation == Moderation.Pending
-            ? PhotoCheckFlag.Unchecked(s.Id, "上传后 1 小时内未收到微信的检测结果")
-            : PhotoCheckFlag.Verdict(s.Id, s.Moderation, s.ModerationLabel, s.MediaTraceId)).ToList();
+        return flags;
     }
 
     public const int SweepBatch = 200;

@@ -305,6 +305,28 @@ public sealed class PhotoCheckTests
         });
     }
 
+    [Test]
+    public async Task Emulator_AFileNameMarker_MakesTheUploadRiskyThroughThePushPath()
+    {
+        var emulatorClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulated = new LianApiFactory(configureServices: s => s.AddSingleton<TimeProvider>(emulatorClock),
+            configureTestServices: s => s.Remove(s.Single(d => d.ImplementationType == typeof(WechatJobLoop))));
+        using var uploader = await emulated.LoginAsync("emulator-photo-owner");
+        var response = await uploader.PostAsync("/api/photos", TestImages.Form(TestImages.Jpeg(320, 240), "楼道-test-risky.jpg"));
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        var runner = emulated.Service<WechatJobRunner>();
+
+        await runner.RunDueAsync(CancellationToken.None);
+        emulatorClock.Advance(LianApi.ContentSafety.EmulatedMediaChecker.Delay);
+        // The emulator's push is stored by one job and applied by the next.
+        await runner.RunDueAsync(CancellationToken.None);
+        await runner.RunDueAsync(CancellationToken.None);
+
+        var moderation = await emulated.Service<Database>().ReadAsync(c => c.ExecuteScalarAsync<string>(
+            "SELECT Moderation FROM Photos WHERE Id = @Id", new { Id = id }), CancellationToken.None);
+        Assert.That(moderation, Is.EqualTo(Moderation.Risky));
+    }
+
     private sealed record PhotoState
     {
         public string Moderation { get; init; } = "";
