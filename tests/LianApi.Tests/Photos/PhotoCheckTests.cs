@@ -164,9 +164,9 @@ public sealed class PhotoCheckTests
         await RunJobsAsync();
         var trackingNo = await FileReportAsync(id);
 
-        await AssertSuccess(await PushAsync(MediaCheckEvent("trace-photo-1", suggest)));
+        await AssertSuccess(await PushAsync(FakeWechatServer.MediaCheckPush("trace-photo-1", suggest)));
         await RunJobsAsync();
-        await AssertSuccess(await PushAsync(MediaCheckEvent("trace-photo-1", suggest), nonce: "again"));
+        await AssertSuccess(await PushAsync(FakeWechatServer.MediaCheckPush("trace-photo-1", suggest), nonce: "again"));
         await RunJobsAsync();
         // Even a different verdict under the same trace_id (which WeChat never sends) changes nothing once one was applied.
         var handler = app.Services.GetServices<IMediaCheckResultHandler>().Single(h => h.GetType().Name == "PhotoCheckResults");
@@ -195,7 +195,7 @@ public sealed class PhotoCheckTests
         var link = (await resident.GetFromJsonAsync<JsonElement>($"/api/complaints/{trackingNo}")).GetProperty("photos")[0];
         var staffLink = (await community.GetFromJsonAsync<JsonElement>($"/api/staff/complaints/{trackingNo}")).GetProperty("photos")[0];
 
-        await AssertSuccess(await PushAsync(MediaCheckEvent("trace-photo-1", "risky", "\"20002\"")));
+        await AssertSuccess(await PushAsync(FakeWechatServer.MediaCheckPush("trace-photo-1", "risky", "\"20002\"")));
         await RunJobsAsync();
 
         var detail = await dispatcher.GetFromJsonAsync<JsonElement>($"/api/staff/complaints/{trackingNo}");
@@ -218,7 +218,7 @@ public sealed class PhotoCheckTests
     {
         var id = await UploadAsync();
         await RunJobsAsync();
-        await AssertSuccess(await PushAsync(MediaCheckEvent("trace-photo-1", "review", "\"21000\"")));
+        await AssertSuccess(await PushAsync(FakeWechatServer.MediaCheckPush("trace-photo-1", "review", "\"21000\"")));
         await RunJobsAsync();
 
         var trackingNo = await FileReportAsync(id);
@@ -377,12 +377,6 @@ public sealed class PhotoCheckTests
         .Where(e => e.GetProperty("kind").GetString() == "content_checked")
         .Select(e => e.GetProperty("note").GetString() ?? "")
         .Where(n => n.Contains("图片", StringComparison.Ordinal)).ToList();
-
-    private static string MediaCheckEvent(string traceId, string suggest, string label = "\"100\"") => $$"""
-        {"ToUserName":"gh_lian","FromUserName":"o-sys","CreateTime":1733112000,"MsgType":"event","Event":"wxa_media_check",
-         "appid":"{{FakeWechatServer.AppId}}","trace_id":"{{traceId}}","version":2,
-         "result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}
-        """;
 
     private Task<HttpResponseMessage> PushAsync(string json, string nonce = "nonce-1")
     {
