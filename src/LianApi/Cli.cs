@@ -1,6 +1,7 @@
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Complaints;
+using LianApi.Notifications;
 using LianApi.Staff;
 using LianApi.Data;
 
@@ -17,7 +18,7 @@ namespace LianApi;
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications"];
 
     private const string Usage = """
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
@@ -31,7 +32,10 @@ public static class Cli
                                   a volunteer's unit is their community; --grid makes a community account a grid worker)
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
+               LianApi notifications [send]                     (the outbox backlog, failed and pending messages; send: dispatch what is due once)
                LianApi posters --out DIR [--street CODE] [--kind link|wxacode] [--preset screen|print]   (posters.pdf and posters.zip)
+               LianApi stats verify                             (compare the statistics rollups with a recount of the cases; exit 1 on a difference)
+               LianApi stats rebuild                            (replace the rollups by a recount)
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -133,13 +137,44 @@ public static class Cli
             case ["posters"] when options.TryGetValue("out", out var outDirectory):
                 return await PrintSetAsync(app, outDirectory, options.GetValueOrDefault("street"), options.GetValueOrDefault("kind"),
                     options.GetValueOrDefault("preset"), ct);
+            case ["stats", "verify"]:
+                var differences = await app.Services.GetRequiredService<Stats.StatsStore>().VerifyAsync(ct);
+                Console.WriteLine(differences.Count == 0
+                    ? "Statistics rollups agree with a recount of the cases."
+                    : $"{differences.Count} rollup row(s) differ from a recount (run `stats rebuild` to replace them):\n  " + string.Join("\n  ", differences.Take(50)));
+                return differences.Count == 0 ? 0 : 1;
+            case ["stats", "rebuild"]:
+                var rows = await app.Services.GetRequiredService<Stats.StatsStore>().RebuildAsync(ct);
+                Console.WriteLine($"Statistics rollups rebuilt from the cases: {rows} row(s).");
+                return 0;
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
                 Console.WriteLine(SweepMessage(swept, now));
                 return 0;
+            case ["notifications"]:
+                await PrintNotificationsAsync(app.Services.GetRequiredService<NotificationStore>(), now, ct);
+                return 0;
+            case ["notifications", "send"]:
+                var sent = await app.Services.GetRequiredService<NotificationDispatcher>().RunOnceAsync(ct);
+                Console.WriteLine($"Notifications at {ChinaTime.Readable(now)}: sent {sent.Sent}, to retry {sent.Retrying}, failed {sent.Failed}, skipped {sent.Skipped}.");
+                return 0;
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
+        }
+    }
+
+    private static async Task PrintNotificationsAsync(NotificationStore outbox, DateTime now, CancellationToken ct)
+    {
+        var backlog = await outbox.BacklogAsync(now, ct);
+        Console.WriteLine($"Outbox at {ChinaTime.Readable(now)}: {backlog.Pending} pending (oldest {backlog.OldestPendingSeconds} s), {backlog.Failed} failed.");
+        foreach (var status in new[] { NotificationStatus.Failed, NotificationStatus.Pending })
+        {
+            foreach (var n in await outbox.ListAsync(status, 50, ct))
+            {
+                Console.WriteLine($"{n.Id,6}  {n.Status,-8} {n.Event,-26} {n.TrackingNo,-16} attempts {n.Attempts,-3} errcode {n.ErrCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-6} " +
+                                  $"{(n.Status == NotificationStatus.Pending ? "due " + n.DueAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : n.LastError)}");
+            }
         }
     }
 

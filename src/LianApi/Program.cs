@@ -3,6 +3,7 @@ using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
+using LianApi.Notifications;
 using LianApi.Privacy;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
@@ -13,6 +14,7 @@ using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
 using LianApi.Staff;
+using LianApi.Stats;
 using LianApi.Wechat;
 
 // help, or a mistyped verb (demo-dta): print the verbs and exit, never start the web server by accident.
@@ -37,8 +39,10 @@ builder.Services.AddIdempotency();              // Idempotency-Key for report su
 builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
+builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
+builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -76,11 +80,13 @@ app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapNotifications(app.Environment);
 app.MapIntake();                                // reports recorded on residents' behalf
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
 app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
+app.MapStats();
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

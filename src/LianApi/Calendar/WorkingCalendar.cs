@@ -33,6 +33,23 @@ public sealed class WorkingCalendar(IReadOnlyDictionary<DateOnly, bool> override
         }
         return day.ToDateTime(TimeOnly.FromTimeSpan(local.TimeOfDay)) - ChinaTime.Offset;
     }
+
+    /// <summary>
+    /// The working days after the China day of <paramref name="fromUtc"/> up to and including the day of
+    /// <paramref name="toUtc"/>: the same day is 0, Friday to Monday is 1 (the inverse of <see cref="AddWorkingDays"/>).
+    /// </summary>
+    public int WorkingDaysBetween(DateTime fromUtc, DateTime toUtc)
+    {
+        var day = DateOnly.FromDateTime(ChinaTime.ToChina(fromUtc));
+        var last = DateOnly.FromDateTime(ChinaTime.ToChina(toUtc));
+        var counted = 0;
+        while (day < last)
+        {
+            day = day.AddDays(1);
+            counted += IsWorkday(day) ? 1 : 0;
+        }
+        return counted;
+    }
 }
 
 public sealed record CalendarDay(DateOnly Day, bool IsWorkday, string? Name);

@@ -219,6 +219,17 @@ public sealed record Complaint
     /// <summary>WeChat could not judge the resident's text (down, busy, 61010): accepted unchecked, for a person to look at.</summary>
     public bool ContentUnchecked { get; init; }
 
+    // Facts the district's numbers need (CaseFacts keeps them; CaseCounters reads them).
+    public DateTime? FirstAcceptedAt { get; init; }
+    public bool ResponseMissed { get; init; }
+    public int ReturnCount { get; init; }
+    public int ExtensionCount { get; init; }
+    public bool LeftCommunityLevel { get; init; }
+    public int ResolutionCount { get; init; }
+    public int? ResolvedWorkingDays { get; init; }
+    public bool? LastEvaluationResolved { get; init; }
+    public string? LastSatisfaction { get; init; }
+
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }
     public string StreetName { get; init; } = "";

@@ -225,6 +225,7 @@ public static class ComplaintMachine
                     {
                         Status = ComplaintStatus.Resolved,
                         ResolvedAt = now,
+                        ResolvedWorkingDays = calendar.WorkingDaysBetween(c.SubmittedAt, now),
                         IsOverdue = false,
                         ExtensionRequestedUntil = null,
                         LastHandlingLevel = c.HandlingLevel,

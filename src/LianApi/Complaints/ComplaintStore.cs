@@ -63,7 +63,8 @@ public sealed record NewComplaint(
 /// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
 /// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
 /// </summary>
-public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted);
+public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted,
+    long? PhotoOwnerId = null);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -79,8 +80,10 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos, IEnumerable<IComplaintChangeListener>? listeners = null)
 {
+    private readonly IComplaintChangeListener[] changeListeners = [.. listeners ?? []];
+
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
     public const int ResidentViewVersion = 3;
 
@@ -174,14 +177,20 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.ContentReview, complaint.ContentUnchecked,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
-            await c.ExecuteAsync(new CommandDefinition(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
+            var firstEvents = new DynamicParameters(new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
                 submitted.OccurredAt, submitted.PhotoIds,
                 CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
-            }, tx, cancellationToken: ct));
+            });
+            // The district's numbers count the report in the same batch.
+            var batch = new System.Text.StringBuilder(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent);
+            RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
+            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
-            foreach (var flag in await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct))
+            // A report recorded by staff carries the photos the recorder took (its owner is an intake user, not them).
+            foreach (var flag in await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id,
+                PhotoPurposes.Report, complaint.SubmittedAt, ct))
             {
                 // A verdict (or a missed check) that came before the report: the case is flagged as it is created.
                 await FlagForPhotoAsync(c, tx, id, flag, complaint.SubmittedAt, bumpVersion: false, ct);
@@ -193,6 +202,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted,
                 }, tx, cancellationToken: ct));
             }
+            await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -243,6 +253,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                CommunityId, CategoryId, Status, HandlingLevel, HandlingUnitId, DepartmentId, COALESCE(ReceivedAt, SubmittedAt) AS ReceivedAt,
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
+               FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
+               LastEvaluationResolved, LastSatisfaction,
                Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
@@ -349,6 +361,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
+            FirstAcceptedAt = @FirstAcceptedAt, ResponseMissed = @ResponseMissed, ReturnCount = @ReturnCount, ExtensionCount = @ExtensionCount,
+            LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
+            LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
             ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked
@@ -385,7 +400,9 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         var names = await NamesAsync([transition.Next], ct);
         return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
-            var (before, next) = (loaded.Complaint, transition.Next with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 });
+            var before = loaded.Complaint;
+            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, now)
+                with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 };
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
@@ -399,6 +416,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
                 next.AssignedStaffId, next.WhistlePending,
+                next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
+                next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
@@ -430,6 +449,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
                 });
             }
+            // The district's numbers move with the case, in the same batch (nothing to add for a note or a reply).
+            RollupWriter.Append(db.Dialect, sql, parameters, RollupDimensions.Delta(before, next));
             if (sql.Length > 0)
             {
                 await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
@@ -446,8 +467,17 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     next = flag.Review ? next with { ContentReview = true } : next with { ContentUnchecked = true };
                 }
             }
+            await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
         }, ct);
+    }
+
+    private async Task NotifyAsync(DbConnection c, DbTransaction tx, ComplaintChange change, CancellationToken ct)
+    {
+        foreach (var listener in changeListeners)
+        {
+            await listener.WriteAsync(c, tx, db.Dialect, change, ct);
+        }
     }
 
     // A photo's check flags its case: review or risky → ContentReview, no verdict → ContentUnchecked; with its internal step.

@@ -30,6 +30,12 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string Upsert(string table, string[] keys, string[] columns, string[]? insertOnly = null);
 
+    /// <summary>Empties a table holding it locked to the end of the transaction, so no other writer slips in between.</summary>
+    public abstract string DeleteAllLocked(string table);
+
+    /// <summary>Adds the parameters' values to the row's counters, creating the row with them when it is missing.</summary>
+    public abstract string UpsertAdding(string table, string[] keys, string[] counters);
+
     /// <summary>Increment (or start at 1) the counter named <c>@Name</c> and return its new value.</summary>
     public abstract string NextCounterValue { get; }
 
@@ -80,6 +86,13 @@ public abstract class SqlDialect
                 ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))};
                 """;
         }
+
+        public override string DeleteAllLocked(string table) => $"DELETE FROM {table}";
+
+        public override string UpsertAdding(string table, string[] keys, string[] counters) => $"""
+            INSERT INTO {table} ({string.Join(", ", keys.Concat(counters))}) VALUES ({string.Join(", ", keys.Concat(counters).Select(c => "@" + c))})
+            ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))};
+            """;
     }
 
     private sealed class SqlServerDialect : SqlDialect
@@ -117,6 +130,20 @@ public abstract class SqlDialect
                 USING (SELECT {string.Join(", ", all.Select(c => $"@{c} AS {c}"))}) AS source
                 ON {string.Join(" AND ", keys.Select(k => $"target.{k} = source.{k}"))}
                 WHEN MATCHED THEN UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = source.{c}"))}
+                WHEN NOT MATCHED THEN INSERT ({string.Join(", ", all)}) VALUES ({string.Join(", ", all.Select(c => "source." + c))});
+                """;
+        }
+
+        public override string DeleteAllLocked(string table) => $"DELETE FROM {table} WITH (TABLOCKX)";
+
+        public override string UpsertAdding(string table, string[] keys, string[] counters)
+        {
+            var all = keys.Concat(counters).ToArray();
+            return $"""
+                MERGE {table} WITH (HOLDLOCK) AS target
+                USING (SELECT {string.Join(", ", all.Select(c => $"@{c} AS {c}"))}) AS source
+                ON {string.Join(" AND ", keys.Select(k => $"target.{k} = source.{k}"))}
+                WHEN MATCHED THEN UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = target.{c} + source.{c}"))}
                 WHEN NOT MATCHED THEN INSERT ({string.Join(", ", all)}) VALUES ({string.Join(", ", all.Select(c => "source." + c))});
                 """;
         }

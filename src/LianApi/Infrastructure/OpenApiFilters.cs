@@ -129,7 +129,8 @@ internal sealed class EnumSchemaFilter : ISchemaFilter
         {
             target = items;
         }
-        target.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v))];
+        // A nullable member's null is one of its values too, or a validator refuses every null the server sends.
+        target.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)), .. target.Type?.HasFlag(JsonSchemaType.Null) == true ? [null!] : Array.Empty<JsonNode>()];
     }
 }
 

@@ -94,7 +94,7 @@ public sealed class TokenValidationTests
         string[] anonymous =
         [
             "POST /api/auth/wechat-login", "GET /api/categories", "GET /api/communities", "GET /api/communities/{code}",
-            "GET /health/live", "GET /health/ready", "GET /problems/{code}",
+            "GET /health/live", "GET /health/ready", "GET /problems/{code}", "GET /api/stats/public",
             // The print set (GET /api/posters) is an ops job: staff only.
             "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster",
             // WeChat's servers call the push endpoint; its signature (our Token) is the authentication.

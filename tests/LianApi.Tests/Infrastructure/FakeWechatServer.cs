@@ -54,6 +54,16 @@ public sealed class FakeWechatServer : IAsyncDisposable
         ["Wechat:TotalTimeout"] = "00:01:00",
     };
 
+    public const string SubscribeSendPath = "cgi-bin/message/subscribe/send";
+
+    /// <summary>subscribe/send answers these errcodes in turn (0 = delivered); the last one repeats.</summary>
+    public void OnSubscribeSend(params int[] errcodes) =>
+        On(SubscribeSendPath, Sequence(errcodes.Select(code => Json($$"""{"errcode":{{code}},"errmsg":"{{(code == 0 ? "ok" : "test error")}} rid: 1"}""")).ToArray()));
+
+    /// <summary>The subscribe messages WeChat received (every attempt, answered with any errcode), as JSON, in order.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> SubscribeMessages() =>
+        Requests.Where(r => r.Path == SubscribeSendPath).Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+
     public void On(string path, Func<HttpContext, Task> handler) => handlers[path] = handler;
 
     public void OnJson(string path, string json) => On(path, Json(json));

@@ -1,0 +1,180 @@
+using System.Data.Common;
+using System.Text;
+using Dapper;
+using LianApi.Complaints;
+using LianApi.Data;
+using LianApi.Shared;
+
+namespace LianApi.Stats;
+
+/// <summary>One read of the rollups: a dimension, the scope's key, days (yyyymmdd, inclusive), and maybe some group keys.</summary>
+public sealed record RollupQuery(string Dimension, long Key1, int FromDay, int ToDay, IReadOnlyList<long>? Keys = null);
+
+
+/// <summary>Reads the district's numbers from StatsRollups, and recounts them from the case tables to check or rebuild them.</summary>
+public sealed class StatsStore(Database db, TimeProvider time)
+{
+    private static readonly string Sums = string.Join(", ", CaseCounters.Columns.Select(c => $"SUM({c})"));
+
+    // Seeks (Dimension, Key1, Day): the cost is days x groups, whatever the number of cases.
+    private static readonly string SelectByGroup = $"""
+        SELECT Key2, {Sums} FROM StatsRollups
+        WHERE Dimension = @Dimension AND Key1 = @Key1 AND Day >= @FromDay AND Day <= @ToDay
+        """;
+
+    private static readonly string SelectByDay = $"""
+        SELECT Day, {Sums} FROM StatsRollups
+        WHERE Dimension = @Dimension AND Key1 = @Key1 AND Day >= @FromDay AND Day <= @ToDay
+        """;
+
+    /// <summary>The sums per group key (Key2), or per day; one round trip for all the queries.</summary>
+    public Task<IReadOnlyList<Dictionary<long, int[]>>> SumAsync(IReadOnlyList<(RollupQuery Query, bool ByDay)> queries, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<Dictionary<long, int[]>>>(async c =>
+        {
+            var results = new List<Dictionary<long, int[]>>();
+            foreach (var (query, byDay) in queries)
+            {
+                var sql = (byDay ? SelectByDay : SelectByGroup)
+                    + (query.Keys is null ? "" : " AND Key2 IN @Keys")
+                    + (byDay ? " GROUP BY Day" : " GROUP BY Key2");
+                await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
+                {
+                    query.Dimension, query.Key1, query.FromDay, query.ToDay, Keys = query.Keys?.ToArray(),
+                }, cancellationToken: ct));
+                results.Add(await ReadSums(reader, ct));
+            }
+            return results;
+        }, ct);
+
+    private static async Task<Dictionary<long, int[]>> ReadSums(DbDataReader reader, CancellationToken ct)
+    {
+        var sums = new Dictionary<long, int[]>();
+        while (await reader.ReadAsync(ct))
+        {
+            var values = new int[CaseCounters.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt32(reader.GetValue(i + 1), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            sums[Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)] = values;
+        }
+        return sums;
+    }
+
+    public sealed record Unit(long Id, string Code, string Name);
+
+    private const string SelectUnits = "SELECT Id, Code, Name FROM Streets; SELECT Id, Code, Name FROM Departments;";
+
+    /// <summary>Streets and departments by id (communities and categories come from the org directory).</summary>
+    public Task<(IReadOnlyDictionary<long, Unit> Streets, IReadOnlyDictionary<long, Unit> Departments)> UnitsAsync(CancellationToken ct) =>
+        db.ReadAsync<(IReadOnlyDictionary<long, Unit>, IReadOnlyDictionary<long, Unit>)>(async c =>
+        {
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectUnits, cancellationToken: ct));
+            var streets = (await grid.ReadAsync<Unit>()).ToDictionary(u => u.Id);
+            var departments = (await grid.ReadAsync<Unit>()).ToDictionary(u => u.Id);
+            return (streets, departments);
+        }, ct);
+
+    private const string SelectCasesForRecount = """
+        SELECT c.Id, c.SubmittedAt, c.CommunityId, c.CategoryId, c.DepartmentId, c.Status, c.IsOverdue, c.ReopenCount, c.ResolvedAt,
+               c.ResolutionDueAt, c.CloseReason, c.FirstAcceptedAt, c.ResponseMissed, c.ReturnCount, c.ExtensionCount,
+               c.LeftCommunityLevel, c.ResolutionCount, c.ResolvedWorkingDays, c.LastEvaluationResolved, c.LastSatisfaction,
+               m.StreetId
+        FROM Complaints c JOIN Communities m ON m.Id = c.CommunityId
+        """;
+
+    private static readonly string SelectRollups = $"SELECT Dimension, Key1, Key2, Day, {string.Join(", ", CaseCounters.Columns)} FROM StatsRollups";
+
+    /// <summary>Every case counted again from the Complaints table, with the same function the transitions use.</summary>
+    public Task<Dictionary<RollupKey, int[]>> RecountAsync(CancellationToken ct) => db.ReadAsync(c => RecountAsync(c, null, ct), ct);
+
+    private static async Task<Dictionary<RollupKey, int[]>> RecountAsync(DbConnection c, DbTransaction? tx, CancellationToken ct)
+    {
+        var totals = new Dictionary<RollupKey, int[]>();
+        // Unbuffered: a million cases stream through; only the rollup rows stay in memory.
+        await foreach (var row in c.QueryUnbufferedAsync<Complaint>(SelectCasesForRecount, transaction: tx).WithCancellation(ct))
+        {
+            foreach (var (key, values) in RollupDimensions.Delta(null, row))
+            {
+                var sum = totals.TryGetValue(key, out var existing) ? existing : totals[key] = new int[CaseCounters.Count];
+                for (var i = 0; i < sum.Length; i++)
+                {
+                    sum[i] += values[i];
+                }
+            }
+        }
+        return totals;
+    }
+
+    /// <summary>The rollups as stored, rows of zeros left out (a case that moved leaves its old rows at zero).</summary>
+    public Task<Dictionary<RollupKey, int[]>> StoredAsync(CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var stored = new Dictionary<RollupKey, int[]>();
+            await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(SelectRollups, cancellationToken: ct));
+            while (await reader.ReadAsync(ct))
+            {
+                var values = new int[CaseCounters.Count];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] = Convert.ToInt32(reader.GetValue(i + 4), System.Globalization.CultureInfo.InvariantCulture);
+                }
+                if (values.Any(v => v != 0))
+                {
+                    stored[new RollupKey(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3))] = values;
+                }
+            }
+            return stored;
+        }, ct);
+
+    /// <summary>The rows where the stored rollups and a recount differ, described for ops (empty when they agree).</summary>
+    public async Task<IReadOnlyList<string>> VerifyAsync(CancellationToken ct)
+    {
+        var recount = await RecountAsync(ct);
+        var stored = await StoredAsync(ct);
+        var differences = new List<string>();
+        foreach (var key in recount.Keys.Union(stored.Keys).OrderBy(k => k.Dimension, StringComparer.Ordinal).ThenBy(k => k.Key1).ThenBy(k => k.Day).ThenBy(k => k.Key2))
+        {
+            var expected = recount.GetValueOrDefault(key) ?? new int[CaseCounters.Count];
+            var actual = stored.GetValueOrDefault(key) ?? new int[CaseCounters.Count];
+            var columns = Enumerable.Range(0, CaseCounters.Count).Where(i => expected[i] != actual[i])
+                .Select(i => $"{CaseCounters.Columns[i]} stored {actual[i]}, recount {expected[i]}").ToList();
+            if (columns.Count > 0)
+            {
+                differences.Add($"{key.Dimension} {key.Key1}/{key.Key2} day {key.Day}: {string.Join("; ", columns)}");
+            }
+        }
+        return differences;
+    }
+
+    /// <summary>
+    /// Replaces the rollups by a recount, in one transaction (after an upgrade, or when verify found a drift). The
+    /// rollups are locked before the cases are read: a transition waiting on them commits its delta after the rebuild,
+    /// against the case state the recount saw (SQLite has one writer anyway).
+    /// </summary>
+    public Task<int> RebuildAsync(CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition(db.Dialect.DeleteAllLocked("StatsRollups"), transaction: tx, cancellationToken: ct));
+            var recount = await RecountAsync(c, tx, ct);
+            foreach (var chunk in recount.Chunk(20))
+            {
+                var sql = new StringBuilder();
+                var parameters = new DynamicParameters();
+                RollupWriter.Append(db.Dialect, sql, parameters, chunk.ToDictionary());
+                await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+            }
+            return recount.Count;
+        }, ct);
+
+    private const string SelectNeedsBackfill = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM Complaints) AND NOT EXISTS (SELECT 1 FROM StatsRollups) THEN 1 ELSE 0 END
+        """;
+
+    /// <summary>Cases but no rollups: a database upgraded from before the statistics (migration 015).</summary>
+    public Task<bool> NeedsBackfillAsync(CancellationToken ct) =>
+        db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill, cancellationToken: ct)) == 1, ct);
+
+    /// <summary>Today in Beijing as yyyymmdd.</summary>
+    public int Today() => int.Parse(ChinaTime.DayStamp(time.GetUtcNow().UtcDateTime), System.Globalization.CultureInfo.InvariantCulture);
+}
