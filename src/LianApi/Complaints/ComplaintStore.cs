@@ -189,8 +189,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
             // A report recorded by staff carries the photos the recorder took (its owner is an intake user, not them).
-            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id, PhotoPurposes.Report,
-                complaint.SubmittedAt, ct);
+            foreach (var flag in await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id,
+                PhotoPurposes.Report, complaint.SubmittedAt, ct))
+            {
+                // A verdict (or a missed check) that came before the report: the case is flagged as it is created.
+                await FlagForPhotoAsync(c, tx, id, flag, complaint.SubmittedAt, bumpVersion: false, ct);
+            }
             if (complaint.Intake is { } intake)
             {
                 await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
@@ -454,8 +458,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
             {
                 // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
-                await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
+                var flags = await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
                     e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
+                foreach (var flag in flags)
+                {
+                    // Within this write (its version already counted); the answer shows the flag too.
+                    await FlagForPhotoAsync(c, tx, before.Id, flag, now, bumpVersion: false, ct);
+                    next = flag.Review ? next with { ContentReview = true } : next with { ContentUnchecked = true };
+                }
             }
             await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
@@ -515,6 +525,27 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             }
             return cases.Count;
         }, ct);
+
+    // A photo's check flags its case: review or risky → ContentReview, no verdict → ContentUnchecked; with its internal step.
+    // Bumping the version makes a staff write based on an earlier read lose (409) rather than clear the new flag.
+    private const string FlagForPhoto = """
+        UPDATE Complaints SET
+            ContentReview = CASE WHEN @Review = 1 THEN 1 ELSE ContentReview END,
+            ContentUnchecked = CASE WHEN @Review = 1 THEN ContentUnchecked ELSE 1 END,
+            Version = Version + @Bump, UpdatedAt = CASE WHEN @Bump = 1 THEN @Now ELSE UpdatedAt END
+        WHERE Id = @Id;
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
+        SELECT Id, @Kind, Status, NULL, @UnitName, @Note, @IsPublic, @Now FROM Complaints WHERE Id = @Id;
+        """;
+
+    /// <summary>Flags the case for what one of its photos' checks said, in the caller's transaction.</summary>
+    internal Task FlagForPhotoAsync(DbConnection c, DbTransaction tx, long complaintId, PhotoCheckFlag flag, DateTime now, bool bumpVersion,
+        CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(FlagForPhoto, new
+        {
+            Id = complaintId, flag.Review, Bump = bumpVersion ? 1 : 0, Now = now, Kind = EventKinds.ContentChecked, UnitName = Actor.SystemName,
+            flag.Note, IsPublic = false,
+        }, tx, cancellationToken: ct));
 
     // Written once even when the unit runs again after an ambiguous commit: the same reveal has the same instant.
     private const string InsertPhoneReveal = """

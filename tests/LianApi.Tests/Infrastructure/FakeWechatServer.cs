@@ -105,6 +105,13 @@ public sealed class FakeWechatServer : IAsyncDisposable
     public static string MsgSecCheck(string suggest, int label = 100, string traceId = "trace-0001") =>
         $$"""{"errcode":0,"errmsg":"ok","trace_id":"{{traceId}}","result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}""";
 
+    /// <summary>A wxa_media_check push (JSON, as WeChat sends it in plaintext mode); <paramref name="label"/> is raw JSON (WeChat was seen sending a string).</summary>
+    public static string MediaCheckPush(string traceId, string suggest, string label = "\"100\"") => $$"""
+        {"ToUserName":"gh_lian","FromUserName":"o-sys","CreateTime":1733112000,"MsgType":"event","Event":"wxa_media_check",
+         "appid":"{{AppId}}","trace_id":"{{traceId}}","version":2,
+         "result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}
+        """;
+
     /// <summary>The bodies WeChat received on one path, in order.</summary>
     public IReadOnlyList<string> BodiesOf(string path) => Requests.Where(r => r.Path == path).Select(r => r.Body).ToList();
 
