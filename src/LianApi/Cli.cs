@@ -1,6 +1,7 @@
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Complaints;
+using LianApi.Notifications;
 using LianApi.Staff;
 using LianApi.Data;
 
@@ -17,7 +18,7 @@ namespace LianApi;
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "open311"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications", "demo-data", "open311"];
 
     private const string Usage = """
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
@@ -31,9 +32,11 @@ public static class Cli
                                   a volunteer's unit is their community; --grid makes a community account a grid worker)
                LianApi staff renew ID | staff deactivate ID | staff list
                LianApi sweep                                    (run the deadline sweep once)
+               LianApi notifications [send]                     (the outbox backlog, failed and pending messages; send: dispatch what is due once)
                LianApi posters --out DIR [--street CODE] [--kind link|wxacode] [--preset screen|print]   (posters.pdf and posters.zip)
                LianApi stats verify                             (compare the statistics rollups with a recount of the cases; exit 1 on a difference)
                LianApi stats rebuild                            (replace the rollups by a recount)
+               LianApi demo-data --cases N [--years Y]          (fill the database with N realistic case histories over Y years, default 3)
                LianApi open311 key add --partner NAME           (issue an Open311 api_key; shown once, stored hashed)
                LianApi open311 key revoke ID | open311 key list
         """;
@@ -68,7 +71,7 @@ public static class Cli
         return 2;
     }
 
-    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind", "--partner"];
+    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind", "--cases", "--years", "--partner"];
 
     /// <summary>Leaves only --key=value style settings for the configuration system.</summary>
     public static string[] ConfigurationArgs(string[] args) =>
@@ -143,6 +146,19 @@ public static class Cli
                     ? "Statistics rollups agree with a recount of the cases."
                     : $"{differences.Count} rollup row(s) differ from a recount (run `stats rebuild` to replace them):\n  " + string.Join("\n  ", differences.Take(50)));
                 return differences.Count == 0 ? 0 : 1;
+            case ["demo-data"] when options.TryGetValue("cases", out var casesText) && int.TryParse(casesText, out var cases) && cases > 0:
+                var years = options.TryGetValue("years", out var yearsText) && int.TryParse(yearsText, out var y) && y > 0 ? y : 3;
+                if (app.Environment.IsDevelopment())
+                {
+                    // What the API does at its first start in Development: the demo needs an org to happen in.
+                    foreach (var seed in app.Services.GetServices<IDevelopmentSeed>())
+                    {
+                        await seed.ApplyAsync(ct);
+                    }
+                }
+                var filled = await app.Services.GetRequiredService<Demo.DemoData>().FillAsync(cases, years, Console.Out, ct);
+                Console.WriteLine($"{filled.Cases} cases over {years} year(s) in {filled.Elapsed.TotalSeconds:F0} s; {filled.RollupRows} statistics rollup rows.");
+                return 0;
             case ["stats", "rebuild"]:
                 var rows = await app.Services.GetRequiredService<Stats.StatsStore>().RebuildAsync(ct);
                 Console.WriteLine($"Statistics rollups rebuilt from the cases: {rows} row(s).");
@@ -165,9 +181,30 @@ public static class Cli
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
                 Console.WriteLine(SweepMessage(swept, now));
                 return 0;
+            case ["notifications"]:
+                await PrintNotificationsAsync(app.Services.GetRequiredService<NotificationStore>(), now, ct);
+                return 0;
+            case ["notifications", "send"]:
+                var sent = await app.Services.GetRequiredService<NotificationDispatcher>().RunOnceAsync(ct);
+                Console.WriteLine($"Notifications at {ChinaTime.Readable(now)}: sent {sent.Sent}, to retry {sent.Retrying}, failed {sent.Failed}, skipped {sent.Skipped}.");
+                return 0;
             default:
                 Console.Error.WriteLine(Usage);
                 return 2;
+        }
+    }
+
+    private static async Task PrintNotificationsAsync(NotificationStore outbox, DateTime now, CancellationToken ct)
+    {
+        var backlog = await outbox.BacklogAsync(now, ct);
+        Console.WriteLine($"Outbox at {ChinaTime.Readable(now)}: {backlog.Pending} pending (oldest {backlog.OldestPendingSeconds} s), {backlog.Failed} failed.");
+        foreach (var status in new[] { NotificationStatus.Failed, NotificationStatus.Pending })
+        {
+            foreach (var n in await outbox.ListAsync(status, 50, ct))
+            {
+                Console.WriteLine($"{n.Id,6}  {n.Status,-8} {n.Event,-26} {n.TrackingNo,-16} attempts {n.Attempts,-3} errcode {n.ErrCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-6} " +
+                                  $"{(n.Status == NotificationStatus.Pending ? "due " + n.DueAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture) : n.LastError)}");
+            }
         }
     }
 

@@ -3,11 +3,13 @@ using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Idempotency;
+using LianApi.Notifications;
 using LianApi.Privacy;
 using LianApi.PublicWall;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
 using LianApi.Data;
+using LianApi.Demo;
 using LianApi.Infrastructure;
 using LianApi.Photos;
 using LianApi.Open311;
@@ -40,11 +42,13 @@ builder.Services.AddIdempotency();              // Idempotency-Key for report su
 builder.Services.AddPhotos();                   // photo uploads, cleaning, signed links, the sweep of unattached ones
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
+builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
 builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
 builder.Services.AddOpen311();                  // partner keys (stored hashed) and their rate limit
+builder.Services.AddDemoData();                 // demo-data: realistic case histories for benchmarks
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -82,6 +86,7 @@ app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapNotifications(app.Environment);
 app.MapIntake();                                // reports recorded on residents' behalf
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();

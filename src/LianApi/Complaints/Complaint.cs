@@ -428,12 +428,14 @@ public sealed record StaffComplaintDetail(
 public static class ContentFlagText
 {
     public const string Review =
-        "WeChat's content check asked for a human review of the resident's text (suggest = review): the dispatch center looks at it; " +
+        "WeChat's content check asked for a human review of the resident's text (suggest = review), or found one of the case's photos " +
+        "to need review or to be risky (a risky photo is shown to the dispatch center only): the dispatch center looks at it; " +
         "the timeline's content_checked step has WeChat's label and trace_id; the content-reviewed action clears it";
 
     public const string Unchecked =
-        "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours): " +
-        "the report was accepted and waits for a person to look at its text; the content-reviewed action clears it";
+        "WeChat could not check the resident's text (unavailable, timed out, or the resident had not opened the mini-program within 2 hours), " +
+        "or one of the case's photos got no verdict from WeChat's image check within an hour of its upload: the report was accepted and " +
+        "waits for a person to look at its text or photo; the content-reviewed action clears it";
 }
 
 public sealed record ComplaintListItem(

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Photos;
@@ -25,4 +26,14 @@ internal sealed class ComplaintPhotoAccess(ComplaintStore complaints, StaffStore
         }
         return complaint.UserId == userId ? PhotoViewer.Viewer : PhotoViewer.None;
     }
+}
+
+/// <summary>
+/// A photo's check arriving after the photo joined its case (WeChat's review or risky, or no verdict within the hour)
+/// flags the case for the dispatch center, with an internal content_checked step.
+/// </summary>
+internal sealed class ComplaintPhotoFlags(ComplaintStore complaints) : IPhotoCaseFlags
+{
+    public Task FlagAsync(DbConnection c, DbTransaction tx, long complaintId, PhotoCheckFlag flag, DateTime now, CancellationToken ct) =>
+        complaints.FlagForPhotoAsync(c, tx, complaintId, flag, now, bumpVersion: true, ct);
 }

@@ -117,7 +117,7 @@ public static class CaseFacts
     }
 }
 
-/// <summary>The rows of StatsRollups one case counts in: a dimension, the scope's key, the group's key, its day.</summary>
+/// <summary>The rows of StatsRollups one case counts in: a dimension, the scope's key, the group's key, its day (or month).</summary>
 public readonly record struct RollupKey(string Dimension, long Key1, long Key2, int Day);
 
 public static class RollupDimensions
@@ -134,9 +134,21 @@ public static class RollupDimensions
     public const string DepartmentCategory = "department_category";  // (department, category)
 
     /// <summary>A case's rows: by community, category and (once dispatched to one) its department, alone and crossed.</summary>
+    /// <summary>The suffix of a dimension's monthly rows (Day = yyyymm00): long periods read months, not days.</summary>
+    public const string Monthly = "/m";
+
     public static IEnumerable<RollupKey> Of(Complaint c)
     {
         var day = int.Parse(ChinaTime.DayStamp(c.SubmittedAt), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var key in Daily(c, day))
+        {
+            yield return key;
+            yield return key with { Dimension = key.Dimension + Monthly, Day = day / 100 * 100 };
+        }
+    }
+
+    private static IEnumerable<RollupKey> Daily(Complaint c, int day)
+    {
         yield return new(District, 0, 0, day);
         yield return new(Community, 0, c.CommunityId, day);
         yield return new(Category, 0, c.CategoryId, day);

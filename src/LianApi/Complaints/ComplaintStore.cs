@@ -65,7 +65,8 @@ public sealed record NewComplaint(
 /// How a report came in beyond the resident's own form: the channel, the grid, and for a report recorded on a
 /// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
 /// </summary>
-public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted, string? Partner = null);
+public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted,
+    long? PhotoOwnerId = null, string? Partner = null);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -81,8 +82,10 @@ public sealed record ResidentView(string TrackingNo, string Json);
 /// decision was made on, plus its events and the resident's view, in one transaction: of two people acting at once,
 /// one wins and one is told to reload.
 /// </summary>
-public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos)
+public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoStore photos, IEnumerable<IComplaintChangeListener>? listeners = null)
 {
+    private readonly IComplaintChangeListener[] changeListeners = [.. listeners ?? []];
+
     /// <summary>Bump when <see cref="ComplaintDetail"/> changes shape: stored views of older versions are re-rendered on read.</summary>
     public const int ResidentViewVersion = 3;
 
@@ -188,7 +191,13 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
             await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
-            await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.UserId, id, PhotoPurposes.Report, complaint.SubmittedAt, ct);
+            // A report recorded by staff carries the photos the recorder took (its owner is an intake user, not them).
+            foreach (var flag in await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id,
+                PhotoPurposes.Report, complaint.SubmittedAt, ct))
+            {
+                // A verdict (or a missed check) that came before the report: the case is flagged as it is created.
+                await FlagForPhotoAsync(c, tx, id, flag, complaint.SubmittedAt, bumpVersion: false, ct);
+            }
             if (complaint.Intake is { } intake)
             {
                 await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
@@ -196,6 +205,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted, intake.Partner,
                 }, tx, cancellationToken: ct));
             }
+            await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -451,12 +461,94 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
             {
                 // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
-                await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
+                var flags = await photos.AttachAsync(c, tx, e.PhotoIds!, actor.UserId ?? 0, before.Id,
                     e.Kind == EventKinds.Resolved ? PhotoPurposes.Resolution : PhotoPurposes.Reply, now, ct);
+                foreach (var flag in flags)
+                {
+                    // Within this write (its version already counted); the answer shows the flag too.
+                    await FlagForPhotoAsync(c, tx, before.Id, flag, now, bumpVersion: false, ct);
+                    next = flag.Review ? next with { ContentReview = true } : next with { ContentUnchecked = true };
+                }
             }
+            await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
         }, ct);
     }
+
+    private async Task NotifyAsync(DbConnection c, DbTransaction tx, ComplaintChange change, CancellationToken ct)
+    {
+        foreach (var listener in changeListeners)
+        {
+            await listener.WriteAsync(c, tx, db.Dialect, change, ct);
+        }
+    }
+
+    /// <summary>
+    /// Writes whole case histories made elsewhere (the demo-data verb) with the app's own statements: the report as
+    /// submitted, its final state as the last transition leaves it, its timeline and ratings; many cases a transaction.
+    /// The statistics rollups are rebuilt afterwards by the caller (StatsStore.RebuildAsync).
+    /// </summary>
+    internal Task ImportAsync(IReadOnlyList<ImportedComplaint> cases, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            foreach (var imported in cases)
+            {
+                var (first, last) = (imported.Submitted, imported.Final);
+                var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue,
+                    new { Name = "tracking:" + ChinaTime.DayStamp(first.SubmittedAt) }, tx, cancellationToken: ct));
+                var trackingNo = $"LH{ChinaTime.DayStamp(first.SubmittedAt)}-{sequence:D4}";
+                var view = JsonSerializer.Serialize((last with { TrackingNo = trackingNo }).AsDetail(imported.Events), ViewJson);
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
+                {
+                    TrackingNo = trackingNo, first.UserId, ClientRequestId = imported.ClientRequestId, first.CommunityId, first.CategoryId,
+                    first.Description, first.Address, first.Latitude, first.Longitude, ContactPhoneProtected = (string?)null,
+                    first.ContactPhoneMasked, first.Anonymous, first.Status, first.HandlingLevel, first.SubmittedAt, first.ResponseDueAt,
+                    ResidentView = view, ResidentViewVersion, first.ContentReview, first.ContentUnchecked,
+                }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
+                {
+                    last.Status, last.HandlingLevel, last.HandlingUnitId, last.DepartmentId, last.ReceivedAt, last.ResponseDueAt,
+                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.IsOverdue, last.IsSupervised, last.UrgeCount,
+                    last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel, last.LastHandlingUnitId,
+                    last.ResolvedAt, last.ClosedAt, last.CloseReason, last.ContentReview, last.ContentUnchecked, Now = imported.Events[^1].OccurredAt,
+                    Id = id, Version = 1, last.AssignedStaffId, last.WhistlePending,
+                    last.FirstAcceptedAt, last.ResponseMissed, last.ReturnCount, last.ExtensionCount, last.LeftCommunityLevel, last.ResolutionCount,
+                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction,
+                    ResidentView = view, ResidentViewVersion, WriteId = (string?)null,
+                }, tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
+                {
+                    ComplaintId = id, e.Kind, e.Status, ActorUserId = e.Kind is EventKinds.Submitted or EventKinds.Evaluated or EventKinds.Urged ? first.UserId : (long?)null,
+                    StaffId = (long?)null, e.UnitName, e.Note, e.IsPublic, e.OccurredAt, e.PhotoIds,
+                }), tx, cancellationToken: ct));
+                await c.ExecuteAsync(new CommandDefinition(InsertEvaluation, imported.Evaluations.Select(v => new
+                {
+                    ComplaintId = id, v.Round, v.Rating.Resolved, v.Rating.Satisfaction, v.Rating.Comment, v.EvaluatedAt, v.Rating.ByPhone,
+                }), tx, cancellationToken: ct));
+            }
+            return cases.Count;
+        }, ct);
+
+    // A photo's check flags its case: review or risky → ContentReview, no verdict → ContentUnchecked; with its internal step.
+    // Bumping the version makes a staff write based on an earlier read lose (409) rather than clear the new flag.
+    private const string FlagForPhoto = """
+        UPDATE Complaints SET
+            ContentReview = CASE WHEN @Review = 1 THEN 1 ELSE ContentReview END,
+            ContentUnchecked = CASE WHEN @Review = 1 THEN ContentUnchecked ELSE 1 END,
+            Version = Version + @Bump, UpdatedAt = CASE WHEN @Bump = 1 THEN @Now ELSE UpdatedAt END
+        WHERE Id = @Id;
+        INSERT INTO ComplaintEvents (ComplaintId, Kind, Status, ActorUserId, UnitName, Note, IsPublic, OccurredAt)
+        SELECT Id, @Kind, Status, NULL, @UnitName, @Note, @IsPublic, @Now FROM Complaints WHERE Id = @Id;
+        """;
+
+    /// <summary>Flags the case for what one of its photos' checks said, in the caller's transaction.</summary>
+    internal Task FlagForPhotoAsync(DbConnection c, DbTransaction tx, long complaintId, PhotoCheckFlag flag, DateTime now, bool bumpVersion,
+        CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(FlagForPhoto, new
+        {
+            Id = complaintId, flag.Review, Bump = bumpVersion ? 1 : 0, Now = now, Kind = EventKinds.ContentChecked, UnitName = Actor.SystemName,
+            flag.Note, IsPublic = false,
+        }, tx, cancellationToken: ct));
 
     // Written once even when the unit runs again after an ambiguous commit: the same reveal has the same instant.
     private const string InsertPhoneReveal = """
@@ -514,6 +606,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         ResolutionWorkingDays = category.ResolutionWorkingDays,
     };
 }
+
+/// <summary>A case history made outside a request (demo data): as submitted, as it ends, and what happened between.</summary>
+internal sealed record ImportedComplaint(Complaint Submitted, Complaint Final, string ClientRequestId, IReadOnlyList<ComplaintEventRow> Events,
+    IReadOnlyList<(int Round, Evaluation Rating, DateTime EvaluatedAt)> Evaluations);
 
 /// <summary>The resident's rating, stored beside the transition it causes.</summary>
 public sealed record Evaluation(bool Resolved, string Satisfaction, string? Comment, bool ByPhone = false);

@@ -8,5 +8,6 @@ public static class ComplaintsExtensions
         .AddSingleton<StaffInboxStore>()
         .AddSingleton<DeadlineSweep>()
         .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()
+        .AddSingleton<LianApi.Photos.IPhotoCaseFlags, ComplaintPhotoFlags>()
         .AddHostedService<DeadlineSweepService>();
 }

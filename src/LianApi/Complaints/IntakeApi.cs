@@ -79,6 +79,9 @@ public sealed record RecordComplaintRequest : IValidatableObject
     [Description("The resident wants a call back (回访); the handling unit records their answer with evaluate-by-phone"), DefaultValue(false)]
     public bool CallbackWanted { get; init; }
 
+    [Description("Ids of photos the recorder uploaded with POST /api/photos (0–9), taken on the spot")]
+    public IReadOnlyList<string>? PhotoIds { get; init; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Description.Trim().Length < 5)
@@ -131,6 +134,10 @@ public static class IntakeApi
         {
             return Problems.Forbidden(Text.Format(Messages.RoleCannotRecord, staff.Role), ProblemCodes.Forbidden);
         }
+        if (Photos.PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+        {
+            return photoProblem;
+        }
         var intakeUser = await users.UpsertAsync(IntakeAppId, $"staff:{staff.Id}", time.GetUtcNow().UtcDateTime, ct);
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), RecordEndpoint, request, async (claim, token) =>
         {
@@ -159,9 +166,17 @@ public static class IntakeApi
             var complaint = new NewComplaint(intakeUser, claim.Key, community, category, request.Description.Trim(),
                 NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PrivacyMask(phone), Anonymous: false,
-                now, now.AddHours(category.ResponseHours),
-                Intake: new IntakeFacts(request.Channel, grid, staff.Id, name is null ? null : phones.Protect(name), request.CallbackWanted));
-            var filed = await complaints.SubmitAsync(complaint, claim, Unlimited, token);
+                now, now.AddHours(category.ResponseHours), request.PhotoIds,
+                new IntakeFacts(request.Channel, grid, staff.Id, name is null ? null : phones.Protect(name), request.CallbackWanted, PhotoOwnerId: user.UserId()));
+            ResidentView filed;
+            try
+            {
+                filed = await complaints.SubmitAsync(complaint, claim, Unlimited, token);
+            }
+            catch (Photos.PhotoNotAttachableException photo)
+            {
+                return Photos.PhotoIdChecks.NotAttachable(http, photo.PhotoId);
+            }
             return await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) is { } created ? created
                 : throw new InvalidOperationException($"The report {filed.TrackingNo} was stored but cannot be read back.");
         }, async (claim, token) => await complaints.FindByClientRequestAsync(intakeUser, claim.Key, token) is { } filed

@@ -16,8 +16,8 @@ public sealed record InboxQuery(
         ComplaintStatus.Closed, ComplaintStatus.Rejected, ErrorMessage = ValidationMessages.Status)] string? Status,
     [property: Description("A category code")] string? Category,
     [property: Description("Only overdue (true) or only on-time (false) cases")] bool? Overdue,
-    [property: Description("Only cases whose text WeChat's content check sent to human review (true), or only the others (false)")] bool? ContentReview,
-    [property: Description("Only cases whose text WeChat could not check (true), or only the others (false)")] bool? ContentUnchecked,
+    [property: Description("Only cases WeChat's content check sent to human review: their text, or a photo found review or risky (true), or only the others (false)")] bool? ContentReview,
+    [property: Description("Only cases whose text or photo WeChat could not check (true), or only the others (false)")] bool? ContentUnchecked,
     [property: Description("community | street | district | department: where the case is now")]
     [property: AllowedValues(null, HandlingLevel.Community, HandlingLevel.Street, HandlingLevel.District, HandlingLevel.Department,
         ErrorMessage = ValidationMessages.Level)] string? Level,

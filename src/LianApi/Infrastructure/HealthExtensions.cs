@@ -1,6 +1,7 @@
 using Dapper;
 using LianApi.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace LianApi.Infrastructure;
 
@@ -18,8 +19,23 @@ public static class HealthExtensions
     {
         // Live: the process answers. Ready: it can also serve reports (database reachable, schema current, writes commit).
         routes.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        routes.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        // Plain text (Healthy, Unhealthy) for load balancers; with Accept: application/json every check with its data.
+        routes.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteReadyAsync }).AllowAnonymous();
         return routes;
+    }
+
+    private static Task WriteReadyAsync(HttpContext http, HealthReport report)
+    {
+        if (!http.Request.Headers.Accept.Any(a => a?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true))
+        {
+            http.Response.ContentType = "text/plain";
+            return http.Response.WriteAsync(report.Status.ToString());
+        }
+        return http.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+        });
     }
 
     private sealed class DatabaseReadyCheck(SchemaMigrator migrator) : IHealthCheck

@@ -43,6 +43,8 @@ public static class ValidationMessages
     public const string StatsLevel = nameof(Messages.FieldStatsLevel);
     public const string StatsSort = nameof(Messages.FieldStatsSort);
     public const string StatsFormat = nameof(Messages.FieldStatsFormat);
+    public const string Consents = nameof(Messages.FieldConsents);
+    public const string NotificationStatus = nameof(Messages.FieldNotificationStatus);
     public const string Channel = nameof(Messages.FieldChannel);
     public const string ResidentName = nameof(Messages.FieldResidentName);
     public const string GridCode = nameof(Messages.FieldGridCode);

@@ -272,7 +272,7 @@ public static class Open311Api
         var complaint = new NewComplaint(intakeUser, claim.Key, community, category, description, address, lat, lng,
             phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), Anonymous: false,
             now, now.AddHours(category.ResponseHours),
-            Intake: new IntakeFacts(Channels.Open311, null, null, name is null ? null : phones.Protect(name), false, key.Partner))
+            Intake: new IntakeFacts(Channels.Open311, null, null, name is null ? null : phones.Protect(name), false, Partner: key.Partner))
         {
             // WeChat checks a resident's own text (it needs their openid); a partner's text waits for the dispatch center.
             ContentUnchecked = true,

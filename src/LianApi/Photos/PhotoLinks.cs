@@ -50,6 +50,18 @@ public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time
             DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.AsChinaTime());
     }
 
+    /// <summary>
+    /// The photo's signed link for WeChat's image check: absolute, under <see cref="PhotoOptions.PublicBaseUrl"/>, valid
+    /// for <see cref="PhotoOptions.MediaCheckLinkLifetime"/> (WeChat downloads within 30 minutes of accepting it). Without a
+    /// base URL (allowed only outside Live mode, where the emulator never downloads) the link is relative.
+    /// </summary>
+    public string ForMediaCheck(string id)
+    {
+        var o = options.Value;
+        var expires = (time.GetUtcNow() + o.MediaCheckLinkLifetime).ToUnixTimeSeconds();
+        return o.PublicBaseUrl.TrimEnd('/') + Sign(PhotoPath(id), expires);
+    }
+
     private string Sign(string path, long expires) =>
         $"{path}?{ExpiresParameter}={expires.ToString(CultureInfo.InvariantCulture)}&{SignatureParameter}={Signature(path, expires)}";
 

@@ -1,4 +1,5 @@
 using LianApi.Infrastructure;
+using LianApi.Wechat;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Photos;
@@ -28,11 +29,25 @@ public sealed class PhotoOptions
 
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where WeChat's servers reach this API from the internet (https://host[/prefix]): photos are submitted to WeChat's
+    /// image check (media_check_async) as signed links under it. Required in Live mode; its host is the download
+    /// domain the district configures in the WeChat console.
+    /// </summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary>
+    /// How long the signed link submitted to WeChat's image check works: at least 30 minutes, because WeChat may fetch the
+    /// image at any time within its 30-minute window after accepting it (plus its own queueing); longer than the
+    /// resident-facing <see cref="LinkLifetime"/>, which only has to outlast a screen being open. 30 min–24 h.
+    /// </summary>
+    public TimeSpan MediaCheckLinkLifetime { get; set; } = TimeSpan.FromHours(2);
+
     public byte[] SigningKeyBytes() => Convert.FromBase64String(SigningKey);
 }
 
 /// <summary>Fills the Development signing key and names the key to set when a value is wrong.</summary>
-internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfiguration configuration)
+internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfiguration configuration, IOptions<WechatOptions> wechat)
     : IPostConfigureOptions<PhotoOptions>, IValidateOptions<PhotoOptions>
 {
     public void PostConfigure(string? name, PhotoOptions options)
@@ -68,6 +83,19 @@ internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfigura
         if (o.MaxConcurrentDecodes is < 1 or > 64 || o.QueueTimeout < TimeSpan.Zero || o.QueueTimeout > TimeSpan.FromMinutes(1))
         {
             return ValidateOptionsResult.Fail("Photos__MaxConcurrentDecodes must be 1–64 and Photos__QueueTimeout at most 00:01:00.");
+        }
+        if (o.MediaCheckLinkLifetime < TimeSpan.FromMinutes(30) || o.MediaCheckLinkLifetime > TimeSpan.FromHours(24))
+        {
+            return ValidateOptionsResult.Fail("Photos__MediaCheckLinkLifetime must be between 00:30:00 (WeChat fetches the image within 30 minutes) and 1.00:00:00.");
+        }
+        if (o.PublicBaseUrl.Length > 0 || wechat.Value.Mode == WechatMode.Live)
+        {
+            if (!Uri.TryCreate(o.PublicBaseUrl, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps
+                || url.Query.Length > 0 || url.Fragment.Length > 0 || url.UserInfo.Length > 0)
+            {
+                return ValidateOptionsResult.Fail("Photos__PublicBaseUrl must be the https URL WeChat's servers reach this API at (e.g. https://lian.example.gov.cn), " +
+                                                  "without query or fragment; it is required in Live mode, where photos are submitted to WeChat's image check as links under it.");
+            }
         }
         return ValidateOptionsResult.Success;
     }

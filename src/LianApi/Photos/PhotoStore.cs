@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using LianApi.Data;
+using LianApi.Wechat;
 
 namespace LianApi.Photos;
 
@@ -37,6 +38,32 @@ public sealed record PhotoRow
     public int ThumbnailByteCount { get; init; }
     public string Moderation { get; init; } = "";
     public DateTime CreatedAt { get; init; }
+    /// <summary>WeChat's trace_id for the image check, once the photo was submitted.</summary>
+    public string? MediaTraceId { get; init; }
+}
+
+/// <summary>
+/// What a photo's check means for the case it is attached to: WeChat's review or risky (the case's contentReview), or
+/// no verdict at all (contentUnchecked: still pending after an hour, or WeChat could not judge it); the note is the
+/// case's internal timeline step.
+/// </summary>
+public sealed record PhotoCheckFlag(string PhotoId, bool Review, string Note)
+{
+    public static PhotoCheckFlag Verdict(string photoId, string moderation, string? label, string? traceId) => new(photoId, true, moderation == Moderation.Risky
+        ? $"微信图片安全检测：照片 {photoId[..8]} 违规，仅调度中心可见（label {label ?? "-"}，trace_id {traceId ?? "-"}）"
+        : $"微信图片安全检测：照片 {photoId[..8]} 疑似违规，待人工复核（label {label ?? "-"}，trace_id {traceId ?? "-"}）");
+
+    public static PhotoCheckFlag Unchecked(string photoId, string reason) =>
+        new(photoId, false, $"微信图片安全检测未完成，照片 {photoId[..8]} 待人工复核：{reason}");
+}
+
+/// <summary>
+/// Flags the case a photo is attached to, in the caller's transaction, so the photo's state and the case's flag change
+/// together. Answered by the Complaints feature.
+/// </summary>
+public interface IPhotoCaseFlags
+{
+    Task FlagAsync(DbConnection c, DbTransaction tx, long complaintId, PhotoCheckFlag flag, DateTime now, CancellationToken ct);
 }
 
 /// <summary>The uploader has reached the hourly upload limit; nothing of the refused upload was stored.</summary>
@@ -81,8 +108,12 @@ public sealed class PhotoStore(Database db)
             @ThumbnailByteCount, @Thumbnail, @Moderation, @CreatedAt, NULL)
         """;
 
-    /// <summary>Stores a cleaned photo, unattached and pending moderation, if the hourly limit (counted again here, exactly) allows it.</summary>
-    public Task<PhotoRow> InsertAsync(long userId, CleanPhoto photo, int perHour, DateTime now, CancellationToken ct) =>
+    /// <summary>
+    /// Stores a cleaned photo, unattached and pending moderation, if the hourly limit (counted again here, exactly) allows
+    /// it, with the job that submits it to WeChat's image check in the same transaction: a crash after the upload's
+    /// answer cannot skip the check. <paramref name="fileName"/> is the upload's name (only the emulator reads it).
+    /// </summary>
+    public Task<PhotoRow> InsertAsync(long userId, CleanPhoto photo, int perHour, DateTime now, CancellationToken ct, string? fileName = null) =>
         db.WriteAsync(async (c, tx) =>
         {
             var times = (await c.QueryAsync<DateTime>(new CommandDefinition(SelectRecentUploads,
@@ -102,11 +133,13 @@ public sealed class PhotoStore(Database db)
                 row.Id, row.OwnerUserId, row.Width, row.Height, row.ContentHash, row.ByteCount, photo.Bytes, row.ThumbnailHash,
                 row.ThumbnailByteCount, photo.Thumbnail, row.Moderation, row.CreatedAt,
             }, tx, cancellationToken: ct));
+            await c.ExecuteAsync(new CommandDefinition(WechatJobStore.InsertJob, PhotoCheckJob.Parameters(row.Id, fileName, now), tx, cancellationToken: ct));
             return row;
         }, ct);
 
     private const string SelectPhoto = """
-        SELECT Id, OwnerUserId, ComplaintId, Purpose, Width, Height, ContentHash, ByteCount, ThumbnailHash, ThumbnailByteCount, Moderation, CreatedAt
+        SELECT Id, OwnerUserId, ComplaintId, Purpose, Width, Height, ContentHash, ByteCount, ThumbnailHash, ThumbnailByteCount, Moderation, CreatedAt,
+            MediaTraceId
         FROM Photos WHERE Id = @Id
         """;
 
@@ -153,13 +186,29 @@ public sealed class PhotoStore(Database db)
         WHERE Id = @Id AND OwnerUserId = @OwnerUserId AND ComplaintId IS NULL AND CreatedAt > @Since
         """;
 
+    private const string SelectCaseFlags = """
+        SELECT Id, Moderation, ModerationLabel, MediaTraceId FROM Photos
+        WHERE Id = @Id AND (Moderation IN ('review', 'risky') OR (Moderation = 'pending' AND UncheckedAt IS NOT NULL))
+        """;
+
+    private sealed record CheckState
+    {
+        public string Id { get; init; } = "";
+        public string Moderation { get; init; } = "";
+        public string? ModerationLabel { get; init; }
+        public string? MediaTraceId { get; init; }
+    }
+
     /// <summary>
     /// Attaches the photos to the case in the caller's transaction: each must be the owner's, unattached and younger
     /// than <see cref="AttachWindow"/>, or <see cref="PhotoNotAttachableException"/> names the first that is not.
+    /// Answers what the photos' checks mean for the case (a verdict or a missed check that came before the attaching),
+    /// for the caller to flag it in the same transaction.
     /// </summary>
-    public async Task AttachAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, long ownerUserId, long complaintId,
+    public async Task<IReadOnlyList<PhotoCheckFlag>> AttachAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, long ownerUserId, long complaintId,
         string purpose, DateTime now, CancellationToken ct)
     {
+        var flags = new List<PhotoCheckFlag>();
         foreach (var id in ids)
         {
             var attached = await c.ExecuteScalarAsync<int>(new CommandDefinition(AttachPhoto + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -170,7 +219,14 @@ public sealed class PhotoStore(Database db)
             {
                 throw new PhotoNotAttachableException(id);
             }
+            if (await c.QuerySingleOrDefaultAsync<CheckState>(new CommandDefinition(SelectCaseFlags, new { Id = id }, tx, cancellationToken: ct)) is { } state)
+            {
+                flags.Add(state.Moderation == Moderation.Pending
+                    ? PhotoCheckFlag.Unchecked(state.Id, "照片未得到微信的检测结果")
+                    : PhotoCheckFlag.Verdict(state.Id, state.Moderation, state.ModerationLabel, state.MediaTraceId));
+            }
         }
+        return flags;
     }
 
     public const int SweepBatch = 200;
@@ -192,9 +248,107 @@ public sealed class PhotoStore(Database db)
 
     private const string UpdateModeration = "UPDATE Photos SET Moderation = @Moderation WHERE Id = @Id";
 
-    /// <summary>Records the content-safety verdict (pending, pass, review, risky).</summary>
+    /// <summary>Sets the content-safety state directly (pending, pass, review, risky), without flagging a case: for tests and ops tools.</summary>
     public Task SetModerationAsync(string id, string moderation, CancellationToken ct) =>
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(UpdateModeration, new { Id = id, Moderation = moderation }, tx, cancellationToken: ct)), ct);
+
+    private const string RecordSubmission = """
+        UPDATE Photos SET MediaTraceId = @TraceId, MediaSubmittedAt = @Now WHERE Id = @Id AND MediaTraceId IS NULL
+        """;
+
+    /// <summary>Records the trace_id WeChat answered for the photo's check (the result push names it).</summary>
+    public Task RecordSubmissionAsync(string id, string traceId, DateTime now, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(RecordSubmission, new { Id = id, TraceId = traceId, Now = now }, tx, cancellationToken: ct)), ct);
+
+    private const string SelectByTraceId = "SELECT Id, ComplaintId FROM Photos WHERE MediaTraceId = @TraceId";
+
+    private const string UpdateVerdict = """
+        UPDATE Photos SET Moderation = @Moderation, ModerationLabel = @Label, ModeratedAt = @Now
+        WHERE Id = @Id AND ModeratedAt IS NULL
+        """;
+
+    private sealed record TracedPhoto
+    {
+        public string Id { get; init; } = "";
+        public long? ComplaintId { get; init; }
+    }
+
+    /// <summary>What applying a check's result did.</summary>
+    public enum VerdictOutcome
+    {
+        Applied,
+        AppliedBefore,
+        UnknownTrace,
+    }
+
+    /// <summary>
+    /// Applies WeChat's verdict (pass, review, risky) to the photo it submitted under <paramref name="traceId"/>, once:
+    /// a second push of the same result changes nothing. Review and risky flag the photo's case in the same transaction.
+    /// </summary>
+    public Task<VerdictOutcome> ApplyVerdictAsync(string traceId, string moderation, string? label, DateTime now, IPhotoCaseFlags cases, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var photo = await c.QuerySingleOrDefaultAsync<TracedPhoto>(new CommandDefinition(SelectByTraceId, new { TraceId = traceId }, tx, cancellationToken: ct));
+            if (photo is null)
+            {
+                return VerdictOutcome.UnknownTrace;
+            }
+            var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateVerdict + ";\n" + db.Dialect.SelectRowsAffected,
+                new { photo.Id, Moderation = moderation, Label = label is { Length: > 20 } ? label[..20] : label, Now = now }, tx, cancellationToken: ct));
+            if (updated == 0)
+            {
+                return VerdictOutcome.AppliedBefore;
+            }
+            if (photo.ComplaintId is { } complaintId && moderation is Moderation.Review or Moderation.Risky)
+            {
+                await cases.FlagAsync(c, tx, complaintId, PhotoCheckFlag.Verdict(photo.Id, moderation, label, traceId), now, ct);
+            }
+            return VerdictOutcome.Applied;
+        }, ct);
+
+    /// <summary>The photo WeChat's trace_id names, if we submitted it.</summary>
+    public Task<string?> FindByTraceIdAsync(string traceId, CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.QuerySingleOrDefaultAsync<TracedPhoto>(new CommandDefinition(SelectByTraceId, new { TraceId = traceId }, cancellationToken: ct)))?.Id, ct);
+
+    private const string SelectUnflagged = "SELECT Id, ComplaintId FROM Photos WHERE Id = @Id";
+
+    private const string UpdateUnchecked = """
+        UPDATE Photos SET UncheckedAt = @Now WHERE Id = @Id AND Moderation = 'pending' AND UncheckedAt IS NULL
+        """;
+
+    /// <summary>
+    /// Flags a photo that got no verdict for a person to look at (it stays pending: shown to its owner and staff), and
+    /// its case (contentUnchecked), once; false when it has a verdict or was flagged already.
+    /// </summary>
+    public Task<bool> MarkUncheckedAsync(string id, string reason, DateTime now, IPhotoCaseFlags cases, CancellationToken ct) =>
+        db.WriteAsync(async (c, tx) =>
+        {
+            var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateUnchecked + ";\n" + db.Dialect.SelectRowsAffected,
+                new { Id = id, Now = now }, tx, cancellationToken: ct));
+            if (updated == 0)
+            {
+                return false;
+            }
+            var photo = await c.QuerySingleAsync<TracedPhoto>(new CommandDefinition(SelectUnflagged, new { Id = id }, tx, cancellationToken: ct));
+            if (photo.ComplaintId is { } complaintId)
+            {
+                await cases.FlagAsync(c, tx, complaintId, PhotoCheckFlag.Unchecked(id, reason), now, ct);
+            }
+            return true;
+        }, ct);
+
+    /// <summary>A photo is expected to have WeChat's verdict this long after its upload (WeChat answers within 30 minutes).</summary>
+    public static readonly TimeSpan CheckWindow = TimeSpan.FromHours(1);
+
+    private const string SelectOverdueChecks = """
+        SELECT Id FROM Photos WHERE Moderation = 'pending' AND UncheckedAt IS NULL AND CreatedAt < @Before
+        ORDER BY CreatedAt
+        """;
+
+    /// <summary>Photos still pending <see cref="CheckWindow"/> after their upload and not flagged yet, oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ListOverdueChecksAsync(DateTime now, int limit, CancellationToken ct) =>
+        await db.ReadAsync(async c => (await c.QueryAsync<string>(new CommandDefinition(SelectOverdueChecks + "\n" + db.Dialect.LimitRows,
+            new { Before = now - CheckWindow, Limit = limit }, cancellationToken: ct))).AsList(), ct);
 }
 
 /// <summary>The database failed while a photo was being sent; the answer cannot be repaired, only cut off.</summary>

@@ -1,25 +1,25 @@
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Wechat;
 
 namespace LianApi.Photos;
 
-/// <summary>Deletes photos nobody attached within 24 hours of their upload, every 10 minutes, on the instance holding the lease.</summary>
-internal sealed class PhotoSweepService(PhotoStore photos, LeaseStore leases, TimeProvider time, ILogger<PhotoSweepService> logger)
+/// <summary>
+/// The <see cref="PhotoSweep"/> every 10 minutes on the instance holding the lease: photos still pending after an hour
+/// are flagged, photos nobody attached within 24 hours are deleted.
+/// </summary>
+internal sealed class PhotoSweepService(PhotoSweep sweep, LeaseStore leases, TimeProvider time, ILogger<PhotoSweepService> logger)
     : LeasedJob(leases, time, logger, LeaseStore.PhotoSweep, TimeSpan.FromMinutes(10), runAtStart: true)
 {
-    protected override async Task RunAsync(CancellationToken ct)
-    {
-        var removed = await photos.DeleteUnattachedAsync(Time.GetUtcNow().UtcDateTime, ct);
-        if (removed > 0)
-        {
-            logger.LogInformation("Deleted {Count} photos never attached to a report", removed);
-        }
-    }
+    protected override Task RunAsync(CancellationToken ct) => sweep.RunOnceAsync(ct);
 }
 
 public static class PhotosExtensions
 {
-    /// <summary>Photo uploads, their cleaning, storage and signed links, and the sweep of unattached photos.</summary>
+    /// <summary>
+    /// Photo uploads, their cleaning, storage and signed links, their submission to WeChat's image check and its results,
+    /// and the sweep (unchecked photos flagged, unattached ones deleted).
+    /// </summary>
     public static IServiceCollection AddPhotos(this IServiceCollection services)
     {
         services.AddCheckedOptions<PhotoOptions, PhotoOptionsSetup>(PhotoOptions.Section);
@@ -28,6 +28,9 @@ public static class PhotosExtensions
             .AddSingleton<PhotoCleaner>()
             .AddSingleton<PhotoLinks>()
             .AddSingleton<PhotoGate>()
+            .AddSingleton<PhotoSweep>()
+            .AddSingleton<IWechatJobHandler, PhotoCheckJob>()
+            .AddSingleton<IMediaCheckResultHandler, PhotoCheckResults>()
             .AddHostedService<PhotoSweepService>();
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Infrastructure;
 using LianApi.Resources;
+using LianApi.Wechat;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -46,7 +47,9 @@ public static class PhotosApi
             .WithSummary("Upload one photo, the way wx.uploadFile sends it (multipart/form-data, field file)")
             .WithDescription("JPEG, PNG or WebP (told by its bytes, not its name), at most 10 MB and 40 megapixels. The photo is turned upright " +
                              "(EXIF orientation) and re-encoded as a JPEG of at most 2048 px with a 400 px thumbnail; its metadata (EXIF, GPS) and " +
-                             "the uploaded bytes are not kept. Attach it within 24 hours: photoIds of POST /api/complaints, or of resolve and reply.")
+                             "the uploaded bytes are not kept. Attach it within 24 hours: photoIds of POST /api/complaints, or of resolve and reply. " +
+                             "The photo is then checked by WeChat's content safety: it is shown to its uploader and to staff while the check is pending; " +
+                             "one found risky is shown to the dispatch center only (404 for everyone else, signed links included).")
             .RequireAuthorization()
             .ContainsPersonalData()
             .DisableAntiforgery()
@@ -82,7 +85,8 @@ public static class PhotosApi
 
     public static async Task<Results<Created<UploadedPhoto>, ProblemHttpResult>> UploadPhoto(
         [Description("The photo: JPEG, PNG or WebP, at most 10 MB")] IFormFile? file, ClaimsPrincipal user, HttpContext http,
-        PhotoStore photos, PhotoCleaner cleaner, PhotoLinks links, PhotoGate gate, IOptions<PhotoOptions> options, TimeProvider time, CancellationToken ct)
+        PhotoStore photos, PhotoCleaner cleaner, PhotoLinks links, PhotoGate gate, IOptions<PhotoOptions> options, WechatJobSignal jobs, TimeProvider time,
+        CancellationToken ct)
     {
         if (file is null || file.Length == 0)
         {
@@ -129,7 +133,9 @@ public static class PhotosApi
         }
         try
         {
-            var row = await photos.InsertAsync(userId, clean, o.UploadsPerHour, now, ct);
+            var row = await photos.InsertAsync(userId, clean, o.UploadsPerHour, now, ct, file.FileName);
+            // Its submission to WeChat's image check is queued with it; this instance runs it now.
+            jobs.Wake();
             var link = links.For(row.Id);
             return TypedResults.Created(PhotoLinks.PhotoPath(row.Id), new UploadedPhoto(row.Id, row.Width, row.Height, link.ThumbUrl, link.Url, link.ExpiresAt));
         }

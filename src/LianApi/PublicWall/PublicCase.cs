@@ -27,7 +27,7 @@ public sealed record PublicCase(
     [property: Description("When the case was (last) resolved")] DateTimeOffset ResolvedAt,
     [property: Description("The unit that handled it (a community, street office, department or 区调度中心), never a person")] string HandledBy,
     [property: Description("The handling unit's public reply when it resolved the case (phone numbers masked)")] string? Reply,
-    [property: Description("Photos of the result (办结照片), signed links valid until expiresAt; photos under content review are left out")] IReadOnlyList<PhotoLink> Photos,
+    [property: Description("Photos of the result (办结照片) that WeChat's image check passed, signed links valid until expiresAt; pending, review and risky photos are left out")] IReadOnlyList<PhotoLink> Photos,
     [property: Description("The resident's rating, if they rated it; the comment is never published")] PublicRating? Rating);
 
 public sealed record PublicRating(

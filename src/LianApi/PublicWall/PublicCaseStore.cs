@@ -43,7 +43,8 @@ public sealed class PublicCaseStore(Database db, OrgDirectory directory)
         ORDER BY Id
         """;
 
-    // Photos under content review (or found risky) are never public.
+    // Only photos WeChat's image check passed are public: pending ones are shown to their uploader and staff only, and
+    // review or risky ones never leave the staff side.
     private const string SelectPhotoModeration = "SELECT Id, Moderation FROM Photos WHERE Id IN @PhotoIds";
 
     private sealed record Resolution
@@ -110,7 +111,7 @@ public sealed class PublicCaseStore(Database db, OrgDirectory directory)
             names = await directory.GetAsync(ct);
         }
         var latest = resolutions.GroupBy(r => r.ComplaintId).ToDictionary(g => g.Key, g => g.Last());
-        var shown = moderation.Where(p => p.Moderation is not (Moderation.Review or Moderation.Risky)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var shown = moderation.Where(p => p.Moderation == Moderation.Pass).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         return rows.Select(r =>
         {
             var resolution = latest.GetValueOrDefault(r.Id);

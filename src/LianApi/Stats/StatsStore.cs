@@ -27,24 +27,64 @@ public sealed class StatsStore(Database db, TimeProvider time)
         WHERE Dimension = @Dimension AND Key1 = @Key1 AND Day >= @FromDay AND Day <= @ToDay
         """;
 
-    /// <summary>The sums per group key (Key2), or per day; one round trip for all the queries.</summary>
+    /// <summary>
+    /// The sums per group key (Key2), or per day, over the query's days; one round trip for all the queries. Whole
+    /// months in the period are read from the monthly rows (Day = yyyymm00), the days before and after them from the
+    /// daily ones, so a three-year period reads 36 rows a group instead of 1,095. Per day means per day, never months.
+    /// </summary>
     public Task<IReadOnlyList<Dictionary<long, int[]>>> SumAsync(IReadOnlyList<(RollupQuery Query, bool ByDay)> queries, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<Dictionary<long, int[]>>>(async c =>
         {
             var results = new List<Dictionary<long, int[]>>();
             foreach (var (query, byDay) in queries)
             {
-                var sql = (byDay ? SelectByDay : SelectByGroup)
-                    + (query.Keys is null ? "" : " AND Key2 IN @Keys")
-                    + (byDay ? " GROUP BY Day" : " GROUP BY Key2");
-                await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
+                var sums = new Dictionary<long, int[]>();
+                foreach (var part in byDay ? [query] : Parts(query))
                 {
-                    query.Dimension, query.Key1, query.FromDay, query.ToDay, Keys = query.Keys?.ToArray(),
-                }, cancellationToken: ct));
-                results.Add(await ReadSums(reader, ct));
+                    var sql = (byDay ? SelectByDay : SelectByGroup)
+                        + (part.Keys is null ? "" : " AND Key2 IN @Keys")
+                        + (byDay ? " GROUP BY Day" : " GROUP BY Key2");
+                    await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
+                    {
+                        part.Dimension, part.Key1, part.FromDay, part.ToDay, Keys = part.Keys?.ToArray(),
+                    }, cancellationToken: ct));
+                    foreach (var (key, values) in await ReadSums(reader, ct))
+                    {
+                        sums[key] = sums.TryGetValue(key, out var existing) ? [.. existing.Zip(values, (a, b) => a + b)] : values;
+                    }
+                }
+                results.Add(sums);
             }
             return results;
         }, ct);
+
+    /// <summary>The days of a period as daily pieces around a run of whole months.</summary>
+    internal static IEnumerable<RollupQuery> Parts(RollupQuery query)
+    {
+        var (from, to) = (Date(query.FromDay), Date(query.ToDay));
+        var firstWhole = from.Day == 1 ? from : new DateOnly(from.Year, from.Month, 1).AddMonths(1);
+        var lastWhole = to.AddDays(1).Day == 1 ? new DateOnly(to.Year, to.Month, 1) : new DateOnly(to.Year, to.Month, 1).AddMonths(-1);
+        if (query.FromDay > query.ToDay || firstWhole > lastWhole || query.ToDay - query.FromDay < 62)
+        {
+            yield return query;
+            yield break;
+        }
+        if (from < firstWhole)
+        {
+            yield return query with { ToDay = Number(firstWhole.AddDays(-1)) };
+        }
+        yield return query with { Dimension = query.Dimension + RollupDimensions.Monthly, FromDay = Number(firstWhole) / 100 * 100, ToDay = Number(lastWhole) / 100 * 100 };
+        var afterWhole = lastWhole.AddMonths(1);
+        if (afterWhole <= to)
+        {
+            yield return query with { FromDay = Number(afterWhole) };
+        }
+    }
+
+    private static DateOnly Date(int day) => day <= 10000101 ? DateOnly.MinValue : day >= 99991231 ? DateOnly.MaxValue.AddDays(-40)
+        : new DateOnly(day / 10000, day / 100 % 100, day % 100);
+
+    private static int Number(DateOnly date) => date.Year * 10000 + date.Month * 100 + date.Day;
 
     private static async Task<Dictionary<long, int[]>> ReadSums(DbDataReader reader, CancellationToken ct)
     {
@@ -147,6 +187,10 @@ public sealed class StatsStore(Database db, TimeProvider time)
         return differences;
     }
 
+    private static readonly string InsertRollup =
+        $"INSERT INTO StatsRollups (Dimension, Key1, Key2, Day, {string.Join(", ", CaseCounters.Columns)}) " +
+        $"VALUES (@Dimension, @Key1, @Key2, @Day, {string.Join(", ", CaseCounters.Columns.Select(c => "@" + c))})";
+
     /// <summary>
     /// Replaces the rollups by a recount, in one transaction (after an upgrade, or when verify found a drift). The
     /// rollups are locked before the cases are read: a transition waiting on them commits its delta after the rebuild,
@@ -157,12 +201,28 @@ public sealed class StatsStore(Database db, TimeProvider time)
         {
             await c.ExecuteAsync(new CommandDefinition(db.Dialect.DeleteAllLocked("StatsRollups"), transaction: tx, cancellationToken: ct));
             var recount = await RecountAsync(c, tx, ct);
-            foreach (var chunk in recount.Chunk(20))
+            // Into an empty table: one prepared INSERT, its parameters reset per row (a million rows in seconds, not hours).
+            await using var insert = c.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = InsertRollup;
+            var keys = new[] { "Dimension", "Key1", "Key2", "Day" }.Concat(CaseCounters.Columns).Select(name =>
             {
-                var sql = new StringBuilder();
-                var parameters = new DynamicParameters();
-                RollupWriter.Append(db.Dialect, sql, parameters, chunk.ToDictionary());
-                await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = "@" + name;
+                insert.Parameters.Add(parameter);
+                return parameter;
+            }).ToArray();
+            foreach (var (key, values) in recount)
+            {
+                keys[0].Value = key.Dimension;
+                keys[1].Value = key.Key1;
+                keys[2].Value = key.Key2;
+                keys[3].Value = key.Day;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    keys[4 + i].Value = values[i];
+                }
+                await insert.ExecuteNonQueryAsync(ct);
             }
             return recount.Count;
         }, ct);

@@ -13,6 +13,9 @@ public sealed record WechatIdentity(string OpenId);
 
 public sealed record WechatAccessToken(string Value, DateTimeOffset ExpiresAt);
 
+/// <summary>A subscribe message as WeChat takes it: keyword → value (already fitted to the keyword's rules).</summary>
+public sealed record SubscribeMessage(string ToUser, string TemplateId, string? Page, IReadOnlyDictionary<string, string> Data, string MiniprogramState);
+
 /// <summary>msg_sec_check's answer: suggest (pass, review, risky), label (100 normal, 20001 politics, ...) and trace_id.</summary>
 public sealed record WechatTextVerdict(string Suggest, string? Label, string? TraceId);
 
@@ -78,6 +81,28 @@ public sealed class WechatClient(HttpClient http, IOptions<WechatOptions> option
             }
             return new WechatAccessToken(reply.AccessToken, time.GetUtcNow().AddSeconds(reply.ExpiresIn));
         }
+    }
+
+    public const string SubscribeSendPath = "cgi-bin/message/subscribe/send";
+
+    /// <summary>
+    /// One subscribe message (subscribe/send). Never retried here, not even on errcode -1: a retry could deliver it twice,
+    /// and the notification outbox retries with backoff. Every errcode throws; the caller decides what is permanent.
+    /// </summary>
+    public async Task SendSubscribeMessageAsync(string accessToken, SubscribeMessage message, CancellationToken ct)
+    {
+        var body = new
+        {
+            touser = message.ToUser,
+            template_id = message.TemplateId,
+            page = message.Page,
+            data = message.Data.ToDictionary(d => d.Key, d => new { value = d.Value }),
+            miniprogram_state = message.MiniprogramState,
+            lang = "zh_CN",
+        };
+        var reply = await SendAsync<ErrorReply>("subscribe_send", () => new HttpRequestMessage(HttpMethod.Post,
+            $"{SubscribeSendPath}?access_token={Uri.EscapeDataString(accessToken)}") { Content = JsonContent.Create(body) }, ct);
+        ThrowOnError("subscribe_send", reply.ErrCode, reply.ErrMsg);
     }
 
     public const string WxaCodeUnlimitPath = "wxa/getwxacodeunlimit";

@@ -37,8 +37,9 @@ public static class WechatExtensions
                         Delay = o.RetryDelay,
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
-                        // A login code works once: retrying jscode2session would spend it and turn a blip into a 401.
-                        ShouldHandle = args => IsCode2Session(args.Context)
+                        // A login code works once: retrying jscode2session would spend it and turn a blip into a 401. A
+                        // subscribe message retried here could arrive twice; the notification outbox retries it with backoff.
+                        ShouldHandle = args => IsNeverRetried(args.Context)
                             ? PredicateResult.False()
                             : new ValueTask<bool>(HttpClientResiliencePredicates.IsTransient(args.Outcome)),
                     })
@@ -67,6 +68,7 @@ public static class WechatExtensions
         return services;
     }
 
-    private static bool IsCode2Session(ResilienceContext context) =>
-        context.GetRequestMessage()?.RequestUri?.AbsolutePath.EndsWith("/" + WechatClient.Code2SessionPath, StringComparison.Ordinal) == true;
+    private static bool IsNeverRetried(ResilienceContext context) =>
+        context.GetRequestMessage()?.RequestUri?.AbsolutePath is { } path
+        && (path.EndsWith("/" + WechatClient.Code2SessionPath, StringComparison.Ordinal) || path.EndsWith("/" + WechatClient.SubscribeSendPath, StringComparison.Ordinal));
 }

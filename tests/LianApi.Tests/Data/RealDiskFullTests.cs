@@ -44,8 +44,19 @@ public sealed class RealDiskFullTests
             return;
         }
         SqliteConnection.ClearAllPools();
-        Run("umount", "--lazy", mountPoint);
-        Directory.Delete(mountPoint);
+        if (Run("umount", mountPoint) != 0)
+        {
+            Run("umount", "--lazy", mountPoint);
+        }
+        try
+        {
+            Directory.Delete(mountPoint, recursive: true);
+        }
+        catch (IOException e)
+        {
+            // A temp folder left behind is no failure of the storage behaviour this test checks (seen once under load).
+            TestContext.Progress.WriteLine($"RealDiskFullTests: {mountPoint} not removed: {e.Message}");
+        }
     }
 
     [Test]

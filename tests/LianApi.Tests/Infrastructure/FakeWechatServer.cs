@@ -54,6 +54,16 @@ public sealed class FakeWechatServer : IAsyncDisposable
         ["Wechat:TotalTimeout"] = "00:01:00",
     };
 
+    public const string SubscribeSendPath = "cgi-bin/message/subscribe/send";
+
+    /// <summary>subscribe/send answers these errcodes in turn (0 = delivered); the last one repeats.</summary>
+    public void OnSubscribeSend(params int[] errcodes) =>
+        On(SubscribeSendPath, Sequence(errcodes.Select(code => Json($$"""{"errcode":{{code}},"errmsg":"{{(code == 0 ? "ok" : "test error")}} rid: 1"}""")).ToArray()));
+
+    /// <summary>The subscribe messages WeChat received (every attempt, answered with any errcode), as JSON, in order.</summary>
+    public IReadOnlyList<System.Text.Json.JsonElement> SubscribeMessages() =>
+        Requests.Where(r => r.Path == SubscribeSendPath).Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.Clone()).ToList();
+
     public void On(string path, Func<HttpContext, Task> handler) => handlers[path] = handler;
 
     public void OnJson(string path, string json) => On(path, Json(json));
@@ -94,6 +104,13 @@ public sealed class FakeWechatServer : IAsyncDisposable
     /// <summary>msg_sec_check's answer with this verdict (label as WeChat documents it, a number).</summary>
     public static string MsgSecCheck(string suggest, int label = 100, string traceId = "trace-0001") =>
         $$"""{"errcode":0,"errmsg":"ok","trace_id":"{{traceId}}","result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}""";
+
+    /// <summary>A wxa_media_check push (JSON, as WeChat sends it in plaintext mode); <paramref name="label"/> is raw JSON (WeChat was seen sending a string).</summary>
+    public static string MediaCheckPush(string traceId, string suggest, string label = "\"100\"") => $$"""
+        {"ToUserName":"gh_lian","FromUserName":"o-sys","CreateTime":1733112000,"MsgType":"event","Event":"wxa_media_check",
+         "appid":"{{AppId}}","trace_id":"{{traceId}}","version":2,
+         "result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}
+        """;
 
     /// <summary>The bodies WeChat received on one path, in order.</summary>
     public IReadOnlyList<string> BodiesOf(string path) => Requests.Where(r => r.Path == path).Select(r => r.Body).ToList();

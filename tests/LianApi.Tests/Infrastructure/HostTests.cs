@@ -63,6 +63,12 @@ public sealed class HostTests
             .SetName("Start_InProductionWithoutPhoneKey_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Photos:SigningKey"] = "" }, "Photos__SigningKey")
             .SetName("Start_InProductionWithoutPhotoKey_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Photos:PublicBaseUrl"] = "" }, "Photos__PublicBaseUrl")
+            .SetName("Start_LiveWithoutPublicBaseUrl_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Photos:PublicBaseUrl"] = "http://lian.test.invalid" }, "Photos__PublicBaseUrl")
+            .SetName("Start_WithAPublicBaseUrlWithoutHttps_IsRefused");
+        yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Photos:MediaCheckLinkLifetime"] = "00:29:00" }, "Photos__MediaCheckLinkLifetime")
+            .SetName("Start_WithAMediaCheckLinkShorterThanWechatsWindow_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "" }, "QrCodes__LinkPrefix")
             .SetName("Start_InProductionWithoutLinkPrefix_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c" }, "QrCodes__LinkPrefix")

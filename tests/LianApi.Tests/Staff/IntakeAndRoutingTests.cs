@@ -87,6 +87,38 @@ public sealed class IntakeAndRoutingTests
         (await app.Service<StaffStore>().ListAsync(CancellationToken.None)).Single(s => s.Name == name).Id;
 
     [Test]
+    public async Task Volunteer_RecordsAReportWithTheirPhotos_AnotherUsersPhotoIs422AndLeavesNoReport()
+    {
+        async Task<string> Upload(HttpClient client)
+        {
+            var response = await client.PostAsync("/api/photos", Photos.TestImages.Form(Photos.TestImages.Jpeg(320, 240)));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        }
+        var taken = await Upload(volunteerA);
+        var someoneElses = await Upload(resident);
+        var before = (await InboxAsync(volunteerA)).Count;
+
+        var recorded = await RecordedAsync(volunteerA, new
+        {
+            channel = "door_knock", communityCode = "gongyuanmen", categoryCode = "property", description = "楼道灯坏了，拍了照片", photoIds = new[] { taken },
+        });
+        var detail = await OkAsync(await volunteerA.GetAsync($"/api/staff/complaints/{recorded}"));
+        var refused = await RecordAsync(volunteerA, new
+        {
+            channel = "door_knock", communityCode = "gongyuanmen", categoryCode = "property", description = "用了别人的照片", photoIds = new[] { someoneElses },
+        });
+
+        var problem = await ProblemAssert.IsProblem(refused, HttpStatusCode.UnprocessableEntity);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(detail.GetProperty("photos").EnumerateArray().Select(p => p.GetProperty("id").GetString()), Is.EqualTo(new[] { taken }));
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("photo_not_attachable"));
+            Assert.That(await InboxAsync(volunteerA), Has.Count.EqualTo(before + 1), "the refused report left nothing behind");
+        });
+    }
+
+    [Test]
     public async Task Volunteer_RecordsADoorKnockReport_AndSeesOnlyTheirOwn()
     {
         var key = Guid.NewGuid().ToString();

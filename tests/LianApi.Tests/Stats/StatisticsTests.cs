@@ -332,6 +332,34 @@ public sealed class StatisticsTests
         });
     }
 
+    [Test]
+    public void LongPeriods_ReadWholeMonthsFromMonthlyRows_AndTheEdgesFromDays()
+    {
+        var parts = StatsStore.Parts(new RollupQuery("community", 0, 20260115, 20260410)).ToList();
+        var short_ = StatsStore.Parts(new RollupQuery("community", 0, 20261101, 20261130)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(parts, Is.EqualTo(new[]
+            {
+                new RollupQuery("community", 0, 20260115, 20260131),
+                new RollupQuery("community/m", 0, 20260200, 20260300),
+                new RollupQuery("community", 0, 20260401, 20260410),
+            }));
+            Assert.That(short_, Is.EqualTo(new[] { new RollupQuery("community", 0, 20261101, 20261130) }), "a short period reads its days");
+        });
+    }
+
+    [Test]
+    public async Task MonthsAndDays_GiveTheSameFigures()
+    {
+        // January to November: ten months from monthly rows plus November's days; the same period day by day.
+        var mixed = (await StatsAsync(dispatcher, "?from=2026-01-01&to=2026-11-30")).GetProperty("total");
+        var byDay = Groups(await StatsAsync(dispatcher, "?from=2026-01-01&to=2026-11-30&groupBy=day"));
+
+        Assert.That(Int(mixed, "received"), Is.EqualTo(byDay.Sum(d => d.Received)).And.EqualTo(7));
+    }
+
     private sealed record Group(string Key, int Received);
 
     private static List<Group> Groups(JsonElement report) =>

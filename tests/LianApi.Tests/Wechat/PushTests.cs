@@ -80,12 +80,6 @@ public sealed class PushTests
          "List":[{"TemplateId":"tpl-status","SubscribeStatusString":"accept","PopupScene":"0"}]}
         """;
 
-    private static string MediaCheckEvent(string traceId, string suggest, string label = "\"100\"") => $$"""
-        {"ToUserName":"gh_lian","FromUserName":"o-sys","CreateTime":1733112000,"MsgType":"event","Event":"wxa_media_check",
-         "appid":"{{FakeWechatServer.AppId}}","trace_id":"{{traceId}}","version":2,
-         "result":{"suggest":"{{suggest}}","label":{{label}}},"detail":[{"strategy":"content_model","errcode":0,"suggest":"{{suggest}}","label":{{label}},"prob":90}]}
-        """;
-
     private Task<HttpResponseMessage> PostPlainAsync(string json, string? timestamp = null, string nonce = "nonce-1", string? signature = null)
     {
         timestamp ??= Now;
@@ -244,8 +238,8 @@ public sealed class PushTests
     [Test]
     public async Task DuplicateMediaCheckResult_ByTraceId_IsAppliedOnce()
     {
-        await AssertSuccess(await PostPlainAsync(MediaCheckEvent("trace-m-1", "risky", "20002"), nonce: "a"));
-        await AssertSuccess(await PostPlainAsync(MediaCheckEvent("trace-m-1", "risky", "20002"), nonce: "b"));
+        await AssertSuccess(await PostPlainAsync(FakeWechatServer.MediaCheckPush("trace-m-1", "risky", "20002"), nonce: "a"));
+        await AssertSuccess(await PostPlainAsync(FakeWechatServer.MediaCheckPush("trace-m-1", "risky", "20002"), nonce: "b"));
         await RunJobsAsync();
 
         Assert.That(recorded.MediaResults.Single(), Is.EqualTo(new MediaCheckResult("trace-m-1", "risky", "20002", null)));
@@ -275,7 +269,7 @@ public sealed class PushTests
     [Test]
     public async Task SafeMode_MediaCheckResult_ReachesTheMediaHandler()
     {
-        await AssertSuccess(await PostEncryptedAsync(Encrypt(MediaCheckEvent("trace-safe-1", "pass"), FakeWechatServer.AppId)));
+        await AssertSuccess(await PostEncryptedAsync(Encrypt(FakeWechatServer.MediaCheckPush("trace-safe-1", "pass"), FakeWechatServer.AppId)));
         await RunJobsAsync();
 
         Assert.That(recorded.MediaResults.Single(), Is.EqualTo(new MediaCheckResult("trace-safe-1", "pass", "100", null)));

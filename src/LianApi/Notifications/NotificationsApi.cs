@@ -1,0 +1,121 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using LianApi.Auth;
+using LianApi.Infrastructure;
+using LianApi.Resources;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.Notifications;
+
+public sealed record NotificationTemplateInfo(
+    [property: Description(NotificationEvents.Description)] string Event,
+    [property: Description("resident or staff: who receives it")] string Audience,
+    [property: Description("Pass it to wx.requestSubscribeMessage")] string TemplateId,
+    [property: Description("What the message is about, in Chinese")] string Label);
+
+public sealed record NotificationTemplatesResponse(
+    [property: Description("Template ids to request from a resident right after a report is submitted (wx.requestSubscribeMessage takes at most 3 per call: request the first 3)")] IReadOnlyList<string> AfterSubmit,
+    [property: Description("Template ids to request from a staff member after binding (and again later: each accept allows one message)")] IReadOnlyList<string> AfterBinding,
+    [property: Description("Every configured template; events without a template are not sent and not listed")] IReadOnlyList<NotificationTemplateInfo> Templates);
+
+public sealed record ConsentsResponse(
+    [property: Description("The template ids of this request that were counted as accepted (unknown template ids are ignored)")] IReadOnlyList<string> Accepted,
+    [property: Description("The caller's credits now, per template")] IReadOnlyList<ConsentCredit> Credits);
+
+public sealed record NotificationListQuery(
+    [property: Description("Only this status: pending, sent, failed or skipped")]
+    [property: AllowedValues(null, NotificationStatus.Pending, NotificationStatus.Sent, NotificationStatus.Failed, NotificationStatus.Skipped,
+        ErrorMessage = ValidationMessages.NotificationStatus)] string? Status,
+    [property: Description("Page size, 1–50 (default 20)"), Range(1, 50, ErrorMessage = ValidationMessages.PageSize)] int? Limit);
+
+public static class NotificationsApi
+{
+    private const int MaxConsentEntries = 20;
+    private static readonly string[] Accepts = ["accept"];
+    private static readonly string[] Refusals = ["reject", "ban"];
+
+    public static RouteGroupBuilder MapNotifications(this IEndpointRouteBuilder routes, IHostEnvironment environment)
+    {
+        var group = routes.MapGroup("/api/notifications")
+            .WithTag("Notifications", "WeChat subscribe messages: the templates to request, and the caller's consents (each accept allows one message)")
+            .RequireAuthorization();
+
+        group.MapGet("/templates", GetNotificationTemplates)
+            .WithName(nameof(GetNotificationTemplates))
+            .WithSummary("The template ids to pass to wx.requestSubscribeMessage: after submitting a report (residents) and after binding (staff)");
+
+        group.MapPost("/consents", RecordConsents)
+            .WithName(nameof(RecordConsents))
+            .WithSummary("Record the result of wx.requestSubscribeMessage as it is (template id → accept | reject | ban | filter; errMsg is ignored)")
+            .WithDescription("Each accept is a credit for one message of that template; reject and ban set it to zero. WeChat's own push of the same " +
+                             "answer (subscribe_msg_popup_event) is paired with this one, so sending both counts the tap once.")
+            .ProducesStandardProblems(400, 415);
+
+        var staff = routes.MapGroup("/api/staff/notifications")
+            .WithTag("Notifications", "WeChat subscribe messages: the templates to request, and the caller's consents (each accept allows one message)")
+            .RequireActiveStaff();
+
+        staff.MapGet("/", ListNotifications)
+            .WithName(nameof(ListNotifications))
+            .WithSummary("The notification outbox, newest first, with its backlog (dispatch center and admins)")
+            .ProducesStandardProblems(400);
+
+        if (environment.IsDevelopment())
+        {
+            // Development only: what Emulator mode would have sent, so the front-end team can watch messages arrive.
+            group.MapGet("/emulated", ListEmulatedNotifications)
+                .WithName(nameof(ListEmulatedNotifications))
+                .WithSummary("Development only: the latest messages Emulator mode recorded instead of sending, with their rendered values");
+        }
+        return group;
+    }
+
+    public static Ok<NotificationTemplatesResponse> GetNotificationTemplates(IOptionsMonitor<NotificationOptions> options)
+    {
+        var o = options.CurrentValue;
+        var templates = NotificationEvents.All
+            .Select(e => (Event: e, Template: o.TemplateFor(e)))
+            .Where(t => t.Template is not null)
+            .Select(t => new NotificationTemplateInfo(t.Event, NotificationEvents.Staff.Contains(t.Event) ? "staff" : "resident",
+                t.Template!.TemplateId, NotificationEvents.Labels[t.Event]))
+            .ToList();
+        return TypedResults.Ok(new NotificationTemplatesResponse(
+            templates.Where(t => t.Audience == "resident").Select(t => t.TemplateId).Distinct().ToList(),
+            templates.Where(t => t.Audience == "staff").Select(t => t.TemplateId).Distinct().ToList(),
+            templates));
+    }
+
+    public static async Task<Results<Ok<ConsentsResponse>, ProblemHttpResult>> RecordConsents(
+        [Description("The object wx.requestSubscribeMessage's success callback received: { \"errMsg\": \"requestSubscribeMessage:ok\", \"<templateId>\": \"accept\" }")]
+        Dictionary<string, string> result,
+        ClaimsPrincipal user, IOptionsMonitor<NotificationOptions> options, ConsentStore consents, TimeProvider time, CancellationToken ct)
+    {
+        if (result.Count > MaxConsentEntries + 1 || result.Any(r => r.Key.Length > 128 || r.Value.Length > 64))
+        {
+            return Problems.BadRequest("$", ValidationMessages.Consents);
+        }
+        var known = options.CurrentValue.Templates.Values.Select(t => t.TemplateId).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var accepted = result.Where(r => known.Contains(r.Key) && Accepts.Contains(r.Value)).Select(r => r.Key).ToList();
+        var refused = result.Where(r => known.Contains(r.Key) && Refusals.Contains(r.Value)).Select(r => r.Key).ToList();
+        var userId = user.UserId();
+        await consents.ApplyAsync(userId, accepted, refused, ConsentSource.Client, time.GetUtcNow().UtcDateTime, pushKey: null, ct);
+        return TypedResults.Ok(new ConsentsResponse(accepted, await consents.CreditsAsync(userId, ct)));
+    }
+
+    public static async Task<Results<Ok<NotificationPage>, ProblemHttpResult>> ListNotifications(
+        [AsParameters] NotificationListQuery query, HttpContext http, NotificationStore outbox, TimeProvider time, CancellationToken ct)
+    {
+        if (!http.Staff().SeesEverything)
+        {
+            return Problems.Forbidden(Messages.NotificationsForbidden, ProblemCodes.Forbidden);
+        }
+        var items = await outbox.ListAsync(query.Status, query.Limit ?? 20, ct);
+        return TypedResults.Ok(new NotificationPage(items, await outbox.BacklogAsync(time.GetUtcNow().UtcDateTime, ct)));
+    }
+
+    public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(EmulatedMessageStore emulated, CancellationToken ct) =>
+        TypedResults.Ok(await emulated.LatestAsync(50, ct));
+}
