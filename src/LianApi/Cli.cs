@@ -14,11 +14,11 @@ namespace LianApi;
 /// <summary>
 /// Ops verbs run by the same binary and configuration as the API:
 /// <c>migrate</c>, <c>import communities|grids|departments|pairings FILE.csv</c>, <c>calendar import FILE.csv</c>,
-/// <c>staff add|renew|deactivate|list</c>, <c>sweep</c>.
+/// <c>staff add|renew|deactivate|list</c>, <c>sweep</c>, <c>open311 key add|revoke|list</c>.
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications", "demo-data"];
+    private static readonly string[] Verbs = ["migrate", "import", "calendar", "staff", "sweep", "posters", "stats", "notifications", "demo-data", "open311"];
 
     private const string Usage = """
         Usage: LianApi [--urls URL] [--Section:Key=value …]         (no verb: start the API)
@@ -37,6 +37,8 @@ public static class Cli
                LianApi stats verify                             (compare the statistics rollups with a recount of the cases; exit 1 on a difference)
                LianApi stats rebuild                            (replace the rollups by a recount)
                LianApi demo-data --cases N [--years Y]          (fill the database with N realistic case histories over Y years, default 3)
+               LianApi open311 key add --partner NAME           (issue an Open311 api_key; shown once, stored hashed)
+               LianApi open311 key revoke ID | open311 key list
         """;
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
@@ -69,7 +71,7 @@ public static class Cli
         return 2;
     }
 
-    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind", "--cases", "--years"];
+    private static readonly string[] VerbOptions = ["--name", "--role", "--unit", "--grid", "--out", "--street", "--kind", "--cases", "--years", "--partner"];
 
     /// <summary>Leaves only --key=value style settings for the configuration system.</summary>
     public static string[] ConfigurationArgs(string[] args) =>
@@ -160,6 +162,20 @@ public static class Cli
             case ["stats", "rebuild"]:
                 var rows = await app.Services.GetRequiredService<Stats.StatsStore>().RebuildAsync(ct);
                 Console.WriteLine($"Statistics rollups rebuilt from the cases: {rows} row(s).");
+                return 0;
+            case ["open311", "key", "add"] when options.TryGetValue("partner", out var partner) && partner.Trim().Length is > 0 and <= 100:
+                var (keyId, apiKey) = await app.Services.GetRequiredService<Open311.Open311KeyStore>().AddAsync(partner.Trim(), now, ct);
+                Console.WriteLine($"Added Open311 key {keyId} for {partner.Trim()}.\napi_key (shown once; give it to the partner, it is stored only hashed): {apiKey}");
+                return 0;
+            case ["open311", "key", "revoke", var id] when long.TryParse(id, out var revokeId):
+                var revoked = await app.Services.GetRequiredService<Open311.Open311KeyStore>().RevokeAsync(revokeId, now, ct);
+                Console.WriteLine(revoked ? $"Open311 key {id} revoked; its next request is refused (403)." : $"No active Open311 key {id}.");
+                return revoked ? 0 : 1;
+            case ["open311", "key", "list"]:
+                foreach (var key in await app.Services.GetRequiredService<Open311.Open311KeyStore>().ListAsync(ct))
+                {
+                    Console.WriteLine($"{key.Id,5}  {key.Partner,-24} added {ChinaTime.Readable(key.CreatedAt)}  {(key.RevokedAt is { } at ? "revoked " + ChinaTime.Readable(at) : "active")}");
+                }
                 return 0;
             case ["sweep"]:
                 var swept = await app.Services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);

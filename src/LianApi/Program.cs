@@ -5,12 +5,14 @@ using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Notifications;
 using LianApi.Privacy;
+using LianApi.PublicWall;
 using LianApi.Complaints;
 using LianApi.ContentSafety;
 using LianApi.Data;
 using LianApi.Demo;
 using LianApi.Infrastructure;
 using LianApi.Photos;
+using LianApi.Open311;
 using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
@@ -44,6 +46,8 @@ builder.Services.AddNotifications();            // WeChat subscribe messages fro
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
+builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
+builder.Services.AddOpen311();                  // partner keys (stored hashed) and their rate limit
 builder.Services.AddDemoData();                 // demo-data: realistic case histories for benchmarks
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
@@ -89,6 +93,8 @@ app.MapQrCodes();
 app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapStats();
+app.MapPublicWall();                            // anonymous: the resolved cases residents agreed to publish
+app.MapOpen311();                               // GeoReport v2 for other systems; outside our OpenAPI document (its own spec)
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);
 
 await app.RunAsync();

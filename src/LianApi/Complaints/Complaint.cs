@@ -60,6 +60,7 @@ public static class EventKinds
     public const string EvaluatedByPhone = "evaluated_by_phone";
     public const string ContentChecked = "content_checked";
     public const string ContentReviewed = "content_reviewed";
+    public const string Unpublished = "unpublished";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -93,14 +94,15 @@ public static class EventKinds
         [EvaluatedByPhone] = "电话回访评价",
         [ContentChecked] = "内容安全检测",
         [ContentReviewed] = "内容已复核",
+        [Unpublished] = "撤下公示",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
         "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
-        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed. " +
-        "content_checked and content_reviewed are internal: what WeChat's content check said of the resident's text (with its label and " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed, unpublished. " +
+        "content_checked, content_reviewed and unpublished (staff withdrew the case from the public wall, with the reason) are internal: what WeChat's content check said of the resident's text (with its label and " +
         "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";
 
@@ -218,6 +220,15 @@ public sealed record Complaint
     public bool ContentReview { get; init; }
     /// <summary>WeChat could not judge the resident's text (down, busy, 61010): accepted unchecked, for a person to look at.</summary>
     public bool ContentUnchecked { get; init; }
+    /// <summary>The resident agreed at submission that the case may appear on the public wall (办结公示) and in Open311.</summary>
+    public bool PublicConsent { get; init; }
+    /// <summary>Staff withdrew the case from the wall (unpublish, with an internal reason); it stays withdrawn.</summary>
+    public bool Unpublished { get; init; }
+    /// <summary>The Open311 partner that filed the report (channel open311), else null.</summary>
+    public string? Partner { get; init; }
+
+    /// <summary>On the public wall and in Open311: consented, not withdrawn, and resolved or closed.</summary>
+    public bool IsPublic => PublicConsent && !Unpublished && Status is ComplaintStatus.Resolved or ComplaintStatus.Closed;
 
     // Facts the district's numbers need (CaseFacts keeps them; CaseCounters reads them).
     public DateTime? FirstAcceptedAt { get; init; }
@@ -301,7 +312,7 @@ public static class DueAtText
 
 public sealed record TimelineEntry(
     [property: OpenApiEnum(typeof(EventKinds))]
-    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue, content_checked or content_reviewed.")] string Kind,
+    [property: Description(EventKinds.Description + " Residents see only public steps: never returned, extension_requested, extension_denied, note, overdue, content_checked, content_reviewed or unpublished.")] string Kind,
     [property: Description("The kind in Chinese, e.g. 已受理, 超时自动上报, 发回重办")] string KindLabel,
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The status after this step as the resident sees it (see the case's status)")] string Status,
@@ -408,7 +419,10 @@ public sealed record StaffComplaintDetail(
     [property: Description("The grid worker the community assigned the case to (assign), if any")] string? AssignedTo,
     [property: Description("True for a report recorded on a resident's behalf (POST /api/staff/complaints)")] bool RecordedByStaff,
     [property: Description("The resident wants a call back (回访); the handling unit records the answer with evaluate-by-phone")] bool CallbackWanted,
-    [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending);
+    [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending,
+    [property: Description("The resident agreed that the case may appear on the public wall (办结公示) and in Open311 once resolved")] bool PublicConsent,
+    [property: Description("Staff withdrew the case from the public wall (unpublish); it never appears there again")] bool Unpublished,
+    [property: Description("The Open311 partner that filed the report (channel open311), else null")] string? Partner);
 
 /// <summary>The two content-safety flags, said once for the spec.</summary>
 public static class ContentFlagText
@@ -489,7 +503,7 @@ public static class ComplaintMappings
             events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
                 Photos(e.PhotoIds, link))).ToList(),
             c.Channel, c.GridCode is { } grid ? new NamedRef(grid, c.GridName ?? grid) : null, c.AssignedStaffName, c.RecordedByStaffId is not null,
-            c.CallbackWanted, c.WhistlePending);
+            c.CallbackWanted, c.WhistlePending, c.PublicConsent, c.Unpublished, c.Partner);
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
     public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)

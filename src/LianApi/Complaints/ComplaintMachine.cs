@@ -47,10 +47,11 @@ public static class ComplaintActions
     public const string Whistle = "whistle";
     public const string EvaluateByPhone = "evaluate-by-phone";
     public const string ContentReviewed = "content-reviewed";
+    public const string Unpublish = "unpublish";
 
     public static readonly string[] StaffActions =
         [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise,
-         Assign, Whistle, EvaluateByPhone, ContentReviewed];
+         Assign, Whistle, EvaluateByPhone, ContentReviewed, Unpublish];
 }
 
 /// <summary>The target of a dispatch (派单), resolved from its code by the caller.</summary>
@@ -98,6 +99,8 @@ public static class ComplaintMachine
         [ComplaintActions.Whistle] = [StaffRoles.Community, StaffRoles.Street],
         [ComplaintActions.EvaluateByPhone] = HandlingRoles,
         [ComplaintActions.ContentReviewed] = CenterRoles,
+        // 办结公示 is the district's promise: the center or the unit that handled the case may withdraw it, saying why.
+        [ComplaintActions.Unpublish] = HandlingRoles,
     };
 
     /// <summary>
@@ -170,6 +173,15 @@ public static class ComplaintMachine
                 ? Done(c with { ResolutionDueAt = requested, ExtensionRequestedUntil = null, IsOverdue = requested < now },
                     [new ComplaintEvent(EventKinds.ExtensionApproved, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)])
                 : Done(c with { ExtensionRequestedUntil = null }, new ComplaintEvent(EventKinds.ExtensionDenied, input.Note, IsPublic: false, staff.UnitName));
+        }
+        if (action is ComplaintActions.Unpublish)
+        {
+            // Any status: a consented case may be withdrawn before it is resolved, so it never appears at all.
+            return !staff.SeesEverything && !IsHandler(staff, c) ? new Decision(null, new Refusal(403, Messages.NotHandlingUnit, ProblemCodes.NotHandlingUnit))
+                : Require(input.Reason, "reason")
+                ?? (!c.PublicConsent ? Refuse(409, Messages.UnpublishNoConsent)
+                    : c.Unpublished ? Refuse(409, Messages.UnpublishAlready)
+                    : Done(c with { Unpublished = true }, new ComplaintEvent(EventKinds.Unpublished, input.Reason, IsPublic: false, staff.UnitName)));
         }
         // The dispatch center sees every whistle and may redirect one its department has not reported to yet.
         var redirect = action is ComplaintActions.Dispatch && staff.SeesEverything && c.WhistlePending;

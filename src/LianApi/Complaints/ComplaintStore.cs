@@ -56,6 +56,8 @@ public sealed record NewComplaint(
     public ComplaintEvent? ContentCheck { get; init; }
     public bool ContentReview { get; init; }
     public bool ContentUnchecked { get; init; }
+    /// <summary>The resident agreed that the case may appear on the public wall and in Open311 once resolved.</summary>
+    public bool PublicConsent { get; init; }
 }
 
 
@@ -64,7 +66,7 @@ public sealed record NewComplaint(
 /// resident's behalf who recorded it, the resident's name (protected like the phone) and whether they want a call back.
 /// </summary>
 public sealed record IntakeFacts(string Channel, GridRow? Grid, long? RecordedByStaffId, string? ResidentNameProtected, bool CallbackWanted,
-    long? PhotoOwnerId = null);
+    long? PhotoOwnerId = null, string? Partner = null);
 
 /// <summary>A complaint with its whole timeline (internal events included), as staff and the state machine read it.</summary>
 public sealed record ComplaintWithEvents(Complaint Complaint, IReadOnlyList<ComplaintEventRow> Events);
@@ -97,10 +99,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked)
+            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked);
+            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent);
         """;
 
     private const string InsertFirstEvent = """
@@ -111,7 +113,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     // The intake facts of a new report, in its creating transaction (the INSERT stays the resident's own).
     private const string UpdateIntake = """
         UPDATE Complaints SET Channel = @Channel, GridId = @GridId, RecordedByStaffId = @RecordedByStaffId,
-            ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted
+            ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted, Partner = @Partner
         WHERE Id = @Id;
         """;
 
@@ -165,6 +167,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 Anonymous = complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 HandlingUnitId = complaint.Community.Id, HandlingUnitName = complaint.Community.Name,
                 SubmittedAt = complaint.SubmittedAt, ReceivedAt = complaint.SubmittedAt, ResponseDueAt = complaint.ResponseDueAt,
+                PublicConsent = complaint.PublicConsent,
             }, complaint.Community, complaint.Category);
             var view = JsonSerializer.Serialize(row.AsDetail([submitted]), ViewJson);
             // One batch: SQL Server's SCOPE_IDENTITY() only sees inserts of its own batch.
@@ -174,7 +177,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
-                complaint.ContentReview, complaint.ContentUnchecked,
+                complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
             var firstEvents = new DynamicParameters(new
@@ -199,7 +202,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             {
                 await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
                 {
-                    Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted,
+                    Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted, intake.Partner,
                 }, tx, cancellationToken: ct));
             }
             await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
@@ -255,7 +258,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
                FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
                LastEvaluationResolved, LastSatisfaction,
-               Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending,
+               Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending, PublicConsent, Unpublished, Partner,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
                (SELECT s.Name FROM Staff s WHERE s.Id = Complaints.AssignedStaffId) AS AssignedStaffName
@@ -366,7 +369,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
-            ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked
+            ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked, Unpublished = @Unpublished
         WHERE Id = @Id AND Version = @Version
         """;
 
@@ -415,7 +418,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
-                next.AssignedStaffId, next.WhistlePending,
+                next.AssignedStaffId, next.WhistlePending, next.Unpublished,
                 next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
                 next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,

@@ -119,7 +119,7 @@ public static class ComplaintsApi
             var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, description,
                 address, request.Location?.Latitude, request.Location?.Longitude,
                 phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false)).Flagged(verdict);
+                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false)).Flagged(verdict) with { PublicConsent = request.PublicConsent };
             try
             {
                 var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);

@@ -25,13 +25,16 @@ public static class Channels
     public const string Hotline = "hotline";
     public const string Visit = "visit";
     public const string Other = "other";
+    /// <summary>Filed by a partner system through Open311 GeoReport v2 (POST /open311/v2/requests), with an api_key.</summary>
+    public const string Open311 = "open311";
 
     /// <summary>The channels staff record a report from on a resident's behalf.</summary>
     public static readonly string[] Offline = [DoorKnock, CollectionPoint, WechatGroup, Hotline, Visit, Other];
 
     public const string Description =
         "How the report came in: miniprogram (the resident's own report), or recorded by staff from door_knock (敲门行动), " +
-        "collection_point (意见征集点), wechat_group (微信群), hotline (热线), visit (来访) or other";
+        "collection_point (意见征集点), wechat_group (微信群), hotline (热线), visit (来访) or other; open311 when a partner system filed it " +
+        "through Open311 GeoReport v2";
 }
 
 /// <summary>A report collected offline and recorded by staff on a resident's behalf; the resident's name and phone only if they agree.</summary>

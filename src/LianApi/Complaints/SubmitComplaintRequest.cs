@@ -48,6 +48,10 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("Hide the resident's identity from the handling staff"), DefaultValue(false)]
     public bool Anonymous { get; init; }
 
+    [Description("May the case appear on the public wall (办结公示) and in Open311 once resolved? Never with your name, phone, address or exact location; " +
+                 "staff may still withdraw it. Default false: not published"), DefaultValue(false)]
+    public bool PublicConsent { get; init; }
+
     [Description("Ids of photos uploaded with POST /api/photos, 0–9: each must be yours, unused and uploaded within the last 24 hours (422 naming the id otherwise)")]
     public IReadOnlyList<string>? PhotoIds { get; init; }
 

@@ -34,6 +34,15 @@ public sealed class RateLimitOptions
     /// <summary>Whole print sets per client IP per minute: each renders every community's poster.</summary>
     [Range(1, 1000)] public int PrintSetsPerMinute { get; set; } = 6;
 
+    /// <summary>
+    /// Reads of the public wall and of Open311 per client address per minute, in memory per instance: anonymous and
+    /// cheap, but a scraper should not be able to keep the database busy.
+    /// </summary>
+    [Range(1, 100_000)] public int PublicReadsPerMinute { get; set; } = 120;
+
+    /// <summary>Reports one Open311 partner key may file per minute, in memory per instance (counted per key once the key is known good).</summary>
+    [Range(1, 10_000)] public int Open311PostsPerMinute { get; set; } = 30;
+
     /// <summary>Wrong staff binding codes one user may send in any 15 minutes before binding locks for them.</summary>
     [Range(1, 1000)] public int BindFailuresPerUser { get; set; } = 5;
 
@@ -47,6 +56,7 @@ public static class RateLimits
 {
     public const string Login = "login";
     public const string PrintSet = "print-set";
+    public const string PublicRead = "public-read";
 
     public static IServiceCollection AddLianRateLimiting(this IServiceCollection services)
     {
@@ -65,16 +75,8 @@ public static class RateLimits
                     QueueLimit = 0,
                 });
             });
-            limiter.AddPolicy(PrintSet, context =>
-            {
-                var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = o.PrintSetsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                    QueueLimit = 0,
-                });
-            });
+            PerAddressPerMinute(limiter, PrintSet, o => o.PrintSetsPerMinute);
+            PerAddressPerMinute(limiter, PublicRead, o => o.PublicReadsPerMinute);
             limiter.OnRejected = async (context, ct) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10);
@@ -83,6 +85,19 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>A fixed window of a minute per client address, its size read from the options on each request.</summary>
+    private static void PerAddressPerMinute(RateLimiterOptions limiter, string policy, Func<RateLimitOptions, int> permits) =>
+        limiter.AddPolicy(policy, context =>
+        {
+            var o = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+            return RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = permits(o),
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+        });
 
     public static void SetRetryAfter(this HttpResponse response, TimeSpan wait) =>
         response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -10,6 +10,7 @@ namespace LianApi.Infrastructure;
 public static class ValidationMessages
 {
     public const string CommunityCode = nameof(Messages.FieldCommunityCode);
+    public const string StreetCode = nameof(Messages.FieldStreetCode);
     public const string CodeKind = nameof(Messages.FieldCodeKind);
     public const string CodeFormat = nameof(Messages.FieldCodeFormat);
     public const string CodePreset = nameof(Messages.FieldCodePreset);

@@ -175,6 +175,42 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
             Rank(groups, query.GroupBy, query.Sort)), null);
     }
 
+    /// <summary>
+    /// The published figures of one part of the district, for the public wall: the dispatch center's report narrowed to
+    /// the street or community and, with a category, that category's group — the same rollups and the same rules as
+    /// GET /api/staff/stats for the same filters, so the two always agree. Null when a code is unknown.
+    /// </summary>
+    public async Task<(StatsFigures Figures, DateOnly From, DateOnly To)?> PublicFiguresAsync(string? streetCode, string? communityCode,
+        string? categoryCode, CancellationToken ct)
+    {
+        var today = DateOnly.ParseExact(store.Today().ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        var from = new DateOnly(today.Year, 1, 1);
+        var names = await directory.GetAsync(ct);
+        var (streets, departments) = await store.UnitsAsync(ct);
+        var scope = new Scope(HandlingLevel.District, 0, null, StatsApi.DistrictName, []);
+        if (communityCode is not null)
+        {
+            scope = Narrow(scope, HandlingLevel.Community, communityCode, names, streets, departments);
+        }
+        else if (streetCode is not null)
+        {
+            scope = Narrow(scope, HandlingLevel.Street, streetCode, names, streets, departments);
+        }
+        CategoryRow? category = null;
+        if (scope is null || (categoryCode is not null && !names.CategoriesByCode.TryGetValue(categoryCode, out category)))
+        {
+            return null;
+        }
+        var (fromDay, toDay) = (Day(from), Day(today));
+        if (category is null)
+        {
+            var sums = await store.SumAsync([(TotalQuery(scope, fromDay, toDay), false)], ct);
+            return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), from, today);
+        }
+        var byCategory = await store.SumAsync([GroupQuery(scope, StatsGroupings.Category, fromDay, toDay)], ct);
+        return (StatsFigures.From(category.Code, category.Name, byCategory[0].GetValueOrDefault(category.Id) ?? new int[CaseCounters.Count]), from, today);
+    }
+
     private static Scope? ScopeOf(StaffMember staff, OrgDirectory.Snapshot names,
         IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments) => staff.Role switch
     {

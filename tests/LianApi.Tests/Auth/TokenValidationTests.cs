@@ -101,6 +101,11 @@ public sealed class TokenValidationTests
             "GET /api/wechat/push", "POST /api/wechat/push",
             // <image src> sends no header: a signed link is the credential; without one the handler asks for a token itself.
             "GET /api/photos/{id}", "GET /api/photos/{id}/thumb",
+            // 办结公示 is public by design: consented, resolved cases without personal data.
+            "GET /api/public/cases",
+            // Open311 GeoReport v2 reads need no key; its POST takes the partner's api_key in the form (403 without one).
+            "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/requests.{format}",
+            "GET /open311/v2/requests/{id}.{format}", "POST /open311/v2/requests.{format}",
         ];
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Name: Describe(e), Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null))

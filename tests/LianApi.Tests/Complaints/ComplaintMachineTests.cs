@@ -220,6 +220,18 @@ public sealed class ComplaintMachineTests
             "    ok   ok   ok   ok   ok   ok ",
             "    403  403  403  403  403  403",
         ],
+        // 办结公示: the center or the handling unit withdraws a consented case from the public wall, in any status (before it
+        // ever appears, too); a volunteer acts on nothing.
+        [ComplaintActions.Unpublish] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    ok   ok   ok   ok   ok   ok ",
+            "    403  403  403  403  403  403",
+        ],
     };
 
     // Fri 2026-11-27 10:00 China.
@@ -276,6 +288,10 @@ public sealed class ComplaintMachineTests
         if (action is ComplaintActions.ContentReviewed)
         {
             c = c with { ContentReview = true };
+        }
+        if (action is ComplaintActions.Unpublish)
+        {
+            c = c with { PublicConsent = true };
         }
         Assert.That(ComplaintMachine.IsHandler(staff, c) && ComplaintMachine.CanSee(staff, c), Is.EqualTo(role != StaffRoles.Volunteer),
             "the fixture must make the staff member the handler (a volunteer never is one)");
@@ -1096,4 +1112,26 @@ public sealed class ComplaintMachineTests
 
     private static StaffMember Member(long id, string role, string level, long? unitId, string unitName) =>
         new() { Id = id, Name = "测试员" + id, Role = role, UnitLevel = level, UnitId = unitId, UnitName = unitName, UserId = 1000 + id, IsActive = true };
+
+    [Test]
+    public void Unpublish_ByAnotherUnit_NoConsent_Twice_WithoutReason_IsRefusedAndTheReasonStaysInternal()
+    {
+        var handler = StaffOf(StaffRoles.Community);
+        var c = InStatus(HeldBy(StaffRoles.Community, NewCase()), ComplaintStatus.Resolved) with { PublicConsent = true };
+        var otherUnit = handler with { UnitId = handler.UnitId + 100 };
+        var input = new ActionInput(Reason: "居民电话要求撤下");
+
+        var done = ComplaintMachine.Apply(c, ComplaintActions.Unpublish, handler, input, Now, WorkingCalendar.WeekdaysOnly).Transition!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(done.Next.Unpublished, Is.True);
+            Assert.That(done.Events.Single().Kind, Is.EqualTo(EventKinds.Unpublished));
+            Assert.That(done.Events.Single().IsPublic, Is.False, "the reason is internal");
+            Assert.That(done.Events.Single().Note, Is.EqualTo("居民电话要求撤下"));
+            Assert.That(ComplaintMachine.Apply(done.Next, ComplaintActions.Unpublish, handler, input, Now, WorkingCalendar.WeekdaysOnly).Refusal!.StatusCode, Is.EqualTo(409));
+            Assert.That(ComplaintMachine.Apply(c with { PublicConsent = false }, ComplaintActions.Unpublish, handler, input, Now, WorkingCalendar.WeekdaysOnly).Refusal!.StatusCode, Is.EqualTo(409));
+            Assert.That(ComplaintMachine.Apply(c, ComplaintActions.Unpublish, handler, new ActionInput(), Now, WorkingCalendar.WeekdaysOnly).Refusal!.StatusCode, Is.EqualTo(400));
+            Assert.That(ComplaintMachine.Apply(c, ComplaintActions.Unpublish, otherUnit, input, Now, WorkingCalendar.WeekdaysOnly).Refusal!.StatusCode, Is.EqualTo(403));
+        });
+    }
 }

@@ -307,4 +307,25 @@ public sealed class CliTests
         Assert.That(finished, Is.SameAs(run), "the process did not exit: it started the web server");
         return await run;
     }
+
+    [Test]
+    public async Task Open311Keys_AddListRevoke_StoreOnlyTheHash()
+    {
+        Assert.That(await RunAsync("open311", "key", "add", "--partner", "西安市12345平台"), Is.EqualTo(0));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Open311Keys WHERE RevokedAt IS NULL AND Partner = '西安市12345平台'"), Is.EqualTo(1));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Open311Keys WHERE length(KeyHash) = 64 AND KeyHash NOT LIKE 'o311_%'"), Is.EqualTo(1),
+                "only the SHA-256 of the key is stored");
+            Assert.That(await RunAsync("open311", "key", "list"), Is.EqualTo(0));
+            Assert.That(await RunAsync("open311", "key", "add"), Is.EqualTo(2), "a key names its partner");
+        });
+        var id = await ScalarAsync("SELECT MAX(Id) FROM Open311Keys");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await RunAsync("open311", "key", "revoke", id.ToString(System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(0));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Open311Keys WHERE RevokedAt IS NULL"), Is.EqualTo(0));
+            Assert.That(await RunAsync("open311", "key", "revoke", id.ToString(System.Globalization.CultureInfo.InvariantCulture)), Is.EqualTo(1), "revoked once");
+        });
+    }
 }

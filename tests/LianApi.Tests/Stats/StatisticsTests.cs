@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using LianApi.Stats;
 using LianApi.Tests.Infrastructure;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -51,14 +50,8 @@ public sealed class StatisticsTests
     public async Task BuildTheDistrict()
     {
         clock = new FakeTimeProvider(Monday9);
-        app = new LianApiFactory(DayLongTokens, configureServices: s =>
-        {
-            s.AddSingleton<TimeProvider>(clock);
-            // This fixture's November lives on the fake clock: tokens are checked against it too (the app checks the
-            // system clock, which is weeks later).
-            s.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o => o.TokenValidationParameters.LifetimeValidator =
-                (notBefore, expires, _, p) => expires > clock.GetUtcNow().UtcDateTime - p.ClockSkew && !(notBefore > clock.GetUtcNow().UtcDateTime + p.ClockSkew));
-        });
+        // This fixture's November lives on the fake clock: tokens are checked against it too.
+        app = new LianApiFactory(DayLongTokens, configureServices: s => FakeClock.Use(s, clock));
         await app.AddDepartmentsAsync(("chengguan", "区城管局"));
         var resident = await app.LoginAsync("stats-resident");
         dispatcher = await app.StaffAsync("stats-dispatcher", "dispatcher", null);
