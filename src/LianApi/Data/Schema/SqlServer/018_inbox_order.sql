@@ -19,3 +19,8 @@ CREATE INDEX IX_Complaints_CategoryId_Id ON Complaints (CategoryId, Id);
 CREATE INDEX IX_Complaints_Category_Urgent ON Complaints (CategoryId, UrgencyRank, DueSort, Id);
 CREATE INDEX IX_Complaints_Status_Id ON Complaints (Status, Id);
 CREATE INDEX IX_Complaints_Status_Urgent ON Complaints (Status, UrgencyRank, DueSort, Id);
+-- Flags a filter asks for (overdue, content review, unchecked, a whistle waiting) are rare: newest first seeks them.
+CREATE INDEX IX_Complaints_Overdue_Id ON Complaints (IsOverdue, Id);
+CREATE INDEX IX_Complaints_ContentReview_Id ON Complaints (ContentReview, Id);
+CREATE INDEX IX_Complaints_ContentUnchecked_Id ON Complaints (ContentUnchecked, Id);
+CREATE INDEX IX_Complaints_WhistlePending_Id ON Complaints (WhistlePending, Id);
