@@ -276,6 +276,14 @@ public sealed record Complaint
 
     /// <summary>Inbox order: overdue first, then supervised (督办), then urged (催办).</summary>
     public int Priority => (IsOverdue ? 4 : 0) + (IsSupervised ? 2 : 0) + (UrgeCount > 0 ? 1 : 0);
+
+    /// <summary>The urgent order as stored (ascending, so one index serves it and its keyset): 7 - Priority.</summary>
+    public int UrgencyRank => 7 - Priority;
+
+    /// <summary>The running deadline for the urgent order; cases without one come after every case that has one.</summary>
+    public DateTime DueSort => DueAt ?? NoDeadline;
+
+    public static readonly DateTime NoDeadline = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
 }
 
 public sealed record ComplaintEventRow

@@ -99,10 +99,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string InsertComplaint = """
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
-            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent)
+            ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent,
+            StreetId, UrgencyRank, DueSort)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
-            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent);
+            @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent,
+            @StreetId, 7, @ResponseDueAt);
         """;
 
     private const string InsertFirstEvent = """
@@ -176,7 +178,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 TrackingNo = trackingNo, complaint.UserId, complaint.ClientRequestId, CommunityId = complaint.Community.Id, CategoryId = complaint.Category.Id,
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
-                complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion,
+                complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion, complaint.Community.StreetId,
                 complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
@@ -360,7 +362,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         UPDATE Complaints SET
             Status = @Status, HandlingLevel = @HandlingLevel, HandlingUnitId = @HandlingUnitId, DepartmentId = @DepartmentId,
             ReceivedAt = @ReceivedAt, ResponseDueAt = @ResponseDueAt, AcceptedAt = @AcceptedAt, ResolutionDueAt = @ResolutionDueAt,
-            DueAt = @DueAt, NextSweepAt = @NextSweepAt, Priority = @Priority, IsOverdue = @IsOverdue, IsSupervised = @IsSupervised, UrgeCount = @UrgeCount,
+            DueAt = @DueAt, NextSweepAt = @NextSweepAt, Priority = @Priority, UrgencyRank = @UrgencyRank, DueSort = @DueSort, IsOverdue = @IsOverdue, IsSupervised = @IsSupervised, UrgeCount = @UrgeCount,
             LastUrgedAt = @LastUrgedAt, ExtensionRequestedUntil = @ExtensionRequestedUntil, ReopenCount = @ReopenCount,
             LastHandlingLevel = @LastHandlingLevel, LastHandlingUnitId = @LastHandlingUnitId, ResolvedAt = @ResolvedAt,
             ClosedAt = @ClosedAt, CloseReason = @CloseReason, UpdatedAt = @Now, Version = Version + 1,
@@ -415,7 +417,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
             {
                 next.Status, next.HandlingLevel, next.HandlingUnitId, next.DepartmentId, next.ReceivedAt, next.ResponseDueAt,
-                next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.IsOverdue, next.IsSupervised, next.UrgeCount,
+                next.AcceptedAt, next.ResolutionDueAt, next.DueAt, next.NextSweepAt, next.Priority, next.UrgencyRank, next.DueSort, next.IsOverdue, next.IsSupervised, next.UrgeCount,
                 next.LastUrgedAt, next.ExtensionRequestedUntil, next.ReopenCount, next.LastHandlingLevel, next.LastHandlingUnitId,
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
                 next.AssignedStaffId, next.WhistlePending, next.Unpublished,
@@ -502,19 +504,19 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 {
                     TrackingNo = trackingNo, first.UserId, ClientRequestId = imported.ClientRequestId, first.CommunityId, first.CategoryId,
                     first.Description, first.Address, first.Latitude, first.Longitude, ContactPhoneProtected = (string?)null,
-                    first.ContactPhoneMasked, first.Anonymous, first.Status, first.HandlingLevel, first.SubmittedAt, first.ResponseDueAt,
-                    ResidentView = view, ResidentViewVersion, first.ContentReview, first.ContentUnchecked,
+                    first.ContactPhoneMasked, first.Anonymous, first.Status, first.HandlingLevel, first.SubmittedAt, first.ResponseDueAt, first.StreetId,
+                    ResidentView = view, ResidentViewVersion, first.ContentReview, first.ContentUnchecked, first.PublicConsent,
                 }, tx, cancellationToken: ct));
                 await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
                 {
                     last.Status, last.HandlingLevel, last.HandlingUnitId, last.DepartmentId, last.ReceivedAt, last.ResponseDueAt,
-                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.IsOverdue, last.IsSupervised, last.UrgeCount,
+                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.UrgencyRank, last.DueSort, last.IsOverdue, last.IsSupervised, last.UrgeCount,
                     last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel, last.LastHandlingUnitId,
                     last.ResolvedAt, last.ClosedAt, last.CloseReason, last.ContentReview, last.ContentUnchecked, Now = imported.Events[^1].OccurredAt,
                     Id = id, Version = 1, last.AssignedStaffId, last.WhistlePending,
                     last.FirstAcceptedAt, last.ResponseMissed, last.ReturnCount, last.ExtensionCount, last.LeftCommunityLevel, last.ResolutionCount,
                     last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction,
-                    ResidentView = view, ResidentViewVersion, WriteId = (string?)null,
+                    ResidentView = view, ResidentViewVersion, WriteId = (string?)null, last.Unpublished,
                 }, tx, cancellationToken: ct));
                 await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
                 {

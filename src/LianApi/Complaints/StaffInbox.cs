@@ -96,13 +96,15 @@ public sealed record InboxRow
         Anonymous ? null : ContactPhoneMasked, Version, Channel, GridCode is null ? null : new NamedRef(GridCode, GridName ?? GridCode), WhistlePending);
 }
 
-/// <summary>A unit's inbox: only what the staff member's scope allows, filtered, by keyset in either order.</summary>
-public sealed class StaffInboxStore(Database db)
+/// <summary>
+/// A unit's inbox: only what the staff member's scope allows, filtered, by keyset in either order. The SQL is built for
+/// the caller's role and the filters present (codes turned into ids from the org directory, no `@x IS NULL OR …`), so
+/// each statement can seek the index of its scope and order; a scope of two kinds (a community's area and the cases it
+/// holds elsewhere) is a UNION of two seeks, each limited to a page.
+/// </summary>
+public sealed class StaffInboxStore(Database db, OrgDirectory directory)
 {
-    // Cases without a live deadline (resolved, closed) sort after every case that still has one.
-    private static readonly DateTime NoDeadline = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
-
-    private const string SelectInbox = """
+    private const string InboxColumns = """
         SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
                k.Code AS CategoryCode, k.Name AS CategoryName, c.Description, c.SubmittedAt, c.DueAt, c.Priority, c.IsOverdue,
                c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous,
@@ -112,52 +114,99 @@ public sealed class StaffInboxStore(Database db)
         JOIN Communities m ON m.Id = c.CommunityId
         JOIN Categories k ON k.Id = c.CategoryId
         LEFT JOIN Grids g ON g.Id = c.GridId
-        WHERE (@SeesAll = @True
-               OR (@Role = @VolunteerRole AND c.RecordedByStaffId = @StaffId)
-               OR (@Role = @CommunityRole AND @GridId IS NULL AND c.CommunityId = @UnitId)
-               OR (@Role = @CommunityRole AND @GridId IS NOT NULL AND (c.AssignedStaffId = @StaffId OR (c.CommunityId = @UnitId AND c.GridId = @GridId)))
-               OR (@Role = @StreetRole AND m.StreetId = @UnitId)
-               OR (@Role <> @VolunteerRole AND @GridId IS NULL AND c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId))
-          AND (@Whistled IS NULL OR c.WhistlePending = @Whistled)
-          AND (@Status IS NULL OR c.Status = @Status)
-          AND (@Category IS NULL OR k.Code = @Category)
-          AND (@Overdue IS NULL OR c.IsOverdue = @Overdue)
-          AND (@ContentReview IS NULL OR c.ContentReview = @ContentReview)
-          AND (@ContentUnchecked IS NULL OR c.ContentUnchecked = @ContentUnchecked)
-          AND (@Level IS NULL OR c.HandlingLevel = @Level)
-          AND (@Community IS NULL OR m.Code = @Community)
-          AND (@From IS NULL OR c.SubmittedAt >= @From)
-          AND (@To IS NULL OR c.SubmittedAt < @To)
         """;
 
-    private const string NewestFirst = """
-          AND (@AfterId IS NULL OR c.Id < @AfterId)
-        ORDER BY c.Id DESC
-        """;
-
-    private const string MostUrgentFirst = """
-          AND (@AfterId IS NULL
-               OR c.Priority < @AfterPriority
-               OR (c.Priority = @AfterPriority AND COALESCE(c.DueAt, @NoDeadline) > @AfterDue)
-               OR (c.Priority = @AfterPriority AND COALESCE(c.DueAt, @NoDeadline) = @AfterDue AND c.Id > @AfterId))
-        ORDER BY c.Priority DESC, COALESCE(c.DueAt, @NoDeadline), c.Id
-        """;
+    private const string NewestOrder = "c.Id DESC";
+    private const string UrgentOrder = "c.UrgencyRank, c.DueSort, c.Id";
 
     public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
     {
-        var sql = SelectInbox + (urgent ? MostUrgentFirst : NewestFirst) + "\n" + db.Dialect.LimitRows;
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
+        var names = await directory.GetAsync(ct);
+        var parameters = new DynamicParameters(new { Limit = limit + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
+        var filters = new List<string>();
+        if (!Filters(q, names, filters, parameters))
         {
-            SeesAll = staff.SeesEverything, True = true, staff.Role, UnitId = staff.UnitId ?? 0, StaffLevel = StaffRoles.LevelOf(staff.Role),
-            CommunityRole = StaffRoles.Community, StreetRole = StaffRoles.Street, VolunteerRole = StaffRoles.Volunteer, StaffId = staff.Id, staff.GridId,
-            q.Whistled,
-            q.Status, q.Category, q.Overdue, q.ContentReview, q.ContentUnchecked, q.Level, Community = q.Community?.ToLowerInvariant(),
-            From = q.From?.UtcDateTime, To = q.To?.UtcDateTime, NoDeadline,
-            AfterId = after?.Id, AfterPriority = after?.Priority ?? 0, AfterDue = after?.DueAt ?? NoDeadline, Limit = limit + 1,
-        }, cancellationToken: ct))).AsList(), ct);
+            return new InboxPage([], null);   // an unknown category or community code: nothing matches
+        }
+        if (after is not null)
+        {
+            parameters.AddDynamicParams(new { AfterId = after.Id, AfterRank = 7 - after.Priority, AfterDue = after.DueAt });
+            filters.Add(urgent
+                ? db.Dialect.After(["c.UrgencyRank", "c.DueSort", "c.Id"], ["@AfterRank", "@AfterDue", "@AfterId"])
+                : "c.Id < @AfterId");
+        }
+        var order = urgent ? UrgentOrder : NewestOrder;
+        var scopes = Scopes(staff, parameters);
+        string sql;
+        if (scopes.Count == 1)
+        {
+            sql = $"{InboxColumns}\nWHERE {string.Join(" AND ", [scopes[0], .. filters])}\nORDER BY {order}\n{db.Dialect.LimitRows}";
+        }
+        else
+        {
+            // Each branch seeks its own index and stops at a page; the union of the two pages holds the page.
+            var branches = scopes.Select((scope, i) =>
+                $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", [scope, .. filters])} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
+            sql = $"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}";
+        }
+        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(), ct);
         var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? NoDeadline).ToString() : null;
+        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? Complaint.NoDeadline).ToString() : null;
         return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
+    }
+
+    /// <summary>Who sees what, as one or two predicates that each match an index (see CanSee and IsHandler).</summary>
+    private static List<string> Scopes(StaffMember staff, DynamicParameters parameters)
+    {
+        if (staff.SeesEverything)
+        {
+            return ["1 = 1"];
+        }
+        if (staff.Role == StaffRoles.Volunteer)
+        {
+            return ["c.RecordedByStaffId = @StaffId"];
+        }
+        if (staff.Role == StaffRoles.Community && staff.GridId is not null)
+        {
+            return ["c.CommunityId = @UnitId AND c.GridId = @GridId", "c.AssignedStaffId = @StaffId"];
+        }
+        parameters.Add("StaffLevel", StaffRoles.LevelOf(staff.Role));
+        var holds = "c.HandlingLevel = @StaffLevel AND c.HandlingUnitId = @UnitId";
+        return staff.Role switch
+        {
+            StaffRoles.Community => ["c.CommunityId = @UnitId", holds],
+            StaffRoles.Street => ["c.StreetId = @UnitId", holds],
+            _ => [holds],
+        };
+    }
+
+    /// <summary>The filters present, by id; false when a code names nothing (the page is empty).</summary>
+    private static bool Filters(InboxQuery q, OrgDirectory.Snapshot names, List<string> filters, DynamicParameters parameters)
+    {
+        void Add(string predicate, string name, object? value)
+        {
+            filters.Add(predicate);
+            parameters.Add(name, value);
+        }
+        if (q.Status is { } status) { Add("c.Status = @Status", "Status", status); }
+        if (q.Category is { } category)
+        {
+            if (!names.CategoriesByCode.TryGetValue(category, out var row)) { return false; }
+            Add("c.CategoryId = @CategoryId", "CategoryId", row.Id);
+        }
+        if (q.Community is { } community)
+        {
+            if (!names.CommunitiesByCode.TryGetValue(community, out var row)) { return false; }
+            Add("c.CommunityId = @CommunityId", "CommunityId", row.Id);
+        }
+        if (q.Overdue is { } overdue) { Add("c.IsOverdue = @Overdue", "Overdue", overdue); }
+        if (q.ContentReview is { } review) { Add("c.ContentReview = @ContentReview", "ContentReview", review); }
+        if (q.ContentUnchecked is { } unchecked_) { Add("c.ContentUnchecked = @ContentUnchecked", "ContentUnchecked", unchecked_); }
+        if (q.Whistled is { } whistled) { Add("c.WhistlePending = @Whistled", "Whistled", whistled); }
+        if (q.Level is { } level) { Add("c.HandlingLevel = @Level", "Level", level); }
+        if (q.From is { } from) { Add("c.SubmittedAt >= @From", "From", from.UtcDateTime); }
+        if (q.To is { } to) { Add("c.SubmittedAt < @To", "To", to.UtcDateTime); }
+        return true;
     }
 }
 

@@ -30,6 +30,13 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string Upsert(string table, string[] keys, string[] columns, string[]? insertOnly = null);
 
+    /// <summary>
+    /// The rows after a position in an ascending order on several columns, written so that an index on those columns
+    /// seeks to it (a keyset page): SQLite compares row values; SQL Server gets the expanded form plus a range on the
+    /// leading column, which it can seek.
+    /// </summary>
+    public abstract string After(string[] columns, string[] parameters);
+
     /// <summary>Empties a table holding it locked to the end of the transaction, so no other writer slips in between.</summary>
     public abstract string DeleteAllLocked(string table);
 
@@ -89,6 +96,9 @@ public abstract class SqlDialect
 
         public override string DeleteAllLocked(string table) => $"DELETE FROM {table}";
 
+        public override string After(string[] columns, string[] parameters) =>
+            $"({string.Join(", ", columns)}) > ({string.Join(", ", parameters)})";
+
         public override string UpsertAdding(string table, string[] keys, string[] counters) => $"""
             INSERT INTO {table} ({string.Join(", ", keys.Concat(counters))}) VALUES ({string.Join(", ", keys.Concat(counters).Select(c => "@" + c))})
             ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))};
@@ -135,6 +145,16 @@ public abstract class SqlDialect
         }
 
         public override string DeleteAllLocked(string table) => $"DELETE FROM {table} WITH (TABLOCKX)";
+
+        public override string After(string[] columns, string[] parameters)
+        {
+            var expanded = $"{columns[^1]} > {parameters[^1]}";
+            for (var i = columns.Length - 2; i >= 0; i--)
+            {
+                expanded = $"{columns[i]} > {parameters[i]} OR ({columns[i]} = {parameters[i]} AND ({expanded}))";
+            }
+            return $"{columns[0]} >= {parameters[0]} AND ({expanded})";
+        }
 
         public override string UpsertAdding(string table, string[] keys, string[] counters)
         {

@@ -106,6 +106,7 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             CommunityCode = community.Code, CommunityName = community.Name, StreetId = community.StreetId, StreetName = community.StreetName,
             CategoryCode = category.Code, CategoryName = category.Name, CategoryIsEmergency = category.IsEmergency,
             ResponseHours = category.ResponseHours, ResolutionWorkingDays = category.ResolutionWorkingDays,
+            PublicConsent = dice.NextDouble() < 0.6,   // most residents let a resolved case appear on the public wall
         };
         var submitted = c;
         var events = new List<ComplaintEventRow>

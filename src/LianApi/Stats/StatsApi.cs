@@ -257,7 +257,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         var byTime = groupBy is StatsGroupings.Day or StatsGroupings.Week or StatsGroupings.Month;
         if (byTime)
         {
-            return (TotalQuery(scope, from, to), true);
+            return (TotalQuery(scope, from, to) with { MonthsWhole = groupBy == StatsGroupings.Month }, true);
         }
         var query = (scope.Level, groupBy) switch
         {
@@ -319,6 +319,10 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
 
     private static string Period(string groupBy, long day)
     {
+        if (day % 100 == 0)
+        {
+            return $"{day / 10000:D4}-{day / 100 % 100:D2}";   // a monthly row (yyyymm00): only asked for when grouping by month
+        }
         var date = DateOnly.ParseExact(day.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
         return groupBy switch
         {

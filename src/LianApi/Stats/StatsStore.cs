@@ -8,7 +8,11 @@ using LianApi.Shared;
 namespace LianApi.Stats;
 
 /// <summary>One read of the rollups: a dimension, the scope's key, days (yyyymmdd, inclusive), and maybe some group keys.</summary>
-public sealed record RollupQuery(string Dimension, long Key1, int FromDay, int ToDay, IReadOnlyList<long>? Keys = null);
+public sealed record RollupQuery(string Dimension, long Key1, int FromDay, int ToDay, IReadOnlyList<long>? Keys = null)
+{
+    /// <summary>A per-day read whose whole months may come from the monthly rows (grouping by month).</summary>
+    public bool MonthsWhole { get; init; }
+}
 
 
 /// <summary>Reads the district's numbers from StatsRollups, and recounts them from the case tables to check or rebuild them.</summary>
@@ -39,7 +43,9 @@ public sealed class StatsStore(Database db, TimeProvider time)
             foreach (var (query, byDay) in queries)
             {
                 var sums = new Dictionary<long, int[]>();
-                foreach (var part in byDay ? [query] : Parts(query))
+                // Per day reads days only; a total or a group reads whole months from the monthly rows. (Per month
+                // asks per day of the monthly rows too: their Day is yyyymm00, which the caller folds into its month.)
+                foreach (var part in byDay && !query.MonthsWhole ? [query] : Parts(query))
                 {
                     var sql = (byDay ? SelectByDay : SelectByGroup)
                         + (part.Keys is null ? "" : " AND Key2 IN @Keys")

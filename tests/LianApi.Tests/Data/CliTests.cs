@@ -48,6 +48,27 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task DemoData_FillsCaseHistoriesWhoseRollupsAgreeWithARecount()
+    {
+        var communities = Path.Combine(directory, "communities.csv");
+        await File.WriteAllTextAsync(communities, "code,street,name,address,latitude,longitude\ngongyuanmen,beiyuanmen,贡院门社区,,,\nlaodong,beiyuanmen,劳动路社区,,,\n");
+        Assert.That(await RunAsync("import", "communities", communities), Is.EqualTo(0));
+
+        var filled = await RunAsync("demo-data", "--cases", "300", "--years", "1");
+        var verified = await RunAsync("stats", "verify");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(filled, Is.EqualTo(0));
+            Assert.That(verified, Is.EqualTo(0), "the rollups equal a recount of the cases");
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Complaints"), Is.EqualTo(300));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Complaints WHERE Status IN ('closed', 'resolved')"), Is.GreaterThan(100), "most histories reach an end");
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM ComplaintEvents"), Is.GreaterThan(900), "each history has its steps");
+            Assert.That(await ScalarAsync("SELECT COUNT(DISTINCT TrackingNo) FROM Complaints"), Is.EqualTo(300));
+        });
+    }
+
+    [Test]
     public async Task Migrate_Twice_AppliesEachScriptOnce()
     {
         var first = await RunAsync("migrate");

@@ -230,8 +230,16 @@ public sealed partial class SqlServerScriptTests
         await staff.ListAsync(ct);
         var member = new StaffMember { Id = 1, Role = "street", UnitId = 1, UserId = 1 };
         var query = new InboxQuery("submitted", "water", true, true, false, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
-        await new StaffInboxStore(db).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
-        await new StaffInboxStore(db).ListAsync(member, query, urgent: false, 20, null, ct);
+        await new StaffInboxStore(db, directory).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
+        await new StaffInboxStore(db, directory).ListAsync(member, query, urgent: false, 20, null, ct);
+        // Without codes (an empty directory names no category or community), so the statements themselves are sent:
+        // one scope, the two-scope UNION of a community, a grid worker's, each in both orders with a cursor.
+        var open = query with { Category = null, Community = null };
+        foreach (var who in new[] { member, member with { Role = "community" }, member with { Role = "community", GridId = 3 }, member with { Role = "dispatcher" } })
+        {
+            await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: true, 20, new InboxCursor(5, 1, now), ct);
+            await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: false, 20, new InboxCursor(5, 1, now), ct);
+        }
         await new CalendarStore(db, TimeProvider.System).UpsertAsync([new CalendarDay(new DateOnly(2026, 10, 1), false, "国庆")], ct);
         await new CalendarStore(db, TimeProvider.System).GetAsync(ct);
         await new LeaseStore(db).TryAcquireAsync(LeaseStore.DeadlineSweep, "instance", now, TimeSpan.FromMinutes(2), ct);
