@@ -126,17 +126,12 @@ public sealed class WechatLoginTests
     [Test]
     public async Task Login_WechatHangs_Returns503AtTheAttemptTimeout()
     {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        wechat.On(Code2Session, async context =>
-        {
-            reached.TrySetResult();
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        });
+        var reached = wechat.Hang(Code2Session);
         var attemptTimeout = app.Service<IOptions<WechatOptions>>().Value.AttemptTimeout;
 
         var login = LoginAsync();
         // Bounds on waits for events, not measurements: they only stop a broken build from hanging the suite.
-        await reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        await reached.WaitAsync(TimeSpan.FromSeconds(60));
         clock.Advance(attemptTimeout - TimeSpan.FromMilliseconds(1));
         var stillWaiting = !login.IsCompleted;
         clock.Advance(TimeSpan.FromMilliseconds(1));

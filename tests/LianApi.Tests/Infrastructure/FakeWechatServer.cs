@@ -68,6 +68,18 @@ public sealed class FakeWechatServer : IAsyncDisposable
 
     public void OnJson(string path, string json) => On(path, Json(json));
 
+    /// <summary>WeChat takes the request and never answers; the task completes once the request has arrived.</summary>
+    public Task Hang(string path)
+    {
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        On(path, async context =>
+        {
+            reached.TrySetResult();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        return reached.Task;
+    }
+
     /// <summary>WeChat answers JSON with varying content types; text/plain keeps our client honest.</summary>
     public static Func<HttpContext, Task> Json(string json) => context =>
     {
