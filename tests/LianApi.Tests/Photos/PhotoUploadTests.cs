@@ -59,10 +59,11 @@ public sealed class PhotoUploadTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), body.ToString());
             Assert.That(body.GetProperty("id").GetString(), Does.Match("^[0-9a-f]{32}$"));
             Assert.That(response.Headers.Location?.ToString(), Is.EqualTo($"/api/photos/{body.GetProperty("id").GetString()}"));
-            Assert.That((body.GetProperty("width").GetInt32(), body.GetProperty("height").GetInt32()), Is.EqualTo((1365, 2048)), "turned upright, long edge 2048");
+            // 3000×2000 decodes at 5/8 (1875×1250, within 7/8 of 2048 px, so no resampling) and turns upright.
+            Assert.That((body.GetProperty("width").GetInt32(), body.GetProperty("height").GetInt32()), Is.EqualTo((1250, 1875)), "turned upright, long edge ≤ 2048");
             Assert.That(photo.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a signed link needs no token");
             Assert.That(photo.Content.Headers.ContentType?.MediaType, Is.EqualTo("image/jpeg"));
-            Assert.That((decoded.Width, decoded.Height), Is.EqualTo((1365, 2048)));
+            Assert.That((decoded.Width, decoded.Height), Is.EqualTo((1250, 1875)));
             // The stored top-left quarter (red) is the upright picture's top-right quarter after a 90° clockwise turn.
             Assert.That(Reddish(decoded.GetPixel(decoded.Width - 10, 10)), Is.True, "top right is red");
             Assert.That(Reddish(decoded.GetPixel(10, 10)), Is.False, "top left is blue");
