@@ -485,6 +485,29 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         }
     }
 
+    // A whole history at once (demo data): the final state in one INSERT, so each index of Complaints is written once.
+    private const string ImportComplaint = """
+        INSERT INTO Complaints (
+            TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
+            ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId,
+            DepartmentId, SubmittedAt, ReceivedAt, ResponseDueAt, AcceptedAt, ResolutionDueAt, DueAt, NextSweepAt,
+            Priority, UrgencyRank, DueSort, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
+            ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, UpdatedAt,
+            Version, FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel,
+            ResolutionCount, ResolvedWorkingDays, LastEvaluationResolved, LastSatisfaction, ResidentView,
+            ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent, StreetId)
+        VALUES (
+            @TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude,
+            @Longitude, @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel,
+            @HandlingUnitId, @DepartmentId, @SubmittedAt, @ReceivedAt, @ResponseDueAt, @AcceptedAt, @ResolutionDueAt,
+            @DueAt, @NextSweepAt, @Priority, @UrgencyRank, @DueSort, @IsOverdue, @IsSupervised, @UrgeCount,
+            @LastUrgedAt, @ExtensionRequestedUntil, @ReopenCount, @LastHandlingLevel, @LastHandlingUnitId,
+            @ResolvedAt, @ClosedAt, @CloseReason, @UpdatedAt, @Version, @FirstAcceptedAt, @ResponseMissed,
+            @ReturnCount, @ExtensionCount, @LeftCommunityLevel, @ResolutionCount, @ResolvedWorkingDays,
+            @LastEvaluationResolved, @LastSatisfaction, @ResidentView, @ResidentViewVersion, @ContentReview,
+            @ContentUnchecked, @PublicConsent, @StreetId);
+        """;
+
     /// <summary>
     /// Writes whole case histories made elsewhere (the demo-data verb) with the app's own statements: the report as
     /// submitted, its final state as the last transition leaves it, its timeline and ratings; many cases a transaction.
@@ -500,23 +523,17 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     new { Name = "tracking:" + ChinaTime.DayStamp(first.SubmittedAt) }, tx, cancellationToken: ct));
                 var trackingNo = $"LH{ChinaTime.DayStamp(first.SubmittedAt)}-{sequence:D4}";
                 var view = JsonSerializer.Serialize((last with { TrackingNo = trackingNo }).AsDetail(imported.Events), ViewJson);
-                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertComplaint + "\n" + db.Dialect.SelectInsertedId, new
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ImportComplaint + "\n" + db.Dialect.SelectInsertedId, new
                 {
-                    TrackingNo = trackingNo, first.UserId, ClientRequestId = imported.ClientRequestId, first.CommunityId, first.CategoryId,
-                    first.Description, first.Address, first.Latitude, first.Longitude, ContactPhoneProtected = (string?)null,
-                    first.ContactPhoneMasked, first.Anonymous, first.Status, first.HandlingLevel, first.SubmittedAt, first.ResponseDueAt, first.StreetId,
-                    ResidentView = view, ResidentViewVersion, first.ContentReview, first.ContentUnchecked, first.PublicConsent,
-                }, tx, cancellationToken: ct));
-                await c.ExecuteAsync(new CommandDefinition(UpdateComplaint, new
-                {
-                    last.Status, last.HandlingLevel, last.HandlingUnitId, last.DepartmentId, last.ReceivedAt, last.ResponseDueAt,
-                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.UrgencyRank, last.DueSort, last.IsOverdue, last.IsSupervised, last.UrgeCount,
-                    last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel, last.LastHandlingUnitId,
-                    last.ResolvedAt, last.ClosedAt, last.CloseReason, last.ContentReview, last.ContentUnchecked, Now = imported.Events[^1].OccurredAt,
-                    Id = id, Version = 1, last.AssignedStaffId, last.WhistlePending,
+                    TrackingNo = trackingNo, first.UserId, imported.ClientRequestId, first.CommunityId, first.CategoryId, first.Description,
+                    first.Address, first.Latitude, first.Longitude, ContactPhoneProtected = (string?)null, first.ContactPhoneMasked, first.Anonymous,
+                    last.Status, last.HandlingLevel, last.HandlingUnitId, last.DepartmentId, first.SubmittedAt, last.ReceivedAt, last.ResponseDueAt,
+                    last.AcceptedAt, last.ResolutionDueAt, last.DueAt, last.NextSweepAt, last.Priority, last.UrgencyRank, last.DueSort, last.IsOverdue,
+                    last.IsSupervised, last.UrgeCount, last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel,
+                    last.LastHandlingUnitId, last.ResolvedAt, last.ClosedAt, last.CloseReason, UpdatedAt = imported.Events[^1].OccurredAt, Version = 1,
                     last.FirstAcceptedAt, last.ResponseMissed, last.ReturnCount, last.ExtensionCount, last.LeftCommunityLevel, last.ResolutionCount,
-                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction,
-                    ResidentView = view, ResidentViewVersion, WriteId = (string?)null, last.Unpublished,
+                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction, ResidentView = view, ResidentViewVersion,
+                    last.ContentReview, last.ContentUnchecked, first.PublicConsent, first.StreetId,
                 }, tx, cancellationToken: ct));
                 await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
                 {
