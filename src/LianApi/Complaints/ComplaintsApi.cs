@@ -87,7 +87,7 @@ public static class ComplaintsApi
     {
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
-            if (PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+            if (PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
             {
                 return photoProblem;
             }
@@ -127,7 +127,7 @@ public static class ComplaintsApi
             }
             catch (PhotoNotAttachableException photo)
             {
-                return PhotoIdChecks.NotAttachable(http, photo.PhotoId);
+                return PhotoIdChecks.NotAttachable(photo.PhotoId);
             }
             catch (SubmissionLimitExceededException full)
             {

@@ -134,7 +134,7 @@ public static class IntakeApi
         {
             return Problems.Forbidden(Text.Format(Messages.RoleCannotRecord, staff.Role), ProblemCodes.Forbidden);
         }
-        if (Photos.PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+        if (Photos.PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
         {
             return photoProblem;
         }
@@ -175,7 +175,7 @@ public static class IntakeApi
             }
             catch (Photos.PhotoNotAttachableException photo)
             {
-                return Photos.PhotoIdChecks.NotAttachable(http, photo.PhotoId);
+                return Photos.PhotoIdChecks.NotAttachable(photo.PhotoId);
             }
             return await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) is { } created ? created
                 : throw new InvalidOperationException($"The report {filed.TrackingNo} was stored but cannot be read back.");

@@ -131,7 +131,7 @@ public static class StaffComplaintsApi
         HttpContext http, ComplaintStore complaints, CommunityStore org, StaffStore staffStore, CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();
-        if (PhotoIdChecks.Problem(request.PhotoIds, http) is { } photoProblem)
+        if (PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
         {
             return photoProblem;
         }
@@ -197,7 +197,7 @@ public static class StaffComplaintsApi
         }
         catch (PhotoNotAttachableException photo)
         {
-            return PhotoIdChecks.NotAttachable(http, photo.PhotoId);
+            return PhotoIdChecks.NotAttachable(photo.PhotoId);
         }
     }
 

@@ -95,7 +95,7 @@ public static class PhotosApi
         var o = options.Value;
         if (file.Length > o.MaxFileBytes)
         {
-            return Problem(http, StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooLarge, ProblemCodes.PayloadTooLarge);
+            return Problem(StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooLarge, ProblemCodes.PayloadTooLarge);
         }
         var userId = user.UserId();
         var now = time.GetUtcNow().UtcDateTime;
@@ -116,7 +116,7 @@ public static class PhotosApi
             if (slot is null)
             {
                 http.Response.SetRetryAfter(TimeSpan.FromSeconds(2));
-                return Problem(http, StatusCodes.Status503ServiceUnavailable, Messages.PhotoBusy, ProblemCodes.ServiceBusy);
+                return Problem(StatusCodes.Status503ServiceUnavailable, Messages.PhotoBusy, ProblemCodes.ServiceBusy);
             }
             try
             {
@@ -125,8 +125,8 @@ public static class PhotosApi
             catch (PhotoRefusedException refused)
             {
                 return refused.Reason == PhotoRefusal.TooManyPixels
-                    ? Problem(http, StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooManyPixels, ProblemCodes.PhotoTooManyPixels)
-                    : Problem(http, StatusCodes.Status415UnsupportedMediaType,
+                    ? Problem(StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooManyPixels, ProblemCodes.PhotoTooManyPixels)
+                    : Problem(StatusCodes.Status415UnsupportedMediaType,
                         refused.Reason == PhotoRefusal.Unreadable ? Messages.PhotoUnreadable : Messages.PhotoUnsupportedType,
                         refused.Reason == PhotoRefusal.Unreadable ? ProblemCodes.PhotoUnreadable : ProblemCodes.PhotoTypeUnsupported);
             }
@@ -169,15 +169,15 @@ public static class PhotosApi
             switch (links.Check(path, expires, signature, out maxAge))
             {
                 case LinkCheck.Invalid:
-                    return Problem(http, StatusCodes.Status403Forbidden, Messages.PhotoLinkInvalid, ProblemCodes.PhotoLinkInvalid);
+                    return Problem(StatusCodes.Status403Forbidden, Messages.PhotoLinkInvalid, ProblemCodes.PhotoLinkInvalid);
                 case LinkCheck.Expired:
-                    return Problem(http, StatusCodes.Status403Forbidden, Messages.PhotoLinkExpired, ProblemCodes.PhotoLinkExpired);
+                    return Problem(StatusCodes.Status403Forbidden, Messages.PhotoLinkExpired, ProblemCodes.PhotoLinkExpired);
             }
             // A link outlives nothing: a photo found risky after the link was issued is no longer served through it.
             photo = await photos.FindAsync(id, ct);
             if (photo is null || photo.Moderation == Moderation.Risky)
             {
-                return NotFound(http);
+                return NotFound();
             }
         }
         else
@@ -193,7 +193,7 @@ public static class PhotosApi
             if (photo is null || await ViewerAsync(photo, http.User, access, ct) is not { } viewer
                 || (photo.Moderation == Moderation.Risky && viewer != PhotoViewer.DispatchCenter))
             {
-                return NotFound(http);
+                return NotFound();
             }
         }
         var etag = new EntityTagHeaderValue($"\"{(thumbnail ? photo.ThumbnailHash : photo.ContentHash)}\"");
@@ -221,13 +221,13 @@ public static class PhotosApi
     private static ProblemHttpResult UploadLimit(HttpContext http, TimeSpan wait)
     {
         http.Response.SetRetryAfter(wait);
-        return Problem(http, StatusCodes.Status429TooManyRequests, Messages.PhotoUploadLimit, ProblemCodes.PhotoUploadLimit);
+        return Problem(StatusCodes.Status429TooManyRequests, Messages.PhotoUploadLimit, ProblemCodes.PhotoUploadLimit);
     }
 
-    private static ProblemHttpResult NotFound(HttpContext http) =>
+    private static ProblemHttpResult NotFound() =>
         Problems.NotFound(Messages.PhotoNotFound);
 
-    private static ProblemHttpResult Problem(HttpContext http, int status, string message, string code) =>
+    private static ProblemHttpResult Problem(int status, string message, string code) =>
         TypedResults.Problem(message, statusCode: status).WithCode(code);
 }
 
@@ -237,7 +237,7 @@ public static partial class PhotoIdChecks
     public const int MaxPerStep = 9;
 
     /// <summary>422 for more than 9 ids, a repeated id or one that is no photo id at all; null when the list may be attached.</summary>
-    public static ProblemHttpResult? Problem(IReadOnlyList<string>? ids, HttpContext http)
+    public static ProblemHttpResult? Problem(IReadOnlyList<string>? ids)
     {
         if (ids is null || ids.Count == 0)
         {
@@ -249,7 +249,7 @@ public static partial class PhotoIdChecks
         }
         if (ids.FirstOrDefault(id => id is null || !IdFormat().IsMatch(id)) is { } malformed)
         {
-            return NotAttachable(http, malformed ?? "null");
+            return NotAttachable(malformed ?? "null");
         }
         if (ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
         {
@@ -260,7 +260,7 @@ public static partial class PhotoIdChecks
     }
 
     /// <summary>422 naming the photo that is not the caller's, is attached already, is older than 24 hours or does not exist.</summary>
-    public static ProblemHttpResult NotAttachable(HttpContext http, string id) =>
+    public static ProblemHttpResult NotAttachable(string id) =>
         Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture, Messages.PhotoNotAttachable,
             id.Length > 40 ? id[..40] : id)).WithCode(ProblemCodes.PhotoNotAttachable);
 
