@@ -26,6 +26,7 @@ if (Cli.UsageExitCode(args, Console.Out, Console.Error) is { } usage)
     return usage;
 }
 
+NativeHeap.ReturnLargeBlocks();                 // Skia's large bitmaps go back to the OS when freed (glibc)
 var builder = WebApplication.CreateBuilder(Cli.ConfigurationArgs(args));
 
 builder.AddLianHttp();                          // Kestrel limits, strict JSON, ProblemDetails, timeouts

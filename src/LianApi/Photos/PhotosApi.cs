@@ -104,12 +104,7 @@ public static class PhotosApi
             return UploadLimit(http, wait);
         }
         // Straight into native memory, where the decoder reads it: a 10 MB upload is never also a managed array.
-        SkiaSharp.SKData upload;
-        await using (var stream = file.OpenReadStream())
-        {
-            upload = SkiaSharp.SKData.Create(stream, file.Length);
-        }
-        using var uploaded = upload;
+        using var upload = await PhotoCleaner.ReadAsync(file, ct);
         CleanPhoto clean;
         using (var slot = await gate.TryEnterAsync(ct))
         {
