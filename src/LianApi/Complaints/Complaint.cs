@@ -280,6 +280,9 @@ public sealed record Complaint
     /// <summary>The urgent order as stored (ascending, so one index serves it and its keyset): 7 - Priority.</summary>
     public int UrgencyRank => 7 - Priority;
 
+    /// <summary>The first rank of a case that is not overdue (overdue adds 4 to the priority).</summary>
+    public const int OnTimeRank = 4;
+
     /// <summary>The running deadline for the urgent order; cases without one come after every case that has one.</summary>
     public DateTime DueSort => DueAt ?? NoDeadline;
 

@@ -121,12 +121,25 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
 
     public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
     {
-        var names = await directory.GetAsync(ct);
-        var parameters = new DynamicParameters(new { Limit = limit + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
-        var filters = new List<string>();
-        if (!Filters(q, names, filters, parameters))
+        if (Statement(staff, q, urgent, limit, after, await directory.GetAsync(ct)) is not var (sql, parameters))
         {
             return new InboxPage([], null);   // an unknown category or community code: nothing matches
+        }
+        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(), ct);
+        var page = rows.Take(limit).ToList();
+        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? Complaint.NoDeadline).ToString() : null;
+        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
+    }
+
+    /// <summary>The statement of one page (limit + 1 rows, to know whether another follows); null when a code names nothing.</summary>
+    internal (string Sql, DynamicParameters Parameters)? Statement(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after,
+        OrgDirectory.Snapshot names)
+    {
+        var parameters = new DynamicParameters(new { Limit = limit + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
+        var filters = new List<string>();
+        if (!Filters(q, urgent, db.Dialect, names, filters, parameters))
+        {
+            return null;
         }
         if (after is not null)
         {
@@ -137,22 +150,14 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         }
         var order = urgent ? UrgentOrder : NewestOrder;
         var scopes = Scopes(staff, parameters);
-        string sql;
         if (scopes.Count == 1)
         {
-            sql = $"{InboxColumns}\nWHERE {string.Join(" AND ", [scopes[0], .. filters])}\nORDER BY {order}\n{db.Dialect.LimitRows}";
+            return ($"{InboxColumns}\nWHERE {string.Join(" AND ", [scopes[0], .. filters])}\nORDER BY {order}\n{db.Dialect.LimitRows}", parameters);
         }
-        else
-        {
-            // Each branch seeks its own index and stops at a page; the union of the two pages holds the page.
-            var branches = scopes.Select((scope, i) =>
-                $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", [scope, .. filters])} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
-            sql = $"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}";
-        }
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(), ct);
-        var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? Complaint.NoDeadline).ToString() : null;
-        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
+        // Each branch seeks its own index and stops at a page; the union of the two pages holds the page.
+        var branches = scopes.Select((scope, i) =>
+            $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", [scope, .. filters])} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
+        return ($"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}", parameters);
     }
 
     /// <summary>Who sees what, as one or two predicates that each match an index (see CanSee and IsHandler).</summary>
@@ -181,13 +186,16 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
     }
 
     /// <summary>The filters present, by id; false when a code names nothing (the page is empty).</summary>
-    private static bool Filters(InboxQuery q, OrgDirectory.Snapshot names, List<string> filters, DynamicParameters parameters)
+    private static bool Filters(InboxQuery q, bool urgent, SqlDialect dialect, OrgDirectory.Snapshot names, List<string> filters, DynamicParameters parameters)
     {
         void Add(string predicate, string name, object? value)
         {
             filters.Add(predicate);
             parameters.Add(name, value);
         }
+        // A flag set is rare: its (flag, Id) index finds the few. A flag clear is nearly every case: the scope's index in
+        // the page's order finds the page, the flag only filters it.
+        void Flag(string column, string name, bool value) => Add($"{(value ? column : dialect.NotAnIndexKey(column))} = @{name}", name, value);
         if (q.Status is { } status) { Add("c.Status = @Status", "Status", status); }
         if (q.Category is { } category)
         {
@@ -199,10 +207,17 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
             if (!names.CommunitiesByCode.TryGetValue(community, out var row)) { return false; }
             Add("c.CommunityId = @CommunityId", "CommunityId", row.Id);
         }
-        if (q.Overdue is { } overdue) { Add("c.IsOverdue = @Overdue", "Overdue", overdue); }
-        if (q.ContentReview is { } review) { Add("c.ContentReview = @ContentReview", "ContentReview", review); }
-        if (q.ContentUnchecked is { } unchecked_) { Add("c.ContentUnchecked = @ContentUnchecked", "ContentUnchecked", unchecked_); }
-        if (q.Whistled is { } whistled) { Add("c.WhistlePending = @Whistled", "Whistled", whistled); }
+        if (q.Overdue is { } overdue)
+        {
+            // In the urgent order overdue is the rank's top bit (UrgencyRank 0–3: overdue, 4–7: on time), so the filter
+            // is a range of the order's own index; as an equality on IsOverdue, SQLite took the (IsOverdue, Id) index
+            // and sorted every on-time case of the district (0.9 s a page at a million cases).
+            if (urgent) { filters.Add(overdue ? $"c.UrgencyRank < {Complaint.OnTimeRank}" : $"c.UrgencyRank >= {Complaint.OnTimeRank}"); }
+            else { Flag("c.IsOverdue", "Overdue", overdue); }
+        }
+        if (q.ContentReview is { } review) { Flag("c.ContentReview", "ContentReview", review); }
+        if (q.ContentUnchecked is { } unchecked_) { Flag("c.ContentUnchecked", "ContentUnchecked", unchecked_); }
+        if (q.Whistled is { } whistled) { Flag("c.WhistlePending", "Whistled", whistled); }
         if (q.Level is { } level) { Add("c.HandlingLevel = @Level", "Level", level); }
         if (q.From is { } from) { Add("c.SubmittedAt >= @From", "From", from.UtcDateTime); }
         if (q.To is { } to) { Add("c.SubmittedAt < @To", "To", to.UtcDateTime); }

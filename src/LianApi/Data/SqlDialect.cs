@@ -37,6 +37,13 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string After(string[] columns, string[] parameters);
 
+    /// <summary>
+    /// A column as a predicate operand that no index should be chosen for: a flag's common value (false) matches most
+    /// rows, and SQLite, without statistics, would take the flag's index and then sort every match. SQLite's unary +
+    /// removes the column from index use; SQL Server costs the predicate with its statistics and needs no hint.
+    /// </summary>
+    public abstract string NotAnIndexKey(string column);
+
     /// <summary>Empties a table holding it locked to the end of the transaction, so no other writer slips in between.</summary>
     public abstract string DeleteAllLocked(string table);
 
@@ -99,6 +106,8 @@ public abstract class SqlDialect
         public override string After(string[] columns, string[] parameters) =>
             $"({string.Join(", ", columns)}) > ({string.Join(", ", parameters)})";
 
+        public override string NotAnIndexKey(string column) => "+" + column;
+
         public override string UpsertAdding(string table, string[] keys, string[] counters) => $"""
             INSERT INTO {table} ({string.Join(", ", keys.Concat(counters))}) VALUES ({string.Join(", ", keys.Concat(counters).Select(c => "@" + c))})
             ON CONFLICT ({string.Join(", ", keys)}) DO UPDATE SET {string.Join(", ", counters.Select(c => $"{c} = {c} + excluded.{c}"))};
@@ -145,6 +154,8 @@ public abstract class SqlDialect
         }
 
         public override string DeleteAllLocked(string table) => $"DELETE FROM {table} WITH (TABLOCKX)";
+
+        public override string NotAnIndexKey(string column) => column;
 
         public override string After(string[] columns, string[] parameters)
         {

@@ -65,10 +65,17 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             residents.Add(await users.UpsertAsync("lianapi-demo", $"demo-resident-{i}", now, ct));
         }
         var span = TimeSpan.FromDays(365 * Math.Max(1, years));
+        // Written in the order they were received, as the app writes reports: ids and tracking numbers follow time.
+        var ages = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            ages[i] = random.NextDouble() * span.TotalSeconds;
+        }
+        Array.Sort(ages, (a, b) => b.CompareTo(a));
         var batch = new List<ImportedComplaint>(BatchSize);
         for (var i = 0; i < count; i++)
         {
-            var submittedAt = now - TimeSpan.FromSeconds(random.NextDouble() * span.TotalSeconds);
+            var submittedAt = now - TimeSpan.FromSeconds(ages[i]);
             batch.Add(Play(random, names, departments, calendar, residents[random.Next(residents.Count)], submittedAt, now, i));
             if (batch.Count == BatchSize || i == count - 1)
             {
