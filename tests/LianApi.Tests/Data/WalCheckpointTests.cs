@@ -93,18 +93,19 @@ public sealed class WalCheckpointTests
             trackingNos.Add(await SubmitAsync(resident, i));
         }
         var walBeforePause = WalBytes(app);
-        var databaseBeforePause = new FileInfo(app.DatabasePath).Length;
 
         clock.Advance(app.Service<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.WalIdleCheckpointDelay);
         trackingNos.Add(await SubmitAsync(resident, 30));
         var walAfterPause = WalBytes(app);
-        var databaseAfterPause = new FileInfo(app.DatabasePath).Length;
+        // The database file alone, without its log: what the checkpoint moved into it. (Its size is no measure: SQLite's
+        // passive autocheckpoint may already have grown it during the burst, and the rest may fill pages it has.)
+        var reportsInTheFile = await CountReportsInTheFileAloneAsync(app);
 
         Assert.Multiple(() =>
         {
             Assert.That(walBeforePause, Is.GreaterThan(1024 * 1024), "30 reports in the log, none checkpointed yet");
             Assert.That(walAfterPause, Is.LessThan(walBeforePause / 10), "truncated at the pause; only the report after it is in the log");
-            Assert.That(databaseAfterPause, Is.GreaterThan(databaseBeforePause), "the database file absorbed the log");
+            Assert.That(reportsInTheFile, Is.GreaterThanOrEqualTo(30), "the database file absorbed the log");
         });
         foreach (var trackingNo in trackingNos)
         {
@@ -147,6 +148,24 @@ public sealed class WalCheckpointTests
         var response = await resident.SubmitAsync(Requests.Complaint($"第{i}个问题：楼道灯坏了，晚上看不见台阶"));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
         return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("trackingNo").GetString()!;
+    }
+
+    private static async Task<long> CountReportsInTheFileAloneAsync(LianApiFactory app)
+    {
+        var copy = Path.Combine(Path.GetTempPath(), $"lianapi-wal-{Guid.NewGuid():N}.db");
+        try
+        {
+            File.Copy(app.DatabasePath, copy);
+            await using var connection = new SqliteConnection($"Data Source={copy};Mode=ReadOnly;Pooling=False");
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM Complaints";
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
     }
 
     private static long WalBytes(LianApiFactory app)

@@ -5,6 +5,7 @@ using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Demo;
+using LianApi.Shared;
 using LianApi.Staff;
 using LianApi.Tests.Infrastructure;
 
@@ -41,7 +42,20 @@ public sealed class InboxFilterTests
         ("level=department", "HandlingLevel = 'department'"),
         ("level=street", "HandlingLevel = 'street'"),
         ("overdue=false&level=community&category=property", "IsOverdue = 0 AND HandlingLevel = 'community' AND CategoryId = (SELECT Id FROM Categories WHERE Code = 'property')"),
+        .. Periods(),
     ];
+
+    // Times of the demo year, in UTC as stored: a period, an open start, an open end.
+    private static IEnumerable<(string, string)> Periods()
+    {
+        var now = DateTime.UtcNow;
+        string Query(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        string Stored(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var (from, to) = (now.AddDays(-200).Date, now.AddDays(-170).Date);
+        yield return ($"from={Query(from)}&to={Query(to)}", $"SubmittedAt >= '{Stored(from)}' AND SubmittedAt < '{Stored(to)}'");
+        yield return ($"from={Query(from)}", $"SubmittedAt >= '{Stored(from)}'");
+        yield return ($"to={Query(to)}&status=closed", $"SubmittedAt < '{Stored(to)}' AND Status = 'closed'");
+    }
 
     [OneTimeSetUp]
     public static async Task Fill()
@@ -112,13 +126,26 @@ public sealed class InboxFilterTests
                         // A set flag is rare: the urgent order may sort its few matches. Sorting a page (the union of a
                         // two-kind scope's two pages, or the rows a point lookup by id found) costs nothing.
                         var rareFlag = urgent && query.Contains("=true", StringComparison.Ordinal);
+                        // A period is read through the index of the time received in every scope, and sorted.
+                        var period = query.Contains("from=", StringComparison.Ordinal) && query.Contains("to=", StringComparison.Ordinal);
+                        if (period)
+                        {
+                            if (plan.Any(p => p.Detail.StartsWith("S", StringComparison.Ordinal) && p.Detail.Contains(" c ", StringComparison.Ordinal)
+                                              && !p.Detail.Contains("(rowid=?)", StringComparison.Ordinal) && !p.Detail.Contains("IX_Complaints_Received", StringComparison.Ordinal)))
+                            {
+                                problems.Add($"{staff.Role}, {query}, {(urgent ? "urgent" : "newest")}: not through IX_Complaints_Received:\n    "
+                                             + string.Join("\n    ", plan.Select(p => $"[{p.Id} in {p.Parent}] {p.Detail}")));
+                            }
+                            continue;
+                        }
                         var sorts = plan.GroupBy(p => p.Parent).Where(block =>
                             block.Any(p => p.Detail.Contains("TEMP B-TREE FOR ORDER BY", StringComparison.Ordinal))
                             && block.Any(p => (p.Detail.StartsWith("SEARCH c ", StringComparison.Ordinal) || p.Detail.StartsWith("SCAN c", StringComparison.Ordinal))
                                               && !p.Detail.Contains("(rowid=?)", StringComparison.Ordinal))).ToList();
                         // The dispatch center sees everything: a filter that selects a part has to seek that part, not
                         // scan the district for it (a clear flag selects nearly everything: scanning in order is right).
-                        var selective = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Any(f => !f.EndsWith("=false", StringComparison.Ordinal));
+                        var selective = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+                            .Any(f => !f.EndsWith("=false", StringComparison.Ordinal) && !f.StartsWith("from=", StringComparison.Ordinal) && !f.StartsWith("to=", StringComparison.Ordinal));
                         var scans = staff.SeesEverything && selective && plan.Any(p => p.Detail.StartsWith("SCAN c", StringComparison.Ordinal));
                         if ((sorts.Count > 0 && !rareFlag) || scans)
                         {
@@ -136,8 +163,10 @@ public sealed class InboxFilterTests
     {
         var values = query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         bool? Flag(string name) => values.TryGetValue(name, out var v) ? bool.Parse(v) : null;
+        ChinaTimeParameter? Time(string name) => values.TryGetValue(name, out var v) ? new ChinaTimeParameter(DateTimeOffset.Parse(v, System.Globalization.CultureInfo.InvariantCulture)) : null;
         return new InboxQuery(values.GetValueOrDefault("status"), values.GetValueOrDefault("category"), Flag("overdue"), Flag("contentReview"),
-            Flag("contentUnchecked"), values.GetValueOrDefault("level"), values.GetValueOrDefault("community"), null, null, null, null, null, Flag("whistled"));
+            Flag("contentUnchecked"), values.GetValueOrDefault("level"), values.GetValueOrDefault("community"), Time("from"), Time("to"), null, null, null,
+            Flag("whistled"));
     }
 
     private static Task<long> CountAsync(string where) =>
