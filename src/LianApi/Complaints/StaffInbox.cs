@@ -118,6 +118,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
 
     private const string NewestOrder = "c.Id DESC";
     private const string UrgentOrder = "c.UrgencyRank, c.DueSort, c.Id";
+    private const string ReceivedOrder = "c.SubmittedAt DESC, c.Id DESC";
 
     public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
     {
@@ -127,7 +128,9 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         }
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(), ct);
         var page = rows.Take(limit).ToList();
-        var next = rows.Count > limit ? new InboxCursor(page[^1].Id, page[^1].Priority, page[^1].DueAt ?? Complaint.NoDeadline).ToString() : null;
+        var last = rows.Count > limit ? page[^1] : null;
+        var next = last is null ? null
+            : new InboxCursor(last.Id, last.Priority, ByReceived(q, urgent) ? last.SubmittedAt : last.DueAt ?? Complaint.NoDeadline).ToString();
         return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
     }
 
@@ -147,14 +150,17 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         {
             return null;
         }
+        // A period's newest first is by the time received, then id: the index gives that order with no sort (ids follow
+        // the time received, so it is the order of ids but for reports of the same instant).
+        var byReceived = ByReceived(q, urgent);
         if (after is not null)
         {
-            parameters.AddDynamicParams(new { AfterId = after.Id, AfterRank = 7 - after.Priority, AfterDue = after.DueAt });
-            filters.Add(urgent
-                ? db.Dialect.After(["c.UrgencyRank", "c.DueSort", "c.Id"], ["@AfterRank", "@AfterDue", "@AfterId"])
+            parameters.AddDynamicParams(new { AfterId = after.Id, AfterRank = 7 - after.Priority, AfterAt = after.At });
+            filters.Add(urgent ? db.Dialect.After(["c.UrgencyRank", "c.DueSort", "c.Id"], ["@AfterRank", "@AfterAt", "@AfterId"])
+                : byReceived ? db.Dialect.Before(["c.SubmittedAt", "c.Id"], ["@AfterAt", "@AfterId"])
                 : "c.Id < @AfterId");
         }
-        var order = urgent ? UrgentOrder : NewestOrder;
+        var order = urgent ? UrgentOrder : byReceived ? ReceivedOrder : NewestOrder;
         var scopes = Scopes(staff, parameters, key);
         if (scopes.Count == 1 && !period)
         {
@@ -166,6 +172,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
             $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", [scope, .. filters])} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
         return ($"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}", parameters);
     }
+
+    private static bool ByReceived(InboxQuery q, bool urgent) => !urgent && q.From is not null && q.To is not null;
 
     /// <summary>Who sees what, as one or two predicates that each match an index (see CanSee and IsHandler).</summary>
     private static List<string> Scopes(StaffMember staff, DynamicParameters parameters, Func<string, string> key)
@@ -232,10 +240,13 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
     }
 }
 
-/// <summary>Where the previous page ended: the sort key of its last row, so pages never shift as cases move.</summary>
-public sealed record InboxCursor(long Id, int Priority, DateTime DueAt)
+/// <summary>
+/// Where the previous page ended: the sort key of its last row, so pages never shift as cases move. At is the time in
+/// the order: the deadline in the urgent order, the time received in a period's newest first.
+/// </summary>
+public sealed record InboxCursor(long Id, int Priority, DateTime At)
 {
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id}.{Priority}.{DueAt.Ticks}");
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Id}.{Priority}.{At.Ticks}");
 
     public static bool TryParse(string? text, out InboxCursor? cursor)
     {

@@ -37,6 +37,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string After(string[] columns, string[] parameters);
 
+    /// <summary>The same for a descending order: the rows before a position, as a seek backwards through the index.</summary>
+    public abstract string Before(string[] columns, string[] parameters);
+
     /// <summary>
     /// A column as a predicate operand that no index should be chosen for: a flag's common value (false) matches most
     /// rows, and SQLite, without statistics, would take the flag's index and then sort every match. SQLite's unary +
@@ -106,6 +109,9 @@ public abstract class SqlDialect
         public override string After(string[] columns, string[] parameters) =>
             $"({string.Join(", ", columns)}) > ({string.Join(", ", parameters)})";
 
+        public override string Before(string[] columns, string[] parameters) =>
+            $"({string.Join(", ", columns)}) < ({string.Join(", ", parameters)})";
+
         public override string NotAnIndexKey(string column) => "+" + column;
 
         public override string UpsertAdding(string table, string[] keys, string[] counters) => $"""
@@ -157,14 +163,18 @@ public abstract class SqlDialect
 
         public override string NotAnIndexKey(string column) => column;
 
-        public override string After(string[] columns, string[] parameters)
+        public override string After(string[] columns, string[] parameters) => Beyond(columns, parameters, ">");
+
+        public override string Before(string[] columns, string[] parameters) => Beyond(columns, parameters, "<");
+
+        private static string Beyond(string[] columns, string[] parameters, string direction)
         {
-            var expanded = $"{columns[^1]} > {parameters[^1]}";
+            var expanded = $"{columns[^1]} {direction} {parameters[^1]}";
             for (var i = columns.Length - 2; i >= 0; i--)
             {
-                expanded = $"{columns[i]} > {parameters[i]} OR ({columns[i]} = {parameters[i]} AND ({expanded}))";
+                expanded = $"{columns[i]} {direction} {parameters[i]} OR ({columns[i]} = {parameters[i]} AND ({expanded}))";
             }
-            return $"{columns[0]} >= {parameters[0]} AND ({expanded})";
+            return $"{columns[0]} {direction}= {parameters[0]} AND ({expanded})";
         }
 
         public override string UpsertAdding(string table, string[] keys, string[] counters)

@@ -87,7 +87,8 @@ public sealed class InboxFilterTests
         Assert.That(counted, Is.GreaterThan(0), "the demo histories include overdue cases");
         foreach (var (query, where) in Filters)
         {
-            foreach (var (sort, order) in new[] { ("newest", "Id DESC"), ("urgent", "UrgencyRank, DueSort, Id") })
+            var period = query.Contains("from=", StringComparison.Ordinal) && query.Contains("to=", StringComparison.Ordinal);
+            foreach (var (sort, order) in new[] { ("newest", period ? "SubmittedAt DESC, Id DESC" : "Id DESC"), ("urgent", "UrgencyRank, DueSort, Id") })
             {
                 var expected = (await app.Service<Database>().ReadAsync(c => c.QueryAsync<string>(
                     $"SELECT TrackingNo FROM Complaints WHERE {where} ORDER BY {order}"), Ct)).ToList();
