@@ -26,7 +26,7 @@ public sealed record InboxQuery(
     [property: Description("Submitted at or after this time: ISO 8601 (2026-12-01, 2026-12-01T08:00, 2026-12-01T00:00:00Z); without an offset it is Beijing time")] ChinaTimeParameter? From,
     [property: DataType(DataType.DateTime)]
     [property: Description("Submitted before this time: ISO 8601; without an offset it is Beijing time (to=2026-12-02 ends with 1 December, Beijing)")] ChinaTimeParameter? To,
-    [property: Description("newest (default) or urgent: overdue, supervised and urged first, then the nearest deadline")]
+    [property: Description("newest (default): the latest received first; or urgent: overdue, supervised and urged first, then the nearest deadline")]
     [property: AllowedValues(null, "newest", "urgent", ErrorMessage = ValidationMessages.Sort)] string? Sort,
     [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
     [property: Description("The nextCursor of the previous page")] string? Cursor,
