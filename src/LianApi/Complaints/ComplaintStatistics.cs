@@ -194,22 +194,7 @@ public static class RollupWriter
 {
     private static readonly string[] Keys = ["Dimension", "Key1", "Day", "Key2"];
 
-    public static void Append(SqlDialect dialect, StringBuilder sql, DynamicParameters parameters, Dictionary<RollupKey, int[]> delta)
-    {
-        var upsert = dialect.UpsertAdding("StatsRollups", Keys, CaseCounters.Columns);
-        var index = 0;
-        foreach (var (key, values) in delta)
-        {
-            var p = $"r{index++}_";
-            sql.Append(upsert.Replace("@", "@" + p)).Append('\n');
-            parameters.Add(p + "Dimension", key.Dimension);
-            parameters.Add(p + "Key1", key.Key1);
-            parameters.Add(p + "Key2", key.Key2);
-            parameters.Add(p + "Day", key.Day);
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters.Add(p + CaseCounters.Columns[i], values[i]);
-            }
-        }
-    }
+    public static void Append(SqlDialect dialect, StringBuilder sql, DynamicParameters parameters, Dictionary<RollupKey, int[]> delta) =>
+        dialect.AppendUpsertsAdding(sql, parameters, "StatsRollups", Keys, CaseCounters.Columns,
+            [.. delta.Select(d => (object[])[d.Key.Dimension, d.Key.Key1, d.Key.Day, d.Key.Key2, .. d.Value.Cast<object>()])]);
 }
