@@ -27,14 +27,20 @@ public sealed record SubmissionLimits(int Per10Minutes, int PerDay)
     {
         var recent = times.Where(t => t > now - ShortWindow).ToList();
         var day = times.Where(t => t > now - LongWindow).ToList();
-        TimeSpan? wait = null;
-        if (recent.Count >= Per10Minutes)
+        return WaitBeforeNext(recent.Count >= Per10Minutes ? recent[recent.Count - Per10Minutes] : null,
+            day.Count >= PerDay ? day[day.Count - PerDay] : null, now);
+    }
+
+    /// <summary>
+    /// The same from the only two reports that decide it: the Per10Minutes-th most recent within ten minutes and the
+    /// PerDay-th most recent within the day (null when there are fewer), which the store reads by an index seek.
+    /// </summary>
+    public TimeSpan? WaitBeforeNext(DateTime? nthRecent, DateTime? nthOfDay, DateTime now)
+    {
+        TimeSpan? wait = nthRecent is { } r ? r + ShortWindow - now : null;
+        if (nthOfDay is { } d)
         {
-            wait = recent[recent.Count - Per10Minutes] + ShortWindow - now;
-        }
-        if (day.Count >= PerDay)
-        {
-            var untilDay = day[day.Count - PerDay] + LongWindow - now;
+            var untilDay = d + LongWindow - now;
             wait = wait is { } w && w > untilDay ? w : untilDay;
         }
         return wait;
@@ -125,8 +131,11 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         VALUES (@ComplaintId, @CheckKind, @Status, NULL, @CheckUnitName, @CheckNote, @CheckIsPublic, @OccurredAt);
         """;
 
-    private const string SelectRecentSubmissions = """
-        SELECT SubmittedAt FROM Complaints WHERE UserId = @UserId AND SubmittedAt > @Since ORDER BY SubmittedAt;
+    // The two reports that decide the limits (the N-th most recent in each window), read from (UserId, SubmittedAt):
+    // reading every report of the day made each submission cost as many rows as the resident had filed.
+    internal static string SelectDecidingSubmissions(SqlDialect dialect) => $"""
+        SELECT SubmittedAt FROM Complaints WHERE UserId = @UserId AND SubmittedAt > @ShortSince ORDER BY SubmittedAt DESC {dialect.NthRow("@RecentSkip")};
+        SELECT SubmittedAt FROM Complaints WHERE UserId = @UserId AND SubmittedAt > @Since ORDER BY SubmittedAt DESC {dialect.NthRow("@DaySkip")};
         """;
 
     /// <summary>
@@ -142,16 +151,18 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             var day = ChinaTime.DayStamp(complaint.SubmittedAt);
             long sequence;
             await using (var first = await c.QueryMultipleAsync(new CommandDefinition(
-                IdempotencyStore.InsertClaim + SelectRecentSubmissions + db.Dialect.NextCounterValue, new
+                IdempotencyStore.InsertClaim + SelectDecidingSubmissions(db.Dialect) + db.Dialect.NextCounterValue, new
                 {
                     claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = StatusCodes.Status201Created,
                     Location = (string?)null, ResponseBody = "", CreatedAt = complaint.SubmittedAt,
-                    Since = complaint.SubmittedAt - SubmissionLimits.LongWindow, Name = "tracking:" + day,
+                    ShortSince = complaint.SubmittedAt - SubmissionLimits.ShortWindow, RecentSkip = Math.Max(0, limits.Per10Minutes - 1),
+                    Since = complaint.SubmittedAt - SubmissionLimits.LongWindow, DaySkip = Math.Max(0, limits.PerDay - 1), Name = "tracking:" + day,
                 }, tx, cancellationToken: ct)))
             {
-                var times = (await first.ReadAsync<DateTime>()).AsList();
+                var nthRecent = await first.ReadSingleOrDefaultAsync<DateTime?>();
+                var nthOfDay = await first.ReadSingleOrDefaultAsync<DateTime?>();
                 sequence = await first.ReadSingleOrDefaultAsync<long>();
-                if (limits.WaitBeforeNext(times, complaint.SubmittedAt) is { } wait)
+                if (limits.WaitBeforeNext(nthRecent, nthOfDay, complaint.SubmittedAt) is { } wait)
                 {
                     throw new SubmissionLimitExceededException(wait);
                 }

@@ -78,6 +78,9 @@ public abstract class SqlDialect
         }
     }
 
+    /// <summary>After an ORDER BY: only the row after skipping <paramref name="skip"/> rows (a parameter), if there is one.</summary>
+    public abstract string NthRow(string skip);
+
     /// <summary>Increment (or start at 1) the counter named <c>@Name</c> and return its new value.</summary>
     public abstract string NextCounterValue { get; }
 
@@ -138,6 +141,8 @@ public abstract class SqlDialect
             $"({string.Join(", ", columns)}) < ({string.Join(", ", parameters)})";
 
         public override string NotAnIndexKey(string column) => "+" + column;
+
+        public override string NthRow(string skip) => $"LIMIT 1 OFFSET {skip}";
 
         public override string UpsertAdding(string table, string[] keys, string[] counters) => $"""
             INSERT INTO {table} ({string.Join(", ", keys.Concat(counters))}) VALUES ({string.Join(", ", keys.Concat(counters).Select(c => "@" + c))})
@@ -210,6 +215,8 @@ public abstract class SqlDialect
         public override string DeleteAllLocked(string table) => $"DELETE FROM {table} WITH (TABLOCKX)";
 
         public override string NotAnIndexKey(string column) => column;
+
+        public override string NthRow(string skip) => $"OFFSET {skip} ROWS FETCH NEXT 1 ROWS ONLY";
 
         public override string After(string[] columns, string[] parameters) => Beyond(columns, parameters, ">");
 
