@@ -22,18 +22,10 @@ public sealed record SubmissionLimits(int Per10Minutes, int PerDay)
     public static readonly TimeSpan ShortWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan LongWindow = TimeSpan.FromDays(1);
 
-    /// <summary>Null when one more report fits; otherwise how long until it does. <paramref name="times"/> ascending.</summary>
-    public TimeSpan? WaitBeforeNext(IReadOnlyList<DateTime> times, DateTime now)
-    {
-        var recent = times.Where(t => t > now - ShortWindow).ToList();
-        var day = times.Where(t => t > now - LongWindow).ToList();
-        return WaitBeforeNext(recent.Count >= Per10Minutes ? recent[recent.Count - Per10Minutes] : null,
-            day.Count >= PerDay ? day[day.Count - PerDay] : null, now);
-    }
-
     /// <summary>
-    /// The same from the only two reports that decide it: the Per10Minutes-th most recent within ten minutes and the
-    /// PerDay-th most recent within the day (null when there are fewer), which the store reads by an index seek.
+    /// Null when one more report fits; otherwise how long until it does. Decided by two reports: the Per10Minutes-th most
+    /// recent within ten minutes and the PerDay-th most recent within the day (null when there are fewer), which the
+    /// store reads by an index seek.
     /// </summary>
     public TimeSpan? WaitBeforeNext(DateTime? nthRecent, DateTime? nthOfDay, DateTime now)
     {

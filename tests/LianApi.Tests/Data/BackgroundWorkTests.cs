@@ -121,7 +121,7 @@ public sealed class BackgroundWorkTests
         foreach (var statement in statements)
         {
             var plan = await Db.ReadAsync(async c => (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(new CommandDefinition(
-                "EXPLAIN QUERY PLAN " + statement, new { UserId = 1, ShortSince = DateTime.UtcNow, Since = DateTime.UtcNow, RecentSkip = 4, DaySkip = 19 },
+                "EXPLAIN QUERY PLAN " + statement, new { UserId = 1, ShortSince = new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc), Since = new DateTime(2026, 11, 30, 8, 10, 0, DateTimeKind.Utc), RecentSkip = 4, DaySkip = 19 },
                 cancellationToken: Ct))).Select(r => r.Detail).ToList(), Ct);
             Assert.That(plan, Is.EqualTo(new[] { "SEARCH Complaints USING COVERING INDEX IX_Complaints_User_Submitted (UserId=? AND SubmittedAt>?)" }), statement);
         }

@@ -118,7 +118,7 @@ public sealed class InboxFilterTests
             {
                 foreach (var urgent in new[] { false, true })
                 {
-                    foreach (var cursor in new[] { null, new InboxCursor(1_000_000, 0, DateTime.UtcNow) })
+                    foreach (var cursor in new[] { null, new InboxCursor(1_000_000, 0, new DateTime(2026, 12, 1, 8, 0, 0, DateTimeKind.Utc)) })
                     {
                         var (sql, parameters) = store.Statement(staff, Parse(query), urgent, 20, cursor, names)!.Value;
                         var plan = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
