@@ -16,20 +16,20 @@ public static class NativeHeap
 
     private const int M_MMAP_THRESHOLD = -3;
 
-    /// <summary>True when the policy is in force: on glibc, unless the operator chose a threshold (MALLOC_MMAP_THRESHOLD_).</summary>
-    public static bool ReturnLargeBlocks()
+    /// <summary>Puts the policy in force on glibc, unless the operator chose a threshold (MALLOC_MMAP_THRESHOLD_).</summary>
+    public static void ReturnLargeBlocks()
     {
         if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is not null)
         {
-            return false;
+            return;
         }
         try
         {
-            return Mallopt(M_MMAP_THRESHOLD, MmapThreshold) == 1;
+            Mallopt(M_MMAP_THRESHOLD, MmapThreshold);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            return false; // not glibc (musl, for one, has no dynamic threshold to turn off)
+            // Not glibc (musl, for one, has no dynamic threshold to turn off).
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class PublicTextTests
     public void TextContentSafetyHasNotCleared_IsWithheld(bool review, bool unchecked_)
     {
         var facts = new PublicFacts(new PublicCaseRow { Description = "楼道灯坏了", Status = "resolved", ContentReview = review, ContentUnchecked = unchecked_ },
-            new CommunityRow(), new CategoryRow(), "贡院门社区", DateTime.UtcNow, null, []);
+            new CommunityRow(), new CategoryRow(), "贡院门社区", new DateTime(2026, 12, 2, 8, 0, 0, DateTimeKind.Utc), null, []);
         Assert.Multiple(() =>
         {
             Assert.That(facts.PublicText, Is.Null);

@@ -23,8 +23,8 @@ public sealed class InboxFilterTests
     private static LianApiFactory app = null!;
     private static HttpClient dispatcher = null!;
 
-    // (query string, the same selection written plainly on the table)
-    private static readonly (string Query, string Where)[] Filters =
+    // (query string, the same selection written plainly on the table); the times are added once the demo cases exist.
+    private static readonly List<(string Query, string Where)> Filters =
     [
         ("", "1 = 1"),
         ("status=submitted", "Status = 'submitted'"),
@@ -42,16 +42,17 @@ public sealed class InboxFilterTests
         ("level=department", "HandlingLevel = 'department'"),
         ("level=street", "HandlingLevel = 'street'"),
         ("overdue=false&level=community&category=property", "IsOverdue = 0 AND HandlingLevel = 'community' AND CategoryId = (SELECT Id FROM Categories WHERE Code = 'property')"),
-        .. Periods(),
     ];
 
-    // Times of the demo year, in UTC as stored: a period, an open start, an open end.
-    private static IEnumerable<(string, string)> Periods()
+    // Times inside the demo cases' own span (read from them, not from the clock), in UTC as stored: a period of a
+    // twelfth of the span, an open start, an open end.
+    private static IEnumerable<(string, string)> Periods(DateTime first, DateTime last)
     {
-        var now = DateTime.UtcNow;
         string Query(DateTime t) => t.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         string Stored(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        var (from, to) = (now.AddDays(-200).Date, now.AddDays(-170).Date);
+        var span = last - first;
+        var (from, to) = (first + span * 5 / 12, first + span * 6 / 12);
+        (from, to) = (new DateTime(from.Ticks - from.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc), new DateTime(to.Ticks - to.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc));
         yield return ($"from={Query(from)}&to={Query(to)}", $"SubmittedAt >= '{Stored(from)}' AND SubmittedAt < '{Stored(to)}'");
         yield return ($"from={Query(from)}", $"SubmittedAt >= '{Stored(from)}'");
         yield return ($"to={Query(to)}&status=closed", $"SubmittedAt < '{Stored(to)}' AND Status = 'closed'");
@@ -71,6 +72,9 @@ public sealed class InboxFilterTests
                                   WhistlePending = CASE WHEN Id % 13 = 0 THEN 1 ELSE 0 END;
             UPDATE Complaints SET IsOverdue = 1, Priority = Priority + 4, UrgencyRank = UrgencyRank - 4 WHERE IsOverdue = 0 AND Id % 5 = 0;
             """, transaction: tx), Ct);
+        var (first, last) = await app.Service<Database>().ReadAsync(c => c.QuerySingleAsync<(DateTime, DateTime)>(
+            "SELECT MIN(SubmittedAt), MAX(SubmittedAt) FROM Complaints"), Ct);
+        Filters.AddRange(Periods(DateTime.SpecifyKind(first, DateTimeKind.Utc), DateTime.SpecifyKind(last, DateTimeKind.Utc)));
     }
 
     [OneTimeTearDown]
@@ -92,6 +96,10 @@ public sealed class InboxFilterTests
             {
                 var expected = (await app.Service<Database>().ReadAsync(c => c.QueryAsync<string>(
                     $"SELECT TrackingNo FROM Complaints WHERE {where} ORDER BY {order}"), Ct)).ToList();
+                if (period)
+                {
+                    Assert.That(expected, Is.Not.Empty, $"the period {query} holds demo cases");
+                }
                 var listed = await ListAllAsync($"sort={sort}&{query}");
                 Assert.That(listed, Is.EqualTo(expected), $"{query}, {sort}: {listed.Count} listed, {expected.Count} selected");
             }
