@@ -18,6 +18,23 @@ public static class ChinaTime
     /// <summary>yyyyMMdd of the Beijing day, as tracking numbers use it.</summary>
     public static string DayStamp(DateTime utc) => (utc + Offset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
+    /// <summary>The Beijing month of a UTC instant as yyyymm: what Complaints.ReceivedMonth holds for SubmittedAt.</summary>
+    public static int MonthKey(DateTime utc)
+    {
+        var china = utc + Offset;
+        return china.Year * 100 + china.Month;
+    }
+
+    /// <summary>Every Beijing month from the one holding <paramref name="first"/> to the one holding <paramref name="last"/>, as yyyymm.</summary>
+    public static IEnumerable<int> MonthKeys(DateTime first, DateTime last)
+    {
+        var month = new DateTime((first + Offset).Year, (first + Offset).Month, 1);
+        for (var end = MonthKey(last); month.Year * 100 + month.Month <= end; month = month.AddMonths(1))
+        {
+            yield return month.Year * 100 + month.Month;
+        }
+    }
+
     /// <summary>A stored UTC time as the same instant with the Beijing offset.</summary>
     public static DateTimeOffset AsChinaTime(this DateTime utc) =>
         new(DateTime.SpecifyKind(utc, DateTimeKind.Unspecified) + Offset, Offset);

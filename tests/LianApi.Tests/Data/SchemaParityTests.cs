@@ -19,7 +19,8 @@ public sealed class SchemaParityTests
 
     private const string SelectTables = @"SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name";
 
-    private const string SelectColumns = "SELECT name FROM pragma_table_info(@Table) ORDER BY cid";
+    // table_xinfo, not table_info: the latter leaves out generated columns (Complaints.ReceivedMonth).
+    private const string SelectColumns = "SELECT name FROM pragma_table_xinfo(@Table) ORDER BY cid";
 
     // Indexes the scripts create by name; SQLite's own (for PRIMARY KEY and inline UNIQUE) have no SQL.
     private const string SelectIndexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name";

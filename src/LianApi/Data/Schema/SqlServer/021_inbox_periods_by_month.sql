@@ -1,0 +1,10 @@
+-- A period in the urgent order, at any length: the page is the merge of one short ordered seek per month the period
+-- touches, each stopping at a page (ReceivedMonth: the Beijing month received, yyyymm, derived from SubmittedAt so no
+-- writer can let it drift). Sorting the period's entries instead cost 37 ms p50 / 63 ms p99 for a whole year at a
+-- million cases on SQLite, and grew with the period.
+ALTER TABLE Complaints ADD ReceivedMonth AS (YEAR(DATEADD(hour, 8, SubmittedAt)) * 100 + MONTH(DATEADD(hour, 8, SubmittedAt))) PERSISTED;
+GO
+-- Every column a scope, a filter or the order reads, as in IX_Complaints_Received: a branch never reads the table.
+CREATE INDEX IX_Complaints_Month_Urgent ON Complaints (ReceivedMonth, UrgencyRank, DueSort, Id) INCLUDE (SubmittedAt,
+    StreetId, CommunityId, HandlingLevel, HandlingUnitId, CategoryId, Status, IsOverdue, ContentReview, ContentUnchecked,
+    WhistlePending, GridId, AssignedStaffId, RecordedByStaffId);

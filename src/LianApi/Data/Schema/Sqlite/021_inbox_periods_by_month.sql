@@ -1,0 +1,11 @@
+-- A period in the urgent order, at any length: the page is the merge of one short ordered seek per month the period
+-- touches, each stopping at a page (ReceivedMonth: the Beijing month received, yyyymm, derived from SubmittedAt so no
+-- writer can let it drift). Sorting the period's entries instead cost 37 ms p50 / 63 ms p99 for a whole year at a
+-- million cases, and grew with the period. The seconds are cut before the shift: SQLite rounds fractions to
+-- milliseconds, which would carry 23:59:59.9999999 into the next month.
+ALTER TABLE Complaints ADD COLUMN ReceivedMonth INTEGER
+    GENERATED ALWAYS AS (CAST(strftime('%Y%m', substr(SubmittedAt, 1, 19), '+8 hours') AS INTEGER)) VIRTUAL;
+-- Every column a scope, a filter or the order reads, as in IX_Complaints_Received: a branch never reads the table.
+CREATE INDEX IX_Complaints_Month_Urgent ON Complaints (ReceivedMonth, UrgencyRank, DueSort, Id, SubmittedAt, StreetId,
+    CommunityId, HandlingLevel, HandlingUnitId, CategoryId, Status, IsOverdue, ContentReview, ContentUnchecked,
+    WhistlePending, GridId, AssignedStaffId, RecordedByStaffId);
