@@ -171,8 +171,10 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         // scope and filter column, read backwards from its end: its cost is at most the period's cases, whatever the
         // scope. Through the scope's index in the order of ids, a month a year ago meant skipping every case received
         // since (0.2–0.5 s a page at a million cases), and to= alone 0.45 s.
-        // A flag asked set in a period is the same: every key but the flag's is kept off the indexes.
-        var period = months is not null || ((q.From ?? q.To) is not null && (!urgent || FewFlagged(q, urgent) || (q.From is not null && q.To is not null)));
+        // A flag asked set in a period is the same: every key but the flag's is kept off the indexes. The urgent order of
+        // a period too long to read by month sorts the period's entries from that index (from= and to= both given).
+        var timed = (q.From ?? q.To) is not null;
+        var period = months is not null || (timed && (!urgent || FewFlagged(q, urgent) || (q.From is not null && q.To is not null)));
         Func<string, string> key = period ? db.Dialect.NotAnIndexKey : column => column;
         // By month, the rank is the month index's second key: overdue (a rank range) seeks it.
         Func<string, string> rankKey = months is not null ? column => column : key;

@@ -28,7 +28,8 @@ public static class ChinaTime
     /// <summary>Every Beijing month from the one holding <paramref name="first"/> to the one holding <paramref name="last"/>, as yyyymm.</summary>
     public static IEnumerable<int> MonthKeys(DateTime first, DateTime last)
     {
-        var month = new DateTime((first + Offset).Year, (first + Offset).Month, 1);
+        var china = first + Offset;
+        var month = new DateTime(china.Year, china.Month, 1);
         for (var end = MonthKey(last); month.Year * 100 + month.Month <= end; month = month.AddMonths(1))
         {
             yield return month.Year * 100 + month.Month;

@@ -199,6 +199,30 @@ public sealed class InboxFilterTests
     }
 
     [Test]
+    public async Task UrgentPeriod_OfMoreMonthsThanOneStatementHolds_SortsThePeriodInstead_AndFindsThePage()
+    {
+        // 16 years and more of cases in one period would be over 400 month branches (SQLite takes 500 parts at most).
+        var names = await app.Service<OrgDirectory>().GetAsync(Ct);
+        var store = app.Service<StaffInboxStore>();
+        var dispatcherMember = new StaffMember { Id = 1, Role = StaffRoles.Dispatcher, IsActive = true };
+        var longAgo = received.First!.Value.AddYears(-20);
+        var query = Parse($"from={longAgo:yyyy-MM-dd}T00:00:00Z&to=2100-01-01T00:00:00Z");
+
+        var (sql, parameters) = store.Statement(dispatcherMember, query, urgent: true, 20, null, names, received with { First = longAgo })!.Value;
+        var (byMonth, _) = store.Statement(dispatcherMember, query, urgent: true, 20, null, names, received)!.Value;
+        var page = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<long>($"SELECT Id FROM ({sql}) p", parameters)).ToList(), Ct);
+        var expected = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<long>(
+            "SELECT Id FROM Complaints ORDER BY UrgencyRank, DueSort, Id LIMIT 21")).ToList(), Ct);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sql, Does.Not.Contain("ReceivedMonth"));
+            Assert.That(byMonth, Does.Contain("ReceivedMonth = @Month0"), "the demo cases' own span is read month by month");
+            Assert.That(page, Is.EqualTo(expected));
+        });
+    }
+
+    [Test]
     public async Task ReceivedMonth_InTheDatabase_IsTheBeijingMonthChinaTimeComputes_AtEveryEdge()
     {
         // UTC as stored; the last tick of a Beijing month would round into the next one if SQLite parsed the fraction.
