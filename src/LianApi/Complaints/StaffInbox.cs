@@ -162,7 +162,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         // IX_Complaints_Month_Urgent that stops at a page, and the page is the best of those pages, so its cost is the
         // number of months, not of cases (sorting a year's cases took 37 ms a page at a million). An open end is closed
         // by the first or last case received. A flag asked set is found through its own index instead (see below).
-        var months = urgent && !FewFlagged(q, urgent) && (q.From ?? q.To) is not null ? Months(q, received) : null;
+        var timed = (q.From ?? q.To) is not null;
+        var months = urgent && timed && !FewFlagged(q, urgent) ? Months(q, received) : null;
         if (months is [])
         {
             return null;
@@ -173,7 +174,6 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         // since (0.2–0.5 s a page at a million cases), and to= alone 0.45 s.
         // A flag asked set in a period is the same: every key but the flag's is kept off the indexes. The urgent order of
         // a period too long to read by month sorts the period's entries from that index (from= and to= both given).
-        var timed = (q.From ?? q.To) is not null;
         var period = months is not null || (timed && (!urgent || FewFlagged(q, urgent) || (q.From is not null && q.To is not null)));
         Func<string, string> key = period ? db.Dialect.NotAnIndexKey : column => column;
         // By month, the rank is the month index's second key: overdue (a rank range) seeks it.
@@ -200,7 +200,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         }
         // Each branch seeks its own index and stops at a page; the union of the pages holds the page. A period's branches
         // sort ids from a covering index alone, and only the page's rows are read.
-        var parts = months is null ? scopes.Select(scope => (IEnumerable<string>)[scope, .. filters]).ToList() : MonthParts(q, months, scopes, filters, parameters);
+        var parts = months is null ? scopes.Select(scope => (List<string>)[scope, .. filters]).ToList() : MonthParts(q, months, scopes, filters, parameters);
         var branches = parts.Select((predicates, i) =>
             $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", predicates)} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
         return ($"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}", parameters);
@@ -220,9 +220,9 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
     }
 
     /// <summary>A branch per month and scope; the period's own ends only bound its first and last month.</summary>
-    private List<IEnumerable<string>> MonthParts(InboxQuery q, List<int> months, List<string> scopes, List<string> filters, DynamicParameters parameters)
+    private List<List<string>> MonthParts(InboxQuery q, List<int> months, List<string> scopes, List<string> filters, DynamicParameters parameters)
     {
-        var parts = new List<IEnumerable<string>>();
+        var parts = new List<List<string>>();
         for (var i = 0; i < months.Count; i++)
         {
             parameters.Add($"Month{i}", months[i]);
@@ -237,7 +237,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
                 month.Add($"{db.Dialect.NotAnIndexKey("c.SubmittedAt")} < @To");
                 parameters.Add("To", to.UtcDateTime);
             }
-            parts.AddRange(scopes.Select(scope => (IEnumerable<string>)[.. month, scope, .. filters]));
+            parts.AddRange(scopes.Select(scope => (List<string>)[.. month, scope, .. filters]));
         }
         return parts;
     }

@@ -210,7 +210,7 @@ public sealed class InboxFilterTests
 
         var (sql, parameters) = store.Statement(dispatcherMember, query, urgent: true, 20, null, names, received with { First = longAgo })!.Value;
         var (byMonth, _) = store.Statement(dispatcherMember, query, urgent: true, 20, null, names, received)!.Value;
-        var page = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<long>($"SELECT Id FROM ({sql}) p", parameters)).ToList(), Ct);
+        var page = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<InboxRow>(sql, parameters)).Select(r => r.Id).ToList(), Ct);
         var expected = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<long>(
             "SELECT Id FROM Complaints ORDER BY UrgencyRank, DueSort, Id LIMIT 21")).ToList(), Ct);
 
@@ -240,6 +240,7 @@ public sealed class InboxFilterTests
             foreach (var (edge, (id, _)) in edges.Zip(ids))
             {
                 await c.ExecuteAsync("UPDATE Complaints SET SubmittedAt = @Edge WHERE Id = @Id", new { Edge = edge, Id = id }, tx);
+                // Read from the index (what the month branches seek), not computed again from the row.
                 months.Add(await c.ExecuteScalarAsync<int>("SELECT ReceivedMonth FROM Complaints INDEXED BY IX_Complaints_Month_Urgent WHERE Id = @Id AND ReceivedMonth > 0", new { Id = id }, tx));
             }
             await c.ExecuteAsync("UPDATE Complaints SET SubmittedAt = @At WHERE Id = @Id", ids.Select(i => new { i.Id, i.At }), tx);
