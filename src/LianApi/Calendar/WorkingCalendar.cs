@@ -95,8 +95,3 @@ public sealed class CalendarStore(Database db, TimeProvider time)
         return written;
     }
 }
-
-public static class CalendarExtensions
-{
-    public static IServiceCollection AddCalendar(this IServiceCollection services) => services.AddSingleton<CalendarStore>();
-}

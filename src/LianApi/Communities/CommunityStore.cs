@@ -102,6 +102,10 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
         db.ReadAsync<IReadOnlyList<GridRow>>(async c =>
             (await c.QueryAsync<GridRow>(new CommandDefinition(SelectGrids, new { CommunityId = communityId }, cancellationToken: ct))).AsList(), ct);
 
+    /// <summary>One of the community's grids by its code (case-insensitive), or null.</summary>
+    public async Task<GridRow?> FindGridAsync(long communityId, string code, CancellationToken ct) =>
+        (await ListGridsAsync(communityId, ct)).FirstOrDefault(g => string.Equals(g.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
+
     private const string SelectDepartmentIds = "SELECT Code, Id FROM Departments";
 
     public Task<Dictionary<string, long>> DepartmentIdsByCodeAsync(CancellationToken ct) =>

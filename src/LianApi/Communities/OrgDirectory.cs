@@ -87,11 +87,3 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
     /// <summary>Called after this process changed the organisation, so its own next read sees the change.</summary>
     public void Invalidate() => current = null;
 }
-
-public static class CommunitiesExtensions
-{
-    public static IServiceCollection AddCommunities(this IServiceCollection services) => services
-        .AddSingleton<OrgDirectory>()
-        .AddSingleton<CommunityStore>()
-        .AddSingleton<IDevelopmentSeed, DevelopmentSeed>();
-}

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using LianApi.Data;
 
 namespace LianApi.Complaints;
@@ -10,10 +9,12 @@ namespace LianApi.Complaints;
 public sealed record ComplaintChange(Complaint? Before, Complaint After, IReadOnlyList<ComplaintEventRow> Added, Actor Actor, DateTime Now);
 
 /// <summary>
-/// Something that must be written together with a case transition or never (the notification outbox): it runs inside
-/// the transition's transaction, after the guarded update succeeded, so it commits or rolls back with it.
+/// Something that must be written together with a case transition or never (the notification outbox, the statistics
+/// rollups): it runs inside the transition's transaction, after the guarded update succeeded, so it commits or rolls
+/// back with it. A listener appends its statements to the transition's batch (one round trip for all of them) or, when
+/// it must read an answer, runs its own on the batch's connection and transaction.
 /// </summary>
 public interface IComplaintChangeListener
 {
-    Task WriteAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, ComplaintChange change, CancellationToken ct);
+    Task WriteAsync(WriteBatch batch, ComplaintChange change, CancellationToken ct);
 }

@@ -22,6 +22,9 @@ public sealed record SubmissionLimits(int Per10Minutes, int PerDay)
     public static readonly TimeSpan ShortWindow = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan LongWindow = TimeSpan.FromDays(1);
 
+    /// <summary>Reports filed for residents by staff and partners: no resident's quota to count against.</summary>
+    public static readonly SubmissionLimits None = new(int.MaxValue, int.MaxValue);
+
     /// <summary>
     /// Null when one more report fits; otherwise how long until it does. Decided by two reports: the Per10Minutes-th most
     /// recent within ten minutes and the PerDay-th most recent within the day (null when there are fewer), which the
@@ -114,7 +117,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string UpdateIntake = """
         UPDATE Complaints SET Channel = @Channel, GridId = @GridId, RecordedByStaffId = @RecordedByStaffId,
             ResidentNameProtected = @ResidentNameProtected, CallbackWanted = @CallbackWanted, Partner = @Partner
-        WHERE Id = @Id;
+        WHERE Id = @ComplaintId;
         """;
 
     // What WeChat's text check said, right after the submission, internal; written in the same command as the first event.
@@ -141,15 +144,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         db.WriteAsync(async (c, tx) =>
         {
             var day = ChinaTime.DayStamp(complaint.SubmittedAt);
+            var batch = new WriteBatch(c, tx, db.Dialect);
+            IdempotencyStore.AppendClaim(batch, claim, StatusCodes.Status201Created, complaint.SubmittedAt);
+            batch.Append(SelectDecidingSubmissions(db.Dialect) + db.Dialect.NextCounterValue, new
+            {
+                complaint.UserId, ShortSince = complaint.SubmittedAt - SubmissionLimits.ShortWindow, RecentSkip = Math.Max(0, limits.Per10Minutes - 1),
+                Since = complaint.SubmittedAt - SubmissionLimits.LongWindow, DaySkip = Math.Max(0, limits.PerDay - 1), Name = "tracking:" + day,
+            });
             long sequence;
-            await using (var first = await c.QueryMultipleAsync(new CommandDefinition(
-                IdempotencyStore.InsertClaim + SelectDecidingSubmissions(db.Dialect) + db.Dialect.NextCounterValue, new
-                {
-                    claim.UserId, claim.Endpoint, claim.Key, claim.RequestHash, StatusCode = StatusCodes.Status201Created,
-                    Location = (string?)null, ResponseBody = "", CreatedAt = complaint.SubmittedAt,
-                    ShortSince = complaint.SubmittedAt - SubmissionLimits.ShortWindow, RecentSkip = Math.Max(0, limits.Per10Minutes - 1),
-                    Since = complaint.SubmittedAt - SubmissionLimits.LongWindow, DaySkip = Math.Max(0, limits.PerDay - 1), Name = "tracking:" + day,
-                }, tx, cancellationToken: ct)))
+            await using (var first = await batch.QueryMultipleAsync(ct))
             {
                 var nthRecent = await first.ReadSingleOrDefaultAsync<DateTime?>();
                 var nthOfDay = await first.ReadSingleOrDefaultAsync<DateTime?>();
@@ -185,16 +188,27 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
-            var firstEvents = new DynamicParameters(new
+            batch.Append(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
             {
                 ComplaintId = id, submitted.Kind, submitted.Status, ActorUserId = complaint.UserId, submitted.UnitName, submitted.IsPublic,
                 submitted.OccurredAt, submitted.PhotoIds,
                 CheckKind = check?.Kind, CheckUnitName = check?.UnitName, CheckNote = check?.Note, CheckIsPublic = false,
             });
-            // The district's numbers count the report in the same batch.
-            var batch = new System.Text.StringBuilder(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent);
-            RollupWriter.Append(db.Dialect, batch, firstEvents, RollupDimensions.Delta(null, row));
-            await c.ExecuteAsync(new CommandDefinition(batch.ToString(), firstEvents, tx, cancellationToken: ct));
+            if (complaint.Intake is { } intake)
+            {
+                batch.Append(UpdateIntake, new
+                {
+                    intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted, intake.Partner,
+                });
+                row = row with
+                {
+                    Channel = intake.Channel, GridId = intake.Grid?.Id, GridCode = intake.Grid?.Code, GridName = intake.Grid?.Name,
+                    RecordedByStaffId = intake.RecordedByStaffId, CallbackWanted = intake.CallbackWanted, Partner = intake.Partner,
+                };
+            }
+            // What must be written with the report (its numbers, the staff's alerts) joins the same batch.
+            await NotifyAsync(batch, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
+            await batch.ExecuteAsync(ct);
             // In the report's transaction: a photo that cannot be attached (PhotoNotAttachableException) leaves no report behind.
             // A report recorded by staff carries the photos the recorder took (its owner is an intake user, not them).
             foreach (var flag in await photos.AttachAsync(c, tx, complaint.PhotoIds ?? [], complaint.Intake?.PhotoOwnerId ?? complaint.UserId, id,
@@ -203,14 +217,6 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 // A verdict (or a missed check) that came before the report: the case is flagged as it is created.
                 await FlagForPhotoAsync(c, tx, id, flag, complaint.SubmittedAt, bumpVersion: false, ct);
             }
-            if (complaint.Intake is { } intake)
-            {
-                await c.ExecuteAsync(new CommandDefinition(UpdateIntake, new
-                {
-                    Id = id, intake.Channel, GridId = intake.Grid?.Id, intake.RecordedByStaffId, intake.ResidentNameProtected, intake.CallbackWanted, intake.Partner,
-                }, tx, cancellationToken: ct));
-            }
-            await NotifyAsync(c, tx, new ComplaintChange(null, row with { Id = id, Version = 1 }, [submitted], Actor.Resident(complaint.UserId), complaint.SubmittedAt), ct);
             return new ResidentView(trackingNo, view);
         }, ct);
 
@@ -435,34 +441,29 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 var lastWrite = await c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectLastWriteId, new { before.Id }, tx, cancellationToken: ct));
                 return lastWrite == writeId ? new ComplaintWithEvents(next, events) : null;
             }
-            var parameters = new DynamicParameters();
-            var sql = new System.Text.StringBuilder();
-            parameters.AddDynamicParams(new { ComplaintId = before.Id, ActorUserId = actor.UserId, StaffId = actor.Staff?.Id, next.Status, OccurredAt = now });
+            var batch = new WriteBatch(c, tx, db.Dialect);
+            batch.Parameters.AddDynamicParams(new { ComplaintId = before.Id, ActorUserId = actor.UserId, StaffId = actor.Staff?.Id, next.Status, OccurredAt = now });
             for (var i = 0; i < added.Count; i++)
             {
                 // One batch for all of the transition's events (and the rating): one round trip whatever their number.
-                sql.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}")
+                batch.Append(InsertEvent.Replace("@Kind", $"@Kind{i}").Replace("@UnitName", $"@UnitName{i}").Replace("@Note", $"@Note{i}")
                     .Replace("@IsPublic", $"@IsPublic{i}").Replace("@PhotoIds", $"@PhotoIds{i}"));
-                parameters.Add($"Kind{i}", added[i].Kind);
-                parameters.Add($"UnitName{i}", added[i].UnitName);
-                parameters.Add($"Note{i}", added[i].Note);
-                parameters.Add($"IsPublic{i}", added[i].IsPublic);
-                parameters.Add($"PhotoIds{i}", added[i].PhotoIds);
+                batch.Parameters.Add($"Kind{i}", added[i].Kind);
+                batch.Parameters.Add($"UnitName{i}", added[i].UnitName);
+                batch.Parameters.Add($"Note{i}", added[i].Note);
+                batch.Parameters.Add($"IsPublic{i}", added[i].IsPublic);
+                batch.Parameters.Add($"PhotoIds{i}", added[i].PhotoIds);
             }
             if (evaluation is not null)
             {
-                sql.Append(InsertEvaluation);
-                parameters.AddDynamicParams(new
+                batch.Append(InsertEvaluation, new
                 {
                     Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
                 });
             }
-            // The district's numbers move with the case, in the same batch (nothing to add for a note or a reply).
-            RollupWriter.Append(db.Dialect, sql, parameters, RollupDimensions.Delta(before, next));
-            if (sql.Length > 0)
-            {
-                await c.ExecuteAsync(new CommandDefinition(sql.ToString(), parameters, tx, cancellationToken: ct));
-            }
+            // What must move with the case (its numbers, the alerts) joins the same batch.
+            await NotifyAsync(batch, new ComplaintChange(before, next, added, actor, now), ct);
+            await batch.ExecuteAsync(ct);
             foreach (var e in transition.Events.Where(e => e.PhotoIds is { Count: > 0 }))
             {
                 // Staff photos (办结照片, a reply's) join the case with the step that shows them, or not at all.
@@ -475,16 +476,15 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     next = flag.Review ? next with { ContentReview = true } : next with { ContentUnchecked = true };
                 }
             }
-            await NotifyAsync(c, tx, new ComplaintChange(before, next, added, actor, now), ct);
             return new ComplaintWithEvents(next, events);
         }, ct);
     }
 
-    private async Task NotifyAsync(DbConnection c, DbTransaction tx, ComplaintChange change, CancellationToken ct)
+    private async Task NotifyAsync(WriteBatch batch, ComplaintChange change, CancellationToken ct)
     {
         foreach (var listener in changeListeners)
         {
-            await listener.WriteAsync(c, tx, db.Dialect, change, ct);
+            await listener.WriteAsync(batch, change, ct);
         }
     }
 

@@ -5,12 +5,10 @@ using System.Security.Claims;
 using System.Text.Json;
 using LianApi.Auth;
 using LianApi.Calendar;
-using LianApi.Communities;
 using LianApi.ContentSafety;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Photos;
-using LianApi.Privacy;
 using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -81,49 +79,38 @@ public static class ComplaintsApi
     public static async Task<Results<StoredJsonCreated<ComplaintDetail>, ProblemHttpResult>> SubmitComplaint(
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
-        IOptions<RateLimitOptions> limits, PhoneProtector phones, PhotoLinks links, ITextChecker checker, ILogger<SubmitComplaintRequest> logger,
-        TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, [AsParameters] ResidentIntakeServices services, CancellationToken ct)
     {
-        return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
+        return await services.Idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
         {
             if (PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
             {
                 return photoProblem;
             }
-            var community = await org.FindCommunityAsync(request.CommunityCode, token);
-            if (community is null)
+            var (place, _, refusal) = await services.Intake.PlaceAsync(request.CommunityCode, request.CategoryCode, request.GridCode, token);
+            if (place is null)
             {
-                return Problems.Unprocessable("communityCode", Text.Format(Messages.UnknownCommunity, request.CommunityCode)).WithCode(ProblemCodes.UnknownCommunity);
-            }
-            var category = await org.FindCategoryAsync(request.CategoryCode, token);
-            if (category is null)
-            {
-                return Problems.Unprocessable("categoryCode", Text.Format(Messages.UnknownCategory, request.CategoryCode)).WithCode(ProblemCodes.UnknownCategory);
-            }
-            GridRow? grid = null;
-            if (!string.IsNullOrWhiteSpace(request.GridCode) && (grid = await IntakeApi.FindGridAsync(org, community, request.GridCode.Trim(), token)) is null)
-            {
-                return IntakeApi.UnknownGrid(community, request.GridCode.Trim());
+                return Problems.Unprocessable(refusal!.Field, refusal.Message).WithCode(refusal.Code);
             }
             var (description, address) = (request.Description.Trim(), NullIfBlank(request.Address));
             // Checked before anything is stored; a refusal claims no key, so the resident can rephrase and send again.
-            var verdict = await checker.CheckAsync(claim.UserId, ContentScenes.Forum, ComplaintContent.ReportText(description, address), token);
+            var verdict = await services.Checker.CheckAsync(claim.UserId, ContentScenes.Forum, ComplaintContent.ReportText(description, address), token);
             if (ComplaintContent.Refusal(http, verdict, Messages.ContentRejectedReport, address is null ? ["description"] : ["description", "address"]) is { } refused)
             {
-                logger.LogInformation("A report was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}", verdict.Suggest, verdict.Label, verdict.TraceId);
+                services.Logger.LogInformation("A report was refused by the content check ({Suggest}): label {Label}, trace_id {TraceId}", verdict.Suggest, verdict.Label, verdict.TraceId);
                 return refused;
             }
-            var now = time.GetUtcNow().UtcDateTime;
-            var phone = request.ContactPhone?.Trim();
-            var complaint = new NewComplaint(claim.UserId, claim.Key, community, category, description,
-                address, request.Location?.Latitude, request.Location?.Longitude,
-                phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), request.Anonymous,
-                now, now.AddHours(category.ResponseHours), request.PhotoIds, grid is null ? null : new IntakeFacts(Channels.MiniProgram, grid, null, null, false)).Flagged(verdict) with { PublicConsent = request.PublicConsent };
+            var report = new IntakeReport
+            {
+                Channel = Channels.MiniProgram, Place = place, Description = description, Address = address,
+                Latitude = request.Location?.Latitude, Longitude = request.Location?.Longitude, Phone = request.ContactPhone,
+                Anonymous = request.Anonymous, PublicConsent = request.PublicConsent, PhotoIds = request.PhotoIds,
+                ContentCheck = IntakeContentCheck.Of(verdict),
+            };
             try
             {
-                var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);
-                return Created(await complaints.SubmitAsync(complaint, claim, allowed, token), links);
+                var allowed = new SubmissionLimits(services.Limits.Value.SubmissionsPer10Minutes, services.Limits.Value.SubmissionsPerDay);
+                return Created(await services.Intake.FileAsync(claim.UserId, claim, report, allowed, token), services.Links);
             }
             catch (PhotoNotAttachableException photo)
             {
@@ -134,7 +121,8 @@ public static class ComplaintsApi
                 http.Response.SetRetryAfter(full.RetryAfter);
                 return Problems.TooManyRequests(Messages.TooManyReports);
             }
-        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed, links) : null, ct);
+        }, async (claim, token) => await services.Complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed
+            ? Created(filed, services.Links) : null, ct);
     }
 
     private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view, PhotoLinks links) =>

@@ -6,7 +6,6 @@ using LianApi.Auth;
 using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
-using LianApi.Privacy;
 using LianApi.Resources;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -100,8 +99,6 @@ public static class IntakeApi
     // so no resident (the recorder included) ever finds it among "my reports" or rates it in the mini-program.
     private const string IntakeAppId = "lianapi-intake";
 
-    private static readonly SubmissionLimits Unlimited = new(int.MaxValue, int.MaxValue);
-
     public static RouteGroupBuilder MapIntake(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/staff/complaints")
@@ -126,8 +123,8 @@ public static class IntakeApi
     public static async Task<Results<StoredJsonCreated<StaffComplaintDetail>, ProblemHttpResult>> RecordComplaint(
         RecordComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, UserStore users, IdempotentCreate idempotency,
-        PhoneProtector phones, Photos.PhotoLinks links, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, HttpContext http, ComplaintIntake intake, ComplaintStore complaints, UserStore users, IdempotentCreate idempotency,
+        Photos.PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         var staff = http.Staff();
         if (staff.Role is not (StaffRoles.Community or StaffRoles.Street or StaffRoles.Volunteer))
@@ -141,37 +138,26 @@ public static class IntakeApi
         var intakeUser = await users.UpsertAsync(IntakeAppId, $"staff:{staff.Id}", time.GetUtcNow().UtcDateTime, ct);
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), RecordEndpoint, request, async (claim, token) =>
         {
-            var community = await org.FindCommunityAsync(request.CommunityCode, token);
-            if (community is null)
-            {
-                return Problems.Unprocessable("communityCode", Text.Format(Messages.UnknownCommunity, request.CommunityCode)).WithCode(ProblemCodes.UnknownCommunity);
-            }
-            if (staff.Role == StaffRoles.Street ? community.StreetId != staff.UnitId : community.Id != staff.UnitId)
+            var (place, community, refusal) = await intake.PlaceAsync(request.CommunityCode, request.CategoryCode, request.GridCode, token);
+            if (community is not null && (staff.Role == StaffRoles.Street ? community.StreetId != staff.UnitId : community.Id != staff.UnitId))
             {
                 return Problems.Forbidden(Text.Format(Messages.CommunityOutsideUnit, community.Name, staff.UnitName), ProblemCodes.OutsideUnit);
             }
-            var category = await org.FindCategoryAsync(request.CategoryCode, token);
-            if (category is null)
+            if (place is null)
             {
-                return Problems.Unprocessable("categoryCode", Text.Format(Messages.UnknownCategory, request.CategoryCode)).WithCode(ProblemCodes.UnknownCategory);
+                return Problems.Unprocessable(refusal!.Field, refusal.Message).WithCode(refusal.Code);
             }
-            GridRow? grid = null;
-            if (NullIfBlank(request.GridCode) is { } gridCode && (grid = await FindGridAsync(org, community, gridCode, token)) is null)
+            var report = new IntakeReport
             {
-                return UnknownGrid(community, gridCode);
-            }
-            var now = time.GetUtcNow().UtcDateTime;
-            var phone = NullIfBlank(request.ResidentPhone);
-            var name = NullIfBlank(request.ResidentName);
-            var complaint = new NewComplaint(intakeUser, claim.Key, community, category, request.Description.Trim(),
-                NullIfBlank(request.Address), request.Location?.Latitude, request.Location?.Longitude,
-                phone is null ? null : phones.Protect(phone), phone is null ? null : PrivacyMask(phone), Anonymous: false,
-                now, now.AddHours(category.ResponseHours), request.PhotoIds,
-                new IntakeFacts(request.Channel, grid, staff.Id, name is null ? null : phones.Protect(name), request.CallbackWanted, PhotoOwnerId: user.UserId()));
+                Channel = request.Channel, Place = place, Description = request.Description, Address = request.Address,
+                Latitude = request.Location?.Latitude, Longitude = request.Location?.Longitude, Phone = request.ResidentPhone,
+                ResidentName = request.ResidentName, CallbackWanted = request.CallbackWanted, PhotoIds = request.PhotoIds,
+                PhotoOwnerId = user.UserId(), RecordedByStaffId = staff.Id,
+            };
             ResidentView filed;
             try
             {
-                filed = await complaints.SubmitAsync(complaint, claim, Unlimited, token);
+                filed = await intake.FileAsync(intakeUser, claim, report, SubmissionLimits.None, token);
             }
             catch (Photos.PhotoNotAttachableException photo)
             {
@@ -183,20 +169,10 @@ public static class IntakeApi
             ? await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) : null, ct);
     }
 
-    /// <summary>One of the community's grids by code (case-insensitive), or null.</summary>
-    public static async Task<GridRow?> FindGridAsync(CommunityStore org, CommunityRow community, string code, CancellationToken ct) =>
-        (await org.ListGridsAsync(community.Id, ct)).FirstOrDefault(g => string.Equals(g.Code, code, StringComparison.OrdinalIgnoreCase));
-
-    public static ProblemHttpResult UnknownGrid(CommunityRow community, string gridCode) =>
-        Problems.Unprocessable("gridCode", Text.Format(Messages.UnknownGrid, community.Code, gridCode)).WithCode(ProblemCodes.UnknownGrid);
-
     private static async Task<StoredJsonCreated<StaffComplaintDetail>?> StaffCreatedAsync(ComplaintStore complaints, Photos.PhotoLinks links, string trackingNo, CancellationToken ct) =>
         await complaints.LoadAsync(trackingNo, ct) is { } loaded
             ? new StoredJsonCreated<StaffComplaintDetail>($"/api/staff/complaints/{trackingNo}",
                 JsonSerializer.Serialize(loaded.Complaint.AsStaffDetail(loaded.Events, links.For), ComplaintStore.ViewJson))
             : null;
 
-    private static string PrivacyMask(string phone) => PhoneProtector.Mask(phone);
-
-    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }

@@ -48,8 +48,8 @@ internal sealed class EmulatedMediaChecker(WechatJobStore jobs, WechatJobSignal 
             : name.Contains("测试待审", StringComparison.Ordinal) || name.Contains("test-review", StringComparison.OrdinalIgnoreCase) ? ("review", "21000")
             : ("pass", "100");
         var now = time.GetUtcNow().UtcDateTime;
-        await jobs.EnqueueAsync(EmulatedMediaCheckJob.JobKind, $"{EmulatedMediaCheckJob.JobKind}:{traceId}",
-            JsonSerializer.Serialize(new EmulatedMediaCheckJob.Result(traceId, suggest, label)), now + Delay, now, ct);
+        await jobs.EnqueueAsync(new WechatJobStore.NewJob(EmulatedMediaCheckJob.JobKind, $"{EmulatedMediaCheckJob.JobKind}:{traceId}",
+            JsonSerializer.Serialize(new EmulatedMediaCheckJob.Result(traceId, suggest, label)), now + Delay), now, ct);
         signal.WakeAfter(Delay);
         return traceId;
     }

@@ -9,11 +9,6 @@ using LianApi.Stats;
 
 namespace LianApi.Demo;
 
-public static class DemoDataExtensions
-{
-    public static IServiceCollection AddDemoData(this IServiceCollection services) => services.AddSingleton<DemoData>();
-}
-
 /// <summary>
 /// Fills a database with realistic case histories for benchmarks and demos: each case is played through the real
 /// ComplaintMachine (accept, escalate, dispatch, return, extension, resolve, ratings, reopen, and the deadline sweep's

@@ -38,7 +38,7 @@ public static partial class IdempotencyKeys
 
 /// <summary>
 /// Idempotency keys live in the same database as the work they guard: the key is claimed in the transaction
-/// that does the work (<see cref="InsertClaim"/>), so a crash leaves either both or neither.
+/// that does the work (<see cref="AppendClaim"/>), so a crash leaves either both or neither.
 /// </summary>
 public sealed class IdempotencyStore(Database db)
 {
@@ -50,11 +50,21 @@ public sealed class IdempotencyStore(Database db)
     public Task<IdempotencyRecord?> FindAsync(IdempotencyClaim claim, CancellationToken ct) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<IdempotencyRecord>(new CommandDefinition(SelectRecord, claim, cancellationToken: ct)), ct);
 
-    /// <summary>Appended to the statements that create the resource, in their transaction; a second claim of a key is a duplicate key.</summary>
-    public const string InsertClaim = """
+    private const string InsertClaim = """
         INSERT INTO IdempotencyKeys (UserId, Endpoint, IdempotencyKey, RequestHash, StatusCode, Location, ResponseBody, CreatedAt)
-        VALUES (@UserId, @Endpoint, @Key, @RequestHash, @StatusCode, @Location, @ResponseBody, @CreatedAt);
+        VALUES (@ClaimUserId, @ClaimEndpoint, @ClaimKey, @ClaimRequestHash, @ClaimStatusCode, NULL, '', @ClaimCreatedAt);
         """;
+
+    /// <summary>
+    /// Claims the key in the batch of the statements that create the resource, in their transaction and round trip; a
+    /// second claim of a key is a duplicate key. No answer is stored: a replay reads the resource it created.
+    /// </summary>
+    public static void AppendClaim(WriteBatch batch, IdempotencyClaim claim, int statusCode, DateTime createdAt) =>
+        batch.Append(InsertClaim, new
+        {
+            ClaimUserId = claim.UserId, ClaimEndpoint = claim.Endpoint, ClaimKey = claim.Key, ClaimRequestHash = claim.RequestHash,
+            ClaimStatusCode = statusCode, ClaimCreatedAt = createdAt,
+        });
 
     public const int PruneBatch = 1000;
 

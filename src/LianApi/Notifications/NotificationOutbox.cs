@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using LianApi.Complaints;
@@ -33,20 +32,30 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
           AND s.Role <> @Volunteer AND s.UnitLevel = @Level AND ((@UnitId IS NULL AND s.UnitId IS NULL) OR s.UnitId = @UnitId);
         """;
 
-    public async Task WriteAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, ComplaintChange change, CancellationToken ct)
+    public Task WriteAsync(WriteBatch batch, ComplaintChange change, CancellationToken ct)
     {
         var templates = options.CurrentValue;
+        var c = change.After;
+        var index = 0;
         foreach (var planned in Plan(change).Where(p => templates.TemplateFor(p.Event) is not null))
         {
-            var c = change.After;
-            await connection.ExecuteAsync(new CommandDefinition(planned.ToStaff ? InsertForStaff : InsertForResident, new
+            // Named apart: the batch holds the transition's own statements and those of the other listeners.
+            var suffix = $"_n{index++}";
+            var sql = planned.ToStaff ? InsertForStaff : InsertForResident;
+            batch.Append(ParameterNames.Aggregate(sql, (text, name) => text.Replace("@" + name, "@" + name + suffix)), new DynamicParameters(new Dictionary<string, object?>
             {
-                planned.Event, c.UserId, ComplaintId = c.Id, c.TrackingNo, Facts = JsonSerializer.Serialize(planned.Facts),
-                Pending = NotificationStatus.Pending, change.Now, False = false, True = true, ActorUserId = change.Actor.UserId,
-                Level = c.HandlingLevel, UnitId = c.HandlingUnitId, Volunteer = StaffRoles.Volunteer,
-            }, transaction, cancellationToken: ct));
+                ["Event" + suffix] = planned.Event, ["UserId" + suffix] = c.UserId, ["ComplaintId" + suffix] = c.Id, ["TrackingNo" + suffix] = c.TrackingNo,
+                ["Facts" + suffix] = JsonSerializer.Serialize(planned.Facts), ["Pending" + suffix] = NotificationStatus.Pending, ["Now" + suffix] = change.Now,
+                ["False" + suffix] = false, ["True" + suffix] = true, ["ActorUserId" + suffix] = change.Actor.UserId,
+                ["Level" + suffix] = c.HandlingLevel, ["UnitId" + suffix] = c.HandlingUnitId, ["Volunteer" + suffix] = StaffRoles.Volunteer,
+            }));
         }
+        return Task.CompletedTask;
     }
+
+    // No name is the start of another, so each "@" + name is replaced exactly where it is meant.
+    private static readonly string[] ParameterNames =
+        ["ActorUserId", "ComplaintId", "TrackingNo", "Volunteer", "Pending", "UserId", "UnitId", "Event", "Facts", "False", "Level", "True", "Now"];
 
     /// <summary>What a change tells whom. Pure: the tests read it without a database.</summary>
     internal static IEnumerable<Planned> Plan(ComplaintChange change)

@@ -6,7 +6,6 @@ using LianApi.Complaints;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Photos;
-using LianApi.Privacy;
 using LianApi.PublicWall;
 using LianApi.Resources;
 using LianApi.Shared;
@@ -200,8 +199,7 @@ public static class Open311Api
         ("media_url", f.PhotoIds.Count == 0 ? null : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{links.For(f.PhotoIds[0]).Url}"));
 
     public static async Task<Open311Result> PostRequest(string format, HttpContext http, Open311KeyStore keys, Open311PostLimiter limiter,
-        OrgDirectory directory, CommunityStore org, ComplaintStore complaints, UserStore users, PhoneProtector phones, TimeProvider time,
-        CancellationToken ct)
+        OrgDirectory directory, ComplaintIntake intake, UserStore users, TimeProvider time, CancellationToken ct)
     {
         if (!KnownFormat(format))
         {
@@ -226,8 +224,9 @@ public static class Open311Api
         {
             return Open311Result.Error(format, 400, Text.Format(Messages.Open311Missing, "service_code"));
         }
-        if (!names.CategoriesByCode.TryGetValue(serviceCode, out var category))
+        if (!names.CategoriesByCode.ContainsKey(serviceCode))
         {
+            // Before the location: an unknown service is what a partner must fix first.
             return Open311Result.NotFound(format, Text.Format(Messages.UnknownCategory, serviceCode));
         }
         double? lat = null, lng = null;
@@ -247,7 +246,12 @@ public static class Open311Api
             return Open311Result.NotFound(format, Text.Format(Messages.UnknownCommunity, addressId));
         }
         community ??= lat is { } la2 && lng is { } lo2 ? Nearest(names.Communities, la2, lo2) : null;
-        if (community is null)
+        var (place, refusal) = community is null ? (null, null) : await intake.PlaceAsync(community, serviceCode, gridCode: null, ct);
+        if (refusal is not null)
+        {
+            return Open311Result.NotFound(format, refusal.Message);
+        }
+        if (place is null)
         {
             return Open311Result.Error(format, 400, Messages.Open311LocationRequired);
         }
@@ -265,23 +269,16 @@ public static class Open311Api
         {
             return Open311Result.Error(format, 400, Messages.Open311BadContact);
         }
-        var now = time.GetUtcNow().UtcDateTime;
         // Like a report recorded by staff, it belongs to no resident: one intake user per partner key.
-        var intakeUser = await users.UpsertAsync(IntakeAppId, $"key:{key.Id}", now, ct);
+        var intakeUser = await users.UpsertAsync(IntakeAppId, $"key:{key.Id}", time.GetUtcNow().UtcDateTime, ct);
         var claim = new IdempotencyClaim(intakeUser, PostEndpoint, Guid.NewGuid().ToString(), "");
-        var complaint = new NewComplaint(intakeUser, claim.Key, community, category, description, address, lat, lng,
-            phone is null ? null : phones.Protect(phone), phone is null ? null : PhoneProtector.Mask(phone), Anonymous: false,
-            now, now.AddHours(category.ResponseHours),
-            Intake: new IntakeFacts(Channels.Open311, null, null, name is null ? null : phones.Protect(name), false, Partner: key.Partner))
+        var filed = await intake.FileAsync(intakeUser, claim, new IntakeReport
         {
-            // WeChat checks a resident's own text (it needs their openid); a partner's text waits for the dispatch center.
-            ContentUnchecked = true,
-            ContentCheck = new ComplaintEvent(EventKinds.ContentChecked, $"未经微信内容安全检测：由 Open311 合作方「{key.Partner}」提交，待调度中心复核",
-                IsPublic: false, UnitName: Actor.SystemName),
-        };
-        var filed = await complaints.SubmitAsync(complaint, claim, new SubmissionLimits(int.MaxValue, int.MaxValue), ct);
+            Channel = Channels.Open311, Place = place, Description = description, Address = address, Latitude = lat, Longitude = lng,
+            Phone = phone, ResidentName = name, Partner = key.Partner, ContentCheck = IntakeContentCheck.FromPartner(key.Partner),
+        }, SubmissionLimits.None, ct);
         return new Open311Result(StatusCodes.Status201Created, format, new Open311List("service_requests", "request",
-            [Open311Object.Of(("service_request_id", filed.TrackingNo), ("service_notice", Notice(category)), ("account_id", null))]));
+            [Open311Object.Of(("service_request_id", filed.TrackingNo), ("service_notice", Notice(place.Category)), ("account_id", null))]));
     }
 
     /// <summary>The community whose published location is nearest, within 3 km; null when none is that close.</summary>

@@ -18,9 +18,9 @@ internal sealed class PhotoCheckJob(PhotoStore photos, PhotoLinks links, IServic
     /// <summary>The job's payload: the photo, and the upload's file name for the emulator's test markers (at most 100 characters).</summary>
     public sealed record Payload(string PhotoId, string? FileName);
 
-    /// <summary>The parameters of <see cref="WechatJobStore.InsertJob"/> for a new photo: one job per photo, due at once.</summary>
-    public static object Parameters(string photoId, string? fileName, DateTime now) => WechatJobStore.JobParameters(JobKind, $"{JobKind}:{photoId}",
-        JsonSerializer.Serialize(new Payload(photoId, fileName is { Length: > 100 } ? fileName[..100] : fileName)), now, now);
+    /// <summary>The job of a new photo: one per photo, due at once.</summary>
+    public static WechatJobStore.NewJob For(string photoId, string? fileName, DateTime now) => new(JobKind, $"{JobKind}:{photoId}",
+        JsonSerializer.Serialize(new Payload(photoId, fileName is { Length: > 100 } ? fileName[..100] : fileName)), now);
 
     // WeChat's answers that no retry changes: the resident has not opened the mini-program within 2 hours (61010), or
     // the openid is not valid for this app (40003, 43104).

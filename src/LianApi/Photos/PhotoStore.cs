@@ -133,7 +133,7 @@ public sealed class PhotoStore(Database db)
                 row.Id, row.OwnerUserId, row.Width, row.Height, row.ContentHash, row.ByteCount, photo.Bytes, row.ThumbnailHash,
                 row.ThumbnailByteCount, photo.Thumbnail, row.Moderation, row.CreatedAt,
             }, tx, cancellationToken: ct));
-            await c.ExecuteAsync(new CommandDefinition(WechatJobStore.InsertJob, PhotoCheckJob.Parameters(row.Id, fileName, now), tx, cancellationToken: ct));
+            await WechatJobStore.EnqueueAsync(c, tx, PhotoCheckJob.For(row.Id, fileName, now), now, ct);
             return row;
         }, ct);
 

@@ -73,12 +73,3 @@ public sealed class PosterService(CommunityStore org, QrCodeService codes, Poste
     private async Task<PosterContent> PrintContentAsync(CommunityRow community, CodeKind kind, CancellationToken ct) =>
         await ContentAsync(community, kind, kind == CodeKind.Wxacode ? await codes.WxaCodeAsync(community, ct) : null, ct);
 }
-
-public static class PostersExtensions
-{
-    public static IServiceCollection AddPosters(this IServiceCollection services)
-    {
-        services.AddOptions<PosterOptions>().BindConfiguration(PosterOptions.Section);
-        return services.AddSingleton<PosterRenderer>().AddSingleton<PosterService>();
-    }
-}

@@ -66,14 +66,3 @@ internal sealed class QrCodeOptionsSetup(IHostEnvironment environment) : IPostCo
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
-
-public static class QrCodesExtensions
-{
-    public static IServiceCollection AddQrCodes(this IServiceCollection services)
-    {
-        services.AddCheckedOptions<QrCodeOptions, QrCodeOptionsSetup>(QrCodeOptions.Section);
-        services.AddOptions<RenderOptions>().BindConfiguration(RenderOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        return services.AddSingleton<WxaCodeStore>().AddSingleton<QrCodeService>()
-            .AddSingleton<RenderGate>().AddSingleton<RenderedImageStore>().AddSingleton<RenderedImages>();
-    }
-}

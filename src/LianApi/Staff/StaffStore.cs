@@ -131,16 +131,3 @@ public sealed class StaffStore(Database db)
         return $"{new string(chars, 0, 5)}-{new string(chars, 5, 5)}";
     }
 }
-
-public static class StaffExtensions
-{
-    public static IServiceCollection AddStaff(this IServiceCollection services) => services
-        .AddSingleton<StaffStore>()
-        .AddSingleton<IStaffRoles, StaffRolesFromStore>();
-
-    private sealed class StaffRolesFromStore(StaffStore store) : IStaffRoles
-    {
-        public async Task<LoginStaff?> FindActiveAsync(long userId, CancellationToken ct) =>
-            (await store.FindActiveByUserAsync(userId, ct))?.AsLoginStaff();
-    }
-}

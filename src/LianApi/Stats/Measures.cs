@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using LianApi.Complaints;
-using C = LianApi.Complaints.CaseCounters;
+using C = LianApi.Stats.CaseCounters;
 
 namespace LianApi.Stats;
 

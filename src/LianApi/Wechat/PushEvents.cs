@@ -92,8 +92,7 @@ public sealed class PushEventStore(Database db)
                 }
                 var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectEventId, new { EventKey = eventKey }, tx, cancellationToken: ct));
                 var payload = id.ToString(CultureInfo.InvariantCulture);
-                await c.ExecuteAsync(new CommandDefinition(WechatJobStore.InsertJob,
-                    WechatJobStore.JobParameters(ApplyJobKind, $"{ApplyJobKind}:{payload}", payload, now, now), tx, cancellationToken: ct));
+                await WechatJobStore.EnqueueAsync(c, tx, new WechatJobStore.NewJob(ApplyJobKind, $"{ApplyJobKind}:{payload}", payload, now), now, ct);
                 return id;
             }, ct);
         }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using LianApi.Data;
 
@@ -27,7 +28,7 @@ public interface IWechatJobHandler
 /// <summary>
 /// The durable queue of WeChat work (the WechatJobs table): push events to apply, media to submit for checking, and
 /// whatever else must survive a crash between "stored" and "done". A job is enqueued in the transaction that makes it
-/// necessary (<see cref="InsertJob"/>), claimed by a guarded update, retried with exponential backoff, and given up
+/// necessary (<see cref="EnqueueAsync(DbConnection, DbTransaction, NewJob, DateTime, CancellationToken)"/>), claimed by a guarded update, retried with exponential backoff, and given up
 /// (kept, with its last error, for ops) after <see cref="MaxAttempts"/> runs.
 /// </summary>
 public sealed class WechatJobStore(Database db)
@@ -41,26 +42,31 @@ public sealed class WechatJobStore(Database db)
     public static TimeSpan Backoff(int attempts) =>
         TimeSpan.FromSeconds(Math.Min(10 * Math.Pow(2, Math.Max(0, attempts - 1)), 3600));
 
-    /// <summary>Appended to the statements that make the job necessary, in their transaction; a DedupKey is enqueued once.</summary>
-    public const string InsertJob = """
+    private const string InsertJob = """
         INSERT INTO WechatJobs (Kind, DedupKey, Payload, Attempts, NextAttemptAt, CreatedAt)
         SELECT @JobKind, @JobDedupKey, @JobPayload, 0, @JobNextAttemptAt, @JobCreatedAt
         WHERE @JobDedupKey IS NULL OR NOT EXISTS (SELECT 1 FROM WechatJobs WHERE DedupKey = @JobDedupKey);
         """;
 
-    /// <summary>The parameters of <see cref="InsertJob"/>.</summary>
-    public static object JobParameters(string kind, string? dedupKey, string payload, DateTime notBefore, DateTime now) => new
+    /// <summary>A job to enqueue: a DedupKey is enqueued once; it is not attempted before NotBefore.</summary>
+    public sealed record NewJob(string Kind, string? DedupKey, string Payload, DateTime NotBefore);
+
+    private static object Parameters(NewJob job, DateTime now) => new
     {
-        JobKind = kind, JobDedupKey = dedupKey, JobPayload = payload, JobNextAttemptAt = notBefore, JobCreatedAt = now,
+        JobKind = job.Kind, JobDedupKey = job.DedupKey, JobPayload = job.Payload, JobNextAttemptAt = job.NotBefore, JobCreatedAt = now,
     };
 
+    /// <summary>Enqueues a job in the transaction of the write that makes it necessary, so the two commit together or not at all.</summary>
+    public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, NewJob job, DateTime now, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(InsertJob, Parameters(job, now), transaction, cancellationToken: ct));
+
     /// <summary>Enqueues a job on its own (when nothing else has to be written with it); false if its DedupKey is queued already.</summary>
-    public async Task<bool> EnqueueAsync(string kind, string? dedupKey, string payload, DateTime notBefore, DateTime now, CancellationToken ct)
+    public async Task<bool> EnqueueAsync(NewJob job, DateTime now, CancellationToken ct)
     {
         try
         {
             return await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(InsertJob + db.Dialect.SelectRowsAffected,
-                JobParameters(kind, dedupKey, payload, notBefore, now), tx, cancellationToken: ct)), ct) == 1;
+                Parameters(job, now), tx, cancellationToken: ct)), ct) == 1;
         }
         catch (Exception e) when (DuplicateKey.Is(e))
         {

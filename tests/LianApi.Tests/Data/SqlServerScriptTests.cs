@@ -260,8 +260,8 @@ public sealed partial class SqlServerScriptTests
         await pushes.FindAsync(1, ct);
         await pushes.MarkProcessedAsync(1, now, ct);
         var jobs = new LianApi.Wechat.WechatJobStore(db);
-        await jobs.EnqueueAsync("media-check", "media-check:1", "{}", now, now, ct);
-        await jobs.EnqueueAsync("media-check", null, "{}", now, now, ct);
+        await jobs.EnqueueAsync(new LianApi.Wechat.WechatJobStore.NewJob("media-check", "media-check:1", "{}", now), now, ct);
+        await jobs.EnqueueAsync(new LianApi.Wechat.WechatJobStore.NewJob("media-check", null, "{}", now), now, ct);
         await jobs.ListDueAsync(now, 20, ct);
         await jobs.TryClaimAsync(1, "instance", now, ct);
         await jobs.CompleteAsync(1, "instance", now, ct);

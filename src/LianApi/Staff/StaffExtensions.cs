@@ -1,0 +1,16 @@
+using LianApi.Auth;
+
+namespace LianApi.Staff;
+
+public static class StaffExtensions
+{
+    public static IServiceCollection AddStaff(this IServiceCollection services) => services
+        .AddSingleton<StaffStore>()
+        .AddSingleton<IStaffRoles, StaffRolesFromStore>();
+
+    private sealed class StaffRolesFromStore(StaffStore store) : IStaffRoles
+    {
+        public async Task<LoginStaff?> FindActiveAsync(long userId, CancellationToken ct) =>
+            (await store.FindActiveByUserAsync(userId, ct))?.AsLoginStaff();
+    }
+}

@@ -1,0 +1,73 @@
+using LianApi.Complaints;
+using LianApi.Shared;
+
+namespace LianApi.Stats;
+
+public static class RollupDimensions
+{
+    public const string District = "district";                       // (0, 0)
+    public const string Community = "community";                     // (0, community)
+    public const string Category = "category";                       // (0, category)
+    public const string Department = "department";                   // (0, department)
+    public const string CommunityCategory = "community_category";    // (community, category)
+    public const string StreetCategory = "street_category";          // (street, category)
+    public const string CommunityDepartment = "community_department";// (community, department)
+    public const string StreetDepartment = "street_department";      // (street, department)
+    public const string DepartmentCommunity = "department_community";// (department, community)
+    public const string DepartmentCategory = "department_category";  // (department, category)
+
+    /// <summary>A case's rows: by community, category and (once dispatched to one) its department, alone and crossed.</summary>
+    /// <summary>The suffix of a dimension's monthly rows (Day = yyyymm00): long periods read months, not days.</summary>
+    public const string Monthly = "/m";
+
+    public static IEnumerable<RollupKey> Of(Complaint c)
+    {
+        var day = int.Parse(ChinaTime.DayStamp(c.SubmittedAt), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var key in Daily(c, day))
+        {
+            yield return key;
+            yield return key with { Dimension = key.Dimension + Monthly, Day = day / 100 * 100 };
+        }
+    }
+
+    private static IEnumerable<RollupKey> Daily(Complaint c, int day)
+    {
+        yield return new(District, 0, 0, day);
+        yield return new(Community, 0, c.CommunityId, day);
+        yield return new(Category, 0, c.CategoryId, day);
+        yield return new(CommunityCategory, c.CommunityId, c.CategoryId, day);
+        yield return new(StreetCategory, c.StreetId, c.CategoryId, day);
+        if (c.DepartmentId is { } department)
+        {
+            yield return new(Department, 0, department, day);
+            yield return new(CommunityDepartment, c.CommunityId, department, day);
+            yield return new(StreetDepartment, c.StreetId, department, day);
+            yield return new(DepartmentCommunity, department, c.CommunityId, day);
+            yield return new(DepartmentCategory, department, c.CategoryId, day);
+        }
+    }
+
+    /// <summary>What changes in the rollups when a case goes from <paramref name="before"/> (null: new) to <paramref name="after"/>.</summary>
+    public static Dictionary<RollupKey, int[]> Delta(Complaint? before, Complaint after)
+    {
+        var delta = new Dictionary<RollupKey, int[]>();
+        void Add(Complaint c, int sign)
+        {
+            var values = CaseCounters.Of(c);
+            foreach (var key in Of(c))
+            {
+                var row = delta.TryGetValue(key, out var existing) ? existing : delta[key] = new int[values.Length];
+                for (var i = 0; i < values.Length; i++)
+                {
+                    row[i] += sign * values[i];
+                }
+            }
+        }
+        if (before is not null)
+        {
+            Add(before, -1);
+        }
+        Add(after, +1);
+        return delta.Where(d => d.Value.Any(v => v != 0)).ToDictionary();
+    }
+}

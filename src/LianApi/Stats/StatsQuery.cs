@@ -1,0 +1,48 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Infrastructure;
+using LianApi.Resources;
+using LianApi.Shared;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using D = LianApi.Stats.RollupDimensions;
+
+namespace LianApi.Stats;
+
+public static class StatsGroupings
+{
+    public const string Street = "street";
+    public const string Community = "community";
+    public const string Department = "department";
+    public const string Category = "category";
+    public const string Day = "day";
+    public const string Week = "week";
+    public const string Month = "month";
+}
+
+public static class StatsOrders
+{
+    public const string Received = "received";
+    public const string Completion = "completion";
+    public const string Satisfaction = "satisfaction";
+    public const string AcceptedOnTime = "acceptedOnTime";
+    public const string ResolvedOnTime = "resolvedOnTime";
+    public const string Overdue = "overdue";
+}
+
+public sealed record StatsQuery(
+    [property: Description("First day of the period (Beijing), inclusive: 2026-01-01; default 1 January of this year")] DateOnly? From,
+    [property: Description("Last day of the period (Beijing), inclusive; default today")] DateOnly? To,
+    [property: Description("street | community | department | category | day | week (ISO, 2026-W49) | month; without it only the total")]
+    [property: AllowedValues(null, StatsGroupings.Street, StatsGroupings.Community, StatsGroupings.Department, StatsGroupings.Category,
+        StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month, ErrorMessage = ValidationMessages.StatsGroupBy)] string? GroupBy,
+    [property: Description("Narrow the scope to one unit inside the caller's: street | community | department, with code")]
+    [property: AllowedValues(null, HandlingLevel.Street, HandlingLevel.Community, HandlingLevel.Department, ErrorMessage = ValidationMessages.StatsLevel)] string? Level,
+    [property: Description("The code of the unit named by level")] string? Code,
+    [property: Description("Ranking of unit and category groups, best first: received (default), completion, satisfaction, acceptedOnTime, resolvedOnTime, overdue (most first); periods are always in time order")]
+    [property: AllowedValues(null, StatsOrders.Received, StatsOrders.Completion, StatsOrders.Satisfaction, StatsOrders.AcceptedOnTime,
+        StatsOrders.ResolvedOnTime, StatsOrders.Overdue, ErrorMessage = ValidationMessages.StatsSort)] string? Sort);

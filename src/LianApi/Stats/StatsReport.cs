@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using LianApi.Communities;
+using LianApi.Complaints;
+using LianApi.Infrastructure;
+using LianApi.Resources;
+using LianApi.Shared;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using D = LianApi.Stats.RollupDimensions;
+
+namespace LianApi.Stats;
+
+public sealed record StatsScope(
+    [property: OpenApiEnum(HandlingLevel.District, HandlingLevel.Street, HandlingLevel.Community, HandlingLevel.Department)]
+    [property: Description("district | street | community | department")] string Level,
+    [property: Description("The unit's code; null for the district")] string? Code,
+    string Name);
+
+public sealed record StatsReport(
+    [property: Description("First day counted (Beijing), inclusive")] DateOnly From,
+    [property: Description("Last day counted (Beijing), inclusive")] DateOnly To,
+    [property: OpenApiEnum(StatsGroupings.Street, StatsGroupings.Community, StatsGroupings.Department, StatsGroupings.Category,
+        StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month)]
+    string? GroupBy,
+    StatsScope Scope,
+    [property: Description("The whole scope")] StatsFigures Total,
+    [property: Description("One entry per group with cases (a case not dispatched to any department is in no department group)")] IReadOnlyList<StatsFigures> Groups);
+
+public sealed record StatsHeadline(
+    [property: Description("2026, or \"all\"")] string Period,
+    int Received,
+    int Handled,
+    [property: Description("办结率 = handled ÷ received")] double? CompletionRate,
+    [property: Description("满意率 = (satisfied + basically satisfied) ÷ rated")] double? SatisfactionRate);
+
+/// <summary>Immutable, so the cache hands out the same instance instead of a copy per request.</summary>
+[ImmutableObject(true)]
+public sealed record PublicStats(StatsHeadline ThisYear, StatsHeadline AllTime, DateTimeOffset AsOf);
