@@ -123,10 +123,9 @@ public static class IntakeApi
     public static async Task<Results<StoredJsonCreated<StaffComplaintDetail>, ProblemHttpResult>> RecordComplaint(
         RecordComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
-        ClaimsPrincipal user, HttpContext http, ComplaintIntake intake, ComplaintStore complaints, UserStore users, IdempotentCreate idempotency,
+        ClaimsPrincipal user, HttpContext http, StaffMember staff, ComplaintIntake intake, ComplaintStore complaints, UserStore users, IdempotentCreate idempotency,
         Photos.PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
-        var staff = http.Staff();
         if (staff.Role is not (StaffRoles.Community or StaffRoles.Street or StaffRoles.Volunteer))
         {
             return Problems.Forbidden(Text.Format(Messages.RoleCannotRecord, staff.Role), ProblemCodes.Forbidden);

@@ -78,7 +78,7 @@ public static class StaffComplaintsApi
     }
 
     public static async Task<Results<Ok<InboxPage>, ProblemHttpResult>> ListInbox(
-        [AsParameters] InboxQuery query, HttpContext http, StaffInboxStore inbox, CancellationToken ct)
+        [AsParameters] InboxQuery query, StaffMember staff, StaffInboxStore inbox, CancellationToken ct)
     {
         InboxCursor? after = null;
         if (query.Cursor is not null && !InboxCursor.TryParse(query.Cursor, out after))
@@ -86,13 +86,13 @@ public static class StaffComplaintsApi
             return Problems.BadRequest("cursor", ValidationMessages.Cursor);
         }
         var limit = query.Limit ?? ComplaintLists.DefaultPageSize;
-        return TypedResults.Ok(await inbox.ListAsync(http.Staff(), query, query.Sort == "urgent", limit, after, ct));
+        return TypedResults.Ok(await inbox.ListAsync(staff, query, query.Sort == "urgent", limit, after, ct));
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetStaffComplaint(
-        string trackingNo, HttpContext http, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
-        await complaints.LoadAsync(trackingNo, ct) is { } loaded && ComplaintMachine.CanSee(http.Staff(), loaded.Complaint)
-            ? TypedResults.Ok(loaded.Complaint.AsStaffDetail([.. ForReader(http.Staff(), loaded.Events)], links.For))
+        string trackingNo, StaffMember staff, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
+        await complaints.LoadAsync(trackingNo, ct) is { } loaded && ComplaintMachine.CanSee(staff, loaded.Complaint)
+            ? TypedResults.Ok(loaded.Complaint.AsStaffDetail([.. ForReader(staff, loaded.Events)], links.For))
             : NotFound(trackingNo);
 
     // A volunteer follows the reports they recorded as the resident would: the public steps only, never internal notes.
@@ -100,9 +100,8 @@ public static class StaffComplaintsApi
         staff.Role == StaffRoles.Volunteer ? events.Where(e => e.IsPublic) : events;
 
     public static async Task<Results<Ok<ContactResponse>, ProblemHttpResult>> RevealContact(
-        string trackingNo, HttpContext http, ComplaintStore complaints, PhoneProtector phones, TimeProvider time, CancellationToken ct)
+        string trackingNo, StaffMember staff, ComplaintStore complaints, PhoneProtector phones, TimeProvider time, CancellationToken ct)
     {
-        var staff = http.Staff();
         if (await complaints.LoadAsync(trackingNo, ct) is not { Complaint: var complaint } || !ComplaintMachine.CanSee(staff, complaint))
         {
             return NotFound(trackingNo);
@@ -128,14 +127,13 @@ public static class StaffComplaintsApi
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
         string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match"), Description("The case's version as you read it: act only if nobody changed it since (409 otherwise)")] string? ifMatch,
-        HttpContext http, ComplaintStore complaints, CommunityStore org, StaffStore staffStore, CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        StaffMember staff, ComplaintStore complaints, CommunityStore org, StaffStore staffStore, CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
     {
         request ??= new StaffActionRequest();
         if (PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
         {
             return photoProblem;
         }
-        var staff = http.Staff();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || !ComplaintMachine.CanSee(staff, loaded.Complaint))
         {
             return NotFound(trackingNo);

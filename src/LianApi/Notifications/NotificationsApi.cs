@@ -106,9 +106,9 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<Ok<NotificationPage>, ProblemHttpResult>> ListNotifications(
-        [AsParameters] NotificationListQuery query, HttpContext http, NotificationStore outbox, TimeProvider time, CancellationToken ct)
+        [AsParameters] NotificationListQuery query, StaffMember staff, NotificationStore outbox, TimeProvider time, CancellationToken ct)
     {
-        if (!http.Staff().SeesEverything)
+        if (!staff.SeesEverything)
         {
             return Problems.Forbidden(Messages.NotificationsForbidden, ProblemCodes.Forbidden);
         }

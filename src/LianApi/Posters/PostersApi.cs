@@ -87,9 +87,9 @@ public static class PostersApi
     }
 
     public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetPrintSet(
-        [AsParameters] PrintSetQuery query, HttpContext http, CommunityStore org, PosterService posters, RenderGate gate, CancellationToken ct)
+        [AsParameters] PrintSetQuery query, HttpContext http, StaffMember staff, CommunityStore org, PosterService posters, RenderGate gate, CancellationToken ct)
     {
-        if (http.Staff().Role is not (StaffRoles.Dispatcher or StaffRoles.Admin))
+        if (staff.Role is not (StaffRoles.Dispatcher or StaffRoles.Admin))
         {
             return Problems.Forbidden(Messages.PrintSetForbidden, ProblemCodes.Forbidden);
         }

@@ -41,9 +41,8 @@ public static class StaffCommunitiesApi
     }
 
     public static async Task<Results<Ok<StaffCommunity>, ProblemHttpResult>> GetStaffCommunity(
-        [Description("The community code")] string code, HttpContext http, CommunityStore org, StaffStore staffStore, CancellationToken ct)
+        [Description("The community code")] string code, StaffMember staff, CommunityStore org, StaffStore staffStore, CancellationToken ct)
     {
-        var staff = http.Staff();
         if (await org.FindCommunityAsync(code, ct) is not { } community)
         {
             return Problems.NotFound(Text.Format(Messages.CommunityNotInScope, code));

@@ -5,6 +5,7 @@ namespace LianApi.Staff;
 public static class StaffExtensions
 {
     public static IServiceCollection AddStaff(this IServiceCollection services) => services
+        .AddActiveStaffPolicy()
         .AddSingleton<StaffStore>()
         .AddSingleton<IStaffRoles, StaffRolesFromStore>();
 

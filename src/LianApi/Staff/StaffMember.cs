@@ -25,8 +25,14 @@ public static class StaffRoles
     };
 }
 
-public sealed record StaffMember
+/// <summary>
+/// A staff member's record as the database has it now. A handler that takes one as a parameter gets the caller, read
+/// while the request was authorized (<see cref="StaffAccess"/>).
+/// </summary>
+public sealed record StaffMember : IBindableFromHttpContext<StaffMember>
 {
+    public static ValueTask<StaffMember?> BindAsync(HttpContext context, System.Reflection.ParameterInfo parameter) => StaffAccess.CurrentAsync(context);
+
     public long Id { get; init; }
     public string Name { get; init; } = "";
     public string Role { get; init; } = "";

@@ -49,8 +49,8 @@ public static class StatsApi
     }
 
     public static async Task<Results<Ok<StatsReport>, ProblemHttpResult>> GetStats(
-        [AsParameters] StatsQuery query, HttpContext http, StatsReader reader, CancellationToken ct) =>
-        await reader.ReportAsync(http.Staff(), query, ct) switch
+        [AsParameters] StatsQuery query, StaffMember staff, StatsReader reader, CancellationToken ct) =>
+        await reader.ReportAsync(staff, query, ct) switch
         {
             { Report: { } report } => TypedResults.Ok(report),
             { Problem: var problem } => problem!,
@@ -59,9 +59,9 @@ public static class StatsApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportStats(
         [AsParameters] StatsQuery query,
         [Description("csv (default) or xlsx")][AllowedValues(null, "csv", "xlsx", ErrorMessage = ValidationMessages.StatsFormat)] string? format,
-        HttpContext http, StatsReader reader, CancellationToken ct)
+        StaffMember staff, StatsReader reader, CancellationToken ct)
     {
-        var (report, problem) = await reader.ReportAsync(http.Staff(), query, ct);
+        var (report, problem) = await reader.ReportAsync(staff, query, ct);
         if (report is null)
         {
             return problem!;
