@@ -100,7 +100,8 @@ public sealed record Complaint
     {
         ComplaintStatus.Submitted => ResponseDueAt,
         ComplaintStatus.Accepted or ComplaintStatus.InProgress => ResolutionDueAt,
-        _ => null,
+        ComplaintStatus.Resolved or ComplaintStatus.Closed or ComplaintStatus.Rejected => null,
+        _ => throw Vocabulary.Unknown("statuses", Status),
     };
 
     /// <summary>When the deadline sweep next has to look at this case; null once no deadline can pass any more.</summary>
@@ -115,8 +116,16 @@ public sealed record Complaint
     /// <summary>Inbox order: overdue first, then supervised (督办), then urged (催办).</summary>
     public int Priority => (IsOverdue ? 4 : 0) + (IsSupervised ? 2 : 0) + (UrgeCount > 0 ? 1 : 0);
 
-    /// <summary>The urgent order as stored (ascending, so one index serves it and its keyset): 7 - Priority.</summary>
-    public int UrgencyRank => 7 - Priority;
+    /// <summary>The highest priority: overdue, supervised and urged.</summary>
+    public const int MaxPriority = 7;
+
+    /// <summary>The urgent order as stored (ascending, so one index serves it and its keyset): the most urgent first.</summary>
+    public int UrgencyRank => UrgencyRankOf(Priority);
+
+    /// <summary>A new report's rank: not overdue, supervised or urged.</summary>
+    public const int NewReportRank = MaxPriority;
+
+    public static int UrgencyRankOf(int priority) => MaxPriority - priority;
 
     /// <summary>The first rank of a case that is not overdue (overdue adds 4 to the priority).</summary>
     public const int OnTimeRank = 4;

@@ -116,7 +116,8 @@ public static class ComplaintMachine
         StaffRoles.Dispatcher or StaffRoles.Admin => true,
         StaffRoles.Community => c.CommunityId == staff.UnitId && InGrid(staff, c),
         StaffRoles.Street => c.StreetId == staff.UnitId,
-        _ => false,
+        StaffRoles.Department => false,
+        _ => throw Vocabulary.Unknown("staff roles", staff.Role),
     };
 
     /// <summary>The unit that holds the case now; only it acts on it (the dispatch center holds district-level cases).</summary>

@@ -97,7 +97,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         Converters = { new ChinaTimeJsonConverter() },
     };
 
-    private const string InsertComplaint = """
+    private static readonly string InsertComplaint = $"""
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
             ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent,
@@ -105,7 +105,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
             @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent,
-            @StreetId, 7, @ResponseDueAt);
+            @StreetId, {Complaint.NewReportRank}, @ResponseDueAt);
         """;
 
     private const string InsertFirstEvent = """
@@ -143,7 +143,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     public Task<ResidentView> SubmitAsync(NewComplaint complaint, IdempotencyClaim claim, SubmissionLimits limits, CancellationToken ct) =>
         db.WriteAsync(async (c, tx) =>
         {
-            var day = ChinaTime.DayStamp(complaint.SubmittedAt);
+            var day = BeijingDay.Of(complaint.SubmittedAt).Stamp;
             var batch = new WriteBatch(c, tx, db.Dialect);
             IdempotencyStore.AppendClaim(batch, claim, StatusCodes.Status201Created, complaint.SubmittedAt);
             batch.Append(SelectDecidingSubmissions(db.Dialect) + db.Dialect.NextCounterValue, new
@@ -523,8 +523,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             {
                 var (first, last) = (imported.Submitted, imported.Final);
                 var sequence = await c.ExecuteScalarAsync<long>(new CommandDefinition(db.Dialect.NextCounterValue,
-                    new { Name = "tracking:" + ChinaTime.DayStamp(first.SubmittedAt) }, tx, cancellationToken: ct));
-                var trackingNo = $"LH{ChinaTime.DayStamp(first.SubmittedAt)}-{sequence:D4}";
+                    new { Name = "tracking:" + BeijingDay.Of(first.SubmittedAt).Stamp }, tx, cancellationToken: ct));
+                var trackingNo = $"LH{BeijingDay.Of(first.SubmittedAt).Stamp}-{sequence:D4}";
                 var view = JsonSerializer.Serialize((last with { TrackingNo = trackingNo }).AsDetail(imported.Events), ViewJson);
                 var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(ImportComplaint + "\n" + db.Dialect.SelectInsertedId, new
                 {

@@ -20,7 +20,8 @@ public static class ResidentStatus
     {
         ComplaintStatus.Accepted => 1,
         ComplaintStatus.InProgress => 2,
-        _ => 0,
+        ComplaintStatus.Submitted or ComplaintStatus.Resolved or ComplaintStatus.Closed or ComplaintStatus.Rejected => 0,
+        _ => throw Vocabulary.Unknown("statuses", status),
     };
 
     /// <summary>The furthest open status of the current round: the highest rank of the events since the last reopen.</summary>
@@ -50,7 +51,8 @@ public static class ResidentStatus
             HandlingLevel.Street => "转派街道",
             HandlingLevel.District => "上报" + DispatchCenter.Name,
             HandlingLevel.Department => "转派部门",
-            _ => "转派社区",
+            HandlingLevel.Community => "转派社区",
+            _ => throw Vocabulary.Unknown("handling levels", c.HandlingLevel),
         };
     }
 }

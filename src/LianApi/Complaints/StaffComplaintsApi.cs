@@ -127,8 +127,9 @@ public static class StaffComplaintsApi
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> ActOnComplaint(
         string trackingNo, [OpenApiEnum(typeof(ComplaintActions))] string action, StaffActionRequest? request, [FromHeader(Name = "If-Match"), Description("The case's version as you read it: act only if nobody changed it since (409 otherwise)")] string? ifMatch,
-        StaffMember staff, ComplaintStore complaints, CommunityStore org, StaffStore staffStore, CalendarStore calendars, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        StaffMember staff, [AsParameters] StaffActionServices services, CancellationToken ct)
     {
+        var (complaints, org, staffStore, calendars, links, time) = services;
         request ??= new StaffActionRequest();
         if (PhotoIdChecks.Problem(request.PhotoIds) is { } photoProblem)
         {

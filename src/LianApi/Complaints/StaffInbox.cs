@@ -160,7 +160,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         var filters = new List<string>();
         // A period in the urgent order is read month by month: each month's cases in that order are one seek of
         // IX_Complaints_Month_Urgent that stops at a page, and the page is the best of those pages, so its cost is the
-        // number of months, not of cases (sorting a year's cases took 37 ms a page at a million). An open end is closed
+        // number of months, not of cases (sorting a year's cases for every page does not scale). An open end is closed
         // by the first or last case received. A flag asked set is found through its own index instead (see below).
         var timed = (q.From ?? q.To) is not null;
         var months = urgent && timed && !FewFlagged(q, urgent) ? Months(q, received) : null;
@@ -170,8 +170,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         }
         // A period newest first (either end given) is found through the index of the time received, which covers every
         // scope and filter column, read backwards from its end: its cost is at most the period's cases, whatever the
-        // scope. Through the scope's index in the order of ids, a month a year ago meant skipping every case received
-        // since (0.2–0.5 s a page at a million cases), and to= alone 0.45 s.
+        // scope. Through the scope's index in the order of ids, a month a year ago (or to= alone) meant skipping every
+        // case received since.
         // A flag asked set in a period is the same: every key but the flag's is kept off the indexes. The urgent order of
         // a period too long to read by month sorts the period's entries from that index (from= and to= both given).
         var period = months is not null || (timed && (!urgent || FewFlagged(q, urgent) || (q.From is not null && q.To is not null)));
@@ -187,7 +187,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         var byReceived = ByReceived(q, urgent);
         if (after is not null)
         {
-            parameters.AddDynamicParams(new { AfterId = after.Id, AfterRank = 7 - after.Priority, AfterAt = after.At });
+            parameters.AddDynamicParams(new { AfterId = after.Id, AfterRank = Complaint.UrgencyRankOf(after.Priority), AfterAt = after.At });
             filters.Add(urgent ? db.Dialect.After(["c.UrgencyRank", "c.DueSort", "c.Id"], ["@AfterRank", "@AfterAt", "@AfterId"])
                 : byReceived ? db.Dialect.Before(["c.SubmittedAt", "c.Id"], ["@AfterAt", "@AfterId"])
                 : "c.Id < @AfterId");
@@ -276,7 +276,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         {
             StaffRoles.Community => [$"{key("c.CommunityId")} = @UnitId", holds],
             StaffRoles.Street => [$"{key("c.StreetId")} = @UnitId", holds],
-            _ => [holds],
+            StaffRoles.Department => [holds],
+            _ => throw Vocabulary.Unknown("staff roles", staff.Role),
         };
     }
 
@@ -307,7 +308,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         {
             // In the urgent order overdue is the rank's top bit (UrgencyRank 0–3: overdue, 4–7: on time), so the filter
             // is a range of the order's own index; as an equality on IsOverdue, SQLite took the (IsOverdue, Id) index
-            // and sorted every on-time case of the district (0.9 s a page at a million cases).
+            // and sorted every on-time case of the district for each page.
             if (urgent) { filters.Add(overdue ? $"{rankKey("c.UrgencyRank")} < {Complaint.OnTimeRank}" : $"{rankKey("c.UrgencyRank")} >= {Complaint.OnTimeRank}"); }
             else { Flag("c.IsOverdue", "Overdue", overdue); }
         }

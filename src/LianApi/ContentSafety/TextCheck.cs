@@ -1,3 +1,4 @@
+using LianApi.Shared;
 using System.Globalization;
 
 namespace LianApi.ContentSafety;
@@ -35,7 +36,8 @@ public sealed record TextVerdict(TextSuggest Suggest, string? Label, string? Tra
         TextSuggest.Review => $"微信内容安全检测：疑似违规，待人工复核（label {Label ?? "-"}，trace_id {TraceId ?? "-"}）",
         TextSuggest.Risky => $"微信内容安全检测：违规（label {Label ?? "-"}，trace_id {TraceId ?? "-"}）",
         TextSuggest.Throttled => "微信内容安全检测：居民提交过于频繁，未检测",
-        _ => $"微信内容安全检测未完成，待人工复核：{Reason}",
+        TextSuggest.Unchecked => $"微信内容安全检测未完成，待人工复核：{Reason}",
+        _ => throw Vocabulary.Unknown("text check suggestions", Suggest),
     };
 
     /// <summary>The more severe of two verdicts (a text checked in parts is as bad as its worst part).</summary>
@@ -47,7 +49,8 @@ public sealed record TextVerdict(TextSuggest Suggest, string? Label, string? Tra
         TextSuggest.Unchecked => 1,
         TextSuggest.Review => 2,
         TextSuggest.Risky => 3,
-        _ => 4,
+        TextSuggest.Throttled => 4,
+        _ => throw Vocabulary.Unknown("text check suggestions", s),
     };
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Suggest} label={Label} trace_id={TraceId} {Reason}");

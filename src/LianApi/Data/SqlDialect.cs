@@ -151,8 +151,8 @@ public abstract class SqlDialect
 
         /// <summary>
         /// SQLite: one statement over the rows as one JSON parameter. Microsoft.Data.Sqlite binds every parameter of a
-        /// command to each of its statements, so a batch of 20 upserts of 43 parameters each cost 20 × 860 lookups a
-        /// report, most of the single writer's time (scripts/bench: 145 submissions/s).
+        /// command to each of its statements, so a batch of an upsert per row costs rows × all parameters lookups, most
+        /// of the single writer's time.
         /// </summary>
         public override void AppendUpsertsAdding(StringBuilder sql, DynamicParameters parameters, string table, string[] keys, string[] counters,
             IReadOnlyList<object[]> rows)

@@ -150,7 +150,8 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             HandlingLevel.Community => new StaffMember { Id = 0, Role = StaffRoles.Community, UnitId = c.HandlingUnitId, UnitName = c.HandlingUnitName, IsActive = true },
             HandlingLevel.Street => new StaffMember { Id = 0, Role = StaffRoles.Street, UnitId = c.HandlingUnitId, UnitName = c.HandlingUnitName, IsActive = true },
             HandlingLevel.Department => new StaffMember { Id = 0, Role = StaffRoles.Department, UnitId = c.HandlingUnitId, UnitName = c.HandlingUnitName, IsActive = true },
-            _ => Dispatcher,
+            HandlingLevel.District => Dispatcher,
+            _ => throw Vocabulary.Unknown("handling levels", c.HandlingLevel),
         };
 
         bool Act(string action, TimeSpan after, ActionInput input, StaffMember? staff = null)

@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 namespace LianApi.Infrastructure;
 
 /// <summary>
-/// The native heap policy for Skia's large, short-lived blocks (decoded photos of 12 MB and more, posters of 35 MB).
+/// The native heap policy for Skia's large, short-lived blocks (decoded photos, posters).
 /// glibc serves a block above its mmap threshold with its own mapping and gives it back when freed, but then raises the
 /// threshold to that block's size (up to 32 MB), so every later photo is carved from per-thread arenas that are never
-/// returned: scripts/bench-photos measured the peak resident set growing by 160 MB over 50 uploads. A fixed threshold
-/// turns that adjustment off and keeps each large block a mapping of its own (the growth fell to under 30 MB).
+/// returned, and the resident set grows with every upload (scripts/bench-photos; figures in the README). A fixed
+/// threshold turns that adjustment off and keeps each large block a mapping of its own.
 /// </summary>
 public static class NativeHeap
 {

@@ -36,7 +36,7 @@ public sealed class PhotoCleaner(IOptions<PhotoOptions> options)
     public const int Quality = 82;
     public const int ThumbnailQuality = 75;
 
-    // Bilinear: a cubic filter or mipmaps cost 2–4× the time (measured with scripts/bench-photos) for no difference a
+    // Bilinear: a cubic filter or mipmaps cost several times the time (README, "Photos") for no difference a
     // phone screen shows; the decoder already reduced the photo to within 8/7 of its size, and the thumbnail is
     // reached by halving steps, so no step shrinks by more than 2 and nothing aliases.
     private static readonly SKSamplingOptions Sampling = new(SKFilterMode.Linear);

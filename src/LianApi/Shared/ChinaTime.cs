@@ -15,9 +15,6 @@ public static class ChinaTime
     /// <summary>The wall-clock time in Beijing of a UTC instant.</summary>
     public static DateTime ToChina(DateTime utc) => utc + Offset;
 
-    /// <summary>yyyyMMdd of the Beijing day, as tracking numbers use it.</summary>
-    public static string DayStamp(DateTime utc) => (utc + Offset).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-
     /// <summary>The Beijing month of a UTC instant as yyyymm: what Complaints.ReceivedMonth holds for SubmittedAt.</summary>
     public static int MonthKey(DateTime utc)
     {

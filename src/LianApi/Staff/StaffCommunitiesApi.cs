@@ -1,3 +1,4 @@
+using LianApi.Shared;
 using System.ComponentModel;
 using LianApi.Communities;
 using LianApi.Infrastructure;
@@ -53,7 +54,8 @@ public static class StaffCommunitiesApi
             StaffRoles.Dispatcher or StaffRoles.Admin => true,
             StaffRoles.Street => community.StreetId == staff.UnitId,
             StaffRoles.Department => paired.Any(d => d.Id == staff.UnitId),
-            _ => community.Id == staff.UnitId,
+            StaffRoles.Community or StaffRoles.Volunteer => community.Id == staff.UnitId,
+            _ => throw Vocabulary.Unknown("staff roles", staff.Role),
         };
         if (!inScope)
         {

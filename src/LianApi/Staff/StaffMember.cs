@@ -21,7 +21,8 @@ public static class StaffRoles
         Community or Volunteer => HandlingLevel.Community,
         Street => HandlingLevel.Street,
         Department => HandlingLevel.Department,
-        _ => HandlingLevel.District,
+        Dispatcher or Admin => HandlingLevel.District,
+        _ => throw Vocabulary.Unknown("staff roles", role),
     };
 }
 

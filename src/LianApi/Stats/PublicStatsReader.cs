@@ -20,9 +20,8 @@ public sealed class PublicStatsReader(StatsStore store, HybridCache cache, TimeP
 
     private async ValueTask<PublicStats> ReadAsync(CancellationToken ct)
     {
-        var today = store.Today();
-        var year = today / 10000;
-        var sums = await store.SumAsync([(new RollupQuery(D.District, 0, year * 10000 + 101, year * 10000 + 1231), false),
+        var year = store.Today().Date.Year;
+        var sums = await store.SumAsync([(new RollupQuery(D.District, 0, BeijingDay.KeyOf(new DateOnly(year, 1, 1)), BeijingDay.KeyOf(new DateOnly(year, 12, 31))), false),
             (new RollupQuery(D.District, 0, 0, int.MaxValue), false)], ct);
         StatsHeadline Headline(string period, int[] s) => new(period, s[CaseCounters.Received], s[CaseCounters.Handled],
             StatsFigures.Rate(s[CaseCounters.Handled], s[CaseCounters.Received]),

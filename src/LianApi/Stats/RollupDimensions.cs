@@ -22,11 +22,11 @@ public static class RollupDimensions
 
     public static IEnumerable<RollupKey> Of(Complaint c)
     {
-        var day = int.Parse(ChinaTime.DayStamp(c.SubmittedAt), System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var key in Daily(c, day))
+        var day = BeijingDay.Of(c.SubmittedAt);
+        foreach (var key in Daily(c, day.Key))
         {
             yield return key;
-            yield return key with { Dimension = key.Dimension + Monthly, Day = day / 100 * 100 };
+            yield return key with { Dimension = key.Dimension + Monthly, Day = day.MonthKey };
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
 
     public async Task<(StatsReport? Report, ProblemHttpResult? Problem)> ReportAsync(StaffMember staff, StatsQuery query, CancellationToken ct)
     {
-        var today = DateOnly.ParseExact(store.Today().ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        var today = store.Today().Date;
         var from = query.From ?? new DateOnly(today.Year, 1, 1);
         var to = query.To ?? today;
         if (to < from)
@@ -64,7 +64,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
     public async Task<(StatsFigures Figures, DateOnly From, DateOnly To)?> PublicFiguresAsync(string? streetCode, string? communityCode,
         string? categoryCode, CancellationToken ct)
     {
-        var today = DateOnly.ParseExact(store.Today().ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        var today = store.Today().Date;
         var from = new DateOnly(today.Year, 1, 1);
         var names = await directory.GetAsync(ct);
         var (streets, departments) = await store.UnitsAsync(ct);
@@ -115,8 +115,9 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         {
             HandlingLevel.Street => streets.Values.FirstOrDefault(s => string.Equals(s.Code, code, StringComparison.OrdinalIgnoreCase)) is { } s ? StreetScope(s, names) : null,
             HandlingLevel.Community => names.CommunitiesByCode.TryGetValue(code, out var c) ? new Scope(HandlingLevel.Community, c.Id, c.Code, c.Name, [c.Id]) : null,
-            _ => departments.Values.FirstOrDefault(d => string.Equals(d.Code, code, StringComparison.OrdinalIgnoreCase)) is { } d
+            HandlingLevel.Department => departments.Values.FirstOrDefault(d => string.Equals(d.Code, code, StringComparison.OrdinalIgnoreCase)) is { } d
                 ? new Scope(HandlingLevel.Department, d.Id, d.Code, d.Name, []) : null,
+            _ => throw Vocabulary.Unknown("handling levels", level),
         };
         return wanted is null ? null
             : scope.Level == HandlingLevel.District ? wanted
@@ -129,7 +130,8 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
     {
         HandlingLevel.District => new(D.District, 0, from, to),
         HandlingLevel.Department => new(D.Department, 0, from, to, [scope.Id]),
-        _ => new(D.Community, 0, from, to, scope.Communities),
+        HandlingLevel.Street or HandlingLevel.Community => new(D.Community, 0, from, to, scope.Communities),
+        _ => throw Vocabulary.Unknown("handling levels", scope.Level),
     };
 
     /// <summary>Which rollup answers "this scope by that": the dimension, the scope's key, and whether it is a time series.</summary>
@@ -151,9 +153,10 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
             (HandlingLevel.Community, StatsGroupings.Category) => new RollupQuery(D.CommunityCategory, scope.Id, from, to),
             (HandlingLevel.Community, StatsGroupings.Department) => new RollupQuery(D.CommunityDepartment, scope.Id, from, to),
             (HandlingLevel.Community, _) => new RollupQuery(D.Community, 0, from, to, scope.Communities),
-            (_, StatsGroupings.Category) => new RollupQuery(D.DepartmentCategory, scope.Id, from, to),
-            (_, StatsGroupings.Department) => new RollupQuery(D.Department, 0, from, to, [scope.Id]),
-            _ => new RollupQuery(D.DepartmentCommunity, scope.Id, from, to),
+            (HandlingLevel.Department, StatsGroupings.Category) => new RollupQuery(D.DepartmentCategory, scope.Id, from, to),
+            (HandlingLevel.Department, StatsGroupings.Department) => new RollupQuery(D.Department, 0, from, to, [scope.Id]),
+            (HandlingLevel.Department, _) => new RollupQuery(D.DepartmentCommunity, scope.Id, from, to),
+            _ => throw Vocabulary.Unknown("handling levels", scope.Level),
         };
         return (query, false);
     }
@@ -174,8 +177,9 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
                 ? (c.Code, c.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
             StatsGroupings.Category => sums.Select(s => names.CategoriesById.TryGetValue(s.Key, out var c)
                 ? (c.Code, c.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
-            _ => sums.Select(s => departments.TryGetValue(s.Key, out var d)
+            StatsGroupings.Department => sums.Select(s => departments.TryGetValue(s.Key, out var d)
                 ? (d.Code, d.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
+            _ => throw Vocabulary.Unknown("statistics groupings", groupBy),
         };
         return rows.Where(r => r.Sums[CaseCounters.Received] > 0).Select(r => StatsFigures.From(r.Key, r.Name, r.Sums)).ToList();
     }
@@ -193,7 +197,8 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
             StatsOrders.AcceptedOnTime => g => g.AcceptedOnTimeRate ?? -1,
             StatsOrders.ResolvedOnTime => g => g.ResolvedOnTimeRate ?? -1,
             StatsOrders.Overdue => g => g.OverdueNow,
-            _ => g => g.Received,
+            null or StatsOrders.Received => g => g.Received,
+            _ => throw Vocabulary.Unknown("statistics orders", sort),
         };
         return [.. groups.OrderByDescending(measure).ThenByDescending(g => g.Received).ThenBy(g => g.Key, StringComparer.Ordinal)];
     }
@@ -204,16 +209,17 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         {
             return $"{day / 10000:D4}-{day / 100 % 100:D2}";   // a monthly row (yyyymm00): only asked for when grouping by month
         }
-        var date = DateOnly.ParseExact(day.ToString(CultureInfo.InvariantCulture), "yyyyMMdd", CultureInfo.InvariantCulture);
+        var date = BeijingDay.FromKey((int)day).Date;
         return groupBy switch
         {
             StatsGroupings.Day => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             StatsGroupings.Month => date.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            _ => $"{ISOWeek.GetYear(date.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue)):D2}",
+            StatsGroupings.Week => $"{ISOWeek.GetYear(date.ToDateTime(TimeOnly.MinValue))}-W{ISOWeek.GetWeekOfYear(date.ToDateTime(TimeOnly.MinValue)):D2}",
+            _ => throw Vocabulary.Unknown("statistics groupings", groupBy),
         };
     }
 
-    internal static int Day(DateOnly date) => date.Year * 10000 + date.Month * 100 + date.Day;
+    internal static int Day(DateOnly date) => BeijingDay.KeyOf(date);
 
     internal static int[] Add(IEnumerable<int[]> rows)
     {

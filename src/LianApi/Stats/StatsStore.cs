@@ -79,7 +79,7 @@ public sealed class StatsStore(Database db, TimeProvider time)
         {
             yield return query with { ToDay = Number(firstWhole.AddDays(-1)) };
         }
-        yield return query with { Dimension = query.Dimension + RollupDimensions.Monthly, FromDay = Number(firstWhole) / 100 * 100, ToDay = Number(lastWhole) / 100 * 100 };
+        yield return query with { Dimension = query.Dimension + RollupDimensions.Monthly, FromDay = new BeijingDay(firstWhole).MonthKey, ToDay = new BeijingDay(lastWhole).MonthKey };
         var afterWhole = lastWhole.AddMonths(1);
         if (afterWhole <= to)
         {
@@ -88,9 +88,9 @@ public sealed class StatsStore(Database db, TimeProvider time)
     }
 
     private static DateOnly Date(int day) => day <= 10000101 ? DateOnly.MinValue : day >= 99991231 ? DateOnly.MaxValue.AddDays(-40)
-        : new DateOnly(day / 10000, day / 100 % 100, day % 100);
+        : BeijingDay.FromKey(day).Date;
 
-    private static int Number(DateOnly date) => date.Year * 10000 + date.Month * 100 + date.Day;
+    private static int Number(DateOnly date) => BeijingDay.KeyOf(date);
 
     private static async Task<Dictionary<long, int[]>> ReadSums(DbDataReader reader, CancellationToken ct)
     {
@@ -242,5 +242,5 @@ public sealed class StatsStore(Database db, TimeProvider time)
         db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill, cancellationToken: ct)) == 1, ct);
 
     /// <summary>Today in Beijing as yyyymmdd.</summary>
-    public int Today() => int.Parse(ChinaTime.DayStamp(time.GetUtcNow().UtcDateTime), System.Globalization.CultureInfo.InvariantCulture);
+    public BeijingDay Today() => BeijingDay.Of(time.GetUtcNow().UtcDateTime);
 }
