@@ -37,9 +37,10 @@ internal static class Open311Verbs
         var command = new Command("revoke", "Revoke a key: its next request gets 403.") { id };
         command.SetAction(async (parsed, ct) =>
         {
+            var keyId = parsed.GetRequiredValue(id);
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            var revoked = await services.GetRequiredService<Open311KeyStore>().RevokeAsync(parsed.GetRequiredValue(id), now, ct);
-            Console.WriteLine(revoked ? $"Open311 key {parsed.GetRequiredValue(id)} revoked; its next request is refused (403)." : $"No active Open311 key {parsed.GetRequiredValue(id)}.");
+            var revoked = await services.GetRequiredService<Open311KeyStore>().RevokeAsync(keyId, now, ct);
+            Console.WriteLine(revoked ? $"Open311 key {keyId} revoked; its next request is refused (403)." : $"No active Open311 key {keyId}.");
             return revoked ? 0 : 1;
         });
         return command;

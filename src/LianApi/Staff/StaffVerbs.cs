@@ -66,13 +66,14 @@ internal static class StaffVerbs
 
     private static Command Renew(IServiceProvider services)
     {
-        var id = new Argument<long>("id") { Description = "The staff member's id (see staff list)." };
+        var id = StaffId();
         var command = new Command("renew", "A new binding code for someone who changed phones; it unbinds their old WeChat account.") { id };
         command.SetAction(async (parsed, ct) =>
         {
+            var staffId = parsed.GetRequiredValue(id);
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-            var renewed = await services.GetRequiredService<StaffStore>().RenewCodeAsync(parsed.GetRequiredValue(id), now, ct);
-            Console.WriteLine(renewed is null ? $"No active staff member {parsed.GetRequiredValue(id)}." : BindingMessage(renewed));
+            var renewed = await services.GetRequiredService<StaffStore>().RenewCodeAsync(staffId, now, ct);
+            Console.WriteLine(renewed is null ? $"No active staff member {staffId}." : BindingMessage(renewed));
             return renewed is null ? 1 : 0;
         });
         return command;
@@ -80,18 +81,19 @@ internal static class StaffVerbs
 
     private static Command Deactivate(IServiceProvider services)
     {
-        var id = new Argument<long>("id") { Description = "The staff member's id (see staff list)." };
+        var id = StaffId();
         var command = new Command("deactivate", "Retire an account: its next request is refused.") { id };
         command.SetAction(async (parsed, ct) =>
         {
-            var deactivated = await services.GetRequiredService<StaffStore>().DeactivateAsync(parsed.GetRequiredValue(id), ct);
-            Console.WriteLine(deactivated
-                ? $"Staff member {parsed.GetRequiredValue(id)} deactivated; their next request is refused."
-                : $"No staff member {parsed.GetRequiredValue(id)}.");
+            var staffId = parsed.GetRequiredValue(id);
+            var deactivated = await services.GetRequiredService<StaffStore>().DeactivateAsync(staffId, ct);
+            Console.WriteLine(deactivated ? $"Staff member {staffId} deactivated; their next request is refused." : $"No staff member {staffId}.");
             return deactivated ? 0 : 1;
         });
         return command;
     }
+
+    private static Argument<long> StaffId() => new("id") { Description = "The staff member's id (see staff list)." };
 
     private static Command List(IServiceProvider services)
     {
