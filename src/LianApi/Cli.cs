@@ -6,11 +6,13 @@ using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Demo;
+using LianApi.Infrastructure;
 using LianApi.Notifications;
 using LianApi.Open311;
 using LianApi.Posters;
 using LianApi.Staff;
 using LianApi.Stats;
+using Microsoft.Extensions.Options;
 
 namespace LianApi;
 
@@ -113,8 +115,17 @@ public static class Cli
         Console.WriteLine(applied.Count == 0
             ? $"Schema is current (version {migrator.LatestVersion})."
             : $"Applied {string.Join(", ", applied.Select(s => s.Name))}.");
-        // A verb's expected failures are messages and exit code 1; anything else is a bug and keeps its stack trace.
-        return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        try
+        {
+            // A verb's expected failures are messages and exit code 1; anything else is a bug and keeps its stack trace.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (OptionsValidationException e)
+        {
+            // Verbs check only the settings they use, when they use them (migrate needs no WeChat secret).
+            Console.Error.WriteLine(OptionsExtensions.Describe(e));
+            return 1;
+        }
     }
 
     /// <summary>The verbs on one screen, one line per form, written from the same commands that parse them.</summary>
