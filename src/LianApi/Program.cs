@@ -20,14 +20,15 @@ using LianApi.Staff;
 using LianApi.Stats;
 using LianApi.Wechat;
 
-// help, or a mistyped verb (demo-dta): print the verbs and exit, never start the web server by accident.
+// help, or a mistyped verb or option (demo-dta, staff add --role boss): print and exit, never start the web server by accident.
 if (Cli.UsageExitCode(args, Console.Out, Console.Error) is { } usage)
 {
     return usage;
 }
 
 NativeHeap.ReturnLargeBlocks();                 // Skia's large bitmaps go back to the OS when freed (glibc)
-var builder = WebApplication.CreateBuilder(Cli.ConfigurationArgs(args));
+// appsettings*.json from the app's own folder wherever it is started; relative data paths stay the working directory's.
+var builder = WebApplication.CreateBuilder(AppFolders.HostOptions(Cli.ConfigurationArgs(args)));
 
 builder.AddLianHttp();                          // Kestrel limits, strict JSON, ProblemDetails, timeouts
 builder.Services.AddData();                     // SQLite (default) or SQL Server, migrations, development seed
@@ -59,6 +60,13 @@ var app = builder.Build();
 if (Cli.IsVerb(args))
 {
     return await Cli.RunAsync(app, args);
+}
+
+// A missing or invalid setting stops the start with one line naming the key and exit code 1, not a stack trace.
+if (app.Services.ConfigurationError() is { } configurationError)
+{
+    Console.Error.WriteLine(configurationError);
+    return 1;
 }
 
 app.UseForwardedHeaders();                      // the client address behind the configured proxies only

@@ -20,6 +20,9 @@ public sealed record Open311Key
 /// </summary>
 public sealed class Open311KeyStore(Database db)
 {
+    /// <summary>Open311Keys.Partner: nvarchar(100) on SQL Server; checked before writing, since SQLite would store anything.</summary>
+    public const int MaxPartnerLength = 100;
+
     private const string InsertKey = """
         INSERT INTO Open311Keys (Partner, KeyHash, CreatedAt, RevokedAt) VALUES (@Partner, @KeyHash, @CreatedAt, NULL);
         """;

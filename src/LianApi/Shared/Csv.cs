@@ -3,7 +3,21 @@ using System.Text;
 namespace LianApi.Shared;
 
 /// <summary>What an ops import did: rows written, or the errors (by line) that stopped it.</summary>
-public sealed record ImportResult(int Imported, IReadOnlyList<string> Errors);
+public sealed record ImportResult(int Imported, IReadOnlyList<string> Errors)
+{
+    /// <summary>Tells ops what the import verb did; the exit code: 1 when the file was refused.</summary>
+    public int Report(string what, string file)
+    {
+        foreach (var error in Errors)
+        {
+            Console.Error.WriteLine(error);
+        }
+        Console.WriteLine(Errors.Count == 0
+            ? $"Imported {Imported} {what} from {file}."
+            : $"Nothing imported: {Errors.Count} error(s) in {file}. Fix them and run the import again.");
+        return Errors.Count == 0 ? 0 : 1;
+    }
+}
 
 /// <summary>RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks.</summary>
 internal static class Csv

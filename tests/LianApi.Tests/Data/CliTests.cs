@@ -240,7 +240,7 @@ public sealed class CliTests
     [Test]
     public void BindingMessage_PrintsTheExpiryInBeijingTime()
     {
-        var message = LianApi.Cli.BindingMessage(new LianApi.Staff.StaffBindingCode(7, "K7M2Q9XDHA", new DateTime(2026, 12, 2, 20, 30, 0, DateTimeKind.Utc)));
+        var message = LianApi.Staff.StaffVerbs.BindingMessage(new LianApi.Staff.StaffBindingCode(7, "K7M2Q9XDHA", new DateTime(2026, 12, 2, 20, 30, 0, DateTimeKind.Utc)));
 
         Assert.That(message, Does.Contain("expires at 2026-12-03 04:30 Beijing time (UTC+8)"));
     }
@@ -248,7 +248,7 @@ public sealed class CliTests
     [Test]
     public void SweepMessage_PrintsWhenInBeijingTime()
     {
-        var message = LianApi.Cli.SweepMessage(new LianApi.Complaints.DeadlineSweep.Result(1, 2, 3, 0), new DateTime(2026, 12, 2, 3, 57, 0, DateTimeKind.Utc));
+        var message = LianApi.Complaints.ComplaintVerbs.SweepMessage(new LianApi.Complaints.DeadlineSweep.Result(1, 2, 3, 0), new DateTime(2026, 12, 2, 3, 57, 0, DateTimeKind.Utc));
 
         Assert.That(message, Is.EqualTo("Sweep at 2026-12-02 11:57 Beijing time (UTC+8): escalated 1, marked overdue 2, closed unrated 3."));
     }
@@ -311,6 +311,115 @@ public sealed class CliTests
             Assert.That(exit, Is.EqualTo(2));
             Assert.That(error.ToString(), Does.StartWith("Unknown verb 'demo-dta'.").And.Contain("migrate"));
             Assert.That(output.ToString(), Is.Empty);
+        });
+    }
+
+    [TestCase("staff add", "--partner", "--name", "--role", "--unit", "--grid")]
+    [TestCase("posters", "--name", "--out", "--street", "--kind", "--preset")]
+    [TestCase("demo-data", "--out", "--cases", "--years")]
+    [TestCase("open311 key add", "--cases", "--partner")]
+    public void Usage_VerbHelp_ListsThatVerbsOptionsOnStandardOutput(string verb, string otherVerbsOption, params string[] options)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = LianApi.Cli.UsageExitCode([.. verb.Split(' '), "--help"], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(output.ToString(), Does.Contain($"{verb} [options]"));
+            foreach (var option in options)
+            {
+                Assert.That(output.ToString(), Does.Contain(option));
+            }
+            Assert.That(output.ToString(), Does.Not.Contain(otherVerbsOption));
+            Assert.That(error.ToString(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task VerbHelp_ThroughTheEntryPoint_Exits0WithoutStartingAnything()
+    {
+        var exit = await WithinAsync(RunAsync("staff", "add", "--help"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.Zero);
+            Assert.That(File.Exists(database), Is.False, "nothing configured, nothing opened");
+        });
+    }
+
+    // A mistyped sub-verb, then unknown, missing and invalid options and arguments.
+    [TestCase("staff", "ad", "--name", "x", "--role", "dispatcher")]
+    [TestCase("stats", "verfy")]
+    [TestCase("stats")]
+    [TestCase("open311", "keys", "list")]
+    [TestCase("staff", "add", "--nmae", "测试员", "--role", "dispatcher")]
+    [TestCase("staff", "add", "--name", "测试员", "--role", "boss")]
+    [TestCase("staff", "add", "--role", "dispatcher")]
+    [TestCase("staff", "renew", "seven")]
+    [TestCase("demo-data", "--cases", "0")]
+    [TestCase("demo-data", "--cases", "10", "--years", "many")]
+    [TestCase("posters", "--out", "print", "--kind", "qr")]
+    [TestCase("posters", "--street", "xiguan")]
+    [TestCase("open311", "key", "add", "--partner", " ")]
+    [TestCase("migrate", "--force")]
+    public async Task MisusedVerb_Exits2WithoutTouchingTheDatabase(params string[] verb)
+    {
+        var exit = await WithinAsync(RunAsync(verb));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(File.Exists(database), Is.False, "the command line is checked before the database is opened");
+        });
+    }
+
+    [Test]
+    public void Usage_BadOption_NamesItAndShowsTheVerbsHelpOnStandardError()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var exit = LianApi.Cli.UsageExitCode(["staff", "add", "--name", "测试员", "--role", "boss"], output, error);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(2));
+            Assert.That(error.ToString(), Does.Contain("'boss'").And.Contain("dispatcher").And.Contain("--unit"));
+            Assert.That(output.ToString(), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Usage_EveryPosterPreset_IsAccepted() =>
+        Assert.That(LianApi.Cli.UsageExitCode(["posters", "--out", "print", "--preset", "print", "--kind", "wxacode"], TextWriter.Null, TextWriter.Null), Is.Null);
+
+    [Test]
+    public async Task StaffRenewAndDeactivate_NoSuchMember_Exit1()
+    {
+        await RunAsync("migrate");
+
+        var renewed = await RunAsync("staff", "renew", "42");
+        var deactivated = await RunAsync("staff", "deactivate", "42");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(renewed, Is.EqualTo(1));
+            Assert.That(deactivated, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task StaffAdd_OptionsWrittenWithEquals_AreTheVerbsNotSettings()
+    {
+        var added = await RunAsync("staff", "add", "--name=调度员", "--role=dispatcher");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(added, Is.Zero);
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Staff WHERE Name = '调度员' AND Role = 'dispatcher'"), Is.EqualTo(1));
         });
     }
 

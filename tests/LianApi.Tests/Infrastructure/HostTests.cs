@@ -83,7 +83,7 @@ public sealed class HostTests
 
         var error = Assert.Catch(() => app.StartServer());
 
-        // The host logs why it refused before it is torn down; the factory sometimes surfaces only the teardown.
+        // The app refuses with one line and exit code 1; the factory fails with that line (LianApiFactory.CreateHost).
         Assert.That(error!.ToString() + string.Join("\n", app.Logs.Lines), Does.Contain(key));
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using LianApi.Auth;
+using LianApi.Infrastructure;
 using LianApi.Tests.Contract;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -9,6 +10,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LianApi.Tests.Infrastructure;
@@ -87,6 +89,19 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
             // After the app's own registrations: for removing or replacing them.
             builder.ConfigureTestServices(configureTestServices);
         }
+    }
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        // The app refuses a bad setting by writing one line and exiting with code 1, which only a process shows: here the
+        // factory would go on with a host that never started, so it fails the same way, naming the key.
+        if (host.Services.ConfigurationError() is { } error)
+        {
+            host.Dispose();
+            throw new InvalidOperationException(error);
+        }
+        return host;
     }
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
