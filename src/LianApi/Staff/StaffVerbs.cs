@@ -49,7 +49,7 @@ internal static class StaffVerbs
         {
             // A grid worker's grid is one of their own community's: they see and act on its cases only.
             gridId = role != StaffRoles.Community || unit is null ? null
-                : (await org.ListGridsAsync(unit.Id, ct)).FirstOrDefault(g => string.Equals(g.Code, gridCode, StringComparison.OrdinalIgnoreCase))?.Id;
+                : (await org.FindGridAsync(unit.Id, gridCode, ct))?.Id;
             if (gridId is null)
             {
                 Console.Error.WriteLine("--grid needs a community account and the code of a grid of that community.");
