@@ -144,7 +144,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         db.WriteAsync(async (c, tx) =>
         {
             var day = BeijingDay.Of(complaint.SubmittedAt).Stamp;
-            var batch = new WriteBatch(c, tx, db.Dialect);
+            var batch = db.Batch(c, tx);
             IdempotencyStore.AppendClaim(batch, claim, StatusCodes.Status201Created, complaint.SubmittedAt);
             batch.Append(SelectDecidingSubmissions(db.Dialect) + db.Dialect.NextCounterValue, new
             {
@@ -441,7 +441,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 var lastWrite = await c.ExecuteScalarAsync<string?>(new CommandDefinition(SelectLastWriteId, new { before.Id }, tx, cancellationToken: ct));
                 return lastWrite == writeId ? new ComplaintWithEvents(next, events) : null;
             }
-            var batch = new WriteBatch(c, tx, db.Dialect);
+            var batch = db.Batch(c, tx);
             batch.Parameters.AddDynamicParams(new { ComplaintId = before.Id, ActorUserId = actor.UserId, StaffId = actor.Staff?.Id, next.Status, OccurredAt = now });
             for (var i = 0; i < added.Count; i++)
             {

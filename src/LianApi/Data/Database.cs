@@ -96,12 +96,15 @@ public sealed class Database : IAsyncDisposable
             throw new InvalidOperationException(NestedWriteMessage);
         }
         return CommittedAsync(writeQueue is not null
-            ? writeQueue.EnqueueAsync((connection, transaction) => RunUnitAsync(work, connection, transaction), writeLockTimeout, cancellationToken)
+            ? writeQueue.EnqueueAsync((connection, transaction, tail) => RunUnitAsync(work, connection, transaction, tail), writeLockTimeout, cancellationToken)
             : retry.ExecuteAsync(async token =>
             {
                 await using var connection = await OpenAsync(token);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                var result = await RunUnitAsync(work, connection, transaction);
+                var tail = new TransactionTail();
+                var result = await RunUnitAsync(work, connection, transaction, tail);
+                tail.KeepUnit();
+                await tail.WriteAsync(connection, transaction, Dialect, token);
                 await transaction.CommitAsync(token);
                 return result;
             }, cancellationToken).AsTask());
@@ -125,11 +128,18 @@ public sealed class Database : IAsyncDisposable
 
     private ValueTask<DbConnection> OpenAsync(CancellationToken token) => source.OpenConnectionAsync(token);
 
-    private async Task<T> RunUnitAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, DbConnection connection, DbTransaction transaction)
+    /// <summary>A batch of statements for the unit of work running now, with its transaction's tail.</summary>
+    /// <exception cref="InvalidOperationException">Called outside a unit of work of this database.</exception>
+    public WriteBatch Batch(DbConnection connection, DbTransaction transaction) =>
+        new(connection, transaction, Dialect, runningUnit.Value is { IsRunning: true } unit ? unit.Tail
+            : throw new InvalidOperationException("Database.Batch is for the connection and transaction of a running WriteAsync unit of work."));
+
+    private async Task<T> RunUnitAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, DbConnection connection, DbTransaction transaction,
+        TransactionTail tail)
     {
         // Set in the flow that runs the work (on SQLite the writer loop, not the caller), so the work and its
         // continuations see it; an async method's AsyncLocal changes never flow back out to the writer loop.
-        var unit = new RunningUnit();
+        var unit = new RunningUnit(tail);
         runningUnit.Value = unit;
         try
         {
@@ -142,8 +152,10 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    private sealed class RunningUnit
+    private sealed class RunningUnit(TransactionTail tail)
     {
         public volatile bool IsRunning = true;
+
+        public TransactionTail Tail { get; } = tail;
     }
 }

@@ -48,7 +48,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
         writer = Task.Run(RunAsync);
     }
 
-    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, TimeSpan timeout, CancellationToken ct)
+    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, TransactionTail, Task<T>> work, TimeSpan timeout, CancellationToken ct)
     {
         var item = new WorkItem<T>(work, ct);
         if (!queue.Writer.TryWrite(item))
@@ -149,22 +149,27 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             await using var connection = await source.OpenConnectionAsync();
             // Microsoft.Data.Sqlite starts the transaction with BEGIN IMMEDIATE: the write lock is taken up front.
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
+            var tail = new TransactionTail();
             foreach (var item in batch)
             {
                 await transaction.SaveAsync("unit");
                 try
                 {
-                    await item.RunAsync(connection, transaction);
+                    await item.RunAsync(connection, transaction, tail);
                     await transaction.ReleaseAsync("unit");
+                    tail.KeepUnit();
                     done.Add(item);
                 }
                 catch (Exception e) when (!StorageHealth.IsStorageFailure(e))
                 {
+                    tail.DropUnit();
                     await transaction.RollbackAsync("unit");
                     await transaction.ReleaseAsync("unit");
                     item.Fail(e);
                 }
             }
+            // What the committed units left to the end (their statistics) is written once for all of them.
+            await tail.WriteAsync(connection, transaction, SqlDialect.Sqlite, CancellationToken.None);
             await transaction.CommitAsync();
         }
         catch (Exception e)
@@ -262,24 +267,24 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
 
         public bool TryAbandon() => Interlocked.CompareExchange(ref state, Abandoned, Waiting) == Waiting;
 
-        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction);
+        public abstract Task RunAsync(DbConnection connection, DbTransaction transaction, TransactionTail tail);
 
         public abstract void Complete();
 
         public abstract void Fail(Exception e);
     }
 
-    private sealed class WorkItem<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct) : WorkItem
+    private sealed class WorkItem<T>(Func<DbConnection, DbTransaction, TransactionTail, Task<T>> work, CancellationToken ct) : WorkItem
     {
         private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? result;
 
         public Task<T> Result => completion.Task;
 
-        public override async Task RunAsync(DbConnection connection, DbTransaction transaction)
+        public override async Task RunAsync(DbConnection connection, DbTransaction transaction, TransactionTail tail)
         {
             ct.ThrowIfCancellationRequested();
-            result = await work(connection, transaction);
+            result = await work(connection, transaction, tail);
         }
 
         public override void Complete() => completion.TrySetResult(result!);

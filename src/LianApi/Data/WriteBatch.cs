@@ -9,13 +9,16 @@ namespace LianApi.Data;
 /// statement through a method of its own (the SQL never leaves the store that owns the table), and the write that
 /// gathered them runs them in one round trip: the single SQLite writer pays one command, not one per owner.
 /// </summary>
-public sealed class WriteBatch(DbConnection connection, DbTransaction transaction, SqlDialect dialect)
+public sealed class WriteBatch(DbConnection connection, DbTransaction transaction, SqlDialect dialect, TransactionTail tail)
 {
     public DbConnection Connection { get; } = connection;
     public DbTransaction Transaction { get; } = transaction;
     public SqlDialect Dialect { get; } = dialect;
     public StringBuilder Sql { get; } = new();
     public DynamicParameters Parameters { get; private set; } = new();
+
+    /// <summary>Where a statement goes that the units of one transaction should write once, together, before it commits.</summary>
+    public TransactionTail Tail { get; } = tail;
 
     /// <summary>Adds a statement and its parameters; the caller keeps the parameter names apart from the others of the batch.</summary>
     public WriteBatch Append(string sql, object? parameters = null)
