@@ -82,7 +82,7 @@ if (app.Environment.IsDevelopment())
 {
     app.UseLianSwagger();                       // Swagger UI at /swagger; never served in Production
 }
-app.UseAuthentication();
+app.UseLianAuthentication();                    // a bearer token is read only when one is sent
 app.UseAuthorization();
 app.UseRateLimiter();
 app.UseRequestTimeouts();

@@ -6,6 +6,13 @@ namespace LianApi.Auth;
 
 public static class AuthExtensions
 {
+    /// <summary>
+    /// Our only scheme is a bearer token in the Authorization header: a request without one is anonymous, and the scans,
+    /// probes and public reads that make up most requests skip the handler entirely instead of running it to learn that.
+    /// </summary>
+    public static IApplicationBuilder UseLianAuthentication(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Headers.Authorization.Count > 0, branch => branch.UseAuthentication());
+
     public static IServiceCollection AddLianAuth(this IServiceCollection services)
     {
         services.AddOptions<JwtOptions>().BindConfiguration(JwtOptions.Section).ValidateOnStart();

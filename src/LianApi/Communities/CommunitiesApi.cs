@@ -10,9 +10,11 @@ public static class CommunitiesApi
     public static RouteGroupBuilder MapCommunities(this IEndpointRouteBuilder routes)
     {
         // What a resident sees before logging in: the scan lands here, so these are deliberately anonymous.
+        // In-memory reads of the directory's snapshot: nothing that could hang, so no timeout to arm for each scan.
         var group = routes.MapGroup("/api")
             .WithTag("Communities", "What a resident sees before logging in: the landing page a QR code opens, communities and report categories (no token needed)")
             .AllowAnonymous();
+        group.DisableRequestTimeout();
 
         group.MapGet("/categories", ListCategories)
             .WithName(nameof(ListCategories))
@@ -40,13 +42,11 @@ public static class CommunitiesApi
 
     public static async Task<Results<Ok<CommunityLanding>, ProblemHttpResult>> GetCommunity(
         [Description("The community code printed in its QR code")] string code,
-        CommunityStore store, CancellationToken ct)
+        OrgDirectory directory, CancellationToken ct)
     {
-        var community = await store.FindCommunityAsync(code, ct);
-        if (community is null)
-        {
-            return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
-        }
-        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct), await store.ListGridsAsync(community.Id, ct)));
+        var names = await directory.GetAsync(ct);
+        return names.CommunitiesByCode.TryGetValue(code, out var community)
+            ? TypedResults.Ok(names.LandingOf(community))
+            : Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
     }
 }

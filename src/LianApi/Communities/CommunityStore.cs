@@ -58,10 +58,14 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
         return written;
     }
 
-    public Task<int> UpsertGridsAsync(IReadOnlyCollection<GridUpsert> rows, CancellationToken ct) =>
-        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
+    public async Task<int> UpsertGridsAsync(IReadOnlyCollection<GridUpsert> rows, CancellationToken ct)
+    {
+        var written = await db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(
             db.Dialect.Upsert("Grids", ["Code"], ["CommunityId", "Name"]),
             rows, tx, cancellationToken: ct)), ct);
+        directory.Invalidate();
+        return written;
+    }
 
     public async Task<int> UpsertDepartmentsAsync(IReadOnlyCollection<DepartmentUpsert> rows, CancellationToken ct)
     {
@@ -95,12 +99,9 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
     public Task<OrgUnit?> FindGridAsync(string code, CancellationToken ct) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(SelectGridUnit, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
 
-    private const string SelectGrids = "SELECT Id, Code, Name, CommunityId FROM Grids WHERE CommunityId = @CommunityId ORDER BY Code";
-
     /// <summary>A community's grids (网格), by code.</summary>
-    public Task<IReadOnlyList<GridRow>> ListGridsAsync(long communityId, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<GridRow>>(async c =>
-            (await c.QueryAsync<GridRow>(new CommandDefinition(SelectGrids, new { CommunityId = communityId }, cancellationToken: ct))).AsList(), ct);
+    public async Task<IReadOnlyList<GridRow>> ListGridsAsync(long communityId, CancellationToken ct) =>
+        (await directory.GetAsync(ct)).GridsOf(communityId);
 
     /// <summary>One of the community's grids by its code (case-insensitive), or null.</summary>
     public async Task<GridRow?> FindGridAsync(long communityId, string code, CancellationToken ct) =>

@@ -5,7 +5,7 @@ using LianApi.Shared;
 namespace LianApi.Communities;
 
 /// <summary>
-/// Streets, communities and categories change a few times a year (ops imports) but are read on every scan and
+/// Streets, communities, grids and categories change a few times a year (ops imports) but are read on every scan and
 /// every report, so each instance keeps a snapshot: replaced at once when this process writes, and re-read at
 /// most <see cref="MaxAge"/> after another process (the import verb, another instance) did.
 /// </summary>
@@ -22,8 +22,18 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
         IReadOnlyDictionary<long, CategoryRow> CategoriesById,
         IReadOnlyDictionary<long, string> StreetNamesById,
         IReadOnlyDictionary<long, string> DepartmentNamesById,
+        IReadOnlyDictionary<long, IReadOnlyList<GridRow>> GridsByCommunityId,
         DateTimeOffset LoadedAt)
     {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<long, CommunityLanding> landings = new();
+
+        /// <summary>A community's grids, by code.</summary>
+        public IReadOnlyList<GridRow> GridsOf(long communityId) => GridsByCommunityId.GetValueOrDefault(communityId) ?? [];
+
+        /// <summary>The landing page of a scan, built once per snapshot: every resident of the community reads the same one.</summary>
+        public CommunityLanding LandingOf(CommunityRow community) =>
+            landings.GetOrAdd(community.Id, _ => community.AsLanding(Categories, GridsOf(community.Id)));
+
         /// <summary>The name of the unit holding a case at <paramref name="level"/>; null when this snapshot predates it.</summary>
         public string? UnitName(string level, long? unitId) => level switch
         {
@@ -48,6 +58,8 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
 
     private const string SelectDepartmentNames = "SELECT Id, Name FROM Departments";
 
+    private const string SelectGrids = "SELECT Id, Code, Name, CommunityId FROM Grids ORDER BY CommunityId, Code";
+
     private const string SelectCategories = """
         SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays, RequiresResolutionPhoto
         FROM Categories ORDER BY SortOrder, Id
@@ -66,15 +78,17 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
             {
                 return loaded;
             }
-            var (communities, categories, streets, departments) = await db.ReadAsync(async c => (
+            var (communities, categories, streets, departments, grids) = await db.ReadAsync(async c => (
                 (await c.QueryAsync<CommunityRow>(new CommandDefinition(SelectCommunities, cancellationToken: ct))).AsList(),
                 (await c.QueryAsync<CategoryRow>(new CommandDefinition(SelectCategories, cancellationToken: ct))).AsList(),
                 (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(SelectStreetNames, cancellationToken: ct))).AsList(),
-                (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(SelectDepartmentNames, cancellationToken: ct))).AsList()), ct);
+                (await c.QueryAsync<(long Id, string Name)>(new CommandDefinition(SelectDepartmentNames, cancellationToken: ct))).AsList(),
+                (await c.QueryAsync<GridRow>(new CommandDefinition(SelectGrids, cancellationToken: ct))).AsList()), ct);
             current = new Snapshot(communities,
                 communities.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), communities.ToDictionary(c => c.Id),
                 categories, categories.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase), categories.ToDictionary(c => c.Id),
                 streets.ToDictionary(s => s.Id, s => s.Name), departments.ToDictionary(d => d.Id, d => d.Name),
+                grids.GroupBy(g => g.CommunityId).ToDictionary(g => g.Key, g => (IReadOnlyList<GridRow>)[.. g]),
                 time.GetUtcNow());
             return current;
         }

@@ -101,7 +101,7 @@ public sealed class Database : IAsyncDisposable
             {
                 await using var connection = await OpenAsync(token);
                 await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, token);
-                var tail = new TransactionTail();
+                var tail = new TransactionTail(mergesUnits: false);
                 var result = await RunUnitAsync(work, connection, transaction, tail);
                 tail.KeepUnit();
                 await tail.WriteAsync(connection, transaction, Dialect, token);

@@ -149,7 +149,7 @@ internal sealed class SqliteWriteQueue : IAsyncDisposable
             await using var connection = await source.OpenConnectionAsync();
             // Microsoft.Data.Sqlite starts the transaction with BEGIN IMMEDIATE: the write lock is taken up front.
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted);
-            var tail = new TransactionTail();
+            var tail = new TransactionTail(mergesUnits: true);
             foreach (var item in batch)
             {
                 await transaction.SaveAsync("unit");

@@ -15,10 +15,13 @@ public interface ITailWriter
 
 /// <summary>
 /// The contributions of a transaction's units to its <see cref="ITailWriter"/>s. A unit's contributions count only if
-/// the unit itself commits: one rolled back to its savepoint takes its contributions with it.
+/// the unit itself commits: one rolled back to its savepoint takes its contributions with it. A transaction of one unit
+/// (SQL Server's) has nothing to merge: its contributions join the unit's own batch, with no round trip of their own.
 /// </summary>
-public sealed class TransactionTail
+public sealed class TransactionTail(bool mergesUnits)
 {
+    public bool MergesUnits { get; } = mergesUnits;
+
     private readonly List<(ITailWriter Writer, object Contribution)> kept = [];
     private readonly List<(ITailWriter Writer, object Contribution)> unit = [];
 

@@ -17,8 +17,23 @@ public sealed class WriteBatch(DbConnection connection, DbTransaction transactio
     public StringBuilder Sql { get; } = new();
     public DynamicParameters Parameters { get; private set; } = new();
 
-    /// <summary>Where a statement goes that the units of one transaction should write once, together, before it commits.</summary>
-    public TransactionTail Tail { get; } = tail;
+    private TransactionTail Tail { get; } = tail;
+
+    /// <summary>
+    /// A contribution to what the transaction writes once for all its units before it commits (see <see cref="TransactionTail"/>);
+    /// appended to this batch at once when the transaction holds this unit alone.
+    /// </summary>
+    public void AddToTail(ITailWriter writer, object contribution)
+    {
+        if (Tail.MergesUnits)
+        {
+            Tail.Add(writer, contribution);
+        }
+        else
+        {
+            writer.Append(this, [contribution]);
+        }
+    }
 
     /// <summary>Adds a statement and its parameters; the caller keeps the parameter names apart from the others of the batch.</summary>
     public WriteBatch Append(string sql, object? parameters = null)

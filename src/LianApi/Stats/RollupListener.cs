@@ -18,7 +18,7 @@ public sealed class RollupListener : IComplaintChangeListener, ITailWriter
         var delta = RollupDimensions.Delta(change.Before, change.After);
         if (delta.Count > 0)
         {
-            batch.Tail.Add(this, delta);
+            batch.AddToTail(this, delta);
         }
         return Task.CompletedTask;
     }
