@@ -197,7 +197,7 @@ public static class Open311Api
         ("zipcode", null),
         ("lat", f.Community.Latitude),
         ("long", f.Community.Longitude),
-        ("media_url", f.PhotoIds.Count == 0 ? null : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{links.For(f.PhotoIds[0]).Url}"));
+        ("media_url", f.PhotoIds.Count == 0 ? null : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{links.ForPublic(f.PhotoIds[0]).Url}"));
 
     public static async Task<Open311Result> PostRequest(string format, HttpContext http, Open311KeyStore keys, Open311PostLimiter limiter,
         OrgDirectory directory, CommunityStore org, ComplaintStore complaints, UserStore users, PhoneProtector phones, TimeProvider time,
