@@ -71,7 +71,7 @@ public static class NotificationsApi
             // Development only: what Emulator mode would have sent, so the front-end team can watch messages arrive.
             group.MapGet("/emulated", ListEmulatedNotifications)
                 .WithName(nameof(ListEmulatedNotifications))
-                .WithSummary("Development only: the latest messages Emulator mode recorded instead of sending, with their rendered values");
+                .WithSummary("Development only: the latest messages Emulator mode recorded for the caller instead of sending them, with their rendered values");
         }
         return group;
     }
@@ -129,6 +129,6 @@ public static class NotificationsApi
         return TypedResults.Ok(new NotificationPage(items, await outbox.BacklogAsync(time.GetUtcNow().UtcDateTime, ct)));
     }
 
-    public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(EmulatedMessageStore emulated, CancellationToken ct) =>
-        TypedResults.Ok(await emulated.LatestAsync(50, ct));
+    public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(ClaimsPrincipal user, EmulatedMessageStore emulated, CancellationToken ct) =>
+        TypedResults.Ok(await emulated.LatestAsync(user.UserId(), 50, ct));
 }
