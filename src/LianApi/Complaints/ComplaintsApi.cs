@@ -82,7 +82,7 @@ public static class ComplaintsApi
         SubmitComplaintRequest request,
         [FromHeader(Name = IdempotencyKeys.HeaderName), Required, Description("A new UUID per report; the same one when retrying it")] string? idempotencyKey,
         ClaimsPrincipal user, HttpContext http, CommunityStore org, ComplaintStore complaints, IdempotentCreate idempotency,
-        IOptions<RateLimitOptions> limits, PhoneProtector phones, PhotoLinks links, ITextChecker checker, ILogger<SubmitComplaintRequest> logger,
+        IOptions<RateLimitOptions> limits, PhoneProtector phones, ResidentViewLinks links, ITextChecker checker, ILogger<SubmitComplaintRequest> logger,
         TimeProvider time, CancellationToken ct)
     {
         return await idempotency.RunAsync(http, idempotencyKey, user.UserId(), SubmitEndpoint, request, async (claim, token) =>
@@ -123,7 +123,7 @@ public static class ComplaintsApi
             try
             {
                 var allowed = new SubmissionLimits(limits.Value.SubmissionsPer10Minutes, limits.Value.SubmissionsPerDay);
-                return Created(await complaints.SubmitAsync(complaint, claim, allowed, token), links);
+                return await CreatedAsync(await complaints.SubmitAsync(complaint, claim, allowed, token), links, token);
             }
             catch (PhotoNotAttachableException photo)
             {
@@ -134,11 +134,11 @@ public static class ComplaintsApi
                 http.Response.SetRetryAfter(full.RetryAfter);
                 return Problems.TooManyRequests(Messages.TooManyReports);
             }
-        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? Created(filed, links) : null, ct);
+        }, async (claim, token) => await complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed ? await CreatedAsync(filed, links, token) : null, ct);
     }
 
-    private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view, PhotoLinks links) =>
-        new($"/api/complaints/{view.TrackingNo}", ResidentViewLinks.Sign(view.Json, links));
+    private static async Task<StoredJsonCreated<ComplaintDetail>> CreatedAsync(ResidentView view, ResidentViewLinks links, CancellationToken ct) =>
+        new($"/api/complaints/{view.TrackingNo}", await links.SignAsync(view.Json, ct));
 
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
@@ -158,14 +158,14 @@ public static class ComplaintsApi
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> GetMyComplaint(
-        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
+        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, ResidentViewLinks links, CancellationToken ct) =>
         await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } view
-            ? new StoredJsonOk<ComplaintDetail>(ResidentViewLinks.Sign(view.Json, links))
+            ? new StoredJsonOk<ComplaintDetail>(await links.SignAsync(view.Json, ct))
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
         string trackingNo, EvaluationRequest request, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints,
-        CalendarStore calendars, PhotoLinks links, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
+        CalendarStore calendars, ResidentViewLinks links, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -195,11 +195,11 @@ public static class ComplaintsApi
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
             ? Problems.Conflict(Messages.RatingConflict).WithCode(ProblemCodes.VersionConflict)
-            : ResidentAnswer(saved, links);
+            : await ResidentAnswerAsync(saved, links, ct);
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
-        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, ResidentViewLinks links, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -217,11 +217,11 @@ public static class ComplaintsApi
             return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
-        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved, links);
+        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : await ResidentAnswerAsync(saved, links, ct);
     }
 
-    private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved, PhotoLinks links) =>
-        new(ResidentViewLinks.Sign(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson), links));
+    private static async Task<StoredJsonOk<ComplaintDetail>> ResidentAnswerAsync(ComplaintWithEvents saved, ResidentViewLinks links, CancellationToken ct) =>
+        new(await links.SignAsync(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson), ct));
 
     private static ProblemHttpResult NotYours(string trackingNo) =>
         Problems.NotFound(Text.Format(Messages.ReportNotYours, trackingNo));

@@ -5,6 +5,7 @@ public static class ComplaintsExtensions
     /// <summary>Complaints, their handling by staff and the deadline sweep.</summary>
     public static IServiceCollection AddComplaints(this IServiceCollection services) => services
         .AddSingleton<ComplaintStore>()
+        .AddSingleton<ResidentViewLinks>()
         .AddSingleton<StaffInboxStore>()
         .AddSingleton<DeadlineSweep>()
         .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()
