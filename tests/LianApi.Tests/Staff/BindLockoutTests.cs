@@ -42,6 +42,16 @@ public sealed class BindLockoutTests
         });
     }
 
+    /// <summary>Users {prefix}-0 … each send one wrong code, from the same address (loopback).</summary>
+    private static async Task OneWrongCodeEachAsync(LianApiFactory app, string prefix, int users)
+    {
+        for (var user = 0; user < users; user++)
+        {
+            var client = await app.LoginAsync($"{prefix}-{user}");
+            Assert.That((await BindAsync(client, "DDDDD-DDDDD")).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
+        }
+    }
+
     [Test]
     public async Task Bind_ManyWrongCodesFromOneAddress_NeverLockOutSomeoneWhoMadeNoMistake()
     {
@@ -50,11 +60,7 @@ public sealed class BindLockoutTests
         shared["ConnectionStrings:Lian"] = $"Data Source={first.DatabasePath}";
         await using var second = new LianApiFactory(shared);
         // Ten users each try wrong codes from the same address (loopback: one office behind its NAT), below their own limit.
-        for (var user = 0; user < 10; user++)
-        {
-            var client = await first.LoginAsync($"bind-address-{user}");
-            Assert.That((await BindAsync(client, "DDDDD-DDDDD")).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
-        }
+        await OneWrongCodeEachAsync(first, "bind-address", 10);
         var newcomer = await second.LoginAsync("bind-address-newcomer");
         var rightCode = await second.AddStaffCodeAsync("community", "gongyuanmen");
 
@@ -68,11 +74,7 @@ public sealed class BindLockoutTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var app = new LianApiFactory(Limits(), configureServices: s => FakeClock.Use(s, clock));
-        for (var user = 0; user < 5; user++)
-        {
-            var client = await app.LoginAsync($"bind-busy-{user}");
-            Assert.That((await BindAsync(client, "FFFFF-FFFFF")).StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity));
-        }
+        await OneWrongCodeEachAsync(app, "bind-busy", 5);
         // One of them tries again at once: the address is over its allowance, so they wait a little, every instance alike.
         var guesser = await app.LoginAsync("bind-busy-0");
         var rightCode = await app.AddStaffCodeAsync("community", "gongyuanmen");
