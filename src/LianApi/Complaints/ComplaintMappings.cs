@@ -29,7 +29,7 @@ public static class ComplaintMappings
     }
 
     /// <summary>
-    /// The stored resident view keeps only the photos' ids: links expire, so <see cref="ResidentViewLinks.Sign"/> fills
+    /// The stored resident view keeps only the photos' ids: links expire, so <see cref="ResidentViewLinks.SignAsync"/> fills
     /// them in whenever the view is served.
     /// </summary>
     private static PhotoLink Unsigned(string id) => new(id, "", "", default);

@@ -110,7 +110,7 @@ public static class ComplaintsApi
             try
             {
                 var allowed = new SubmissionLimits(services.Limits.Value.SubmissionsPer10Minutes, services.Limits.Value.SubmissionsPerDay);
-                return Created(await services.Intake.FileAsync(claim.UserId, claim, report, allowed, token), services.Links);
+                return await CreatedAsync(await services.Intake.FileAsync(claim.UserId, claim, report, allowed, token), services.Links, token);
             }
             catch (PhotoNotAttachableException photo)
             {
@@ -122,11 +122,11 @@ public static class ComplaintsApi
                 return Problems.TooManyRequests(Messages.TooManyReports);
             }
         }, async (claim, token) => await services.Complaints.FindByClientRequestAsync(claim.UserId, claim.Key, token) is { } filed
-            ? Created(filed, services.Links) : null, ct);
+            ? await CreatedAsync(filed, services.Links, token) : null, ct);
     }
 
-    private static StoredJsonCreated<ComplaintDetail> Created(ResidentView view, PhotoLinks links) =>
-        new($"/api/complaints/{view.TrackingNo}", ResidentViewLinks.Sign(view.Json, links));
+    private static async Task<StoredJsonCreated<ComplaintDetail>> CreatedAsync(ResidentView view, ResidentViewLinks links, CancellationToken ct) =>
+        new($"/api/complaints/{view.TrackingNo}", await links.SignAsync(view.Json, ct));
 
     public static async Task<Results<Ok<ComplaintPage>, ProblemHttpResult>> ListMyComplaints(
         [AsParameters] MyComplaintsQuery query, ClaimsPrincipal user, ComplaintStore complaints, CancellationToken ct)
@@ -146,14 +146,14 @@ public static class ComplaintsApi
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> GetMyComplaint(
-        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, PhotoLinks links, CancellationToken ct) =>
+        [Description("e.g. LH20261128-0042")] string trackingNo, ClaimsPrincipal user, ComplaintStore complaints, ResidentViewLinks links, CancellationToken ct) =>
         await complaints.FindForUserAsync(trackingNo, user.UserId(), ct) is { } view
-            ? new StoredJsonOk<ComplaintDetail>(ResidentViewLinks.Sign(view.Json, links))
+            ? new StoredJsonOk<ComplaintDetail>(await links.SignAsync(view.Json, ct))
             : NotYours(trackingNo);
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> EvaluateComplaint(
         string trackingNo, EvaluationRequest request, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints,
-        CalendarStore calendars, PhotoLinks links, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
+        CalendarStore calendars, ResidentViewLinks links, ITextChecker checker, ILogger<EvaluationRequest> logger, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -183,11 +183,11 @@ public static class ComplaintsApi
             new Evaluation(request.Resolved.Value, request.Satisfaction!, comment));
         return saved is null
             ? Problems.Conflict(Messages.RatingConflict).WithCode(ProblemCodes.VersionConflict)
-            : ResidentAnswer(saved, links);
+            : await ResidentAnswerAsync(saved, links, ct);
     }
 
     public static async Task<Results<StoredJsonOk<ComplaintDetail>, ProblemHttpResult>> UrgeComplaint(
-        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, PhotoLinks links, TimeProvider time, CancellationToken ct)
+        string trackingNo, ClaimsPrincipal user, HttpContext http, ComplaintStore complaints, ResidentViewLinks links, TimeProvider time, CancellationToken ct)
     {
         var userId = user.UserId();
         if (await complaints.LoadAsync(trackingNo, ct) is not { } loaded || loaded.Complaint.UserId != userId)
@@ -205,11 +205,11 @@ public static class ComplaintsApi
             return refusal.AsProblem();
         }
         var saved = await complaints.ApplyAsync(loaded, decision.Transition!, Actor.Resident(userId), now, ct);
-        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : ResidentAnswer(saved, links);
+        return saved is null ? Problems.Conflict(Messages.ReportChangedNow).WithCode(ProblemCodes.VersionConflict) : await ResidentAnswerAsync(saved, links, ct);
     }
 
-    private static StoredJsonOk<ComplaintDetail> ResidentAnswer(ComplaintWithEvents saved, PhotoLinks links) =>
-        new(ResidentViewLinks.Sign(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson), links));
+    private static async Task<StoredJsonOk<ComplaintDetail>> ResidentAnswerAsync(ComplaintWithEvents saved, ResidentViewLinks links, CancellationToken ct) =>
+        new(await links.SignAsync(JsonSerializer.Serialize(saved.Complaint.AsDetail(saved.Events), ComplaintStore.ViewJson), ct));
 
     private static ProblemHttpResult NotYours(string trackingNo) =>
         Problems.NotFound(Text.Format(Messages.ReportNotYours, trackingNo));

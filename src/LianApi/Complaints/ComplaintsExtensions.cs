@@ -6,6 +6,7 @@ public static class ComplaintsExtensions
     public static IServiceCollection AddComplaints(this IServiceCollection services) => services
         .AddSingleton<ComplaintStore>()
         .AddSingleton<ComplaintIntake>()
+        .AddSingleton<ResidentViewLinks>()
         .AddSingleton<StaffInboxStore>()
         .AddSingleton<DeadlineSweep>()
         .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()

@@ -93,7 +93,8 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             return (status, Messages.InvalidJsonField, null, ProblemCodes.InvalidJson,
                 new() { [JsonFieldNames.Of(unmapped.Groups[1].Value)] = [Messages.FieldUnknown] });
         }
-        return (status, Messages.InvalidJsonField, null, ProblemCodes.InvalidJson, new() { [field] = [Messages.FieldWrongType] });
+        var message = json.Message.StartsWith("Duplicate", StringComparison.Ordinal) ? Messages.FieldDuplicate : Messages.FieldWrongType;
+        return (status, Messages.InvalidJsonField, null, ProblemCodes.InvalidJson, new() { [field] = [message] });
     }
 
     /// <summary>A route, query or header value that does not convert, or a missing body: said with the parameter's name.</summary>

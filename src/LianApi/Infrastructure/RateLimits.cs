@@ -46,7 +46,10 @@ public sealed class RateLimitOptions
     /// <summary>Wrong staff binding codes one user may send in any 15 minutes before binding locks for them.</summary>
     [Range(1, 1000)] public int BindFailuresPerUser { get; set; } = 5;
 
-    /// <summary>Wrong staff binding codes from one client address in any 15 minutes before binding locks for it.</summary>
+    /// <summary>
+    /// Wrong staff binding codes from one client address in any 15 minutes before it slows down those of its users who
+    /// sent a wrong code themselves (never a lockout: a shared address must not shut real staff out).
+    /// </summary>
     [Range(1, 10_000)] public int BindFailuresPerAddress { get; set; } = 20;
 
     public static readonly TimeSpan BindFailureWindow = TimeSpan.FromMinutes(15);

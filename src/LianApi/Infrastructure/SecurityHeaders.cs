@@ -1,10 +1,11 @@
 using System.Net;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Infrastructure;
 
-/// <summary>Marks endpoints whose answers carry personal data: no cache anywhere may keep them.</summary>
+/// <summary>Marks anonymous endpoints whose answers carry personal data (login): no cache anywhere may keep them, as with every authenticated one.</summary>
 public sealed class PersonalDataMetadata
 {
     public static readonly PersonalDataMetadata Instance = new();
@@ -51,14 +52,21 @@ public static class SecurityHeaders
         return services;
     }
 
-    /// <summary>Every answer: nosniff. Answers of endpoints marked with personal data: no-store.</summary>
+    /// <summary>
+    /// Every answer: nosniff. Every answer of an endpoint that needs a token (the fallback policy: all but those marked
+    /// anonymous), and of anonymous ones marked with personal data (login): no-store, errors included. One rule rather
+    /// than a mark per group, so a new authenticated endpoint cannot forget it.
+    /// </summary>
     public static IApplicationBuilder UseLianSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
+        // Decided now: the endpoint is chosen (routing runs first) and the exception handler clears it before an error is written.
+        var metadata = context.GetEndpoint()?.Metadata;
+        var noStore = metadata is not null && (metadata.GetMetadata<IAllowAnonymous>() is null || metadata.GetMetadata<PersonalDataMetadata>() is not null);
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
-            if (context.GetEndpoint()?.Metadata.GetMetadata<PersonalDataMetadata>() is not null)
+            if (noStore)
             {
                 headers.CacheControl = "no-store";
                 headers.Pragma = "no-cache";

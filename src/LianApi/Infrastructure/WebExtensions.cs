@@ -20,6 +20,8 @@ public static class WebExtensions
         {
             // Unknown members are refused, so a client cannot post "status" or "userId" and think it took effect.
             json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // A member sent twice is refused: readers disagree on which one counts (last wins here, first elsewhere).
+            json.SerializerOptions.AllowDuplicateProperties = false;
             // Chinese text stays readable in responses instead of \uXXXX escapes.
             json.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
             // One time policy: Beijing offset and milliseconds out; no offset in means Beijing time.

@@ -9,7 +9,8 @@ namespace LianApi.Notifications;
 /// answer grants or zeroes credits like the client's POST (paired with it, see <see cref="ConsentStore"/>), a change
 /// event (the user turned a template off) zeroes them, and a failed delivery report zeroes them too. Idempotent per push.
 /// </summary>
-public sealed class ConsentPushHandler(ConsentStore consents, IOptions<WechatOptions> wechat, TimeProvider time, ILogger<ConsentPushHandler> logger)
+public sealed class ConsentPushHandler(ConsentStore consents, ConsentOffers offers, IOptions<WechatOptions> wechat, TimeProvider time,
+    ILogger<ConsentPushHandler> logger)
 {
     public const string PopupEvent = "subscribe_msg_popup_event";
     public const string ChangeEvent = "subscribe_msg_change_event";
@@ -52,6 +53,11 @@ public sealed class ConsentPushHandler(ConsentStore consents, IOptions<WechatOpt
                 case "accept" when eventName == PopupEvent: accepted.Add(templateId); break;
                 case "reject" or "ban": refused.Add(templateId); break;
             }
+        }
+        if (accepted.Count > 0)
+        {
+            var offered = await offers.ForUserAsync(userId, ct);
+            accepted.RemoveAll(t => !offered.Contains(t));
         }
         if (accepted.Count + refused.Count > 0)
         {

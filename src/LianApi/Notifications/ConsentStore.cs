@@ -21,21 +21,33 @@ public sealed class ConsentStore(Database db)
 {
     public static readonly TimeSpan PairingWindow = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Credits of one template one user may hold: a resident rarely has more reports open at once, and staff ask again
+    /// after each few inbox messages (afterBinding). Above it an accept changes nothing, so taps cannot pile up credits.
+    /// </summary>
+    public const int MaxCredits = 5;
+
     private const string InsertMissing = """
         INSERT INTO SubscriptionCredits (UserId, TemplateId, Credits, WindowStart, ClientGrants, PushGrants, UpdatedAt)
         SELECT @UserId, @TemplateId, 0, @Now, 0, 0, @Now
         WHERE NOT EXISTS (SELECT 1 FROM SubscriptionCredits WHERE UserId = @UserId AND TemplateId = @TemplateId);
         """;
 
-    // Every right-hand side reads the row as it was before this statement (both providers): a new window starts over,
-    // and within a window an accept adds a credit only when its source has now heard more accepts than the other.
-    private const string Grant = """
-        UPDATE SubscriptionCredits SET
-            Credits = Credits + CASE
+    // Whether this accept adds a credit: a new window starts over, and within a window an accept adds one only when its
+    // source has now heard more accepts than the other.
+    private const string Added = """
+        CASE
                 WHEN WindowStart < @WindowFloor THEN 1
                 WHEN @FromClient = 1 AND ClientGrants + 1 > PushGrants THEN 1
                 WHEN @FromClient = 0 AND PushGrants + 1 > ClientGrants THEN 1
-                ELSE 0 END,
+                ELSE 0 END
+        """;
+
+    // Every right-hand side reads the row as it was before this statement (both providers). Credits stop at @MaxCredits
+    // (no LEAST before SQL Server 2022, so the increment is written twice).
+    private const string Grant = $$"""
+        UPDATE SubscriptionCredits SET
+            Credits = CASE WHEN Credits + {{Added}} > @MaxCredits THEN @MaxCredits ELSE Credits + {{Added}} END,
             ClientGrants = CASE WHEN WindowStart < @WindowFloor THEN 0 ELSE ClientGrants END + @FromClient,
             PushGrants = CASE WHEN WindowStart < @WindowFloor THEN 0 ELSE PushGrants END + 1 - @FromClient,
             WindowStart = CASE WHEN WindowStart < @WindowFloor THEN @Now ELSE WindowStart END,
@@ -95,7 +107,7 @@ public sealed class ConsentStore(Database db)
                 await c.ExecuteAsync(new CommandDefinition(InsertMissing + Grant, new
                 {
                     UserId = userId, TemplateId = templateId, Now = now, WindowFloor = now - PairingWindow,
-                    FromClient = source == ConsentSource.Client ? 1 : 0,
+                    FromClient = source == ConsentSource.Client ? 1 : 0, MaxCredits,
                 }, tx, cancellationToken: ct));
             }
             foreach (var templateId in refused)

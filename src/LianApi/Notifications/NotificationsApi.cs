@@ -34,6 +34,7 @@ public sealed record NotificationListQuery(
 public static class NotificationsApi
 {
     private const int MaxConsentEntries = 20;
+    private const string ErrMsg = "errMsg";
     private static readonly string[] Accepts = ["accept"];
     private static readonly string[] Refusals = ["reject", "ban"];
 
@@ -49,9 +50,11 @@ public static class NotificationsApi
 
         group.MapPost("/consents", RecordConsents)
             .WithName(nameof(RecordConsents))
-            .WithSummary("Record the result of wx.requestSubscribeMessage as it is (template id → accept | reject | ban | filter; errMsg is ignored)")
-            .WithDescription("Each accept is a credit for one message of that template; reject and ban set it to zero. WeChat's own push of the same " +
-                             "answer (subscribe_msg_popup_event) is paired with this one, so sending both counts the tap once.")
+            .WithSummary("Record the result of wx.requestSubscribeMessage as it is (errMsg, and template id → accept | reject | ban | filter)")
+            .WithDescription("Only a successful answer counts (errMsg ending in :ok; without errMsg it is a 400). Each accept of a template offered to " +
+                             $"the caller (GET /api/notifications/templates: staff templates to active staff only) is a credit for one message, up to {ConsentStore.MaxCredits} " +
+                             "per template; reject and ban set it to zero. WeChat's own push of the same answer (subscribe_msg_popup_event) is paired " +
+                             "with this one, so sending both counts the tap once.")
             .ProducesStandardProblems(400, 415);
 
         var staff = routes.MapGroup("/api/staff/notifications")
@@ -68,7 +71,7 @@ public static class NotificationsApi
             // Development only: what Emulator mode would have sent, so the front-end team can watch messages arrive.
             group.MapGet("/emulated", ListEmulatedNotifications)
                 .WithName(nameof(ListEmulatedNotifications))
-                .WithSummary("Development only: the latest messages Emulator mode recorded instead of sending, with their rendered values");
+                .WithSummary("Development only: the latest messages Emulator mode recorded for the caller instead of sending them, with their rendered values");
         }
         return group;
     }
@@ -91,16 +94,26 @@ public static class NotificationsApi
     public static async Task<Results<Ok<ConsentsResponse>, ProblemHttpResult>> RecordConsents(
         [Description("The object wx.requestSubscribeMessage's success callback received: { \"errMsg\": \"requestSubscribeMessage:ok\", \"<templateId>\": \"accept\" }")]
         Dictionary<string, string> result,
-        ClaimsPrincipal user, IOptionsMonitor<NotificationOptions> options, ConsentStore consents, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, IOptionsMonitor<NotificationOptions> options, ConsentStore consents, ConsentOffers offers, TimeProvider time, CancellationToken ct)
     {
-        if (result.Count > MaxConsentEntries + 1 || result.Any(r => r.Key.Length > 128 || r.Value.Length > 64))
+        if (result.Count > MaxConsentEntries + 1 || result.Any(r => r.Key.Length > 128 || r.Value.Length > (r.Key == ErrMsg ? 512 : 64)))
         {
             return Problems.BadRequest("$", ValidationMessages.Consents);
         }
-        var known = options.CurrentValue.Templates.Values.Select(t => t.TemplateId).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
-        var accepted = result.Where(r => known.Contains(r.Key) && Accepts.Contains(r.Value)).Select(r => r.Key).ToList();
-        var refused = result.Where(r => known.Contains(r.Key) && Refusals.Contains(r.Value)).Select(r => r.Key).ToList();
+        if (!result.TryGetValue(ErrMsg, out var errMsg))
+        {
+            return Problems.BadRequest(ErrMsg, ValidationMessages.Consents);
+        }
         var userId = user.UserId();
+        // A failed call (no dialog, no tap, :fail) granted nothing, whatever else the object says.
+        if (!errMsg.EndsWith(":ok", StringComparison.Ordinal))
+        {
+            return TypedResults.Ok(new ConsentsResponse([], await consents.CreditsAsync(userId, ct)));
+        }
+        var known = options.CurrentValue.Templates.Values.Select(t => t.TemplateId).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var offered = await offers.ForUserAsync(userId, ct);
+        var accepted = result.Where(r => offered.Contains(r.Key) && Accepts.Contains(r.Value)).Select(r => r.Key).ToList();
+        var refused = result.Where(r => known.Contains(r.Key) && Refusals.Contains(r.Value)).Select(r => r.Key).ToList();
         await consents.ApplyAsync(userId, accepted, refused, ConsentSource.Client, time.GetUtcNow().UtcDateTime, pushKey: null, ct);
         return TypedResults.Ok(new ConsentsResponse(accepted, await consents.CreditsAsync(userId, ct)));
     }
@@ -116,6 +129,6 @@ public static class NotificationsApi
         return TypedResults.Ok(new NotificationPage(items, await outbox.BacklogAsync(time.GetUtcNow().UtcDateTime, ct)));
     }
 
-    public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(EmulatedMessageStore emulated, CancellationToken ct) =>
-        TypedResults.Ok(await emulated.LatestAsync(50, ct));
+    public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(ClaimsPrincipal user, EmulatedMessageStore emulated, CancellationToken ct) =>
+        TypedResults.Ok(await emulated.LatestAsync(user.UserId(), 50, ct));
 }

@@ -15,6 +15,7 @@ public static class NotificationsExtensions
         services.AddSingleton<IComplaintChangeListener>(sp => sp.GetRequiredService<NotificationOutbox>());
         services.AddSingleton<NotificationStore>();
         services.AddSingleton<ConsentStore>();
+        services.AddSingleton<ConsentOffers>();
         services.AddSingleton<ConsentPushHandler>();
         foreach (var pushEvent in ConsentPushHandler.Events)
         {

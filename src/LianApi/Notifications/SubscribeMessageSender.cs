@@ -60,8 +60,12 @@ public sealed class EmulatedMessageStore(Database db, TimeProvider time, ILogger
             notificationId, message.ToUser, message.TemplateId, message.Page, data);
     }
 
+    // The recipient is the outbox row's user: a caller reads the messages that were meant for them.
     private const string SelectLatest = """
-        SELECT NotificationId, ToUser, TemplateId, Page, Data, SentAt FROM EmulatedMessages ORDER BY Id DESC
+        SELECT e.NotificationId, e.ToUser, e.TemplateId, e.Page, e.Data, e.SentAt
+        FROM EmulatedMessages e JOIN Notifications n ON n.Id = e.NotificationId
+        WHERE n.UserId = @UserId
+        ORDER BY e.Id DESC
         """;
 
     private sealed record Row
@@ -74,9 +78,10 @@ public sealed class EmulatedMessageStore(Database db, TimeProvider time, ILogger
         public DateTime SentAt { get; init; }
     }
 
-    public async Task<IReadOnlyList<EmulatedMessage>> LatestAsync(int limit, CancellationToken ct) =>
+    /// <summary>The latest messages emulated for one user, newest first.</summary>
+    public async Task<IReadOnlyList<EmulatedMessage>> LatestAsync(long userId, int limit, CancellationToken ct) =>
         (await db.ReadAsync(async c => await c.QueryAsync<Row>(new CommandDefinition(SelectLatest + "\n" + db.Dialect.LimitRows,
-            new { Limit = limit }, cancellationToken: ct)), ct))
+            new { UserId = userId, Limit = limit }, cancellationToken: ct)), ct))
         .Select(r => new EmulatedMessage(r.NotificationId, r.ToUser, r.TemplateId, r.Page,
             JsonSerializer.Deserialize<Dictionary<string, string>>(r.Data) ?? [], r.SentAt.AsChinaTime()))
         .ToList();

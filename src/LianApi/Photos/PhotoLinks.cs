@@ -34,6 +34,10 @@ public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time
 
     public const string ExpiresParameter = "expires";
     public const string SignatureParameter = "sig";
+    public const string ScopeParameter = "scope";
+
+    /// <summary>The scope of the public wall's and Open311's links: each use asks whether the case is still public.</summary>
+    public const string PublicScope = "public";
 
     public TimeSpan Lifetime => options.Value.LinkLifetime;
 
@@ -42,11 +46,19 @@ public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time
     public static string ThumbnailPath(string id) => $"/api/photos/{id}/thumb";
 
     /// <summary>Both links of a photo, valid for the configured lifetime from now (whole seconds).</summary>
-    public PhotoLink For(string id)
+    public PhotoLink For(string id) => Links(id, scope: null);
+
+    /// <summary>
+    /// Both links of a photo for the public (the wall, Open311): signed for the public scope, so that they work only while
+    /// the case is still public; a withdrawal (unpublish) ends them at once instead of at their expiry.
+    /// </summary>
+    public PhotoLink ForPublic(string id) => Links(id, PublicScope);
+
+    private PhotoLink Links(string id, string? scope)
     {
         var expires = time.GetUtcNow() + options.Value.LinkLifetime;
         var seconds = expires.ToUnixTimeSeconds();
-        return new PhotoLink(id, Sign(PhotoPath(id), seconds), Sign(ThumbnailPath(id), seconds),
+        return new PhotoLink(id, Sign(PhotoPath(id), seconds, scope), Sign(ThumbnailPath(id), seconds, scope),
             DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.AsChinaTime());
     }
 
@@ -62,18 +74,23 @@ public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time
         return o.PublicBaseUrl.TrimEnd('/') + Sign(PhotoPath(id), expires);
     }
 
-    private string Sign(string path, long expires) =>
-        $"{path}?{ExpiresParameter}={expires.ToString(CultureInfo.InvariantCulture)}&{SignatureParameter}={Signature(path, expires)}";
+    private string Sign(string path, long expires, string? scope = null) =>
+        $"{path}?{ExpiresParameter}={expires.ToString(CultureInfo.InvariantCulture)}" + (scope is null ? "" : $"&{ScopeParameter}={scope}")
+        + $"&{SignatureParameter}={Signature(path, expires, scope)}";
 
-    private string Signature(string path, long expires) =>
-        Base64Url(HMACSHA256.HashData(options.Value.SigningKeyBytes(), Encoding.UTF8.GetBytes($"{path}\n{expires.ToString(CultureInfo.InvariantCulture)}")));
+    // The scope is signed too (a line of its own, only when there is one, so the links issued before scopes still check):
+    // dropping scope=public from a public link breaks its signature.
+    private string Signature(string path, long expires, string? scope) =>
+        Base64Url(HMACSHA256.HashData(options.Value.SigningKeyBytes(),
+            Encoding.UTF8.GetBytes($"{path}\n{expires.ToString(CultureInfo.InvariantCulture)}" + (scope is null ? "" : $"\n{scope}"))));
 
-    /// <summary>Checks a link's expiry and signature for <paramref name="path"/>; the remaining life comes back for Cache-Control.</summary>
-    public LinkCheck Check(string path, string? expires, string? signature, out TimeSpan remaining)
+    /// <summary>Checks a link's expiry and signature (with its scope) for <paramref name="path"/>; the remaining life comes back for Cache-Control.</summary>
+    public LinkCheck Check(string path, string? expires, string? signature, string? scope, out TimeSpan remaining)
     {
         remaining = TimeSpan.Zero;
         if (!long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || signature is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(path, seconds)), Encoding.ASCII.GetBytes(signature)))
+            || (scope is not null && scope != PublicScope)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(path, seconds, scope)), Encoding.ASCII.GetBytes(signature)))
         {
             return LinkCheck.Invalid;
         }

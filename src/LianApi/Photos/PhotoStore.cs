@@ -246,6 +246,13 @@ public sealed class PhotoStore(Database db)
         return total;
     }
 
+    private const string SelectRisky = "SELECT Id FROM Photos WHERE Id IN @Ids AND Moderation = @Risky";
+
+    /// <summary>Which of these photos WeChat's check found risky: shown to the dispatch center only.</summary>
+    public async Task<IReadOnlySet<string>> RiskyAmongAsync(IReadOnlyCollection<string> ids, CancellationToken ct) =>
+        ids.Count == 0 ? new HashSet<string>() : (await db.ReadAsync(c => c.QueryAsync<string>(new CommandDefinition(SelectRisky,
+            new { Ids = ids.ToArray(), Risky = Moderation.Risky }, cancellationToken: ct)), ct)).ToHashSet(StringComparer.Ordinal);
+
     private const string UpdateModeration = "UPDATE Photos SET Moderation = @Moderation WHERE Id = @Id";
 
     /// <summary>Sets the content-safety state directly (pending, pass, review, risky), without flagging a case: for tests and ops tools.</summary>

@@ -35,6 +35,12 @@ public interface IPhotoAccess
     Task<PhotoViewer> CheckAsync(long complaintId, ClaimsPrincipal user, CancellationToken ct);
 }
 
+/// <summary>Whether a photo is still on the public side (its case consented, not withdrawn, resolved): answered by the PublicWall feature.</summary>
+public interface IPublicPhotos
+{
+    Task<bool> IsPublicAsync(string photoId, CancellationToken ct);
+}
+
 public static class PhotosApi
 {
     public static RouteGroupBuilder MapPhotos(this IEndpointRouteBuilder routes)
@@ -143,34 +149,42 @@ public static class PhotosApi
     public static Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> GetPhoto(
         string id, [FromQuery(Name = PhotoLinks.ExpiresParameter), Description("From the signed link")] string? expires,
         [FromQuery(Name = PhotoLinks.SignatureParameter), Description("From the signed link")] string? sig,
-        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, CancellationToken ct) =>
-        ServeAsync(id, thumbnail: false, expires, sig, http, photos, links, access, ct);
+        [FromQuery(Name = PhotoLinks.ScopeParameter), Description(ScopeDescription)] string? scope,
+        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, IPublicPhotos publicPhotos, CancellationToken ct) =>
+        ServeAsync(id, thumbnail: false, new SignedLink(expires, sig, scope), http, photos, links, access, publicPhotos, ct);
 
     public static Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> GetPhotoThumbnail(
         string id, [FromQuery(Name = PhotoLinks.ExpiresParameter), Description("From the signed link")] string? expires,
         [FromQuery(Name = PhotoLinks.SignatureParameter), Description("From the signed link")] string? sig,
-        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, CancellationToken ct) =>
-        ServeAsync(id, thumbnail: true, expires, sig, http, photos, links, access, ct);
+        [FromQuery(Name = PhotoLinks.ScopeParameter), Description(ScopeDescription)] string? scope,
+        HttpContext http, PhotoStore photos, PhotoLinks links, IPhotoAccess access, IPublicPhotos publicPhotos, CancellationToken ct) =>
+        ServeAsync(id, thumbnail: true, new SignedLink(expires, sig, scope), http, photos, links, access, publicPhotos, ct);
+
+    private const string ScopeDescription = "From the signed link: public on the links of the public wall and Open311, which work only while the case is public";
+
+    private sealed record SignedLink(string? Expires, string? Signature, string? Scope);
 
     private static async Task<Results<PhotoContent, StatusCodeHttpResult, ProblemHttpResult>> ServeAsync(
-        string id, bool thumbnail, string? expires, string? signature, HttpContext http, PhotoStore photos, PhotoLinks links,
-        IPhotoAccess access, CancellationToken ct)
+        string id, bool thumbnail, SignedLink link, HttpContext http, PhotoStore photos, PhotoLinks links,
+        IPhotoAccess access, IPublicPhotos publicPhotos, CancellationToken ct)
     {
         TimeSpan maxAge;
         PhotoRow? photo;
-        if (expires is not null || signature is not null)
+        if (link.Expires is not null || link.Signature is not null || link.Scope is not null)
         {
             var path = thumbnail ? PhotoLinks.ThumbnailPath(id) : PhotoLinks.PhotoPath(id);
-            switch (links.Check(path, expires, signature, out maxAge))
+            switch (links.Check(path, link.Expires, link.Signature, link.Scope, out maxAge))
             {
                 case LinkCheck.Invalid:
                     return Problem(StatusCodes.Status403Forbidden, Messages.PhotoLinkInvalid, ProblemCodes.PhotoLinkInvalid);
                 case LinkCheck.Expired:
                     return Problem(StatusCodes.Status403Forbidden, Messages.PhotoLinkExpired, ProblemCodes.PhotoLinkExpired);
             }
-            // A link outlives nothing: a photo found risky after the link was issued is no longer served through it.
+            // A link outlives nothing: a photo found risky after the link was issued is no longer served through it, and
+            // a public link dies with the case's publication (unpublish), not at its expiry.
             photo = await photos.FindAsync(id, ct);
-            if (photo is null || photo.Moderation == Moderation.Risky)
+            if (photo is null || photo.Moderation == Moderation.Risky
+                || (link.Scope == PhotoLinks.PublicScope && !await publicPhotos.IsPublicAsync(id, ct)))
             {
                 return NotFound();
             }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Text.RegularExpressions;
 using LianApi.Communities;
 using LianApi.Complaints;
 using LianApi.Infrastructure;
@@ -22,11 +21,11 @@ public sealed record PublicCase(
     NamedRef Community,
     NamedRef Street,
     [property: Description("The community's location (the same for every case of the community), never the resident's")] GeoPoint? Location,
-    [property: Description("The first 60 characters of the report, with anything that looks like a phone number masked; null while the text waits for the dispatch center's content review")] string? Summary,
+    [property: Description("The first 60 characters of the report, with every run that reads as 7 or more digits masked (***) and a name after a cue shown by its surname only (王**); null while the text waits for the dispatch center's content review")] string? Summary,
     DateTimeOffset SubmittedAt,
     [property: Description("When the case was (last) resolved")] DateTimeOffset ResolvedAt,
     [property: Description("The unit that handled it (a community, street office, department or 区调度中心), never a person")] string HandledBy,
-    [property: Description("The handling unit's public reply when it resolved the case (phone numbers masked)")] string? Reply,
+    [property: Description("The handling unit's public reply when it resolved the case, masked like the summary")] string? Reply,
     [property: Description("Photos of the result (办结照片) that WeChat's image check passed, signed links valid until expiresAt; pending, review and risky photos are left out")] IReadOnlyList<PhotoLink> Photos,
     [property: Description("The resident's rating, if they rated it; the comment is never published")] PublicRating? Rating);
 
@@ -85,17 +84,4 @@ public sealed record PublicFacts(PublicCaseRow Row, CommunityRow Community, Cate
         Summary, Row.SubmittedAt.AsChinaTime(), ResolvedAt.AsChinaTime(), HandledBy, Reply is null ? null : PublicTexts.Mask(Reply),
         PhotoIds.Select(link).ToList(),
         Row.LastSatisfaction is { } satisfaction ? new PublicRating(Row.LastEvaluationResolved ?? false, satisfaction) : null);
-}
-
-public static partial class PublicTexts
-{
-    /// <summary>Residents sometimes type their number into the text: runs of 7 or more digits (with - or spaces) are masked, dates are not.</summary>
-    public static string Mask(string text) =>
-        PhoneLike().Replace(text, m => m.Value.Count(char.IsAsciiDigit) >= 7 && !IsoDate().IsMatch(m.Value) ? "***" : m.Value);
-
-    [GeneratedRegex(@"^\d{4}-\d{1,2}-\d{1,2}$")]
-    private static partial Regex IsoDate();
-
-    [GeneratedRegex(@"(?<!\d)\+?\d[\d\- ]{5,}\d(?!\d)")]
-    private static partial Regex PhoneLike();
 }

@@ -26,15 +26,32 @@ public sealed record PublicCaseFilter
 /// Reads the public cases (办结公示): consented by the resident, not withdrawn by staff, resolved or closed. Only
 /// columns without personal data are read. Newest report first, by keyset.
 /// </summary>
-public sealed class PublicCaseStore(Database db, OrgDirectory directory)
+public sealed class PublicCaseStore(Database db, OrgDirectory directory) : IPublicPhotos
 {
-    // The public set, said once: both readers (wall and Open311) add only narrowing filters to it.
-    private const string SelectPublicCases = """
+    // The public set, said once: both readers (wall and Open311) add only narrowing filters to it, and a public photo
+    // link asks it on every use.
+    private const string IsPublic = "PublicConsent = @True AND Unpublished = @False AND Status IN (@ResolvedStatus, @ClosedStatus)";
+
+    private const string SelectPublicCases = $"""
         SELECT Id, TrackingNo, CommunityId, CategoryId, Description, Status, HandlingLevel, HandlingUnitId, SubmittedAt, UpdatedAt,
                ClosedAt, ResolutionDueAt, ContentReview, ContentUnchecked, LastEvaluationResolved, LastSatisfaction
         FROM Complaints
-        WHERE PublicConsent = @True AND Unpublished = @False AND Status IN (@ResolvedStatus, @ClosedStatus)
+        WHERE {IsPublic}
         """;
+
+    private const string SelectPublicPhoto = $"""
+        SELECT COUNT(*) FROM Photos
+        WHERE Id = @PhotoId AND Moderation = @Pass
+          AND ComplaintId IN (SELECT Id FROM Complaints WHERE {IsPublic})
+        """;
+
+    /// <summary>A photo the public may see now: WeChat's check passed it and its case is public (a withdrawal ends it at once).</summary>
+    public async Task<bool> IsPublicAsync(string photoId, CancellationToken ct) =>
+        await db.ReadAsync(c => c.ExecuteScalarAsync<int>(new CommandDefinition(SelectPublicPhoto, new
+        {
+            PhotoId = photoId, Pass = Moderation.Pass, True = true, False = false,
+            ResolvedStatus = ComplaintStatus.Resolved, ClosedStatus = ComplaintStatus.Closed,
+        }, cancellationToken: ct)), ct) > 0;
 
     // The latest resolution of each case: its reply, its photos and its time (a reopened and resolved again case has several).
     private const string SelectResolutions = """

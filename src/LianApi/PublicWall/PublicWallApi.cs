@@ -88,7 +88,7 @@ public static class PublicWallApi
         var page = rows.Take(limit).ToList();
         http.Response.Headers.CacheControl = "public, max-age=60";
         var f = figures.Figures;
-        return TypedResults.Ok(new PublicCasePage(page.Select(p => p.AsPublicCase(links.For)).ToList(),
+        return TypedResults.Ok(new PublicCasePage(page.Select(p => p.AsPublicCase(links.ForPublic)).ToList(),
             rows.Count > limit ? page[^1].Row.Id.ToString(CultureInfo.InvariantCulture) : null,
             new PublicCounts(figures.From, figures.To, f.Received, f.Handled, f.CompletionRate, f.SatisfactionRate)));
     }
@@ -99,5 +99,6 @@ public static class PublicWallApi
 public static class PublicWallExtensions
 {
     /// <summary>The public read side: the wall and Open311 read the same public cases.</summary>
-    public static IServiceCollection AddPublicWall(this IServiceCollection services) => services.AddSingleton<PublicCaseStore>();
+    public static IServiceCollection AddPublicWall(this IServiceCollection services) => services.AddSingleton<PublicCaseStore>()
+        .AddSingleton<IPublicPhotos>(sp => sp.GetRequiredService<PublicCaseStore>());
 }

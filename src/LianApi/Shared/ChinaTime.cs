@@ -43,19 +43,33 @@ public static class ChinaTime
     /// <summary>A UTC instant as people read it in messages and the ops tools: 2026-12-02 11:57 Beijing time (UTC+8).</summary>
     public static string Readable(DateTime utc) => ToChina(utc).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " Beijing time (UTC+8)";
 
-    /// <summary>An ISO 8601 time from a client: with an offset (or Z) as given, without one as Beijing time.</summary>
+    /// <summary>
+    /// The first and last Beijing days a client may name. Far enough from DateTime's ends that no offset, period or
+    /// deadline arithmetic on an input overflows (0001-01-01 in Beijing is before year 1 in UTC), wide enough for any real
+    /// filter or deadline. Outside them an input is refused like a malformed one (400).
+    /// </summary>
+    public static readonly DateOnly FirstInputDay = new(1900, 1, 1);
+
+    public static readonly DateOnly LastInputDay = new(2999, 12, 31);
+
+    public static bool IsInputDay(DateOnly day) => day >= FirstInputDay && day <= LastInputDay;
+
+    /// <summary>An ISO 8601 time from a client: with an offset (or Z) as given, without one as Beijing time; its Beijing day within the input days.</summary>
     public static bool TryParse(string? text, out DateTimeOffset value)
     {
         value = default;
-        if (string.IsNullOrWhiteSpace(text)
-            || !DateTime.TryParseExact(text.Trim(), IsoInputFormats, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
+        var trimmed = text?.Trim() ?? "";
+        // The year first: a far one must not reach the offset arithmetic below, where year 1 in Beijing throws.
+        if (trimmed.Length < 4 || !int.TryParse(trimmed.AsSpan(0, 4), NumberStyles.None, CultureInfo.InvariantCulture, out var year)
+            || year < FirstInputDay.Year || year > LastInputDay.Year
+            || !DateTime.TryParseExact(trimmed, IsoInputFormats, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed))
         {
             return false;
         }
         value = parsed.Kind == DateTimeKind.Unspecified
             ? new DateTimeOffset(parsed, Offset)
-            : DateTimeOffset.ParseExact(text.Trim(), IsoInputFormats, CultureInfo.InvariantCulture, DateTimeStyles.None);
-        return true;
+            : DateTimeOffset.ParseExact(trimmed, IsoInputFormats, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        return IsInputDay(DateOnly.FromDateTime(value.ToOffset(Offset).DateTime));
     }
 
     // ISO 8601 only (never a culture's "12/02/2026"): date, minutes, seconds, fractions; K is Z, an offset or nothing.

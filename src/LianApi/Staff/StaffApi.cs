@@ -51,13 +51,21 @@ public static class StaffApi
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var window = RateLimitOptions.BindFailureWindow;
         var (byUser, byAddress) = await staff.RecentBindFailuresAsync(userId, address, now - window, ct);
-        var locked = new[] { (Failures: byUser, Limit: limits.Value.BindFailuresPerUser), (Failures: byAddress, Limit: limits.Value.BindFailuresPerAddress) }
-            .Where(l => l.Failures.Count >= l.Limit)
-            .Select(l => l.Failures.Order().ElementAt(l.Failures.Count - l.Limit) + window - now)
-            .DefaultIfEmpty(TimeSpan.Zero).Max();
-        if (locked > TimeSpan.Zero)
+        var wait = TimeSpan.Zero;
+        // A user's own wrong codes lock that user until the oldest of the last few leaves the window.
+        if (byUser.Count >= limits.Value.BindFailuresPerUser)
         {
-            http.Response.SetRetryAfter(locked);
+            wait = byUser.Order().ElementAt(byUser.Count - limits.Value.BindFailuresPerUser) + window - now;
+        }
+        // An address over its allowance only slows down those of its users who sent a wrong code themselves, and by
+        // seconds: anyone behind an office's NAT could fill it, and must not lock out the staff member who did nothing wrong.
+        if (byUser.Count > 0 && byAddress.Count >= limits.Value.BindFailuresPerAddress)
+        {
+            wait = Max(wait, byAddress.Max() + AddressDelay(byAddress.Count - limits.Value.BindFailuresPerAddress) - now);
+        }
+        if (wait > TimeSpan.Zero)
+        {
+            http.Response.SetRetryAfter(wait);
             return Problems.TooManyRequests(Messages.BindingLocked);
         }
         try
@@ -76,4 +84,9 @@ public static class StaffApi
         var member = (await staff.FindActiveByUserAsync(userId, ct))!;
         return TypedResults.Ok(tokens.IssueLogin(userId, member.AsLoginStaff()));
     }
+
+    /// <summary>After an address's last wrong code: 1 s at its allowance, doubling with each one over it, at most a minute.</summary>
+    public static TimeSpan AddressDelay(int overAllowance) => TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(overAllowance, 6)));
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

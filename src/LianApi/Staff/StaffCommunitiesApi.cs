@@ -18,7 +18,7 @@ public sealed record StaffCommunity(
     StreetResponse Street,
     [property: Description("The community's grids (网格)")] IReadOnlyList<GridResponse> Grids,
     [property: Description("The departments paired with the community (结对共建): the ones its cases can be whistled to (吹哨)")] IReadOnlyList<PairedDepartment> PairedDepartments,
-    [property: Description("The community's active grid workers (网格员): the staff its cases can be assigned to")] IReadOnlyList<GridWorkerResponse> GridWorkers);
+    [property: Description("The community's active grid workers (网格员): the staff its cases can be assigned to; empty for a volunteer, who assigns none")] IReadOnlyList<GridWorkerResponse> GridWorkers);
 
 public sealed record PairedDepartment(string Code, string Name);
 
@@ -63,7 +63,8 @@ public static class StaffCommunitiesApi
         }
         var grids = await org.ListGridsAsync(community.Id, ct);
         var gridsById = grids.ToDictionary(g => g.Id);
-        var workers = (await staffStore.ListGridWorkersAsync(community.Id, ct))
+        // A volunteer acts on no case, so it assigns none: it sees the grids, not the named people working them.
+        var workers = staff.Role == StaffRoles.Volunteer ? [] : (await staffStore.ListGridWorkersAsync(community.Id, ct))
             .Where(w => gridsById.ContainsKey(w.GridId!.Value))
             .Select(w => new GridWorkerResponse(w.Id, w.Name, new GridResponse(gridsById[w.GridId!.Value].Code, gridsById[w.GridId!.Value].Name)))
             .ToList();

@@ -23,6 +23,11 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         var today = store.Today().Date;
         var from = query.From ?? new DateOnly(today.Year, 1, 1);
         var to = query.To ?? today;
+        // A day outside the input days (year 1, year 9999) is refused before any period arithmetic touches it.
+        if (!ChinaTime.IsInputDay(from) || !ChinaTime.IsInputDay(to))
+        {
+            return (null, Problems.BadRequest(ChinaTime.IsInputDay(from) ? "to" : "from", Messages.FieldDayRange));
+        }
         if (to < from)
         {
             return (null, Problems.BadRequest("to", Messages.FieldStatsRange));

@@ -53,11 +53,29 @@ public sealed class BadInputTests
         yield return Case("UnknownMemberUserId_Returns400", With("userId", "1"), HttpStatusCode.BadRequest);
         yield return Case("WrongTypeForAnonymous_Returns400", With("anonymous", "\"yes\""), HttpStatusCode.BadRequest);
         yield return Case("WrongTypeForLocation_Returns400", With("location", "\"34.2,108.9\""), HttpStatusCode.BadRequest);
+        // A repeated member would let two readers of one body disagree about it (last wins here, first wins elsewhere).
+        yield return Case("DuplicateDescription_Returns400", With("description", "\"另外一段覆盖前面的文字\""), HttpStatusCode.BadRequest, "description");
+        yield return Case("DuplicatePublicConsent_Returns400", With("publicConsent", "false").TrimEnd('}') + ",\"publicConsent\":true}", HttpStatusCode.BadRequest, "publicConsent");
         yield return Case("MalformedJson_Returns400", "{\"communityCode\": ", HttpStatusCode.BadRequest);
         yield return Case("JsonArrayInsteadOfObject_Returns400", "[]", HttpStatusCode.BadRequest);
         yield return Case("EmptyBody_Returns400", "", HttpStatusCode.BadRequest);
         yield return Case("NullBody_Returns400", "null", HttpStatusCode.BadRequest);
         yield return Case("BodyOver256KB_Returns413", Without("description", $"\"description\":\"{new string('a', 300 * 1024)}\""), HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Test]
+    public async Task Submit_AMemberSentTwice_IsNamedAsRepeated()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/complaints")
+        {
+            Content = new StringContent(With("description", "\"另外一段覆盖前面的文字\""), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        request.Headers.AcceptLanguage.ParseAdd("en");
+
+        var problem = await ProblemAssert.IsProblem(await client.SendAsync(request), HttpStatusCode.BadRequest);
+
+        Assert.That(problem.GetProperty("errors").GetProperty("description")[0].GetString(), Does.Contain("more than once"));
     }
 
     [TestCaseSource(nameof(Cases))]

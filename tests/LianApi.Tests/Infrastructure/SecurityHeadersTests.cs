@@ -1,5 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LianApi.Tests.Infrastructure;
 
@@ -39,6 +44,59 @@ public sealed class SecurityHeadersTests
         var response = await resident.GetAsync(path);
 
         Assert.That(response.Headers.CacheControl?.NoStore, Is.True, $"{(int)response.StatusCode} {path}");
+    }
+
+    /// <summary>Every route that needs a token, read from the app's own endpoint table, with its route values filled in.</summary>
+    private static IEnumerable<(string Method, string Path)> AuthenticatedRoutes()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>();
+        foreach (var endpoint in endpoints.Where(e => e.Metadata.GetMetadata<IAllowAnonymous>() is null))
+        {
+            var path = "/" + string.Join("/", endpoint.RoutePattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+            {
+                RoutePatternLiteralPart literal => literal.Content,
+                RoutePatternParameterPart { Name: "action" } => "note",
+                RoutePatternParameterPart { Name: "code" } => "gongyuanmen",
+                RoutePatternParameterPart { Name: "trackingNo" } => "LH20000101-0001",
+                RoutePatternParameterPart parameter => parameter.Name,
+                _ => "",
+            }))));
+            foreach (var method in endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+            {
+                yield return (method, path);
+            }
+        }
+    }
+
+    [Test]
+    public async Task EveryAuthenticatedRoute_SaysNoStore_ForResidentAndStaffAlike()
+    {
+        using var dispatcher = await app.StaffAsync("headers-dispatcher", "dispatcher", null);
+        var routes = AuthenticatedRoutes().ToList();
+        var missing = new List<string>();
+        foreach (var (method, path) in routes)
+        {
+            foreach (var client in new[] { resident, dispatcher })
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method), path);
+                if (method is "POST" or "PUT" or "PATCH")
+                {
+                    request.Content = JsonContent.Create(new { });
+                }
+                using var response = await client.SendAsync(request);
+                if (response.Headers.CacheControl?.NoStore != true)
+                {
+                    missing.Add($"{method} {path} → {(int)response.StatusCode} {response.Headers.CacheControl}");
+                }
+            }
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(routes, Has.Count.GreaterThan(15), "the endpoint table was read");
+            Assert.That(routes.Select(r => r.Path), Does.Contain("/api/staff/stats/export").And.Contain("/api/notifications/consents"));
+            Assert.That(missing, Is.Empty, string.Join("\n", missing));
+        });
     }
 
     [Test]

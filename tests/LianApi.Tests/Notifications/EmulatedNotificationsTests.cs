@@ -31,4 +31,26 @@ public sealed class EmulatedNotificationsTests
             Assert.That(app.Logs.Lines.Any(l => l.Contains("Emulated subscribe message", StringComparison.Ordinal) && l.Contains(trackingNo, StringComparison.Ordinal)), Is.True);
         });
     }
+
+    [Test]
+    public async Task Emulated_ListsTheCallersOwnMessages_NotOtherUsers()
+    {
+        await using var app = new LianApiFactory(NotificationTestApp.Templates());
+        using var resident = await app.LoginAsync("emulated-owner");
+        using var other = await app.LoginAsync("emulated-other");
+        var trackingNo = await resident.FileAsync();
+        await resident.ConsentAsync((NotificationTestApp.Accepted, "accept"));
+        using var staff = await app.StaffAsync("emulated-staff-2", "community", "gongyuanmen");
+        (await staff.ActAsync(trackingNo, "accept")).EnsureSuccessStatusCode();
+        await app.DispatchAsync();
+
+        var mine = await resident.GetFromJsonAsync<JsonElement>("/api/notifications/emulated");
+        var theirs = await other.GetFromJsonAsync<JsonElement>("/api/notifications/emulated");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(mine.GetArrayLength(), Is.EqualTo(1));
+            Assert.That(theirs.GetArrayLength(), Is.Zero, "another resident's messages are not shown");
+        });
+    }
 }
