@@ -8,3 +8,12 @@ CREATE TABLE WechatPushNonces (
     PRIMARY KEY (SignedTimestamp, Nonce)
 ) WITHOUT ROWID;
 CREATE INDEX IX_WechatPushNonces_ExpiresAt ON WechatPushNonces (ExpiresAt);
+
+-- The readiness probe's scratch row (issue 23): while storage is failing, readiness rewrites it with more bytes than
+-- the largest report writes and reports ready only once that commits; a one-row write still fits on a disk that no
+-- longer holds a report.
+CREATE TABLE StorageProbes (
+    Name TEXT NOT NULL PRIMARY KEY,
+    Filler BLOB NOT NULL,
+    WrittenAt TEXT NOT NULL
+);
