@@ -4,6 +4,7 @@ using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Shared;
 using LianApi.Resources;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -51,11 +52,8 @@ public static class StaffApi
         var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var window = RateLimitOptions.BindFailureWindow;
         var (byUser, byAddress) = await staff.RecentBindFailuresAsync(userId, address, now - window, ct);
-        var locked = new[] { (Failures: byUser, Limit: limits.Value.BindFailuresPerUser), (Failures: byAddress, Limit: limits.Value.BindFailuresPerAddress) }
-            .Where(l => l.Failures.Count >= l.Limit)
-            .Select(l => l.Failures.Order().ElementAt(l.Failures.Count - l.Limit) + window - now)
-            .DefaultIfEmpty(TimeSpan.Zero).Max();
-        if (locked > TimeSpan.Zero)
+        if (new[] { SlidingWindow.Wait(byUser, limits.Value.BindFailuresPerUser, window, now), SlidingWindow.Wait(byAddress, limits.Value.BindFailuresPerAddress, window, now) }
+                .Max() is { } locked)
         {
             http.Response.SetRetryAfter(locked);
             return Problems.TooManyRequests(Messages.BindingLocked);

@@ -35,13 +35,13 @@ public static class PushNonces
     public static async Task<bool> TryClaimAsync(DbConnection c, DbTransaction tx, SqlDialect dialect, long timestamp, string nonce, DateTime now,
         CancellationToken ct)
     {
-        await c.ExecuteAsync(new CommandDefinition(dialect.DeleteAtMost("WechatPushNonces", ["SignedTimestamp", "Nonce"], "ExpiresAt < @Now"),
-            new { Now = now, Limit = PruneBatch }, tx, cancellationToken: ct));
+        // One round trip: the expired pairs go, then the claim, whose row count is what the batch answers.
+        var sql = dialect.DeleteAtMost("WechatPushNonces", ["SignedTimestamp", "Nonce"], "ExpiresAt < @Now") + ";\n" + InsertNonce + dialect.SelectRowsAffected;
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(timestamp).UtcDateTime + Lifetime;
         try
         {
-            return await c.ExecuteScalarAsync<int>(new CommandDefinition(InsertNonce + dialect.SelectRowsAffected,
-                new { SignedTimestamp = timestamp, Nonce = nonce, ExpiresAt = expiresAt }, tx, cancellationToken: ct)) == 1;
+            return await c.ExecuteScalarAsync<int>(new CommandDefinition(sql,
+                new { Now = now, Limit = PruneBatch, SignedTimestamp = timestamp, Nonce = nonce, ExpiresAt = expiresAt }, tx, cancellationToken: ct)) == 1;
         }
         catch (Exception e) when (DuplicateKey.Is(e))
         {

@@ -17,3 +17,15 @@ CREATE TABLE StorageProbes (
     Filler varbinary(max) NOT NULL,
     WrittenAt datetime2(7) NOT NULL
 );
+
+-- Refused photo uploads (issue 23), by user and client address: each one held the decoder, so they count against the
+-- user's hourly upload limit with the stored photos, and against a limit per address, on every instance alike. Rows
+-- older than the hour they count in are deleted by the photo sweep (a table of at most an hour's refusals).
+CREATE TABLE PhotoRefusals (
+    Id bigint IDENTITY(1, 1) NOT NULL PRIMARY KEY,
+    UserId bigint NOT NULL CONSTRAINT FK_PhotoRefusals_Users REFERENCES Users (Id),
+    ClientAddress nvarchar(64) NOT NULL,
+    RefusedAt datetime2(7) NOT NULL
+);
+CREATE INDEX IX_PhotoRefusals_UserId ON PhotoRefusals (UserId, RefusedAt);
+CREATE INDEX IX_PhotoRefusals_ClientAddress ON PhotoRefusals (ClientAddress, RefusedAt);
