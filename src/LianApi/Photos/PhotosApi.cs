@@ -49,7 +49,9 @@ public static class PhotosApi
                              "(EXIF orientation) and re-encoded as a JPEG of at most 2048 px with a 400 px thumbnail; its metadata (EXIF, GPS) and " +
                              "the uploaded bytes are not kept. Attach it within 24 hours: photoIds of POST /api/complaints, or of resolve and reply. " +
                              "The photo is then checked by WeChat's content safety: it is shown to its uploader and to staff while the check is pending; " +
-                             "one found risky is shown to the dispatch center only (404 for everyone else, signed links included).")
+                             "one found risky is shown to the dispatch center only (404 for everyone else, signed links included). " +
+                             "Send one photo at a time: a second upload while the caller's first is still in progress is 429 (Retry-After: 1). " +
+                             "Refused uploads (415, 413 for pixels) count against the hourly upload limit like stored ones.")
             .RequireAuthorization()
             .ContainsPersonalData()
             .DisableAntiforgery()
