@@ -83,7 +83,7 @@ internal sealed class EmulatedMediaCheckJob(PushEventStore events, WechatJobSign
         });
         using var parsed = JsonDocument.Parse(body);
         var (eventName, key) = PushIdentity.Of(parsed.RootElement);
-        if (await events.StoreAsync(key, eventName, body, now.UtcDateTime, ct) is not null)
+        if (await events.StoreAsync(key, eventName, body, now.UtcDateTime, ct) == PushStored.Stored)
         {
             signal.Wake();
         }

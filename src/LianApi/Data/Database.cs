@@ -14,7 +14,7 @@ public sealed class DatabaseBusyException(string message, Exception? inner = nul
 /// Units of work over the one <see cref="DbDataSource"/>: a write is one transaction on SQL Server, retried as a
 /// whole on its transient errors; on SQLite it is one savepoint in the single writer's group commit. Storage
 /// failures (disk full, I/O errors) surface as <see cref="StorageUnavailableException"/> and are reported to
-/// <see cref="StorageHealth"/>, which every committed write tells that storage works.
+/// <see cref="StorageHealth"/>; only its probe, a report-sized write, tells it that storage works again.
 /// </summary>
 public sealed class Database : IAsyncDisposable
 {
@@ -114,9 +114,7 @@ public sealed class Database : IAsyncDisposable
     {
         try
         {
-            var result = await write;
-            storage.WriteCommitted();
-            return result;
+            return await write;
         }
         catch (Exception e) when (StorageHealth.IsStorageFailure(e))
         {

@@ -8,14 +8,23 @@ public sealed class StorageUnavailableException(Exception inner)
     : Exception("The database cannot store data right now: " + inner.Message, inner);
 
 /// <summary>
-/// Whether the database's storage works, as the last units of work saw it: failing from the first storage-full or
-/// I/O error until the next write commits. It logs the condition when it starts, at most once a minute while it
-/// lasts and once when it clears, so a full disk does not fill up further with one stack trace per request.
+/// Whether the database's storage works, as the units of work saw it: failing from the first storage-full or I/O
+/// error until a write of <see cref="ProbeBytes"/> commits (readiness's probe). Any smaller write that commits proves
+/// nothing: on a nearly full disk a lease renewal or a counter fits where a report does not (issue 23: readiness said
+/// 200 between two refused reports). It logs the condition when it starts, at most once a minute while it lasts and
+/// once when it clears, so a full disk does not fill up further with one stack trace per request.
 /// </summary>
 public sealed class StorageHealth(TimeProvider time, ILogger<StorageHealth> logger)
 {
     public static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// What the probe writes: more than the largest report (1000 + 200 characters with everything it updates writes
+    /// about 170 KB of SQLite log, 42 pages; pinned by a test), with room for the report to grow. A report attaching
+    /// photos writes more, and is refused on its own when that does not fit.
+    /// </summary>
+    public const int ProbeBytes = 256 * 1024;
 
     private readonly Lock gate = new();
     private volatile Failing? failing;
@@ -94,8 +103,8 @@ public sealed class StorageHealth(TimeProvider time, ILogger<StorageHealth> logg
         return e as StorageUnavailableException ?? new StorageUnavailableException(cause);
     }
 
-    /// <summary>A write committed: storage works (again).</summary>
-    public void WriteCommitted()
+    /// <summary>A write of <see cref="ProbeBytes"/> committed: a report fits, storage works (again).</summary>
+    public void ProbeCommitted()
     {
         if (failing is null)
         {
@@ -106,7 +115,7 @@ public sealed class StorageHealth(TimeProvider time, ILogger<StorageHealth> logg
             if (failing is { } recovered)
             {
                 failing = null;
-                logger.LogWarning("Storage recovered after {Duration}: writes commit again ({Failures} more failures after the first one)",
+                logger.LogWarning("Storage recovered after {Duration}: a report-sized write commits again ({Failures} more failures after the first one)",
                     time.GetUtcNow() - recovered.Since, recovered.Failures);
             }
         }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Dapper;
 using LianApi.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -18,7 +19,7 @@ public static class HealthExtensions
     public static IEndpointRouteBuilder MapLianHealthChecks(this IEndpointRouteBuilder routes)
     {
         // Live: the process answers, nothing more; a probe every few seconds from every balancer pays for no check, no
-        // scope and no timeout. Ready: it can also serve reports (database reachable, schema current, writes commit).
+        // scope and no timeout. Ready: it can also serve reports (database reachable, schema current, a report-sized write commits).
         routes.MapGet("/health/live", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store, no-cache";
@@ -63,11 +64,15 @@ public static class HealthExtensions
 
     /// <summary>
     /// Unhealthy while writes fail for lack of storage. Nobody may be writing to notice when it comes back, so while
-    /// failing the check itself tries a one-row write (at most every few seconds) and recovers as soon as it commits.
+    /// failing the check itself tries a write (at most every few seconds) and recovers as soon as it commits. The write
+    /// is as large as a report's (<see cref="StorageHealth.ProbeBytes"/> of fresh random bytes, so no page is left
+    /// unchanged): a one-row write fits on a disk that holds no report, and readiness would say 200 between two 503s.
     /// </summary>
-    private sealed class StorageWritableCheck(StorageHealth storage, Database db) : IHealthCheck
+    private sealed class StorageWritableCheck(StorageHealth storage, Database db, TimeProvider time) : IHealthCheck
     {
-        private const string ProbeCounter = "health:storage-probe";
+        private const string ProbeName = "readiness";
+
+        private static string WriteProbe(SqlDialect dialect) => dialect.Upsert("StorageProbes", ["Name"], ["Filler", "WrittenAt"]);
 
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct)
         {
@@ -75,8 +80,10 @@ public static class HealthExtensions
             {
                 try
                 {
-                    await db.WriteAsync((connection, transaction) => connection.ExecuteScalarAsync<long>(
-                        new CommandDefinition(db.Dialect.NextCounterValue, new { Name = ProbeCounter }, transaction, cancellationToken: ct)), ct);
+                    var probe = new { Name = ProbeName, Filler = RandomNumberGenerator.GetBytes(StorageHealth.ProbeBytes), WrittenAt = time.GetUtcNow().UtcDateTime };
+                    await db.WriteAsync((connection, transaction) => connection.ExecuteAsync(
+                        new CommandDefinition(WriteProbe(db.Dialect), probe, transaction, cancellationToken: ct)), ct);
+                    storage.ProbeCommitted();
                 }
                 catch (StorageUnavailableException)
                 {

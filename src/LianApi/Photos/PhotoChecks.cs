@@ -90,7 +90,7 @@ internal sealed class PhotoCheckResults(PhotoStore photos, IPhotoCaseFlags cases
 
 /// <summary>
 /// The photo sweep: flags photos still pending an hour after their upload for a person to look at (never passes them
-/// silently), and deletes photos never attached within 24 hours.
+/// silently), deletes photos never attached within 24 hours, and forgets refused uploads once they no longer count.
 /// </summary>
 public sealed class PhotoSweep(PhotoStore photos, IPhotoCaseFlags cases, TimeProvider time, ILogger<PhotoSweep> logger)
 {
@@ -121,6 +121,7 @@ public sealed class PhotoSweep(PhotoStore photos, IPhotoCaseFlags cases, TimePro
             }
         }
         var removed = await photos.DeleteUnattachedAsync(now, ct);
+        await photos.DeleteExpiredRefusalsAsync(now, ct);
         if (flagged > 0)
         {
             logger.LogWarning("{Count} photos got no verdict from WeChat's image check within an hour; flagged for a person to look at", flagged);

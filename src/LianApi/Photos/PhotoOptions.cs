@@ -21,8 +21,18 @@ public sealed class PhotoOptions
     /// <summary>The most pixels an upload may declare in its header (width × height); more is refused before decoding.</summary>
     public long MaxPixels { get; set; } = 40_000_000;
 
-    /// <summary>Uploads per user in any hour, counted from the stored photos (exact across instances).</summary>
+    /// <summary>
+    /// Uploads per user in any hour, stored and refused alike (a refused one held the decoder too), counted from the
+    /// database (exact across instances).
+    /// </summary>
     public int UploadsPerHour { get; set; } = 60;
+
+    /// <summary>
+    /// Refused uploads (not a photo, broken, too many pixels) from one client address in any hour, whoever sent them,
+    /// before that address may upload nothing for the rest of the hour: one person with many accounts. Residents send
+    /// what wx.chooseMedia gives them, which is rarely refused; an address behind a carrier's NAT shares this.
+    /// </summary>
+    public int RefusedUploadsPerHourPerAddress { get; set; } = 30;
 
     /// <summary>Uploads decoded at once per process; the others wait up to <see cref="QueueTimeout"/>, then get 503.</summary>
     public int MaxConcurrentDecodes { get; set; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
@@ -76,9 +86,9 @@ internal sealed class PhotoOptionsSetup(IHostEnvironment environment, IConfigura
         {
             return ValidateOptionsResult.Fail("Photos__MaxPixels must be between 1000000 and 100000000.");
         }
-        if (o.UploadsPerHour is < 1 or > 100_000)
+        if (o.UploadsPerHour is < 1 or > 100_000 || o.RefusedUploadsPerHourPerAddress is < 1 or > 100_000)
         {
-            return ValidateOptionsResult.Fail("Photos__UploadsPerHour must be between 1 and 100000.");
+            return ValidateOptionsResult.Fail("Photos__UploadsPerHour and Photos__RefusedUploadsPerHourPerAddress must be between 1 and 100000.");
         }
         if (o.MaxConcurrentDecodes is < 1 or > 64 || o.QueueTimeout < TimeSpan.Zero || o.QueueTimeout > TimeSpan.FromMinutes(1))
         {

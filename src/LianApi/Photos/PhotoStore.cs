@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using Dapper;
 using LianApi.Data;
+using LianApi.Shared;
 using LianApi.Wechat;
 
 namespace LianApi.Photos;
@@ -89,17 +90,42 @@ public sealed class PhotoStore(Database db)
     /// <summary>128 random bits as 32 hex digits: not guessable from any other id.</summary>
     public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
+    // A user's uploads in the window: the photos stored and the uploads refused (each held the decoder as long).
     private const string SelectRecentUploads = """
-        SELECT CreatedAt FROM Photos WHERE OwnerUserId = @OwnerUserId AND CreatedAt > @Since ORDER BY CreatedAt
+        SELECT CreatedAt FROM Photos WHERE OwnerUserId = @OwnerUserId AND CreatedAt > @Since;
+        SELECT RefusedAt FROM PhotoRefusals WHERE UserId = @OwnerUserId AND RefusedAt > @Since;
         """;
 
-    /// <summary>Null when one more upload fits the hourly limit; otherwise how long until it does. Read before the costly decode.</summary>
-    public async Task<TimeSpan?> WaitBeforeUploadAsync(long userId, int perHour, DateTime now, CancellationToken ct) =>
-        Wait(await db.ReadAsync(async c => (await c.QueryAsync<DateTime>(new CommandDefinition(SelectRecentUploads,
-            new { OwnerUserId = userId, Since = now - UploadWindow }, cancellationToken: ct))).AsList(), ct), perHour, now);
+    private const string SelectRecentRefusalsFromAddress = """
+        SELECT RefusedAt FROM PhotoRefusals WHERE ClientAddress = @ClientAddress AND RefusedAt > @Since;
+        """;
 
-    private static TimeSpan? Wait(List<DateTime> times, int perHour, DateTime now) =>
-        times.Count >= perHour ? times[times.Count - perHour] + UploadWindow - now : null;
+    /// <summary>
+    /// Null when one more upload fits the user's hourly limit (stored and refused uploads) and the client address's
+    /// limit of refused uploads; otherwise how long until it does, and whether the address is what is over. Read before
+    /// the upload is checked or decoded.
+    /// </summary>
+    public Task<(TimeSpan Wait, bool ForAddress)?> WaitBeforeUploadAsync(long userId, string clientAddress, int perHour, int refusalsPerAddress,
+        DateTime now, CancellationToken ct) =>
+        db.ReadAsync<(TimeSpan, bool)?>(async c =>
+        {
+            await using var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectRecentUploads + SelectRecentRefusalsFromAddress,
+                new { OwnerUserId = userId, ClientAddress = clientAddress, Since = now - UploadWindow }, cancellationToken: ct));
+            var byUser = (await grid.ReadAsync<DateTime>()).Concat(await grid.ReadAsync<DateTime>());
+            var byAddress = await grid.ReadAsync<DateTime>();
+            return SlidingWindow.Wait(byAddress, refusalsPerAddress, UploadWindow, now) is { } addressWait ? (addressWait, true)
+                : SlidingWindow.Wait(byUser, perHour, UploadWindow, now) is { } userWait ? (userWait, false)
+                : null;
+        }, ct);
+
+    private const string InsertRefusal = """
+        INSERT INTO PhotoRefusals (UserId, ClientAddress, RefusedAt) VALUES (@UserId, @ClientAddress, @RefusedAt)
+        """;
+
+    /// <summary>An upload refused after it was let in: it counts against the user's and the address's limits.</summary>
+    public Task RecordRefusalAsync(long userId, string clientAddress, DateTime now, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(InsertRefusal,
+            new { UserId = userId, ClientAddress = clientAddress, RefusedAt = now }, tx, cancellationToken: ct)), ct);
 
     private const string InsertPhoto = """
         INSERT INTO Photos (Id, OwnerUserId, ComplaintId, Purpose, Width, Height, ContentHash, ByteCount, Bytes, ThumbnailHash,
@@ -109,18 +135,20 @@ public sealed class PhotoStore(Database db)
         """;
 
     /// <summary>
-    /// Stores a cleaned photo, unattached and pending moderation, if the hourly limit (counted again here, exactly) allows
+    /// Stores a cleaned photo, unattached and pending moderation, if the user's hourly limit (counted again here, exactly) allows
     /// it, with the job that submits it to WeChat's image check in the same transaction: a crash after the upload's
     /// answer cannot skip the check. <paramref name="fileName"/> is the upload's name (only the emulator reads it).
     /// </summary>
     public Task<PhotoRow> InsertAsync(long userId, CleanPhoto photo, int perHour, DateTime now, CancellationToken ct, string? fileName = null) =>
         db.WriteAsync(async (c, tx) =>
         {
-            var times = (await c.QueryAsync<DateTime>(new CommandDefinition(SelectRecentUploads,
-                new { OwnerUserId = userId, Since = now - UploadWindow }, tx, cancellationToken: ct))).AsList();
-            if (Wait(times, perHour, now) is { } wait)
+            await using (var grid = await c.QueryMultipleAsync(new CommandDefinition(SelectRecentUploads,
+                new { OwnerUserId = userId, Since = now - UploadWindow }, tx, cancellationToken: ct)))
             {
-                throw new PhotoUploadLimitException(wait);
+                if (SlidingWindow.Wait((await grid.ReadAsync<DateTime>()).Concat(await grid.ReadAsync<DateTime>()), perHour, UploadWindow, now) is { } wait)
+                {
+                    throw new PhotoUploadLimitException(wait);
+                }
             }
             var row = new PhotoRow
             {
@@ -232,14 +260,21 @@ public sealed class PhotoStore(Database db)
     public const int SweepBatch = 200;
 
     /// <summary>Deletes photos never attached within <see cref="AttachWindow"/>, in short batches; returns how many.</summary>
-    public async Task<int> DeleteUnattachedAsync(DateTime now, CancellationToken ct)
+    public Task<int> DeleteUnattachedAsync(DateTime now, CancellationToken ct) =>
+        DeleteInBatchesAsync("Photos", "ComplaintId IS NULL AND CreatedAt < @Before", now - AttachWindow, ct);
+
+    /// <summary>Deletes the refusals older than the hour they count in; returns how many.</summary>
+    public Task<int> DeleteExpiredRefusalsAsync(DateTime now, CancellationToken ct) =>
+        DeleteInBatchesAsync("PhotoRefusals", "RefusedAt < @Before", now - UploadWindow, ct);
+
+    private async Task<int> DeleteInBatchesAsync(string table, string where, DateTime before, CancellationToken ct)
     {
-        var sql = db.Dialect.DeleteAtMost("Photos", ["Id"], "ComplaintId IS NULL AND CreatedAt < @Before") + ";\n" + db.Dialect.SelectRowsAffected;
+        var sql = db.Dialect.DeleteAtMost(table, ["Id"], where) + ";\n" + db.Dialect.SelectRowsAffected;
         int deleted, total = 0;
         do
         {
             deleted = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(sql,
-                new { Before = now - AttachWindow, Limit = SweepBatch }, tx, cancellationToken: ct)), ct);
+                new { Before = before, Limit = SweepBatch }, tx, cancellationToken: ct)), ct);
             total += deleted;
         }
         while (deleted == SweepBatch);

@@ -55,7 +55,9 @@ public static class PhotosApi
                              "(EXIF orientation) and re-encoded as a JPEG of at most 2048 px with a 400 px thumbnail; its metadata (EXIF, GPS) and " +
                              "the uploaded bytes are not kept. Attach it within 24 hours: photoIds of POST /api/complaints, or of resolve and reply. " +
                              "The photo is then checked by WeChat's content safety: it is shown to its uploader and to staff while the check is pending; " +
-                             "one found risky is shown to the dispatch center only (404 for everyone else, signed links included).")
+                             "one found risky is shown to the dispatch center only (404 for everyone else, signed links included). " +
+                             "Send one photo at a time: a second upload while the caller's first is still in progress is 429 (Retry-After: 1). " +
+                             "Refused uploads (415, 413 for pixels) count against the hourly upload limit like stored ones.")
             .RequireAuthorization()
             .ContainsPersonalData()
             .DisableAntiforgery()
@@ -104,33 +106,36 @@ public static class PhotosApi
             return Problem(StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooLarge, ProblemCodes.PayloadTooLarge);
         }
         var userId = user.UserId();
-        var now = time.GetUtcNow().UtcDateTime;
-        if (await photos.WaitBeforeUploadAsync(userId, o.UploadsPerHour, now, ct) is { } wait)
+        // One upload per user at a time: a second one would only queue more of the decoder's time behind the first
+        // (the mini-program sends one photo after another, so only a double tap or a script meets this).
+        using var turn = gate.TryStartUpload(userId);
+        if (turn is null)
         {
-            return UploadLimit(http, wait);
+            http.Response.SetRetryAfter(TimeSpan.FromSeconds(1));
+            return Problems.TooManyRequests(Messages.PhotoUploadInProgress);
         }
-        // Straight into native memory, where the decoder reads it: a 10 MB upload is never also a managed array.
-        using var upload = await PhotoCleaner.ReadAsync(file, ct);
-        CleanPhoto clean;
-        using (var slot = await gate.TryEnterAsync(ct))
+        // The address the configured proxies report (UseForwardedHeaders), as for the other per-address limits.
+        var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var now = time.GetUtcNow().UtcDateTime;
+        if (await photos.WaitBeforeUploadAsync(userId, address, o.UploadsPerHour, o.RefusedUploadsPerHourPerAddress, now, ct) is var (wait, forAddress))
         {
-            if (slot is null)
-            {
-                http.Response.SetRetryAfter(TimeSpan.FromSeconds(2));
-                return Problem(StatusCodes.Status503ServiceUnavailable, Messages.PhotoBusy, ProblemCodes.ServiceBusy);
-            }
-            try
-            {
-                clean = cleaner.Clean(upload);
-            }
-            catch (PhotoRefusedException refused)
-            {
-                return refused.Reason == PhotoRefusal.TooManyPixels
-                    ? Problem(StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooManyPixels, ProblemCodes.PhotoTooManyPixels)
-                    : Problem(StatusCodes.Status415UnsupportedMediaType,
-                        refused.Reason == PhotoRefusal.Unreadable ? Messages.PhotoUnreadable : Messages.PhotoUnsupportedType,
-                        refused.Reason == PhotoRefusal.Unreadable ? ProblemCodes.PhotoUnreadable : ProblemCodes.PhotoTypeUnsupported);
-            }
+            return UploadLimit(http, wait, forAddress ? Messages.PhotoAddressUploadLimit : Messages.PhotoUploadLimit);
+        }
+        var (clean, refusal) = await CleanAsync(file, cleaner, gate, o.MaxPixels, ct);
+        if (refusal is { } reason)
+        {
+            // It held the checks or the decoder as long as a photo would have: it counts like one (issue 23).
+            await photos.RecordRefusalAsync(userId, address, now, ct);
+            return reason == PhotoRefusal.TooManyPixels
+                ? Problem(StatusCodes.Status413PayloadTooLarge, Messages.PhotoTooManyPixels, ProblemCodes.PhotoTooManyPixels)
+                : Problem(StatusCodes.Status415UnsupportedMediaType,
+                    reason == PhotoRefusal.Unreadable ? Messages.PhotoUnreadable : Messages.PhotoUnsupportedType,
+                    reason == PhotoRefusal.Unreadable ? ProblemCodes.PhotoUnreadable : ProblemCodes.PhotoTypeUnsupported);
+        }
+        if (clean is null)
+        {
+            http.Response.SetRetryAfter(TimeSpan.FromSeconds(2));
+            return Problem(StatusCodes.Status503ServiceUnavailable, Messages.PhotoBusy, ProblemCodes.ServiceBusy);
         }
         try
         {
@@ -142,7 +147,38 @@ public static class PhotosApi
         }
         catch (PhotoUploadLimitException full)
         {
-            return UploadLimit(http, full.RetryAfter);
+            return UploadLimit(http, full.RetryAfter, Messages.PhotoUploadLimit);
+        }
+    }
+
+    /// <summary>
+    /// The upload's container checked first, without a decode slot (a broken file is refused at once, never queued
+    /// ahead of a photo), then read into native memory and cleaned inside a slot, so that what waits for a slot holds
+    /// only the upload Kestrel buffered to disk. Neither a photo nor a refusal: no slot came free in time.
+    /// </summary>
+    private static async Task<(CleanPhoto? Clean, PhotoRefusal? Refusal)> CleanAsync(IFormFile file, PhotoCleaner cleaner, PhotoGate gate,
+        long maxPixels, CancellationToken ct)
+    {
+        await using (var buffered = file.OpenReadStream())
+        {
+            if (ImageStructure.Check(buffered, maxPixels) is { } broken)
+            {
+                return (null, broken);
+            }
+        }
+        using var slot = await gate.TryEnterAsync(ct);
+        if (slot is null)
+        {
+            return (null, null);
+        }
+        using var upload = await PhotoCleaner.ReadAsync(file, ct);
+        try
+        {
+            return (cleaner.Clean(upload), null);
+        }
+        catch (PhotoRefusedException refused)
+        {
+            return (null, refused.Reason);
         }
     }
 
@@ -227,10 +263,10 @@ public static class PhotosApi
         return viewer == PhotoViewer.None ? null : viewer;
     }
 
-    private static ProblemHttpResult UploadLimit(HttpContext http, TimeSpan wait)
+    private static ProblemHttpResult UploadLimit(HttpContext http, TimeSpan wait, string message)
     {
         http.Response.SetRetryAfter(wait);
-        return Problem(StatusCodes.Status429TooManyRequests, Messages.PhotoUploadLimit, ProblemCodes.PhotoUploadLimit);
+        return Problem(StatusCodes.Status429TooManyRequests, message, ProblemCodes.PhotoUploadLimit);
     }
 
     private static ProblemHttpResult NotFound() =>

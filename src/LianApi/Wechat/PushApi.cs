@@ -14,8 +14,8 @@ namespace LianApi.Wechat;
 public sealed record PushQuery(
     [property: FromQuery(Name = "signature"), Description("sha1 of the sorted Token, timestamp and nonce")] string? Signature,
     [property: FromQuery(Name = "timestamp"), Description("Unix seconds; more than 5 minutes away from our clock is refused")] string? Timestamp,
-    [property: FromQuery(Name = "nonce")] string? Nonce,
-    [property: FromQuery(Name = "encrypt_type"), Description("aes in safe mode")] string? EncryptType,
+    [property: FromQuery(Name = "nonce"), Description("At most 64 characters; a (timestamp, nonce) pair is accepted once")] string? Nonce,
+    [property: FromQuery(Name = "encrypt_type"), Description("aes in safe mode; required when the server has an EncodingAESKey")] string? EncryptType,
     [property: FromQuery(Name = "msg_signature"), Description("Safe mode: sha1 of the sorted Token, timestamp, nonce and Encrypt")] string? MsgSignature);
 
 /// <summary>The body of a safe-mode push; in plaintext mode the body is the event itself.</summary>
@@ -30,7 +30,10 @@ public static class PushApi
 {
     public const string Path = "/api/wechat/push";
 
-    /// <summary>Pushes whose timestamp is further than this from our clock are refused (replays).</summary>
+    /// <summary>
+    /// Pushes whose timestamp is further than this from our clock are refused (replays); within it, each (timestamp,
+    /// nonce) is accepted once (<see cref="PushNonces"/>).
+    /// </summary>
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(5);
 
     public static RouteGroupBuilder MapWechatPush(this IEndpointRouteBuilder routes)
@@ -47,7 +50,7 @@ public static class PushApi
 
         group.MapPost("/", ReceivePush)
             .WithName(nameof(ReceivePush))
-            .WithSummary("An event pushed by WeChat (JSON; plaintext or safe mode): answered \"success\" once stored")
+            .WithSummary("An event pushed by WeChat (JSON; safe mode, or plaintext when no EncodingAESKey is set): answered \"success\" once stored")
             .Accepts<EncryptedPush>("application/json")
             .Produces<string>(StatusCodes.Status200OK, "text/plain")
             .ProducesStandardProblems(400, 401, 404, 413, 503);
@@ -82,7 +85,14 @@ public static class PushApi
         using var reader = new StreamReader(request.Body, Encoding.UTF8);
         var raw = await reader.ReadToEndAsync(ct);
         string json;
-        if (string.Equals(query.EncryptType, "aes", StringComparison.OrdinalIgnoreCase))
+        var safeMode = string.Equals(query.EncryptType, "aes", StringComparison.OrdinalIgnoreCase);
+        if (o.EncodingAesKey.Length > 0 && !safeMode)
+        {
+            // A plain signature covers Token, timestamp and nonce but not the body: one seen anywhere would sign any
+            // event. With a key configured, only pushes whose msg_signature covers the encrypted body are WeChat's.
+            return Unauthorized(Messages.PushSafeModeOnly);
+        }
+        if (safeMode)
         {
             if (o.EncodingAesKey.Length == 0)
             {
@@ -130,9 +140,16 @@ public static class PushApi
             return TypedResults.Problem(Messages.PushNotObject, statusCode: StatusCodes.Status400BadRequest).WithCode(ProblemCodes.InvalidJson);
         }
         var (eventName, key) = PushIdentity.Of(body);
-        if (await events.StoreAsync(key, eventName, json, time.GetUtcNow().UtcDateTime, ct) is not null)
+        // Refusal checked both: the timestamp is a number inside the window and the nonce is there.
+        var signedWith = (long.Parse(query.Timestamp!, NumberStyles.None, CultureInfo.InvariantCulture), query.Nonce!);
+        switch (await events.StoreAsync(key, eventName, json, time.GetUtcNow().UtcDateTime, ct, signedWith))
         {
-            jobs.Wake();
+            case PushStored.Replayed:
+                logger.LogWarning("A push with a timestamp and nonce used before was refused (a replay)");
+                return Unauthorized(Messages.PushReplayed);
+            case PushStored.Stored:
+                jobs.Wake();
+                break;
         }
         return TypedResults.Text("success", "text/plain");
     }
@@ -140,7 +157,7 @@ public static class PushApi
     /// <summary>Null when the push is WeChat's: signed with our Token (msg_signature over Encrypt in safe mode) and recent.</summary>
     private static ProblemHttpResult? Refusal(PushQuery query, WechatOptions o, TimeProvider time, string? encrypted)
     {
-        if (query.Timestamp is null || query.Nonce is null
+        if (query.Timestamp is null || query.Nonce is not { Length: > 0 and <= PushNonces.MaxLength }
             || !long.TryParse(query.Timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
         {
             return Unauthorized(Messages.PushUnsigned);

@@ -61,6 +61,14 @@ public static class PushIdentity
             : null;
 }
 
+/// <summary>What became of a verified push.</summary>
+public enum PushStored
+{
+    Stored,
+    Duplicate,
+    Replayed,
+}
+
 /// <summary>The one owner of WechatPushEvents: every verified push, once per its own identity.</summary>
 public sealed class PushEventStore(Database db)
 {
@@ -75,31 +83,37 @@ public sealed class PushEventStore(Database db)
     private const string SelectEventId = "SELECT Id FROM WechatPushEvents WHERE EventKey = @EventKey";
 
     /// <summary>
-    /// Stores a push and enqueues applying it, in one transaction; the id of the stored event, or null when this event
-    /// was stored before (a retry of WeChat's: acknowledged, never applied twice).
+    /// Stores a push and enqueues applying it, in one transaction, claiming the (timestamp, nonce) it was signed with
+    /// when there is one (a push that is not stored spends no nonce). Duplicate: this event was stored before (a retry
+    /// of WeChat's: acknowledged, never applied twice); Replayed: the signed query was used before (refused).
     /// </summary>
-    public async Task<long?> StoreAsync(string eventKey, string eventName, string body, DateTime now, CancellationToken ct)
+    public async Task<PushStored> StoreAsync(string eventKey, string eventName, string body, DateTime now, CancellationToken ct,
+        (long Timestamp, string Nonce)? signedWith = null)
     {
         try
         {
-            return await db.WriteAsync<long?>(async (c, tx) =>
+            return await db.WriteAsync(async (c, tx) =>
             {
+                if (signedWith is var (timestamp, nonce) && !await PushNonces.TryClaimAsync(c, tx, db.Dialect, timestamp, nonce, now, ct))
+                {
+                    return PushStored.Replayed;
+                }
                 var inserted = await c.ExecuteScalarAsync<int>(new CommandDefinition(InsertEvent + db.Dialect.SelectRowsAffected,
                     new { EventKey = eventKey, Event = eventName, Body = body, ReceivedAt = now }, tx, cancellationToken: ct));
                 if (inserted == 0)
                 {
-                    return null;
+                    return PushStored.Duplicate;
                 }
                 var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectEventId, new { EventKey = eventKey }, tx, cancellationToken: ct));
                 var payload = id.ToString(CultureInfo.InvariantCulture);
                 await WechatJobStore.EnqueueAsync(c, tx, new WechatJobStore.NewJob(ApplyJobKind, $"{ApplyJobKind}:{payload}", payload, now), now, ct);
-                return id;
+                return PushStored.Stored;
             }, ct);
         }
         catch (Exception e) when (DuplicateKey.Is(e))
         {
             // The same push arrived twice at once (two instances): the other one stored it.
-            return null;
+            return PushStored.Duplicate;
         }
     }
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace LianApi.Tests.Data;
 
 /// <summary>
-/// The same story as <see cref="StorageFailureTests"/> on a real full disk: the database lives on a small tmpfs
+/// The same story as <see cref="StorageFailureTests"/> on a real full disk: the database lives on a 4 MB tmpfs
 /// that a filler file fills up, so SQLite itself meets ENOSPC. Mounting needs root on Linux; anywhere else the
 /// test is ignored and the injected-fault tests carry the guarantee.
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class RealDiskFullTests
         }
         var path = Path.Combine(Path.GetTempPath(), "lianapi-small-disk-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
-        if (Run("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", path) != 0)
+        if (Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", path) != 0)
         {
             Directory.Delete(path);
             Assert.Ignore("mount -t tmpfs failed (no CAP_SYS_ADMIN in this container?); StorageFailureTests injects SQLITE_FULL instead.");
@@ -60,7 +60,7 @@ public sealed class RealDiskFullTests
     }
 
     [Test]
-    public async Task Submit_OnAFullDisk_Returns503ThenRecoversWhenSpaceIsFreed()
+    public async Task Submit_OnAFullDisk_Returns503AndReadinessStays503UntilSpaceIsFreed()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var database = Path.Combine(mountPoint!, "lian.db");
@@ -71,58 +71,69 @@ public sealed class RealDiskFullTests
         var acknowledged = new List<string>();
         for (var i = 0; i < 3; i++)
         {
-            acknowledged.Add(await TrackingNoAsync(await resident.SubmitAsync(Requests.Complaint($"第{i}个问题：楼道灯坏了"))));
+            acknowledged.Add(await TrackingNoAsync(await resident.SubmitAsync(Requests.Complaint(Report(i)))));
         }
 
+        // As in production, where the writer checkpoints after a second without writes: the data is in the database
+        // file and the log is empty when the disk fills.
+        await CheckpointedAsync(clock, database);
+        // The disk nearly full, as reports leave it when they fill it themselves: 64 KB free, room for a small write
+        // (a lease, a counter) and not for a report (about 160 KB of log for 1000 characters).
         var filler = Path.Combine(mountPoint!, "filler");
-        FillUp(filler);
-        // A failed commit leaves the log file longer than its last frame, and a checkpoint can free a little, so small
-        // writes (the readiness probe, a shorter report) may still fit after a refusal: go on until readiness agrees.
-        var whileFull = new List<HttpResponseMessage>();
-        HttpResponseMessage? readyWhileFull = null;
-        string? reason = null;
-        for (var i = 0; i < 200 && readyWhileFull?.StatusCode != HttpStatusCode.ServiceUnavailable; i++)
+        FillUp(filler, leaveFree: 64 * 1024);
+        // Free pages in the database and room left in the log could take a report more; go on until one is refused.
+        HttpResponseMessage? refused = null;
+        for (var i = 0; i < 200 && refused is null; i++)
         {
-            var response = await resident.SubmitAsync(Requests.Complaint($"磁盘满时的第{i}个问题，楼道灯坏了"));
-            whileFull.Add(response);
+            var response = await resident.SubmitAsync(Requests.Complaint(Report(100 + i)));
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 acknowledged.Add(await TrackingNoAsync(response));
                 continue;
             }
-            // Read at once: any small write that still fits (a lease renewal of a background job on this clock, the
-            // probe) clears the state, truthfully, so a later read may find it gone.
-            reason = app.Service<StorageHealth>().Current?.Reason ?? reason;
-            // Right after the refusal, before the clock moves: no probe and no background write (both run on this
-            // clock) can have cleared the state yet. A WAL reset by a checkpoint can take a small write even on a
-            // full disk, so a probe a moment later may truthfully succeed; that is no failure of the readiness check.
-            readyWhileFull = await resident.GetAsync("/health/ready");
-            if (readyWhileFull.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                clock.Advance(StorageHealth.ProbeInterval);
-                readyWhileFull = await resident.GetAsync("/health/ready");
-            }
-            reason = app.Service<StorageHealth>().Current?.Reason ?? reason;
+            refused = response;
         }
-        var refused = whileFull.LastOrDefault(r => r.StatusCode != HttpStatusCode.Created);
         Assert.That(refused, Is.Not.Null, "a full disk refused no report at all");
+        var reason = app.Service<StorageHealth>().Current?.Reason;
+        // Issue 23: right after a refused report readiness said 200 (a one-row probe still fit) and the next report was
+        // refused again. Each round lets the probe run again (its interval passes) before readiness is read.
+        var rounds = new List<(HttpStatusCode Ready, HttpStatusCode Submit)>
+        {
+            ((await resident.GetAsync("/health/ready")).StatusCode, refused!.StatusCode),
+        };
+        for (var i = 0; i < 5; i++)
+        {
+            clock.Advance(StorageHealth.ProbeInterval);
+            var ready = await resident.GetAsync("/health/ready");
+            var submitted = await resident.SubmitAsync(Requests.Complaint(Report(300 + i)));
+            if (submitted.StatusCode == HttpStatusCode.Created)
+            {
+                acknowledged.Add(await TrackingNoAsync(submitted));
+            }
+            rounds.Add((ready.StatusCode, submitted.StatusCode));
+        }
 
         File.Delete(filler);
         clock.Advance(StorageHealth.ProbeInterval);
         var readyAfter = await resident.GetAsync("/health/ready");
-        acknowledged.Add(await TrackingNoAsync(await resident.SubmitAsync(Requests.Complaint("空间释放以后的新问题"))));
+        var afterwards = await resident.SubmitAsync(Requests.Complaint("空间释放以后的新问题，楼道灯坏了"));
 
         Assert.Multiple(async () =>
         {
-            Assert.That(whileFull.Select(r => r.StatusCode), Has.None.EqualTo(HttpStatusCode.InternalServerError));
             var problem = await ProblemAssert.IsProblem(refused!, HttpStatusCode.ServiceUnavailable);
             Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("storage_unavailable"));
             Assert.That(refused!.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(30)));
             // Usually SQLITE_FULL at COMMIT; growing the -shm file can meet the full disk first (SQLITE_IOERR_SHMSIZE, 4874).
             Assert.That(reason, Does.Match("^SQLite Error (13|10): "), "SQLite's own error, not an injected one");
-            Assert.That(readyWhileFull?.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+            Assert.That(rounds[0].Ready, Is.EqualTo(HttpStatusCode.ServiceUnavailable), "readiness right after the refused report");
+            Assert.That(rounds.Where(r => r.Submit != HttpStatusCode.Created).Select(r => r.Ready), Has.All.EqualTo(HttpStatusCode.ServiceUnavailable),
+                "readiness in every round whose report was refused: " + string.Join(", ", rounds));
+            Assert.That(rounds.Skip(1).Select(r => r.Submit), Has.Some.EqualTo(HttpStatusCode.ServiceUnavailable), "the disk stayed full: " + string.Join(", ", rounds));
+            Assert.That(rounds.Select(r => r.Submit), Has.None.EqualTo(HttpStatusCode.InternalServerError));
             Assert.That(readyAfter.StatusCode, Is.EqualTo(HttpStatusCode.OK), "recovered by the readiness probe alone");
+            Assert.That(afterwards.StatusCode, Is.EqualTo(HttpStatusCode.Created), await afterwards.Content.ReadAsStringAsync());
         });
+        acknowledged.Add(await TrackingNoAsync(afterwards));
         foreach (var trackingNo in acknowledged)
         {
             Assert.That((await resident.GetAsync($"/api/complaints/{trackingNo}")).StatusCode, Is.EqualTo(HttpStatusCode.OK), trackingNo);
@@ -134,21 +145,38 @@ public sealed class RealDiskFullTests
         Assert.That(await integrity.ExecuteScalarAsync(), Is.EqualTo("ok"));
     }
 
-    private static void FillUp(string path)
+    /// <summary>A report of the largest size a resident can send (1000 characters), numbered.</summary>
+    private static string Report(int number) =>
+        string.Concat(Enumerable.Repeat("楼道灯坏了，晚上看不见台阶。", 80))[..990] + number.ToString("D10", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task CheckpointedAsync(FakeTimeProvider clock, string database)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1);
-        var block = new byte[4096];
-        try
+        clock.Advance(TimeSpan.FromSeconds(2));
+        for (var waited = 0; waited < 100 && new FileInfo(database + "-wal") is { Exists: true, Length: > 0 }; waited++)
         {
-            while (true)
+            await Task.Delay(50);
+        }
+    }
+
+    private static void FillUp(string path, long leaveFree)
+    {
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1))
+        {
+            var block = new byte[4096];
+            try
             {
-                file.Write(block);
+                while (true)
+                {
+                    file.Write(block);
+                }
+            }
+            catch (IOException)
+            {
+                // No space left on device: now give some back.
             }
         }
-        catch (IOException)
-        {
-            // No space left on device: exactly what we wanted.
-        }
+        using var shrink = new FileStream(path, FileMode.Open, FileAccess.Write);
+        shrink.SetLength(Math.Max(0, shrink.Length - leaveFree));
     }
 
     private static async Task<string> TrackingNoAsync(HttpResponseMessage response)

@@ -206,7 +206,9 @@ public sealed partial class SqlServerScriptTests
         var events = new[] { new ComplaintEvent(EventKinds.Evaluated, "n", false), new ComplaintEvent(EventKinds.Closed, null, true) };
         await complaints.ApplyAsync(loaded, new Transition(state, events), Actor.System, now, ct, new Evaluation(true, Satisfaction.Satisfied, null));
         var clean = new CleanPhoto([1, 2], "hash", 2, 1, [3], "thumb-hash");
-        await photos.WaitBeforeUploadAsync(1, 60, now, ct);
+        await photos.WaitBeforeUploadAsync(1, "127.0.0.1", 60, 30, now, ct);
+        await photos.RecordRefusalAsync(1, "127.0.0.1", now, ct);
+        await photos.DeleteExpiredRefusalsAsync(now, ct);
         var photo = await photos.InsertAsync(1, clean, 60, now, ct);
         await photos.FindAsync(photo.Id, ct);
         await photos.SetModerationAsync(photo.Id, Moderation.Risky, ct);
@@ -257,6 +259,7 @@ public sealed partial class SqlServerScriptTests
         }, Claim(userId: 1), new SubmissionLimits(5, 20), ct);
         var pushes = new LianApi.Wechat.PushEventStore(db);
         await pushes.StoreAsync("wxa_media_check:trace-1", "wxa_media_check", "{}", now, ct);
+        await pushes.StoreAsync("wxa_media_check:trace-2", "wxa_media_check", "{}", now, ct, signedWith: (1733112000, "nonce-1"));
         await pushes.FindAsync(1, ct);
         await pushes.MarkProcessedAsync(1, now, ct);
         var jobs = new LianApi.Wechat.WechatJobStore(db);

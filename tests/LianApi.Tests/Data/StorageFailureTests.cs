@@ -159,7 +159,7 @@ public sealed class StorageFailureTests
     }
 
     [Test]
-    public async Task Write_FailingWithDiskFull_SurfacesAsStorageUnavailableAndClearsOnTheNextCommit()
+    public async Task Write_FailingWithDiskFull_SurfacesAsStorageUnavailableAndASmallCommitDoesNotClearIt()
     {
         await using var app = new LianApiFactory(configureServices: CountingDataSource.Install);
         app.StartServer();
@@ -168,21 +168,78 @@ public sealed class StorageFailureTests
         var faults = CountingDataSource.Of(app);
 
         faults.CommitFault = SqliteFull;
-        var error = Assert.CatchAsync(() => WriteProbeAsync(db));
+        var error = Assert.CatchAsync(() => WriteCounterAsync(db));
         var whileFailing = storage.Current;
         faults.CommitFault = null;
-        await WriteProbeAsync(db);
+        await WriteCounterAsync(db);
 
         Assert.Multiple(() =>
         {
             Assert.That(error, Is.TypeOf<StorageUnavailableException>());
             Assert.That(error?.InnerException, Is.TypeOf<SqliteException>());
             Assert.That(whileFailing?.Reason, Does.Contain("SQLite Error 13").And.Contain(DiskFull));
-            Assert.That(storage.Current, Is.Null, "a committed write clears the condition");
+            // Issue 23: a one-row write fits on a disk that holds no report; only the report-sized probe clears it.
+            Assert.That(storage.Current, Is.Not.Null, "a one-row commit proves nothing about a report");
         });
     }
 
-    private static Task<long> WriteProbeAsync(Database db) =>
+    [Test]
+    public async Task ReadinessProbe_WritesMoreToTheLogThanTheLargestReport()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var app = new LianApiFactory(configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        var resident = await app.LoginAsync("resident-of-the-largest-report");
+        (await resident.SubmitAsync(Requests.Complaint("第一个问题：楼道灯坏了"))).EnsureSuccessStatusCode();
+        var largest = new
+        {
+            communityCode = "gongyuanmen", categoryCode = "sanitation",
+            description = string.Concat(Enumerable.Repeat("楼道灯坏了，晚上看不见台阶。", 80))[..1000],
+            address = string.Concat(Enumerable.Repeat("莲湖区北院门街道某小区", 20))[..200],
+            contactPhone = "13800138000",
+            location = new { latitude = 34.2655, longitude = 108.9426 },
+        };
+
+        await CheckpointAsync(app);
+        (await resident.SubmitAsync(largest)).EnsureSuccessStatusCode();
+        var reportFrames = await CheckpointAsync(app);
+        app.Service<StorageHealth>().Failed(SqliteFull());
+        var ready = await resident.GetAsync("/health/ready");
+        var probeFrames = await CheckpointAsync(app);
+        TestContext.Progress.WriteLine($"The largest report wrote {reportFrames} pages of log, the readiness probe {probeFrames}.");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the probe committed");
+            Assert.That(reportFrames, Is.GreaterThan(10), "the report was measured");
+            Assert.That(probeFrames, Is.GreaterThan(reportFrames * 3 / 2),
+                $"the probe writes {probeFrames} log pages, the largest report {reportFrames}: raise StorageHealth.ProbeBytes");
+        });
+    }
+
+    /// <summary>Empties the SQLite log; returns how many pages it held (what the writes since the last call wrote).</summary>
+    private static async Task<long> CheckpointAsync(LianApiFactory app)
+    {
+        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        // A TRUNCATE checkpoint answers 0 pages once it has emptied the log, so the count comes from a passive one first.
+        var (_, pages) = await CheckpointAsync(connection, "PASSIVE");
+        for (var attempt = 0; attempt < 20 && (await CheckpointAsync(connection, "TRUNCATE")).Busy != 0; attempt++)
+        {
+            await Task.Delay(50);
+        }
+        return pages;
+    }
+
+    private static async Task<(long Busy, long Pages)> CheckpointAsync(SqliteConnection connection, string mode)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA wal_checkpoint({mode})";
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1));
+    }
+
+    private static Task<long> WriteCounterAsync(Database db) =>
         db.WriteAsync((c, tx) => Dapper.SqlMapper.ExecuteScalarAsync<long>(c, db.Dialect.NextCounterValue, new { Name = "test:probe" }, tx), CancellationToken.None);
 
     private static void Inject(CountingDataSource faults, FaultPoint point, Func<Exception>? fault)
@@ -198,7 +255,7 @@ public sealed class StorageFailureTests
     }
 
     private static int ProbeCount(CountingDataSource source) =>
-        source.Commands.Count(c => c.Contains("INSERT INTO Counters", StringComparison.OrdinalIgnoreCase));
+        source.Commands.Count(c => c.Contains("INSERT INTO StorageProbes", StringComparison.OrdinalIgnoreCase));
 
     private static List<string> LinesAbout(LianApiFactory app, string text) =>
         app.Logs.Lines.Where(l => l.Contains(text, StringComparison.Ordinal)).ToList();

@@ -97,10 +97,7 @@ public sealed class PhotoUploadTests
     {
         foreach (var format in new[] { SKEncodedImageFormat.Png, SKEncodedImageFormat.Webp })
         {
-            using var bitmap = new SKBitmap(300, 200);
-            bitmap.Erase(SKColors.Green);
-            using var image = SKImage.FromBitmap(bitmap);
-            var bytes = image.Encode(format, 90).ToArray();
+            var bytes = TestImages.Encoded(format);
 
             var response = await resident.PostAsync("/api/photos", TestImages.Form(bytes, "a.bin", "application/octet-stream"));
 

@@ -54,27 +54,57 @@ public static class TestImages
     }
 
     /// <summary>A valid PNG that declares <paramref name="size"/>² one-bit pixels: a few dozen KB that would decode to gigabytes.</summary>
-    public static byte[] PngBomb(int size = 20_000)
+    public static byte[] PngBomb(int size = 20_000) => PngOfZeros(size, size, bitDepth: 1, colorType: 0, rows: size);
+
+    /// <summary>
+    /// A PNG of black pixels whose chunks are all in order (IHDR, IDAT, IEND, right CRCs) and whose image data holds
+    /// <paramref name="rows"/> rows: fewer than its height makes the image data end early, as in issue 23's attack
+    /// (6300×6300 RGB, two rows short: about 115 KB that the decoder worked on for half a second before refusing).
+    /// </summary>
+    public static byte[] PngOfZeros(int width, int height, byte bitDepth = 8, byte colorType = 2, int? rows = null, bool interlaced = false)
     {
         var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
-        BinaryPrimitives.WriteInt32BigEndian(header, size);
-        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), size);
-        header[8] = 1; // bit depth 1, colour type 0 (grey), no interlace
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = bitDepth;
+        header[9] = colorType;
+        header[12] = (byte)(interlaced ? 1 : 0);
         Chunk(png, "IHDR", header);
+        var channels = colorType switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
+        // Each pass of Adam7 is a small image of its own (columns, rows); without interlacing the one pass is the image.
+        var passes = interlaced
+            ? new[] { (0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2) }
+                .Select(p => (Columns: (width - p.Item1 + p.Item3 - 1) / p.Item3, Rows: (height - p.Item2 + p.Item4 - 1) / p.Item4))
+                .Where(p => p.Columns > 0 && p.Rows > 0).ToArray()
+            : [(Columns: width, Rows: height)];
+        var rowsLeft = rows ?? passes.Sum(p => p.Rows);
         var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
         {
-            var row = new byte[1 + (size + 7) / 8];
-            for (var y = 0; y < size; y++)
+            foreach (var (columns, passRows) in passes)
             {
-                zlib.Write(row);
+                var row = new byte[1 + ((long)columns * channels * bitDepth + 7) / 8];
+                for (var y = 0; y < passRows && rowsLeft > 0; y++, rowsLeft--)
+                {
+                    zlib.Write(row);
+                }
             }
         }
         Chunk(png, "IDAT", compressed.ToArray());
         Chunk(png, "IEND", []);
         return png.ToArray();
+    }
+
+    /// <summary>A green <paramref name="width"/>×<paramref name="height"/> image as Skia encodes it (PNG, WebP, JPEG).</summary>
+    public static byte[] Encoded(SKEncodedImageFormat format, int width = 300, int height = 200)
+    {
+        using var bitmap = new SKBitmap(width, height);
+        bitmap.Erase(SKColors.Green);
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(format, 90);
+        return data.ToArray();
     }
 
     public static byte[] Pdf() => Encoding.ASCII.GetBytes("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");

@@ -17,12 +17,17 @@ using Microsoft.Extensions.Time.Testing;
 namespace LianApi.Tests.Wechat;
 
 /// <summary>
-/// The message-push endpoint as WeChat calls it: the URL check, signed plaintext pushes, safe-mode pushes encrypted here
-/// with the documented algorithm, replays and duplicates. The job queue is driven by the test (RunDueAsync), so every
-/// "applied once" is a fact, not a race; one test lets the background loop do it.
+/// The message-push endpoint as WeChat calls it: the URL check, safe-mode pushes encrypted here with the documented
+/// algorithm (the app has an EncodingAESKey, as production should), signed plaintext pushes to an app without one
+/// ([PlaintextMode]), replays and duplicates. The job queue is driven by the test (RunDueAsync), so every "applied
+/// once" is a fact, not a race; one test lets the background loop do it.
 /// </summary>
 public sealed class PushTests
 {
+    /// <summary>The test runs against an app configured for plaintext mode: a push Token and no EncodingAESKey.</summary>
+    [AttributeUsage(AttributeTargets.Method)]
+    private sealed class PlaintextModeAttribute : Attribute;
+
     private const string Token = "LianPushToken2026";
     // The platform documentation's sample key: 43 letters and digits, the last one with non-zero unused bits, as real keys have.
     private const string AesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -41,7 +46,10 @@ public sealed class PushTests
         recorded = new RecordingHandlers();
         var settings = wechat.LiveSettings();
         settings["Wechat:PushToken"] = Token;
-        settings["Wechat:EncodingAesKey"] = AesKey;
+        if (TestContext.CurrentContext.Test.Method?.IsDefined<PlaintextModeAttribute>(false) != true)
+        {
+            settings["Wechat:EncodingAesKey"] = AesKey;
+        }
         var background = TestContext.CurrentContext.Test.Properties.ContainsKey("Background");
         app = new LianApiFactory(settings, configureServices: s =>
         {
@@ -166,7 +174,7 @@ public sealed class PushTests
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("unauthenticated"));
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task Plaintext_SignedPush_IsStoredAnsweredAndAppliedOnce()
     {
         var response = await PostPlainAsync(PopupEvent());
@@ -181,7 +189,7 @@ public sealed class PushTests
         });
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task Plaintext_WrongSignature_Returns401AndStoresNothing()
     {
         var response = await PostPlainAsync(PopupEvent(), signature: PushCrypto.Signature("another-token", Now, "nonce-1"));
@@ -190,7 +198,7 @@ public sealed class PushTests
         Assert.That(await CountsAsync(), Is.EqualTo((0, 0)));
     }
 
-    [TestCase(-301)]
+    [TestCase(-301), PlaintextMode]
     [TestCase(301)]
     public async Task Plaintext_TimestampOutsideFiveMinutes_Returns401(int offsetSeconds)
     {
@@ -202,7 +210,7 @@ public sealed class PushTests
         Assert.That(await CountsAsync(), Is.EqualTo((0, 0)));
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task Plaintext_TimestampWithinFiveMinutes_IsAccepted()
     {
         var timestamp = (clock.GetUtcNow().ToUnixTimeSeconds() - 299).ToString(CultureInfo.InvariantCulture);
@@ -210,7 +218,7 @@ public sealed class PushTests
         await AssertSuccess(await PostPlainAsync(PopupEvent(), timestamp));
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task SignedButNotJson_Returns400()
     {
         var problem = await ProblemAssert.IsProblem(await PostPlainAsync("<xml><Event>x</Event></xml>"), HttpStatusCode.BadRequest);
@@ -218,7 +226,7 @@ public sealed class PushTests
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("invalid_json"));
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task DuplicatePush_IsAnsweredSuccessEachTimeAndAppliedOnce()
     {
         // WeChat retries a push it thinks we missed, with a new nonce and timestamp but the same event.
@@ -235,7 +243,7 @@ public sealed class PushTests
         });
     }
 
-    [Test]
+    [Test, PlaintextMode]
     public async Task DuplicateMediaCheckResult_ByTraceId_IsAppliedOnce()
     {
         await AssertSuccess(await PostPlainAsync(FakeWechatServer.MediaCheckPush("trace-m-1", "risky", "20002"), nonce: "a"));
@@ -303,7 +311,112 @@ public sealed class PushTests
         await ProblemAssert.IsProblem(await PostEncryptedAsync(encrypted), HttpStatusCode.Unauthorized);
     }
 
+    private static string ChangeEvent(string openId = "o-resident") => $$"""
+        {"ToUserName":"gh_lian","FromUserName":"{{openId}}","CreateTime":1733112100,"MsgType":"event","Event":"subscribe_msg_change_event",
+         "List":[{"TemplateId":"tpl-status","SubscribeStatusString":"reject"}]}
+        """;
+
+    // Issue 23: the forged pushes of the report. A plain signature covers Token, timestamp and nonce, never the body, so
+    // one seen anywhere (a URL check, a proxy's log) signed any body for five minutes.
+    [TestCase("subscribe_msg_change_event")]
+    [TestCase("wxa_media_check")]
+    public async Task SafeModeConfigured_PlaintextPush_Returns401AndStoresNothing(string eventName)
+    {
+        var forged = eventName == PushIdentity.MediaCheckEvent ? FakeWechatServer.MediaCheckPush("trace-forged", "pass") : ChangeEvent();
+
+        var response = await PostPlainAsync(forged);
+
+        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("unauthenticated"));
+            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("安全模式"));
+            Assert.That(await CountsAsync(), Is.EqualTo((0, 0)));
+        });
+    }
+
     [Test]
+    public async Task SafeMode_OnlyThePlainSignature_Returns401()
+    {
+        var timestamp = Now;
+        var encrypted = Encrypt(PopupEvent(), FakeWechatServer.AppId);
+        var signature = PushCrypto.Signature(Token, timestamp, "nonce-3");
+
+        var response = await client.PostAsync($"/api/wechat/push?signature={signature}&timestamp={timestamp}&nonce=nonce-3&encrypt_type=aes",
+            new StringContent(JsonSerializer.Serialize(new { ToUserName = "gh_lian", Encrypt = encrypted }), Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblem(response, HttpStatusCode.Unauthorized);
+        Assert.That(await CountsAsync(), Is.EqualTo((0, 0)));
+    }
+
+    [Test]
+    public async Task SafeMode_SameTimestampAndNonceAgain_Returns401()
+    {
+        var timestamp = Now;
+        var encrypted = Encrypt(PopupEvent(), FakeWechatServer.AppId);
+        await AssertSuccess(await PostEncryptedAsync(encrypted, timestamp: timestamp, nonce: "once"));
+
+        var replayed = await PostEncryptedAsync(encrypted, timestamp: timestamp, nonce: "once");
+
+        await ProblemAssert.IsProblem(replayed, HttpStatusCode.Unauthorized);
+        Assert.That(await CountsAsync(), Is.EqualTo((1, 1)));
+    }
+
+    [Test, PlaintextMode]
+    public async Task Plaintext_SignatureReusedWithAnotherBody_Returns401()
+    {
+        var timestamp = Now;
+        await AssertSuccess(await PostPlainAsync(PopupEvent(), timestamp, nonce: "seen"));
+
+        var forged = await PostPlainAsync(ChangeEvent(), timestamp, nonce: "seen");
+
+        await ProblemAssert.IsProblem(forged, HttpStatusCode.Unauthorized);
+        Assert.That(await CountsAsync(), Is.EqualTo((1, 1)));
+    }
+
+    [Test]
+    public async Task Nonce_UsedOnOneInstance_IsRefusedOnAnother()
+    {
+        var settings = wechat.LiveSettings();
+        settings["Wechat:PushToken"] = Token;
+        settings["Wechat:EncodingAesKey"] = AesKey;
+        settings["ConnectionStrings:Lian"] = $"Data Source={app.DatabasePath}";
+        await using var other = new LianApiFactory(settings, configureServices: s => s.AddSingleton<TimeProvider>(clock));
+        using var otherClient = other.CreateClient();
+        var timestamp = Now;
+        var encrypted = Encrypt(PopupEvent(), FakeWechatServer.AppId);
+        var query = $"signature={PushCrypto.Signature(Token, timestamp, "shared")}&timestamp={timestamp}&nonce=shared&encrypt_type=aes" +
+                    $"&msg_signature={PushCrypto.Signature(Token, timestamp, "shared", encrypted)}";
+        var body = JsonSerializer.Serialize(new { ToUserName = "gh_lian", Encrypt = encrypted });
+        await AssertSuccess(await client.PostAsync("/api/wechat/push?" + query, new StringContent(body, Encoding.UTF8, "application/json")));
+
+        var replayed = await otherClient.PostAsync("/api/wechat/push?" + query, new StringContent(body, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsProblem(replayed, HttpStatusCode.Unauthorized);
+    }
+
+    [Test]
+    public async Task Nonces_PastTheReplayWindow_ArePrunedWhenTheNextPushArrives()
+    {
+        await AssertSuccess(await PostEncryptedAsync(Encrypt(PopupEvent("o-early"), FakeWechatServer.AppId), nonce: "early"));
+        clock.Advance(PushNonces.Lifetime + TimeSpan.FromSeconds(1));
+
+        await AssertSuccess(await PostEncryptedAsync(Encrypt(PopupEvent("o-late"), FakeWechatServer.AppId), nonce: "late"));
+
+        var nonces = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<string>("SELECT Nonce FROM WechatPushNonces")).AsList(),
+            CancellationToken.None);
+        Assert.That(nonces, Is.EqualTo(new[] { "late" }));
+    }
+
+    [Test]
+    public async Task Nonce_LongerThan64Characters_Returns401()
+    {
+        var nonce = new string('7', 65);
+
+        await ProblemAssert.IsProblem(await PostEncryptedAsync(Encrypt(PopupEvent(), FakeWechatServer.AppId), nonce: nonce), HttpStatusCode.Unauthorized);
+    }
+
+    [Test, PlaintextMode]
     public async Task FailingHandler_RetriesAfterTheBackoffUntilItSucceeds()
     {
         recorded.FailuresLeft = 1;
@@ -344,7 +457,7 @@ public sealed class PushTests
         await ProblemAssert.IsProblem(await bare.CreateClient().GetAsync($"/api/wechat/push?signature=x&timestamp={Now}&nonce=n&echostr=e"), HttpStatusCode.NotFound);
     }
 
-    [Test, Property("Background", "true")]
+    [Test, Property("Background", "true"), PlaintextMode]
     public async Task BackgroundLoop_AppliesAStoredPushWithoutBeingAsked()
     {
         await AssertSuccess(await PostPlainAsync(PopupEvent()));
