@@ -27,6 +27,7 @@ public static class Cli
     {
         Migrate(),
         OrgVerbs.Create(services),              // import communities|grids|departments|pairings
+        OrgChangeVerbs.Create(services),        // org move|retire community|grid|department|unpair|changes
         CalendarVerbs.Create(services),         // calendar import
         StaffVerbs.Create(services),            // staff add|renew|deactivate|list
         ComplaintVerbs.Create(services),        // sweep

@@ -24,7 +24,7 @@ public static class CommunitiesApi
 
         group.MapGet("/communities/{code}", GetCommunity)
             .WithName(nameof(GetCommunity))
-            .WithSummary("The landing page after a QR scan: community, street, categories, emergency hotlines and grids")
+            .WithSummary("The landing page after a QR scan: community, street, categories, emergency hotlines and grids; a retired community says where to report instead")
             .ProducesStandardProblems(StatusCodes.Status404NotFound);
 
         return group;
@@ -47,6 +47,13 @@ public static class CommunitiesApi
         {
             return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
         }
-        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct), await store.ListGridsAsync(community.Id, ct)));
+        if (community.IsRetired)
+        {
+            // The posters stay on the walls for a while: a scan still lands, and is told where to go.
+            var instead = await store.ReportInsteadAsync(community, ct);
+            var notice = new RetiredNotice(Text.Format(Messages.CommunityRetired, community.Name, instead.Name), instead);
+            return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct), [], notice));
+        }
+        return TypedResults.Ok(community.AsLanding(await store.ListCategoriesAsync(ct), await store.ListGridsAsync(community.Id, ct), null));
     }
 }

@@ -39,7 +39,7 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
     private Snapshot? current;
 
     private const string SelectCommunities = """
-        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
+        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, c.RetiredAt, c.SuccessorId, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
         FROM Communities c JOIN Streets s ON s.Id = c.StreetId
         ORDER BY s.Id, c.Code
         """;
