@@ -88,40 +88,29 @@ internal static class OrgChangeVerbs
         return command;
     }
 
-    private static Command RetireGrid(IServiceProvider services)
-    {
-        var code = Code("code", "The grid's code.");
-        var command = new Command("grid", "Retire a grid: reports can no longer name it; its cases stay with their community.") { code };
-        command.SetAction(async (parsed, ct) =>
-        {
-            var wanted = parsed.GetRequiredValue(code);
-            if (await services.GetRequiredService<CommunityStore>().FindGridAsync(wanted, ct) is not { } grid)
-            {
-                Console.Error.WriteLine($"No grid '{wanted}'.");
-                return 1;
-            }
-            var retired = await services.GetRequiredService<OrgChangeStore>().RetireGridAsync(grid.Id, $"grid {wanted.ToLowerInvariant()} {grid.Name}", ct);
-            Console.WriteLine(retired ? $"Retired grid {grid.Name}." : $"Grid {grid.Name} was already retired.");
-            return 0;
-        });
-        return command;
-    }
+    private static Command RetireGrid(IServiceProvider services) => RetireUnit(services, "grid",
+        "Retire a grid: reports can no longer name it; its cases stay with their community.",
+        (org, code, ct) => org.FindGridAsync(code, ct), (changes, id, detail, ct) => changes.RetireGridAsync(id, detail, ct));
 
-    private static Command RetireDepartment(IServiceProvider services)
+    private static Command RetireDepartment(IServiceProvider services) => RetireUnit(services, "department",
+        "Retire a department: no case can be dispatched or whistled to it; the cases it holds stay with it.",
+        (org, code, ct) => org.FindUnitAsync(HandlingLevel.Department, code, ct), (changes, id, detail, ct) => changes.RetireDepartmentAsync(id, detail, ct));
+
+    private static Command RetireUnit(IServiceProvider services, string what, string description,
+        Func<CommunityStore, string, CancellationToken, Task<OrgUnit?>> find, Func<OrgChangeStore, long, string, CancellationToken, Task<bool>> retire)
     {
-        var code = Code("code", "The department's code.");
-        var command = new Command("department", "Retire a department: no case can be dispatched or whistled to it; the cases it holds stay with it.") { code };
+        var code = Code("code", $"The {what}'s code.");
+        var command = new Command(what, description) { code };
         command.SetAction(async (parsed, ct) =>
         {
             var wanted = parsed.GetRequiredValue(code);
-            if (await services.GetRequiredService<CommunityStore>().FindUnitAsync(HandlingLevel.Department, wanted, ct) is not { } department)
+            if (await find(services.GetRequiredService<CommunityStore>(), wanted, ct) is not { } unit)
             {
-                Console.Error.WriteLine($"No department '{wanted}'.");
+                Console.Error.WriteLine($"No {what} '{wanted}'.");
                 return 1;
             }
-            var retired = await services.GetRequiredService<OrgChangeStore>().RetireDepartmentAsync(department.Id,
-                $"department {wanted.ToLowerInvariant()} {department.Name}", ct);
-            Console.WriteLine(retired ? $"Retired {department.Name}." : $"{department.Name} was already retired.");
+            var retired = await retire(services.GetRequiredService<OrgChangeStore>(), unit.Id, $"{what} {wanted.ToLowerInvariant()} {unit.Name}", ct);
+            Console.WriteLine(retired ? $"Retired {what} {unit.Name}." : $"The {what} {unit.Name} was already retired.");
             return 0;
         });
         return command;
