@@ -26,7 +26,8 @@ public static class Cli
     private static RootCommand Verbs(IServiceProvider services) => new("LianApi's ops verbs: each runs once with the API's configuration and database, then exits.")
     {
         Migrate(),
-        OrgVerbs.Create(services),              // import communities|grids|departments|pairings
+        OrgVerbs.Create(services, StaffVerbs.Import(services)),   // import communities|grids|departments|pairings|staff
+        OrgChangeVerbs.Create(services),        // org move|retire community|grid|department|unpair|changes
         CalendarVerbs.Create(services),         // calendar import
         StaffVerbs.Create(services),            // staff add|renew|deactivate|list
         ComplaintVerbs.Create(services),        // sweep

@@ -26,7 +26,7 @@ public static class CommunitiesApi
 
         group.MapGet("/communities/{code}", GetCommunity)
             .WithName(nameof(GetCommunity))
-            .WithSummary("The landing page after a QR scan: community, street, categories, emergency hotlines and grids")
+            .WithSummary("The landing page after a QR scan: community, street, categories, emergency hotlines and grids; a retired community says where to report instead")
             .ProducesStandardProblems(StatusCodes.Status404NotFound);
 
         return group;
@@ -42,11 +42,20 @@ public static class CommunitiesApi
 
     public static async Task<Results<Ok<CommunityLanding>, ProblemHttpResult>> GetCommunity(
         [Description("The community code printed in its QR code")] string code,
-        OrgDirectory directory, CancellationToken ct)
+        OrgDirectory directory, CommunityStore store, CancellationToken ct)
     {
         var names = await directory.GetAsync(ct);
-        return names.CommunitiesByCode.TryGetValue(code, out var community)
-            ? TypedResults.Ok(names.LandingOf(community))
-            : Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
+        if (!names.CommunitiesByCode.TryGetValue(code, out var community))
+        {
+            return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
+        }
+        if (community.IsRetired)
+        {
+            // The posters stay on the walls for a while: a scan still lands, and is told where to go.
+            var instead = await store.ReportInsteadAsync(community, ct);
+            var notice = new RetiredNotice(Text.Format(Messages.CommunityRetired, community.Name, instead.Name), instead);
+            return TypedResults.Ok(community.AsLanding(names.Categories, [], notice));
+        }
+        return TypedResults.Ok(names.LandingOf(community));
     }
 }

@@ -18,6 +18,8 @@ public sealed record OrgUnit
 {
     public long Id { get; init; }
     public string Name { get; init; } = "";
+    /// <summary>A retired community or department takes no new case; streets are never retired.</summary>
+    public DateTime? RetiredAt { get; init; }
 }
 
 /// <summary>Streets, communities, grids and categories: the organisation a report is filed against.</summary>
@@ -29,12 +31,20 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
     public async Task<CategoryRow?> FindCategoryAsync(string code, CancellationToken ct) =>
         (await directory.GetAsync(ct)).CategoriesByCode.GetValueOrDefault(code);
 
+    /// <summary>The communities that take reports (retired ones are left out: residents pick from this list, posters are printed from it).</summary>
     public async Task<IReadOnlyList<CommunityRow>> ListCommunitiesAsync(string? streetCode, CancellationToken ct) =>
         (await directory.GetAsync(ct)).Communities
-            .Where(c => streetCode is null || string.Equals(c.StreetCode, streetCode, StringComparison.OrdinalIgnoreCase)).ToList();
+            .Where(c => !c.IsRetired && (streetCode is null || string.Equals(c.StreetCode, streetCode, StringComparison.OrdinalIgnoreCase))).ToList();
 
+    /// <summary>Any community by code, retired ones included (the landing page of a retired community says where to go instead).</summary>
     public async Task<CommunityRow?> FindCommunityAsync(string code, CancellationToken ct) =>
         (await directory.GetAsync(ct)).CommunitiesByCode.GetValueOrDefault(code);
+
+    /// <summary>Where residents of a retired community report instead: the successor named at retirement, else its street office.</summary>
+    public async Task<ReportInstead> ReportInsteadAsync(CommunityRow retired, CancellationToken ct) =>
+        retired.SuccessorId is { } id && (await directory.GetAsync(ct)).CommunitiesById.GetValueOrDefault(id) is { } successor
+            ? new ReportInstead(HandlingLevel.Community, successor.Code, successor.Name)
+            : new ReportInstead(HandlingLevel.Street, retired.StreetCode, retired.StreetName);
 
     private const string SelectStreets = "SELECT Id, Code, Name FROM Streets ORDER BY Id";
 
@@ -76,11 +86,11 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
         return written;
     }
 
-    private const string SelectCommunityUnit = "SELECT Id, Name FROM Communities WHERE Code = @Code";
+    private const string SelectCommunityUnit = "SELECT Id, Name, RetiredAt FROM Communities WHERE Code = @Code";
     private const string SelectStreetUnit = "SELECT Id, Name FROM Streets WHERE Code = @Code";
-    private const string SelectDepartmentUnit = "SELECT Id, Name FROM Departments WHERE Code = @Code";
+    private const string SelectDepartmentUnit = "SELECT Id, Name, RetiredAt FROM Departments WHERE Code = @Code";
 
-    /// <summary>The unit with this code at this level (community, street or department), or null.</summary>
+    /// <summary>The unit with this code at this level (community, street or department), retired or not, or null.</summary>
     public Task<OrgUnit?> FindUnitAsync(string level, string code, CancellationToken ct)
     {
         var sql = level switch
@@ -94,18 +104,22 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
             : db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(sql, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
     }
 
-    private const string SelectGridUnit = "SELECT Id, Name FROM Grids WHERE Code = @Code";
+    private const string SelectGridUnit = "SELECT Id, Name, RetiredAt FROM Grids WHERE Code = @Code";
 
     public Task<OrgUnit?> FindGridAsync(string code, CancellationToken ct) =>
         db.ReadAsync(c => c.QuerySingleOrDefaultAsync<OrgUnit>(new CommandDefinition(SelectGridUnit, new { Code = code.ToLowerInvariant() }, cancellationToken: ct)), ct);
 
-    /// <summary>A community's grids (网格), by code.</summary>
-    public async Task<IReadOnlyList<GridRow>> ListGridsAsync(long communityId, CancellationToken ct) =>
+    /// <summary>A community's grids (网格), retired ones included, from the directory's snapshot.</summary>
+    private async Task<IReadOnlyList<GridRow>> AllGridsAsync(long communityId, CancellationToken ct) =>
         (await directory.GetAsync(ct)).GridsOf(communityId);
 
-    /// <summary>One of the community's grids by its code (case-insensitive), or null.</summary>
+    /// <summary>A community's grids (网格) that take reports, by code.</summary>
+    public async Task<IReadOnlyList<GridRow>> ListGridsAsync(long communityId, CancellationToken ct) =>
+        (await AllGridsAsync(communityId, ct)).Where(g => g.RetiredAt is null).ToList();
+
+    /// <summary>One of the community's grids by its code (case-insensitive), retired or not, or null.</summary>
     public async Task<GridRow?> FindGridAsync(long communityId, string code, CancellationToken ct) =>
-        (await ListGridsAsync(communityId, ct)).FirstOrDefault(g => string.Equals(g.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
+        (await AllGridsAsync(communityId, ct)).FirstOrDefault(g => string.Equals(g.Code, code.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private const string SelectDepartmentIds = "SELECT Code, Id FROM Departments";
 
@@ -124,7 +138,7 @@ public sealed class CommunityStore(Database db, OrgDirectory directory)
         db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(InsertPairing, rows, tx, cancellationToken: ct)), ct);
 
     private const string SelectPairedDepartments = """
-        SELECT d.Id, d.Code, d.Name FROM DepartmentPairings p JOIN Departments d ON d.Id = p.DepartmentId
+        SELECT d.Id, d.Code, d.Name, d.RetiredAt FROM DepartmentPairings p JOIN Departments d ON d.Id = p.DepartmentId
         WHERE p.CommunityId = @CommunityId ORDER BY d.Code
         """;
 

@@ -27,12 +27,12 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<long, CommunityLanding> landings = new();
 
-        /// <summary>A community's grids, by code.</summary>
+        /// <summary>A community's grids, retired ones included, by code.</summary>
         public IReadOnlyList<GridRow> GridsOf(long communityId) => GridsByCommunityId.GetValueOrDefault(communityId) ?? [];
 
         /// <summary>The landing page of a scan, built once per snapshot: every resident of the community reads the same one.</summary>
         public CommunityLanding LandingOf(CommunityRow community) =>
-            landings.GetOrAdd(community.Id, _ => community.AsLanding(Categories, GridsOf(community.Id)));
+            landings.GetOrAdd(community.Id, _ => community.AsLanding(Categories, [.. GridsOf(community.Id).Where(g => g.RetiredAt is null)], null));
 
         /// <summary>The name of the unit holding a case at <paramref name="level"/>; null when this snapshot predates it.</summary>
         public string? UnitName(string level, long? unitId) => level switch
@@ -49,7 +49,7 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
     private Snapshot? current;
 
     private const string SelectCommunities = """
-        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
+        SELECT c.Id, c.Code, c.Name, c.Address, c.Latitude, c.Longitude, c.RetiredAt, c.SuccessorId, s.Id AS StreetId, s.Code AS StreetCode, s.Name AS StreetName
         FROM Communities c JOIN Streets s ON s.Id = c.StreetId
         ORDER BY s.Id, c.Code
         """;
@@ -58,7 +58,7 @@ public sealed class OrgDirectory(Database db, TimeProvider time)
 
     private const string SelectDepartmentNames = "SELECT Id, Name FROM Departments";
 
-    private const string SelectGrids = "SELECT Id, Code, Name, CommunityId FROM Grids ORDER BY CommunityId, Code";
+    private const string SelectGrids = "SELECT Id, Code, Name, CommunityId, RetiredAt FROM Grids ORDER BY CommunityId, Code";
 
     private const string SelectCategories = """
         SELECT Id, Code, Name, IsEmergency, Hotline, ResponseHours, ResolutionWorkingDays, RequiresResolutionPhoto

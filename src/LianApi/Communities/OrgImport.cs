@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
 
 using LianApi.Shared;
@@ -22,15 +21,25 @@ public sealed partial class OrgImport(CommunityStore store)
     {
         var departments = await store.DepartmentIdsByCodeAsync(ct);
         var communities = await store.CommunityIdsByCodeAsync(ct);
+        // Pairings imported before what they pair would otherwise be refused row by row, hundreds of times over.
+        if (departments.Count == 0 || communities.Count == 0)
+        {
+            return new ImportResult(0, [$"{path}: there are no {(departments.Count == 0 ? "departments" : "communities")} yet: import them first, then the pairings"]);
+        }
         var (rows, errors) = Parse(path, PairingColumns, (line, f, errs) =>
         {
+            var unknown = new List<string>();
             if (!departments.TryGetValue(f["department"].ToLowerInvariant(), out var departmentId))
             {
-                errs.Add($"line {line}: unknown department '{f["department"]}' (import the departments first)");
+                unknown.Add($"department '{f["department"]}'");
             }
             if (!communities.TryGetValue(f["community"].ToLowerInvariant(), out var communityId))
             {
-                errs.Add($"line {line}: unknown community '{f["community"]}' (import the communities first)");
+                unknown.Add($"community '{f["community"]}'");
+            }
+            if (unknown.Count > 0)
+            {
+                errs.Add($"line {line}: unknown {string.Join(" and ", unknown)} (import it first)");
             }
             return new PairingUpsert(departmentId, communityId);
         }, key: f => $"{f["department"].ToLowerInvariant()},{f["community"].ToLowerInvariant()}", what: "pair");
@@ -112,77 +121,38 @@ public sealed partial class OrgImport(CommunityStore store)
     private static (List<T> Rows, List<string> Errors) Parse<T>(string path, string[] columns, RowReader<T> read,
         Func<Dictionary<string, string>, string>? key = null, string what = "code")
     {
-        var errors = new List<string>();
+        var (table, errors) = Csv.ReadTable(path, columns);
         var rows = new List<T>();
-        if (!File.Exists(path))
-        {
-            return (rows, [$"{path}: file not found"]);
-        }
-        var text = File.ReadAllText(path, Encoding.UTF8);
-        if (text.Contains('\uFFFD'))
-        {
-            return (rows, [$"{path}: not UTF-8 (Excel on Chinese Windows saves CSV as GBK): save it as \"CSV UTF-8\" and import again"]);
-        }
-        var records = Csv.Read(text).ToList();
-        if (records.Count == 0)
-        {
-            return (rows, ["line 1: the file is empty; expected a header row: " + string.Join(",", columns)]);
-        }
-        var header = records[0].Fields.Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        var missing = columns.Where(c => !header.Contains(c)).ToList();
-        if (missing.Count > 0)
-        {
-            return (rows, [$"line 1: missing column(s) {string.Join(", ", missing)}; expected header: {string.Join(",", columns)}"]);
-        }
-        var duplicated = header.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (duplicated.Count > 0)
-        {
-            return (rows, [$"line 1: column(s) {string.Join(", ", duplicated)} appear more than once"]);
-        }
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var record in records.Skip(1))
+        foreach (var (line, fields) in table)
         {
-            if (record.Fields.All(f => f.Trim().Length == 0))
-            {
-                continue;
-            }
-            if (record.Fields.Count != header.Length)
-            {
-                errors.Add($"line {record.Line}: {record.Fields.Count} fields, the header has {header.Length}");
-                continue;
-            }
-            var fields = header.Zip(record.Fields.Select(f => f.Trim())).ToDictionary(p => p.First, p => p.Second);
             if (key is not null)
             {
                 var pair = key(fields);
                 if (seen.TryGetValue(pair, out var earlier))
                 {
-                    errors.Add($"line {record.Line}: {what} '{pair}' already appears on line {earlier}");
+                    errors.Add($"line {line}: {what} '{pair}' already appears on line {earlier}");
                 }
-                seen.TryAdd(pair, record.Line);
-                rows.Add(read(record.Line, fields, errors));
+                seen.TryAdd(pair, line);
+                rows.Add(read(line, fields, errors));
                 continue;
             }
             // Codes are case-insensitive everywhere (SQL Server's default collation is), so they are stored lower-case.
             var code = fields["code"] = fields["code"].ToLowerInvariant();
             if (!CodeFormat().IsMatch(code))
             {
-                errors.Add($"line {record.Line}: code '{code}' must be 1–32 letters, digits, '-' or '_' (it goes into QR codes)");
+                errors.Add($"line {line}: code '{code}' must be 1–32 letters, digits, '-' or '_' (it goes into QR codes)");
             }
             else if (seen.TryGetValue(code, out var first))
             {
-                errors.Add($"line {record.Line}: code '{code}' already appears on line {first}");
+                errors.Add($"line {line}: code '{code}' already appears on line {first}");
             }
             else
             {
-                seen[code] = record.Line;
+                seen[code] = line;
             }
-            Text(record.Line, fields["name"], "name", 100, required: true, errors);
-            rows.Add(read(record.Line, fields, errors));
-        }
-        if (rows.Count == 0 && errors.Count == 0)
-        {
-            errors.Add("the file has a header but no rows");
+            Text(line, fields["name"], "name", 100, required: true, errors);
+            rows.Add(read(line, fields, errors));
         }
         return (rows, errors);
     }

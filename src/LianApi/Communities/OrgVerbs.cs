@@ -6,7 +6,18 @@ namespace LianApi.Communities;
 /// <summary><c>import communities|grids|departments|pairings FILE.csv</c>: the district's organisation, upserted by code.</summary>
 internal static class OrgVerbs
 {
-    public static Command Create(IServiceProvider services) => new("import", "Import the organisation from UTF-8 CSV with a header row; a file with any error imports nothing.")
+    /// <summary>The import verbs; <paramref name="more"/>: other features' imports that build on the organisation (staff).</summary>
+    public static Command Create(IServiceProvider services, params Command[] more)
+    {
+        var import = Imports(services);
+        foreach (var command in more)
+        {
+            import.Subcommands.Add(command);
+        }
+        return import;
+    }
+
+    private static Command Imports(IServiceProvider services) => new("import", "Import the organisation from UTF-8 CSV with a header row; a file with any error imports nothing.")
     {
         Import(services, "communities", "Upsert communities by code", OrgImport.CommunityColumns, (import, file, ct) => import.ImportCommunitiesAsync(file, ct)),
         Import(services, "grids", "Upsert grids by code", OrgImport.GridColumns, (import, file, ct) => import.ImportGridsAsync(file, ct)),

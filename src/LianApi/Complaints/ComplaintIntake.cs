@@ -82,6 +82,11 @@ public sealed class ComplaintIntake(CommunityStore org, ComplaintStore complaint
     public async Task<(IntakePlace? Place, IntakeRefusal? Refusal)> PlaceAsync(CommunityRow community, string categoryCode, string? gridCode,
         CancellationToken ct)
     {
+        if (community.IsRetired)
+        {
+            var instead = await org.ReportInsteadAsync(community, ct);
+            return (null, new IntakeRefusal("communityCode", ProblemCodes.CommunityRetired, Text.Format(Messages.CommunityRetired, community.Name, instead.Name)));
+        }
         if (await org.FindCategoryAsync(categoryCode, ct) is not { } category)
         {
             return (null, new IntakeRefusal("categoryCode", ProblemCodes.UnknownCategory, Text.Format(Messages.UnknownCategory, categoryCode)));
@@ -90,6 +95,10 @@ public sealed class ComplaintIntake(CommunityStore org, ComplaintStore complaint
         if (NullIfBlank(gridCode) is { } code && (grid = await org.FindGridAsync(community.Id, code, ct)) is null)
         {
             return (null, new IntakeRefusal("gridCode", ProblemCodes.UnknownGrid, Text.Format(Messages.UnknownGrid, community.Code, code)));
+        }
+        if (grid?.RetiredAt is not null)
+        {
+            return (null, new IntakeRefusal("gridCode", ProblemCodes.GridRetired, Text.Format(Messages.GridRetired, community.Code, grid.Code)));
         }
         return (new IntakePlace(community, category, grid), null);
     }

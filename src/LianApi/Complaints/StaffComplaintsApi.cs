@@ -159,6 +159,10 @@ public static class StaffComplaintsApi
             {
                 return Problems.Unprocessable("target", Text.Format(Messages.UnknownUnit, Text.Level(wanted.Level!), wanted.Code)).WithCode(ProblemCodes.UnknownUnit);
             }
+            if (unit.RetiredAt is not null)
+            {
+                return Problems.Unprocessable("target", Text.Format(Messages.UnitRetired, Text.Level(wanted.Level!), unit.Name)).WithCode(ProblemCodes.UnitRetired);
+            }
             target = new DispatchTarget(wanted.Level!, unit.Id, unit.Name);
             if (action == ComplaintActions.Whistle && wanted.Level == HandlingLevel.Department && MayAct(staff, action)
                 && !await org.IsPairedAsync(unit.Id, complaint.CommunityId, ct))

@@ -31,6 +31,9 @@ public static class ProblemCodes
     public const string UnknownCategory = "unknown_category";
     public const string UnknownUnit = "unknown_unit";
     public const string UnknownGrid = "unknown_grid";
+    public const string CommunityRetired = "community_retired";
+    public const string GridRetired = "grid_retired";
+    public const string UnitRetired = "unit_retired";
     public const string NotPaired = "not_paired";
     public const string UnknownAssignee = "unknown_assignee";
     public const string OutsideUnit = "outside_unit";
@@ -86,6 +89,9 @@ public static class ProblemCodes
         [UnknownCategory] = new(422, "no category with that code (GET /api/categories)"),
         [UnknownUnit] = new(422, "no department, street or community with that code to dispatch to"),
         [UnknownGrid] = new(422, "the community has no grid with that code (GET /api/communities/{code} lists its grids)"),
+        [CommunityRetired] = new(422, "the community was retired (撤并) and takes no new reports: the detail and GET /api/communities/{code} name where to report instead"),
+        [GridRetired] = new(422, "the grid was retired: pick one GET /api/communities/{code} lists, or none"),
+        [UnitRetired] = new(422, "the department or community was retired: cases can no longer be dispatched or whistled to it"),
         [NotPaired] = new(422, "the department is not paired with the case's community, so it cannot be whistled to (GET /api/staff/communities/{code})"),
         [UnknownAssignee] = new(422, "the assignee is not an active grid worker of the case's community"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),

@@ -281,9 +281,9 @@ public static class Open311Api
             [Open311Object.Of(("service_request_id", filed.TrackingNo), ("service_notice", Notice(place.Category)), ("account_id", null))]));
     }
 
-    /// <summary>The community whose published location is nearest, within 3 km; null when none is that close.</summary>
+    /// <summary>The community taking reports whose published location is nearest, within 3 km; null when none is that close.</summary>
     private static CommunityRow? Nearest(IReadOnlyList<CommunityRow> communities, double lat, double lng) =>
-        communities.Where(c => c.Latitude is not null && c.Longitude is not null)
+        communities.Where(c => !c.IsRetired && c.Latitude is not null && c.Longitude is not null)
             .Select(c => (Community: c, Km: Kilometres(lat, lng, c.Latitude!.Value, c.Longitude!.Value)))
             .Where(c => c.Km <= 3).OrderBy(c => c.Km).Select(c => c.Community).FirstOrDefault();
 

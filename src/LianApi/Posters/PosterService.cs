@@ -10,7 +10,7 @@ public sealed class PosterService(CommunityStore org, QrCodeService codes, Poste
     /// <summary>The poster's content; <paramref name="wxacode"/> is the community's mini-program code for that kind.</summary>
     public async Task<PosterContent> ContentAsync(CommunityRow community, CodeKind kind, CodeImage? wxacode, CancellationToken ct)
     {
-        var hotlines = community.AsLanding(await org.ListCategoriesAsync(ct), []).EmergencyHotlines;
+        var hotlines = community.AsLanding(await org.ListCategoriesAsync(ct), [], null).EmergencyHotlines;
         return kind == CodeKind.Link
             ? new PosterContent(community.Code, community.Name, community.StreetName, hotlines, codes.LinkUrl(community.Code), null)
             : new PosterContent(community.Code, community.Name, community.StreetName, hotlines, null,

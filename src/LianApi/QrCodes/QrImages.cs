@@ -42,6 +42,14 @@ public static class QrImages
     /// </summary>
     public static byte[] Png(QrMatrix matrix, int size, int margin)
     {
+        using var image = Image(matrix, size, margin);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        return png.ToArray();
+    }
+
+    /// <summary>The same pixels as <see cref="Png"/>, unencoded (grey, opaque): for drawing into a PDF, which embeds them as they are.</summary>
+    public static SKImage Image(QrMatrix matrix, int size, int margin)
+    {
         var modules = matrix.Size + 2 * margin;
         var scale = Math.Max(1, size / modules);
         var pixels = modules * scale;
@@ -50,9 +58,7 @@ public static class QrImages
         {
             Draw(canvas, matrix, new SKRect(0, 0, pixels, pixels), margin);
         }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
+        return SKImage.FromBitmap(bitmap);
     }
 
     /// <summary>Draws the code filling <paramref name="area"/>, white background and quiet zone included.</summary>

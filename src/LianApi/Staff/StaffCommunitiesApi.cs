@@ -69,6 +69,6 @@ public static class StaffCommunitiesApi
             .Select(w => new GridWorkerResponse(w.Id, w.Name, new GridResponse(gridsById[w.GridId!.Value].Code, gridsById[w.GridId!.Value].Name)))
             .ToList();
         return TypedResults.Ok(new StaffCommunity(community.Code, community.Name, new StreetResponse(community.StreetCode, community.StreetName),
-            grids.Select(g => new GridResponse(g.Code, g.Name)).ToList(), paired.Select(d => new PairedDepartment(d.Code, d.Name)).ToList(), workers));
+            grids.Select(g => new GridResponse(g.Code, g.Name)).ToList(), paired.Where(d => d.RetiredAt is null).Select(d => new PairedDepartment(d.Code, d.Name)).ToList(), workers));
     }
 }

@@ -10,6 +10,18 @@ public sealed record NewStaff(string Name, string Role, string UnitLevel, long? 
 
 public sealed record StaffBindingCode(long StaffId, string Code, DateTime ExpiresAt);
 
+/// <summary>An account as <c>staff list</c> shows it: with its grid's code, which ops typed and will look for.</summary>
+public sealed record StaffListing
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public string Role { get; init; } = "";
+    public string UnitName { get; init; } = "";
+    public string? GridCode { get; init; }
+    public long? UserId { get; init; }
+    public bool IsActive { get; init; }
+}
+
 /// <summary>Staff accounts. A binding code is shown once, stored only as a hash, and works once before it expires.</summary>
 public sealed class StaffStore(Database db)
 {
@@ -17,6 +29,9 @@ public sealed class StaffStore(Database db)
     public const int MaxNameLength = 50;
 
     public static readonly TimeSpan BindingCodeLifetime = TimeSpan.FromHours(72);
+
+    /// <summary>The longest a printed binding sheet may stay valid: it travels through street and community offices first.</summary>
+    public static readonly TimeSpan MaxBindingCodeLifetime = TimeSpan.FromDays(30);
 
     // No 0/O or 1/I/L: codes are read aloud and typed on phones.
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -26,18 +41,27 @@ public sealed class StaffStore(Database db)
         VALUES (@Name, @Role, @UnitLevel, @UnitId, @UnitName, @GridId, @BindingCodeHash, @BindingCodeExpiresAt, @IsActive, @CreatedAt);
         """;
 
-    public Task<StaffBindingCode> AddAsync(NewStaff staff, DateTime now, CancellationToken ct)
+    public async Task<StaffBindingCode> AddAsync(NewStaff staff, DateTime now, CancellationToken ct) =>
+        (await AddManyAsync([staff], now, BindingCodeLifetime, ct))[0];
+
+    /// <summary>Creates the accounts in one transaction (a bulk import lands whole or not at all), each with its own code.</summary>
+    public Task<IReadOnlyList<StaffBindingCode>> AddManyAsync(IReadOnlyList<NewStaff> staff, DateTime now, TimeSpan codeLifetime, CancellationToken ct)
     {
-        var code = NewCode();
-        var expires = now + BindingCodeLifetime;
-        return db.WriteAsync(async (c, tx) =>
+        var expires = now + codeLifetime;
+        return db.WriteAsync<IReadOnlyList<StaffBindingCode>>(async (c, tx) =>
         {
-            var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertStaff + db.Dialect.SelectInsertedId, new
+            var codes = new List<StaffBindingCode>(staff.Count);
+            foreach (var member in staff)
             {
-                staff.Name, staff.Role, staff.UnitLevel, staff.UnitId, staff.UnitName, staff.GridId,
-                BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, IsActive = true, CreatedAt = now,
-            }, tx, cancellationToken: ct));
-            return new StaffBindingCode(id, code, expires);
+                var code = NewCode();
+                var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertStaff + db.Dialect.SelectInsertedId, new
+                {
+                    member.Name, member.Role, member.UnitLevel, member.UnitId, member.UnitName, member.GridId,
+                    BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, IsActive = true, CreatedAt = now,
+                }, tx, cancellationToken: ct));
+                codes.Add(new StaffBindingCode(id, code, expires));
+            }
+            return codes;
         }, ct);
     }
 
@@ -120,6 +144,15 @@ public sealed class StaffStore(Database db)
 
     public Task<IReadOnlyList<StaffMember>> ListAsync(CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<StaffMember>>(async c => (await c.QueryAsync<StaffMember>(new CommandDefinition(SelectAll, cancellationToken: ct))).AsList(), ct);
+
+    private const string SelectListing = """
+        SELECT s.Id, s.Name, s.Role, s.UnitName, g.Code AS GridCode, s.UserId, s.IsActive
+        FROM Staff s LEFT JOIN Grids g ON g.Id = s.GridId
+        ORDER BY s.Id
+        """;
+
+    public Task<IReadOnlyList<StaffListing>> ListForOpsAsync(CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<StaffListing>>(async c => (await c.QueryAsync<StaffListing>(new CommandDefinition(SelectListing, cancellationToken: ct))).AsList(), ct);
 
     public static string Normalize(string code) => new(code.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
 

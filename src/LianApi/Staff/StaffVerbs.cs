@@ -1,6 +1,8 @@
 using System.CommandLine;
 using LianApi.Communities;
+using LianApi.QrCodes;
 using LianApi.Shared;
+using Microsoft.Extensions.Options;
 
 namespace LianApi.Staff;
 
@@ -31,36 +33,66 @@ internal static class StaffVerbs
 
     private static async Task<int> AddAsync(IServiceProvider services, string name, string role, string? unitCode, string? gridCode, CancellationToken ct)
     {
-        if (name.Trim().Length is 0 or > StaffStore.MaxNameLength)
+        var (placed, error) = await new StaffPlacement(services.GetRequiredService<CommunityStore>()).PlaceAsync(name, role, unitCode, gridCode, ct);
+        if (placed is null)
         {
-            Console.Error.WriteLine($"--name must have 1 to {StaffStore.MaxNameLength} characters (it has {name.Trim().Length}).");
+            Console.Error.WriteLine(error);
             return 1;
-        }
-        var org = services.GetRequiredService<CommunityStore>();
-        var level = StaffRoles.LevelOf(role);
-        OrgUnit? unit = null;
-        if (level != HandlingLevel.District && (unitCode is null || (unit = await org.FindUnitAsync(level, unitCode, ct)) is null))
-        {
-            Console.Error.WriteLine($"A {role} account needs --unit with the code of an existing {level}.");
-            return 1;
-        }
-        long? gridId = null;
-        if (gridCode is not null)
-        {
-            // A grid worker's grid is one of their own community's: they see and act on its cases only.
-            gridId = role != StaffRoles.Community || unit is null ? null
-                : (await org.FindGridAsync(unit.Id, gridCode, ct))?.Id;
-            if (gridId is null)
-            {
-                Console.Error.WriteLine("--grid needs a community account and the code of a grid of that community.");
-                return 1;
-            }
         }
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
-        var created = await services.GetRequiredService<StaffStore>().AddAsync(
-            new NewStaff(name, role, level, unit?.Id, unit?.Name ?? DispatchCenter.Name, gridId), now, ct);
-        Console.WriteLine($"Added staff member {created.StaffId}: {name}, {role}, {unit?.Name ?? DispatchCenter.Name}.");
+        var created = await services.GetRequiredService<StaffStore>().AddAsync(placed.Staff, now, ct);
+        Console.WriteLine($"Added staff member {created.StaffId}: {placed.Staff.Name}, {role}, {placed.Staff.UnitName}.");
         Console.WriteLine(BindingMessage(created));
+        return 0;
+    }
+
+    /// <summary><c>import staff FILE.csv</c>: beside the org imports, which it depends on (units and grids must exist first).</summary>
+    public static Command Import(IServiceProvider services)
+    {
+        var file = new Argument<string>("file") { Description = "The CSV file." };
+        var sheet = new Option<string>("--sheet") { Description = "Where to write the binding sheet (PDF); default: beside the CSV, FILE-binding-sheet.pdf.", HelpName = "file.pdf" };
+        var days = new Option<int>("--days")
+        {
+            Description = $"How many days the binding codes stay valid (1 to {StaffStore.MaxBindingCodeLifetime.TotalDays}; default {StaffStore.BindingCodeLifetime.TotalDays}).",
+            HelpName = "n",
+            DefaultValueFactory = _ => (int)StaffStore.BindingCodeLifetime.TotalDays,
+        };
+        var command = new Command("staff", $"Create staff accounts in bulk and write their binding sheet; header: {string.Join(',', [.. StaffImport.Columns, .. StaffImport.OptionalColumns])}.")
+        {
+            file, sheet, days,
+        };
+        command.SetAction((parsed, ct) => ImportAsync(services, parsed.GetRequiredValue(file), parsed.GetValue(sheet), parsed.GetValue(days), ct));
+        return command;
+    }
+
+    private static async Task<int> ImportAsync(IServiceProvider services, string path, string? sheetPath, int days, CancellationToken ct)
+    {
+        if (days < 1 || days > StaffStore.MaxBindingCodeLifetime.TotalDays)
+        {
+            Console.Error.WriteLine($"--days must be 1 to {StaffStore.MaxBindingCodeLifetime.TotalDays}.");
+            return 1;
+        }
+        // Checked before anything is written: codes exist only on the sheet, so a sheet that cannot be made wastes them.
+        var prefix = services.GetRequiredService<IOptions<QrCodeOptions>>().Value.BindingLinkPrefix;
+        if (prefix.Length == 0)
+        {
+            Console.Error.WriteLine("QrCodes__BindingLinkPrefix is not set: the binding sheet's QR codes open that link (+ the code). Set it to the URL of the binding page's link rule.");
+            return 1;
+        }
+        var import = new StaffImport(services.GetRequiredService<CommunityStore>(), services.GetRequiredService<StaffStore>());
+        var (accounts, errors) = await import.CheckAsync(path, ct);
+        if (errors.Count > 0)
+        {
+            return new ImportResult(0, errors).Report("staff accounts", path);
+        }
+        sheetPath ??= Path.ChangeExtension(path, null) + "-binding-sheet.pdf";
+        await using var output = File.Create(sheetPath);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
+        var entries = await import.CreateAsync(accounts, now, TimeSpan.FromDays(days), ct);
+        var pages = BindingSheet.Write(output, entries, code => prefix + code);
+        new ImportResult(entries.Count, []).Report("staff accounts", path);
+        Console.WriteLine($"Wrote the binding sheet {sheetPath} ({pages} page(s), {entries.Select(e => e.UnitName).Distinct().Count()} unit(s)); " +
+            $"the codes are on it only and expire at {ChinaTime.Readable(entries[0].Code.ExpiresAt)}. Print it, then delete the file.");
         return 0;
     }
 
@@ -97,13 +129,13 @@ internal static class StaffVerbs
 
     private static Command List(IServiceProvider services)
     {
-        var command = new Command("list", "Every account: id, role, unit, name, and whether it is bound.");
+        var command = new Command("list", "Every account: id, role, unit, grid, name, and whether it is bound.");
         command.SetAction(async (_, ct) =>
         {
-            foreach (var member in await services.GetRequiredService<StaffStore>().ListAsync(ct))
+            foreach (var member in await services.GetRequiredService<StaffStore>().ListForOpsAsync(ct))
             {
                 var state = member.IsActive ? member.UserId is null ? "not bound" : "active" : "deactivated";
-                Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.Name,-10} {state}");
+                Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.GridCode ?? "-",-12} {member.Name,-10} {state}");
             }
             return 0;
         });

@@ -236,8 +236,27 @@ public sealed class CalendarImportTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Imported, Is.Zero);
-            Assert.That(result.Errors, Is.EqualTo(new[] { "line 1: expected the header date,kind,name" }));
+            Assert.That(result.Errors.Single(), Does.StartWith("line 1: missing column(s) date, kind").And.EndWith("expected header: date,kind,name"));
             Assert.That(calendar.IsWorkday(new DateOnly(2034, 6, 1)), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task Import_FileSavedAsGbk_IsRefusedWithAHintInsteadOfStoredAsMojibake()
+    {
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var file = Path.Combine(directory, "gbk.csv");
+        // What Excel on Chinese Windows saves as "CSV": the holiday's name in GBK.
+        await File.WriteAllBytesAsync(file, Encoding.GetEncoding("GBK").GetBytes("date,kind,name\r\n2034-06-02,holiday,端午节\r\n"), Ct);
+
+        var result = await CalendarImport.ImportAsync(store, file, Ct);
+        var calendar = await store.GetAsync(Ct);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Imported, Is.Zero);
+            Assert.That(result.Errors.Single(), Does.Contain("not UTF-8").And.Contain("CSV UTF-8"));
+            Assert.That(calendar.IsWorkday(new DateOnly(2034, 6, 2)), Is.True, "nothing stored");
         });
     }
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using LianApi.Communities;
 using LianApi.Data;
+using LianApi.Shared;
 using LianApi.Tests.Infrastructure;
 
 namespace LianApi.Tests.Communities;
@@ -212,6 +213,30 @@ public sealed class OrgImportTests
             Assert.That(result.Errors, Has.Some.StartsWith("line 5: pair 'pair-dept-c,zaoyuanxilu' already appears on line 4"));
             Assert.That(missingHeader.Errors.Single(), Does.Contain("department,community"));
             Assert.That(paired, Is.Empty);
+        });
+    }
+
+    [Test]
+    public async Task ImportPairings_250RowsBeforeTheirDepartments_OneErrorPerRowAndTheFirst20Printed()
+    {
+        var file = await WriteCsvAsync("pairings-early.csv",
+            ["department,community", .. Enumerable.Range(1, 250).Select(i => $"not-yet-{i},gongyuanmen")]);
+        await importer.ImportDepartmentsAsync(await WriteCsvAsync("early-departments.csv", "code,name", "early-dept,测试早局"), Ct);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var result = await importer.ImportPairingsAsync(file, Ct);
+        var exit = result.Report("pairings", file, output, error);
+
+        var printed = error.ToString().TrimEnd().Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(1));
+            Assert.That(result.Errors, Has.Count.EqualTo(250), "one error per row, not one per unknown code");
+            Assert.That(printed, Has.Length.EqualTo(ImportResult.ErrorsShown + 1));
+            Assert.That(printed[0], Does.StartWith("line 2: unknown department 'not-yet-1'"));
+            Assert.That(printed[^1], Is.EqualTo("… and 230 more error(s)."));
+            Assert.That(output.ToString(), Does.Contain("Nothing imported: 250 error(s)"));
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using LianApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
 namespace LianApi.Tests.Data;
@@ -32,11 +33,7 @@ public sealed class CliTests
         }
     }
 
-    private Task<int> RunAsync(params string[] verb)
-    {
-        string[] args = [.. verb, $"--ConnectionStrings:Lian=Data Source={database}", $"--DataDirectory={directory}", "--Logging:LogLevel:Default=Warning"];
-        return Task.Run(() => (int)typeof(Program).Assembly.EntryPoint!.Invoke(null, [args])!);
-    }
+    private Task<int> RunAsync(params string[] verb) => Verbs.RunAsync(database, directory, verb);
 
     private async Task<long> ScalarAsync(string sql)
     {

@@ -45,6 +45,9 @@ public static partial class QrDecoder
         return Decode(luminance, pixels, pixels);
     }
 
+    /// <summary>One byte of grey per pixel, row by row (a PDF's /DeviceGray image, inflated).</summary>
+    public static string? DecodeGray8(byte[] luminance, int width, int height) => Decode(luminance, width, height);
+
     private static string? Decode(byte[] luminance, int width, int height)
     {
         var reader = new BarcodeReaderGeneric
