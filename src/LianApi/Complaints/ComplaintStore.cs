@@ -59,6 +59,8 @@ public sealed record NewComplaint(
     public bool ContentUnchecked { get; init; }
     /// <summary>The resident agreed that the case may appear on the public wall and in Open311 once resolved.</summary>
     public bool PublicConsent { get; init; }
+    /// <summary>The phone's keyed blind index (PhoneProtector.BlindIndex): how staff find the case by the number.</summary>
+    public string? ContactPhoneIndex { get; init; }
 }
 
 
@@ -101,11 +103,11 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
             ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent,
-            StreetId, UrgencyRank, DueSort)
+            StreetId, UrgencyRank, DueSort, ContactPhoneIndex)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
             @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent,
-            @StreetId, {Complaint.NewReportRank}, @ResponseDueAt);
+            @StreetId, {Complaint.NewReportRank}, @ResponseDueAt, @ContactPhoneIndex);
         """;
 
     private const string InsertFirstEvent = """
@@ -185,7 +187,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion, complaint.Community.StreetId,
-                complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent,
+                complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent, complaint.ContactPhoneIndex,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
             batch.Append(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
@@ -543,6 +545,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     ComplaintId = id, e.Kind, e.Status, ActorUserId = e.Kind is EventKinds.Submitted or EventKinds.Evaluated or EventKinds.Urged ? first.UserId : (long?)null,
                     StaffId = (long?)null, e.UnitName, e.Note, e.IsPublic, e.OccurredAt, e.PhotoIds,
                 }), tx, cancellationToken: ct));
+                var text = new WriteBatch(c, tx, db.Dialect);
+                CaseText.AppendNew(text, id, CaseText.Body(first.Description, first.Address,
+                    imported.Events.Where(e => CaseText.ReplyKinds.Contains(e.Kind)).Select(e => e.Note)));
+                await text.ExecuteAsync(ct);
                 await c.ExecuteAsync(new CommandDefinition(InsertEvaluation, imported.Evaluations.Select(v => new
                 {
                     ComplaintId = id, v.Round, v.Rating.Resolved, v.Rating.Satisfaction, v.Rating.Comment, v.EvaluatedAt, v.Rating.ByPhone,

@@ -7,6 +7,7 @@ public static class ComplaintsExtensions
         .AddSingleton<ComplaintStore>()
         .AddSingleton<ComplaintIntake>()
         .AddSingleton<StaffInboxStore>()
+        .AddSingleton<IComplaintChangeListener, CaseTextListener>()
         .AddSingleton<DeadlineSweep>()
         .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()
         .AddSingleton<LianApi.Photos.IPhotoCaseFlags, ComplaintPhotoFlags>()
