@@ -557,6 +557,68 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             return cases.Count;
         }, ct);
 
+    // Cases stored before migration 025, a batch at a time in the order of ids: their phone's blind index, and on SQL
+    // Server their bigrams (SQLite's migration filled its text index itself; a blind index needs the key, which only the
+    // app holds). Each batch is one short write, so the API keeps serving while it runs.
+    private static string SelectUnindexed(SqlDialect dialect) => $"""
+        SELECT c.Id, c.ContactPhoneProtected, c.ContactPhoneIndex, c.Description, c.Address,
+               {(dialect == SqlDialect.Sqlite ? "1" : "CASE WHEN EXISTS (SELECT 1 FROM ComplaintGrams g WHERE g.ComplaintId = c.Id) THEN 1 ELSE 0 END")} AS HasGrams
+        FROM Complaints c WHERE c.Id > @After ORDER BY c.Id
+        {dialect.LimitRows}
+        """;
+    private const string UpdatePhoneIndex = "UPDATE Complaints SET ContactPhoneIndex = @Index WHERE Id = @Id AND ContactPhoneIndex IS NULL";
+    private const string SelectReplies = "SELECT Note FROM ComplaintEvents WHERE ComplaintId = @Id AND Kind IN ('resolved', 'replied') AND Note IS NOT NULL";
+
+    private sealed record UnindexedRow
+    {
+        public long Id { get; init; }
+        public string? ContactPhoneProtected { get; init; }
+        public string? ContactPhoneIndex { get; init; }
+        public string Description { get; init; } = "";
+        public string? Address { get; init; }
+        public bool HasGrams { get; init; }
+    }
+
+    /// <summary>Fills what finding a case needs on the cases stored before it existed; returns (phones, texts) written.</summary>
+    internal async Task<(int Phones, int Texts)> IndexStoredCasesAsync(Func<string, string?> blindIndexOfProtected, int batchSize, CancellationToken ct)
+    {
+        var (phones, texts, after) = (0, 0, 0L);
+        var select = SelectUnindexed(db.Dialect);
+        while (true)
+        {
+            var rows = await db.ReadAsync(async c => (await c.QueryAsync<UnindexedRow>(new CommandDefinition(select, new { After = after, Limit = batchSize }, cancellationToken: ct))).AsList(), ct);
+            if (rows.Count == 0)
+            {
+                return (phones, texts);
+            }
+            after = rows[^1].Id;
+            var work = rows.Where(r => (r.ContactPhoneProtected is not null && r.ContactPhoneIndex is null) || !r.HasGrams).ToList();
+            if (work.Count == 0)
+            {
+                continue;
+            }
+            await db.WriteAsync(async (c, tx) =>
+            {
+                foreach (var row in work)
+                {
+                    if (row.ContactPhoneProtected is { } stored && row.ContactPhoneIndex is null && blindIndexOfProtected(stored) is { } index)
+                    {
+                        phones += await c.ExecuteAsync(new CommandDefinition(UpdatePhoneIndex, new { Index = index, row.Id }, tx, cancellationToken: ct));
+                    }
+                    if (!row.HasGrams)
+                    {
+                        var replies = await c.QueryAsync<string>(new CommandDefinition(SelectReplies, new { row.Id }, tx, cancellationToken: ct));
+                        var batch = new WriteBatch(c, tx, db.Dialect);
+                        CaseText.AppendNew(batch, row.Id, CaseText.Body(row.Description, row.Address, replies));
+                        await batch.ExecuteAsync(ct);
+                        texts++;
+                    }
+                }
+                return 0;
+            }, ct);
+        }
+    }
+
     // A photo's check flags its case: review or risky → ContentReview, no verdict → ContentUnchecked; with its internal step.
     // Bumping the version makes a staff write based on an earlier read lose (409) rather than clear the new flag.
     private const string FlagForPhoto = """

@@ -184,7 +184,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, PhonePr
         {
             return new UnitIds(null, null, null);
         }
-        var found = await db.ReadAsync(c => c.QuerySingleAsync<UnitIds>(new CommandDefinition(SelectUnitIds, new { q.Street, q.Department, q.Grid }, cancellationToken: ct)), ct);
+        var found = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<UnitIds>(new CommandDefinition(SelectUnitIds, new { q.Street, q.Department, q.Grid }, cancellationToken: ct)), ct)
+            ?? new UnitIds(null, null, null);
         return new UnitIds(q.Street is null ? null : found.Street ?? 0, q.Department is null ? null : found.Department ?? 0, q.Grid is null ? null : found.Grid ?? 0);
     }
 

@@ -150,6 +150,25 @@ public sealed class InboxSearchTests
         });
     }
 
+    [Test]
+    public async Task CasesStoredBeforeTheBlindIndex_AreFoundByPhone_OnceTheSearchIndexVerbRan()
+    {
+        var db = app.Service<LianApi.Data.Database>();
+        await db.WriteAsync((c, tx) => Dapper.SqlMapper.ExecuteAsync(c, "UPDATE Complaints SET ContactPhoneIndex = NULL WHERE TrackingNo = @No",
+            new { No = noise }, tx), CancellationToken.None);
+        Assert.That(await Found(dispatcher, "phone=13900001111"), Is.Empty, "a case stored before migration 025 has no blind index");
+
+        var phones = app.Service<LianApi.Privacy.PhoneProtector>();
+        var (indexed, _) = await app.Service<LianApi.Complaints.ComplaintStore>().IndexStoredCasesAsync(
+            stored => phones.BlindIndex(phones.Unprotect(stored)), 2, CancellationToken.None);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(indexed, Is.EqualTo(1));
+            Assert.That(await Found(dispatcher, "phone=13900001111"), Is.EqualTo(new[] { noise }));
+        });
+    }
+
     [TestCase("departmnt=cgj", "departmnt")]
     [TestCase("status=closed&Foo=1", "foo")]
     public async Task UnknownParameter_Is400NamingIt(string query, string name)
