@@ -169,6 +169,51 @@ public sealed class InboxSearchTests
         });
     }
 
+    [Test]
+    public async Task SearchStatements_InEveryScope_AreDrivenByTheSearchsOwnIndex_NeverByAScopeOrFilterIndex()
+    {
+        var names = await app.Service<OrgDirectory>().GetAsync(CancellationToken.None);
+        var store = app.Service<LianApi.Complaints.StaffInboxStore>();
+        var home = names.CommunitiesByCode["gongyuanmen"];
+        var scopes = new[]
+        {
+            new LianApi.Staff.StaffMember { Id = 1, Role = "dispatcher", IsActive = true },
+            new LianApi.Staff.StaffMember { Id = 2, Role = "department", UnitId = 1, IsActive = true },
+            new LianApi.Staff.StaffMember { Id = 3, Role = "street", UnitId = home.StreetId, IsActive = true },
+            new LianApi.Staff.StaffMember { Id = 4, Role = "community", UnitId = home.Id, IsActive = true },
+            new LianApi.Staff.StaffMember { Id = 5, Role = "community", UnitId = home.Id, GridId = 1, IsActive = true },
+        };
+        var searches = new (LianApi.Complaints.InboxQuery Query, string Driver)[]
+        {
+            (Query(q: "路灯坏了"), "SCAN t VIRTUAL TABLE INDEX"),
+            (Query(q: "路灯坏了", category: "property", status: "closed"), "SCAN t VIRTUAL TABLE INDEX"),
+            (Query(phone: "13812345678", q: "路灯坏了"), "IX_Complaints_PhoneIndex"),
+            (Query(phone: "13812345678", category: "property"), "IX_Complaints_PhoneIndex"),
+            (Query(q: "路灯"), "USING INTEGER PRIMARY KEY (rowid>?"),
+            (Query(q: smoke), "(TrackingNo=?)"),
+        };
+        var problems = new List<string>();
+        foreach (var staff in scopes)
+        {
+            foreach (var (query, driver) in searches)
+            {
+                var (sql, parameters) = store.Statement(staff, query, urgent: false, 20, new LianApi.Complaints.InboxCursor(1_000_000, 0, DateTime.UtcNow), names)!.Value;
+                var plan = await app.Service<LianApi.Data.Database>().ReadAsync(async c => (await Dapper.SqlMapper.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
+                    c, "EXPLAIN QUERY PLAN " + sql, parameters)).Select(p => p.Detail).ToList(), CancellationToken.None);
+                // The inner block (the search's page) reads the driver first; the case rows only by their key.
+                var inner = plan.Where(p => p.StartsWith("SCAN", StringComparison.Ordinal) || p.StartsWith("SEARCH", StringComparison.Ordinal)).Skip(1).ToList();
+                if (!plan.Any(p => p.Contains(driver, StringComparison.Ordinal)) || inner.Any(p => p.Contains(" c USING INDEX IX_Complaints_", StringComparison.Ordinal) && !p.Contains(driver, StringComparison.Ordinal)))
+                {
+                    problems.Add($"{staff.Role}{(staff.GridId is null ? "" : " (grid)")}, q={query.Q} phone={query.Phone}:\n    " + string.Join("\n    ", plan));
+                }
+            }
+        }
+        Assert.That(problems, Is.Empty, string.Join("\n", problems));
+    }
+
+    private static LianApi.Complaints.InboxQuery Query(string? q = null, string? phone = null, string? category = null, string? status = null) =>
+        new(status, category, null, null, null, null, null, null, null, null, null, null, Q: q, Phone: phone);
+
     [TestCase("departmnt=cgj", "departmnt")]
     [TestCase("status=closed&Foo=1", "foo")]
     public async Task UnknownParameter_Is400NamingIt(string query, string name)
