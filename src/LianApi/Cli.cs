@@ -31,6 +31,7 @@ public static class Cli
         CalendarVerbs.Create(services),         // calendar import
         StaffVerbs.Create(services),            // staff add|renew|deactivate|list
         ComplaintVerbs.Create(services),        // sweep
+        ComplaintVerbs.CreateSearch(services),  // search index
         NotificationVerbs.Create(services),     // notifications [send]
         PosterVerbs.Create(services),           // posters
         StatsVerbs.Create(services),            // stats verify|rebuild

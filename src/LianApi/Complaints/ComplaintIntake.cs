@@ -128,6 +128,7 @@ public sealed class ComplaintIntake(CommunityStore org, ComplaintStore complaint
             ContentReview = report.ContentCheck.Review,
             ContentUnchecked = report.ContentCheck.Unchecked,
             PublicConsent = report.PublicConsent,
+            ContactPhoneIndex = phones.BlindIndex(phone),
         };
     }
 

@@ -59,6 +59,8 @@ public sealed record NewComplaint(
     public bool ContentUnchecked { get; init; }
     /// <summary>The resident agreed that the case may appear on the public wall and in Open311 once resolved.</summary>
     public bool PublicConsent { get; init; }
+    /// <summary>The phone's keyed blind index (PhoneProtector.BlindIndex): how staff find the case by the number.</summary>
+    public string? ContactPhoneIndex { get; init; }
 }
 
 
@@ -101,11 +103,11 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         INSERT INTO Complaints (TrackingNo, UserId, ClientRequestId, CommunityId, CategoryId, Description, Address, Latitude, Longitude,
             ContactPhoneProtected, ContactPhoneMasked, Anonymous, Status, HandlingLevel, HandlingUnitId, SubmittedAt, ReceivedAt,
             ResponseDueAt, DueAt, NextSweepAt, UpdatedAt, Version, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent,
-            StreetId, UrgencyRank, DueSort)
+            StreetId, UrgencyRank, DueSort, ContactPhoneIndex)
         VALUES (@TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude, @Longitude,
             @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel, @CommunityId, @SubmittedAt, @SubmittedAt,
             @ResponseDueAt, @ResponseDueAt, @ResponseDueAt, @SubmittedAt, 1, @ResidentView, @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent,
-            @StreetId, {Complaint.NewReportRank}, @ResponseDueAt);
+            @StreetId, {Complaint.NewReportRank}, @ResponseDueAt, @ContactPhoneIndex);
         """;
 
     private const string InsertFirstEvent = """
@@ -185,7 +187,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 complaint.Description, complaint.Address, complaint.Latitude, complaint.Longitude, complaint.ContactPhoneProtected,
                 complaint.ContactPhoneMasked, complaint.Anonymous, Status = ComplaintStatus.Submitted, HandlingLevel = HandlingLevel.Community,
                 complaint.SubmittedAt, complaint.ResponseDueAt, ResidentView = view, ResidentViewVersion, complaint.Community.StreetId,
-                complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent,
+                complaint.ContentReview, complaint.ContentUnchecked, complaint.PublicConsent, complaint.ContactPhoneIndex,
             }, tx, cancellationToken: ct));
             var check = complaint.ContentCheck;
             batch.Append(check is null ? InsertFirstEvent : InsertFirstEvent + InsertContentCheckEvent, new
@@ -543,6 +545,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     ComplaintId = id, e.Kind, e.Status, ActorUserId = e.Kind is EventKinds.Submitted or EventKinds.Evaluated or EventKinds.Urged ? first.UserId : (long?)null,
                     StaffId = (long?)null, e.UnitName, e.Note, e.IsPublic, e.OccurredAt, e.PhotoIds,
                 }), tx, cancellationToken: ct));
+                var text = new WriteBatch(c, tx, db.Dialect);
+                CaseText.AppendNew(text, id, CaseText.Body(first.Description, first.Address,
+                    imported.Events.Where(e => CaseText.ReplyKinds.Contains(e.Kind)).Select(e => e.Note)));
+                await text.ExecuteAsync(ct);
                 await c.ExecuteAsync(new CommandDefinition(InsertEvaluation, imported.Evaluations.Select(v => new
                 {
                     ComplaintId = id, v.Round, v.Rating.Resolved, v.Rating.Satisfaction, v.Rating.Comment, v.EvaluatedAt, v.Rating.ByPhone,
@@ -550,6 +556,68 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             }
             return cases.Count;
         }, ct);
+
+    // Cases stored before migration 025, a batch at a time in the order of ids: their phone's blind index, and on SQL
+    // Server their bigrams (SQLite's migration filled its text index itself; a blind index needs the key, which only the
+    // app holds). Each batch is one short write, so the API keeps serving while it runs.
+    private static string SelectUnindexed(SqlDialect dialect) => $"""
+        SELECT c.Id, c.ContactPhoneProtected, c.ContactPhoneIndex, c.Description, c.Address,
+               {(dialect == SqlDialect.Sqlite ? "1" : "CASE WHEN EXISTS (SELECT 1 FROM ComplaintGrams g WHERE g.ComplaintId = c.Id) THEN 1 ELSE 0 END")} AS HasGrams
+        FROM Complaints c WHERE c.Id > @After ORDER BY c.Id
+        {dialect.LimitRows}
+        """;
+    private const string UpdatePhoneIndex = "UPDATE Complaints SET ContactPhoneIndex = @Index WHERE Id = @Id AND ContactPhoneIndex IS NULL";
+    private const string SelectReplies = "SELECT Note FROM ComplaintEvents WHERE ComplaintId = @Id AND Kind IN ('resolved', 'replied') AND Note IS NOT NULL";
+
+    private sealed record UnindexedRow
+    {
+        public long Id { get; init; }
+        public string? ContactPhoneProtected { get; init; }
+        public string? ContactPhoneIndex { get; init; }
+        public string Description { get; init; } = "";
+        public string? Address { get; init; }
+        public bool HasGrams { get; init; }
+    }
+
+    /// <summary>Fills what finding a case needs on the cases stored before it existed; returns (phones, texts) written.</summary>
+    internal async Task<(int Phones, int Texts)> IndexStoredCasesAsync(Func<string, string?> blindIndexOfProtected, int batchSize, CancellationToken ct)
+    {
+        var (phones, texts, after) = (0, 0, 0L);
+        var select = SelectUnindexed(db.Dialect);
+        while (true)
+        {
+            var rows = await db.ReadAsync(async c => (await c.QueryAsync<UnindexedRow>(new CommandDefinition(select, new { After = after, Limit = batchSize }, cancellationToken: ct))).AsList(), ct);
+            if (rows.Count == 0)
+            {
+                return (phones, texts);
+            }
+            after = rows[^1].Id;
+            var work = rows.Where(r => (r.ContactPhoneProtected is not null && r.ContactPhoneIndex is null) || !r.HasGrams).ToList();
+            if (work.Count == 0)
+            {
+                continue;
+            }
+            await db.WriteAsync(async (c, tx) =>
+            {
+                foreach (var row in work)
+                {
+                    if (row.ContactPhoneProtected is { } stored && row.ContactPhoneIndex is null && blindIndexOfProtected(stored) is { } index)
+                    {
+                        phones += await c.ExecuteAsync(new CommandDefinition(UpdatePhoneIndex, new { Index = index, row.Id }, tx, cancellationToken: ct));
+                    }
+                    if (!row.HasGrams)
+                    {
+                        var replies = await c.QueryAsync<string>(new CommandDefinition(SelectReplies, new { row.Id }, tx, cancellationToken: ct));
+                        var batch = new WriteBatch(c, tx, db.Dialect);
+                        CaseText.AppendNew(batch, row.Id, CaseText.Body(row.Description, row.Address, replies));
+                        await batch.ExecuteAsync(ct);
+                        texts++;
+                    }
+                }
+                return 0;
+            }, ct);
+        }
+    }
 
     // A photo's check flags its case: review or risky → ContentReview, no verdict → ContentUnchecked; with its internal step.
     // Bumping the version makes a staff write based on an earlier read lose (409) rather than clear the new flag.

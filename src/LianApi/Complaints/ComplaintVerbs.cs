@@ -19,6 +19,21 @@ internal static class ComplaintVerbs
         return command;
     }
 
+    /// <summary><c>search index</c>: what finding a case needs, on the cases stored before migration 025.</summary>
+    public static Command CreateSearch(IServiceProvider services)
+    {
+        var index = new Command("index", "Fill the phone's blind index (and on SQL Server the text's bigrams) of cases stored before migration 025; safe to run again.");
+        index.SetAction(async (_, ct) =>
+        {
+            var phones = services.GetRequiredService<Privacy.PhoneProtector>();
+            var (indexed, texts) = await services.GetRequiredService<ComplaintStore>().IndexStoredCasesAsync(
+                stored => phones.BlindIndex(phones.Unprotect(stored)), 500, ct);
+            Console.WriteLine($"Search index: {indexed} phone(s) and {texts} case text(s) indexed.");
+            return 0;
+        });
+        return new Command("search", "Finding cases by text and phone (GET /api/staff/complaints?q=…&phone=…).") { index };
+    }
+
     internal static string SweepMessage(DeadlineSweep.Result swept, DateTime now) =>
         $"Sweep at {ChinaTime.Readable(now)}: escalated {swept.Escalated}, marked overdue {swept.MarkedOverdue}, closed unrated {swept.Closed}.";
 }

@@ -8,6 +8,7 @@ public static class ComplaintsExtensions
         .AddSingleton<ComplaintIntake>()
         .AddSingleton<ResidentViewLinks>()
         .AddSingleton<StaffInboxStore>()
+        .AddSingleton<IComplaintChangeListener, CaseTextListener>()
         .AddSingleton<DeadlineSweep>()
         .AddSingleton<LianApi.Photos.IPhotoAccess, ComplaintPhotoAccess>()
         .AddSingleton<LianApi.Photos.IPhotoCaseFlags, ComplaintPhotoFlags>()

@@ -77,9 +77,22 @@ public static class StaffComplaintsApi
         return group;
     }
 
+    // The inbox's query parameters as the spec names them: anything else is a typo that would filter nothing.
+    private static readonly string[] InboxParameters = typeof(InboxQuery).GetConstructors()[0].GetParameters()
+        .Select(p => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name!)).ToArray();
+
     public static async Task<Results<Ok<InboxPage>, ProblemHttpResult>> ListInbox(
-        [AsParameters] InboxQuery query, StaffMember staff, StaffInboxStore inbox, CancellationToken ct)
+        [AsParameters] InboxQuery query, HttpRequest request, StaffMember staff, StaffInboxStore inbox, CancellationToken ct)
     {
+        if (request.Query.Keys.FirstOrDefault(k => !InboxParameters.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            return Problems.BadRequest(unknown, Text.Format(Messages.UnknownQueryParameter, unknown, string.Join(", ", InboxParameters)))
+                .WithCode(ProblemCodes.UnknownParameter);
+        }
+        if (query.Sort == "urgent" && (query.Q ?? query.Phone) is not null)
+        {
+            return Problems.BadRequest("sort", ValidationMessages.SearchSort);
+        }
         InboxCursor? after = null;
         if (query.Cursor is not null && !InboxCursor.TryParse(query.Cursor, out after))
         {

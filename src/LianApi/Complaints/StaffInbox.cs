@@ -5,6 +5,7 @@ using Dapper;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Infrastructure;
+using LianApi.Privacy;
 using LianApi.Shared;
 using LianApi.Staff;
 
@@ -30,7 +31,24 @@ public sealed record InboxQuery(
     [property: AllowedValues(null, "newest", "urgent", ErrorMessage = ValidationMessages.Sort)] string? Sort,
     [property: Description("Page size, 1–50 (default 20)"), Range(1, ComplaintLists.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
     [property: Description("The nextCursor of the previous page")] string? Cursor,
-    [property: Description("Only whistled cases (吹哨) still waiting for their department to report (true), or only the others (false)")] bool? Whistled = null);
+    [property: Description("Only whistled cases (吹哨) still waiting for their department to report (true), or only the others (false)")] bool? Whistled = null,
+    [property: Description("Find cases: a tracking number (LH20261202-0043, any case, spaces or no dash), or text found anywhere in the description, address, resolution or reply (Chinese matched as a substring). One or two characters search only the newest " + CaseQueryText.Window + " cases of the district; three or more search every case. Results are newest first (sort=urgent is refused)")]
+    [property: StringLength(100, ErrorMessage = ValidationMessages.SearchText)] string? Q = null,
+    [property: Description("Cases whose resident's or recorded phone is this number, in any written form (+86 138 1234 5678, 0086…, 029-88881234); found through a keyed blind index, never by decrypting. Newest first")]
+    [property: StringLength(30, ErrorMessage = ValidationMessages.Phone)] string? Phone = null,
+    [property: Description("A department's code: the cases it holds now")] string? Department = null,
+    [property: Description("A street's code: the cases of its communities")] string? Street = null,
+    [property: Description("A grid's code (网格): the cases of that grid")] string? Grid = null,
+    [property: AllowedValues(null, Channels.MiniProgram, Channels.DoorKnock, Channels.CollectionPoint, Channels.WechatGroup, Channels.Hotline,
+        Channels.Visit, Channels.Other, Channels.Open311, ErrorMessage = ValidationMessages.Channel)]
+    [property: Description("How the case came in: " + Channels.Description)] string? Channel = null,
+    [property: Description("A grid worker's staff id: the cases assigned to them")] long? Assignee = null);
+
+/// <summary>Texts of the search shared by the spec and the code.</summary>
+public static class CaseQueryText
+{
+    public const string Window = "10,000";
+}
 
 public sealed record InboxItem(
     string TrackingNo,
@@ -58,7 +76,16 @@ public sealed record InboxItem(
     [property: Description("The grid (网格) the case belongs to, if any")] NamedRef? Grid,
     [property: Description("Whistled to a paired department that has not reported yet")] bool WhistlePending);
 
-public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor);
+public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor,
+    [property: Description("How many cases the filters select in the caller's scope, counted up to " + InboxTotal.CapText + " (see totalCapped)")] int Total = 0,
+    [property: Description("True when more than total cases match: the count stops at " + InboxTotal.CapText + " so that it stays one short index read at a million cases")] bool TotalCapped = false);
+
+/// <summary>The bound of an inbox's count: past it, "10000+" is all a screen needs to say.</summary>
+public static class InboxTotal
+{
+    public const int Cap = 10_000;
+    public const string CapText = "10,000";
+}
 
 public sealed record InboxRow
 {
@@ -102,7 +129,7 @@ public sealed record InboxRow
 /// each statement can seek the index of its scope and order; a scope of two kinds (a community's area and the cases it
 /// holds elsewhere) is a UNION of two seeks, each limited to a page.
 /// </summary>
-public sealed class StaffInboxStore(Database db, OrgDirectory directory)
+public sealed class StaffInboxStore(Database db, OrgDirectory directory, PhoneProtector? phones = null)
 {
     private const string InboxColumns = """
         SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
@@ -126,16 +153,63 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
             ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
                 .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
             : null;
-        if (Statement(staff, q, urgent, limit, after, await directory.GetAsync(ct), received) is not var (sql, parameters))
+        var units = await UnitsAsync(q, ct);
+        var names = await directory.GetAsync(ct);
+        if (Statement(staff, q, urgent, limit, after, names, received, units) is not var (sql, parameters)
+            || Count(staff, q, names, units) is not var (countSql, countParameters))
         {
-            return new InboxPage([], null);   // an unknown category or community code, or a period without cases: nothing matches
+            return new InboxPage([], null);   // an unknown code, or a period without cases: nothing matches
         }
-        var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(), ct);
+        var (rows, total) = await db.ReadAsync(async c => (
+            (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList(),
+            await c.ExecuteScalarAsync<int>(new CommandDefinition(countSql, countParameters, cancellationToken: ct))), ct);
         var page = rows.Take(limit).ToList();
         var last = rows.Count > limit ? page[^1] : null;
         var next = last is null ? null
             : new InboxCursor(last.Id, last.Priority, ByReceived(q, urgent) ? last.SubmittedAt : last.DueAt ?? Complaint.NoDeadline).ToString();
-        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next);
+        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next, Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap);
+    }
+
+    /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>
+    public sealed record UnitIds(long? Street, long? Department, long? Grid);
+
+    private const string SelectUnitIds = """
+        SELECT (SELECT Id FROM Streets WHERE Code = @Street) AS Street, (SELECT Id FROM Departments WHERE Code = @Department) AS Department,
+               (SELECT Id FROM Grids WHERE Code = @Grid) AS Grid
+        """;
+
+    private async Task<UnitIds> UnitsAsync(InboxQuery q, CancellationToken ct)
+    {
+        if ((q.Street ?? q.Department ?? q.Grid) is null)
+        {
+            return new UnitIds(null, null, null);
+        }
+        var found = await db.ReadAsync(c => c.QuerySingleOrDefaultAsync<UnitIds>(new CommandDefinition(SelectUnitIds, new { q.Street, q.Department, q.Grid }, cancellationToken: ct)), ct)
+            ?? new UnitIds(null, null, null);
+        return new UnitIds(q.Street is null ? null : found.Street ?? 0, q.Department is null ? null : found.Department ?? 0, q.Grid is null ? null : found.Grid ?? 0);
+    }
+
+    /// <summary>
+    /// The count of the page's filtered set, stopped at one past <see cref="InboxTotal.Cap"/>: the same predicates without the
+    /// cursor, the planner free to pick the narrowest index. It reads at most Cap + 1 entries of an index that selects the
+    /// set, or (a filter without an index of its own in a large scope) the scope's entries; null when nothing can match.
+    /// </summary>
+    internal (string Sql, DynamicParameters Parameters)? Count(StaffMember staff, InboxQuery q, OrgDirectory.Snapshot names, UnitIds? units = null)
+    {
+        var parameters = new DynamicParameters(new { CountLimit = InboxTotal.Cap + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
+        var filters = new List<string>();
+        string Same(string column) => column;
+        // A search's rows drive its count as they drive its page; otherwise the planner picks the narrowest index.
+        var search = Search(q, parameters, key: Same);
+        Func<string, string> key = search is null ? Same : db.Dialect.NotAnIndexKey;
+        if (!Filters(q, urgent: false, db.Dialect, key, key, names, filters, parameters, withPeriod: true, units ?? new UnitIds(null, null, null)))
+        {
+            return null;
+        }
+        var scopes = Scopes(staff, parameters, key);
+        var from = search?.From ?? "Complaints c";
+        var where = string.Join(" AND ", [$"({string.Join(" OR ", scopes)})", .. search?.Predicates ?? [], .. filters]);
+        return ($"SELECT COUNT(*) FROM (SELECT 1 AS One FROM {from} WHERE {where} {db.Dialect.AnyRows}) n", parameters);
     }
 
     /// <summary>When the first and the last case were received (null when there is none): the months a period can touch.</summary>
@@ -154,10 +228,15 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
     /// that names nothing, a period without cases). <paramref name="received"/> is needed for a period in the urgent order.
     /// </summary>
     internal (string Sql, DynamicParameters Parameters)? Statement(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after,
-        OrgDirectory.Snapshot names, ReceivedSpan? received = null)
+        OrgDirectory.Snapshot names, ReceivedSpan? received = null, UnitIds? units = null)
     {
         var parameters = new DynamicParameters(new { Limit = limit + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
         var filters = new List<string>();
+        units ??= new UnitIds(null, null, null);
+        if (Search(q, parameters, db.Dialect.NotAnIndexKey) is { } search)
+        {
+            return SearchStatement(staff, q, search, after, names, units, parameters);
+        }
         // A period in the urgent order is read month by month: each month's cases in that order are one seek of
         // IX_Complaints_Month_Urgent that stops at a page, and the page is the best of those pages, so its cost is the
         // number of months, not of cases (sorting a year's cases for every page does not scale). An open end is closed
@@ -178,7 +257,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         Func<string, string> key = period ? db.Dialect.NotAnIndexKey : column => column;
         // By month, the rank is the month index's second key: overdue (a rank range) seeks it.
         Func<string, string> rankKey = months is not null ? column => column : key;
-        if (!Filters(q, urgent, db.Dialect, key, rankKey, names, filters, parameters, withPeriod: months is null))
+        if (!Filters(q, urgent, db.Dialect, key, rankKey, names, filters, parameters, withPeriod: months is null, units))
         {
             return null;
         }
@@ -204,6 +283,103 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         var branches = parts.Select((predicates, i) =>
             $"SELECT b{i}.Id FROM (SELECT c.Id FROM Complaints c WHERE {string.Join(" AND ", predicates)} ORDER BY {order}\n{db.Dialect.LimitRows}) b{i}");
         return ($"{InboxColumns}\nWHERE c.Id IN ({string.Join("\nUNION\n", branches)})\nORDER BY {order}\n{db.Dialect.LimitRows}", parameters);
+    }
+
+    /// <summary>
+    /// What q and phone add: the rows that drive the statement (From, its id column giving newest first) and predicates.
+    /// Null when neither is asked.
+    /// </summary>
+    private sealed record SearchPart(string From, string Id, List<string> Predicates);
+
+    // SQLite: the trigram index, newest first by its rowid (the case's Id), each match's case read by its key.
+    private const string TextFromSqlite = "ComplaintText t JOIN Complaints c ON c.Id = t.rowid";
+    private const string TextMatchSqlite = "t.ComplaintText MATCH @Match";
+    // SQL Server: the cases holding every bigram of the text, then only those where the text really is a substring.
+    private const string TextMatchSqlServer = """
+        c.Id IN (SELECT g.ComplaintId FROM ComplaintGrams g WHERE g.Gram IN @Grams GROUP BY g.ComplaintId HAVING COUNT(*) = @GramCount)
+        AND (c.Description LIKE @Like ESCAPE '\' OR c.Address LIKE @Like ESCAPE '\' OR EXISTS (SELECT 1 FROM ComplaintEvents e
+             WHERE e.ComplaintId = c.Id AND e.Kind IN ('resolved', 'replied') AND e.Note LIKE @Like ESCAPE '\'))
+        """;
+    // Too short for the index: a LIKE over the newest cases of the district only, so it reads at most ShortWindow rows.
+    private static string ShortText(SqlDialect dialect, Func<string, string> key) => $"""
+        c.Id >= (SELECT MIN(w.Id) FROM (SELECT Id FROM Complaints ORDER BY Id DESC {dialect.LimitRows.Replace("@Limit", "@Window", StringComparison.Ordinal)}) w)
+        AND ({key("c.Description")} LIKE @Like ESCAPE '\' OR {key("c.Address")} LIKE @Like ESCAPE '\')
+        """;
+
+    private SearchPart? Search(InboxQuery q, DynamicParameters parameters, Func<string, string> key)
+    {
+        var text = CaseQuery.Parse(q.Q);
+        var phone = q.Phone is null ? null : phones?.BlindIndex(q.Phone) ?? "";
+        if (text is null && phone is null)
+        {
+            return null;
+        }
+        var part = new SearchPart("Complaints c", "c.Id", []);
+        if (phone is not null)
+        {
+            part.Predicates.Add("c.ContactPhoneIndex = @PhoneIndex");
+            parameters.Add("PhoneIndex", phone);
+        }
+        if (text?.TrackingNo is { } trackingNo)
+        {
+            part.Predicates.Add("c.TrackingNo = @TrackingNo");
+            parameters.Add("TrackingNo", trackingNo);
+        }
+        else if (text?.Text is { } words)
+        {
+            var sqlite = db.Dialect == SqlDialect.Sqlite;
+            parameters.Add("Like", text.Like);
+            if (words.Length < (sqlite ? 3 : 2))
+            {
+                part.Predicates.Add(ShortText(db.Dialect, key));
+                parameters.Add("Window", CaseQuery.ShortWindow);
+            }
+            else if (sqlite)
+            {
+                // A phone (few cases) drives the statement; the text then only checks them.
+                part = phone is null ? part with { From = TextFromSqlite, Id = "t.rowid" }
+                    : part with { Predicates = [.. part.Predicates, "c.Id IN (SELECT t.rowid FROM ComplaintText t WHERE " + TextMatchSqlite + ")"] };
+                if (phone is null)
+                {
+                    part.Predicates.Add(TextMatchSqlite);
+                }
+                parameters.Add("Match", text.Phrase);
+            }
+            else
+            {
+                var grams = CaseText.Bigrams(words);
+                part.Predicates.Add(TextMatchSqlServer);
+                parameters.Add("Grams", grams);
+                parameters.Add("GramCount", grams.Count);
+            }
+        }
+        return part;
+    }
+
+    /// <summary>
+    /// A search's page, newest first: the search's rows drive it (the phone's index, the trigram index read backwards, the
+    /// tracking number's key, or the newest cases for a short text), and the scope and filters only check each one, so
+    /// none of their indexes is taken: its cost is the matches read until a page of the scope is found.
+    /// </summary>
+    private (string Sql, DynamicParameters Parameters)? SearchStatement(StaffMember staff, InboxQuery q, SearchPart search, InboxCursor? after,
+        OrgDirectory.Snapshot names, UnitIds units, DynamicParameters parameters)
+    {
+        var filters = new List<string>();
+        var key = db.Dialect.NotAnIndexKey;
+        if (!Filters(q, urgent: false, db.Dialect, key, key, names, filters, parameters, withPeriod: false, units))
+        {
+            return null;
+        }
+        if (q.From is { } from) { filters.Add($"{key("c.SubmittedAt")} >= @From"); parameters.Add("From", from.UtcDateTime); }
+        if (q.To is { } to) { filters.Add($"{key("c.SubmittedAt")} < @To"); parameters.Add("To", to.UtcDateTime); }
+        if (after is not null)
+        {
+            filters.Add($"{search.Id} < @AfterId");
+            parameters.Add("AfterId", after.Id);
+        }
+        var where = string.Join(" AND ", [$"({string.Join(" OR ", Scopes(staff, parameters, key))})", .. search.Predicates, .. filters]);
+        return ($"{InboxColumns}\nWHERE c.Id IN (SELECT {search.Id} FROM {search.From} WHERE {where}\nORDER BY {search.Id} DESC\n{db.Dialect.LimitRows})\n" +
+                $"ORDER BY {NewestOrder}\n{db.Dialect.LimitRows}", parameters);
     }
 
     /// <summary>The Beijing months a period touches among those that hold cases; null when there are too many for one statement.</summary>
@@ -283,7 +459,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
 
     /// <summary>The filters present, by id; false when a code names nothing (the page is empty).</summary>
     private static bool Filters(InboxQuery q, bool urgent, SqlDialect dialect, Func<string, string> key, Func<string, string> rankKey, OrgDirectory.Snapshot names,
-        List<string> filters, DynamicParameters parameters, bool withPeriod)
+        List<string> filters, DynamicParameters parameters, bool withPeriod, UnitIds units)
     {
         void Add(string predicate, string name, object? value)
         {
@@ -316,6 +492,23 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory)
         if (q.ContentUnchecked is { } unchecked_) { Flag("c.ContentUnchecked", "ContentUnchecked", unchecked_); }
         if (q.Whistled is { } whistled) { Flag("c.WhistlePending", "Whistled", whistled); }
         if (q.Level is { } level) { Add($"{key("c.HandlingLevel")} = @Level", "Level", level); }
+        // A unit named by its code (0: no such unit). A department is the one holding the case now (the index of holders).
+        if (units.Street is { } street) { if (street == 0) { return false; } Add($"{key("c.StreetId")} = @FilterStreetId", "FilterStreetId", street); }
+        if (units.Department is { } department)
+        {
+            if (department == 0) { return false; }
+            Add($"{key("c.HandlingLevel")} = @DepartmentLevel AND {key("c.HandlingUnitId")} = @FilterDepartmentId", "FilterDepartmentId", department);
+            parameters.Add("DepartmentLevel", HandlingLevel.Department);
+        }
+        if (units.Grid is { } grid) { if (grid == 0) { return false; } Add($"{key("c.GridId")} = @FilterGridId", "FilterGridId", grid); }
+        if (q.Assignee is { } assignee) { Add($"{key("c.AssignedStaffId")} = @Assignee", "Assignee", assignee); }
+        // The mini-program brings most cases: the scope's index finds its page. Any other channel is few, found through
+        // the partial index of those, which SQLite uses only when the query states the index's own condition.
+        if (q.Channel is { } channel)
+        {
+            Add(channel == Channels.MiniProgram ? $"{dialect.NotAnIndexKey("c.Channel")} = @Channel"
+                : $"{key("c.Channel")} = @Channel AND c.Channel <> '{Channels.MiniProgram}'", "Channel", channel);
+        }
         if (withPeriod && q.From is { } from) { Add("c.SubmittedAt >= @From", "From", from.UtcDateTime); }
         if (withPeriod && q.To is { } to) { Add("c.SubmittedAt < @To", "To", to.UtcDateTime); }
         return true;

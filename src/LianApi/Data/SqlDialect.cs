@@ -25,6 +25,9 @@ public abstract class SqlDialect
     /// <summary>Appended after an ORDER BY: keep at most <c>@Limit</c> rows.</summary>
     public abstract string LimitRows { get; }
 
+    /// <summary>Appended to a SELECT without ORDER BY: any <c>@CountLimit</c> of its rows (a capped count reads no more).</summary>
+    public abstract string AnyRows { get; }
+
     /// <summary>Appended to an INSERT, in the same command: returns the identity of the row it created.</summary>
     public abstract string SelectInsertedId { get; }
 
@@ -107,6 +110,7 @@ public abstract class SqlDialect
         public override string SchemaFolder => "Sqlite";
         public override bool SingleWriter => true;
         public override string LimitRows => "LIMIT @Limit";
+        public override string AnyRows => "LIMIT @CountLimit";
         public override string SelectInsertedId => "SELECT last_insert_rowid();";
         public override string SelectRowsAffected => "SELECT changes();";
         public override string TakeMigrationLock => "";
@@ -178,6 +182,7 @@ public abstract class SqlDialect
         public override string SchemaFolder => "SqlServer";
         public override bool SingleWriter => false;
         public override string LimitRows => "OFFSET 0 ROWS FETCH NEXT @Limit ROWS ONLY";
+        public override string AnyRows => "ORDER BY (SELECT NULL) OFFSET 0 ROWS FETCH NEXT @CountLimit ROWS ONLY";
         public override string SelectInsertedId => "SELECT CAST(SCOPE_IDENTITY() AS bigint);";
         public override string SelectRowsAffected => "SELECT @@ROWCOUNT;";
         public override string TakeMigrationLock => """

@@ -11,6 +11,7 @@ public static class ProblemCodes
     public const string ValidationFailed = "validation_failed";
     public const string InvalidRequest = "invalid_request";
     public const string InvalidJson = "invalid_json";
+    public const string UnknownParameter = "unknown_parameter";
     public const string Unauthenticated = "unauthenticated";
     public const string Forbidden = "forbidden";
     public const string StaffInactive = "staff_inactive";
@@ -69,6 +70,7 @@ public static class ProblemCodes
         [ValidationFailed] = new(400, "fields are invalid; `errors` names them by JSON path"),
         [InvalidRequest] = new(400, "the request could not be read (a parameter of the wrong type, a junk header)"),
         [InvalidJson] = new(400, "the body is not JSON of the endpoint's shape"),
+        [UnknownParameter] = new(400, "a query parameter the endpoint does not know (a typo filters nothing): `errors` names it"),
         [Unauthenticated] = new(401, "no, an invalid or an expired token: log in again"),
         [Forbidden] = new(403, "the caller's role may never do this"),
         [StaffInactive] = new(403, "the staff account was deactivated"),

@@ -46,6 +46,8 @@ public static class ValidationMessages
     public const string Consents = nameof(Messages.FieldConsents);
     public const string NotificationStatus = nameof(Messages.FieldNotificationStatus);
     public const string Channel = nameof(Messages.FieldChannel);
+    public const string SearchText = nameof(Messages.FieldSearchText);
+    public const string SearchSort = nameof(Messages.FieldSearchSort);
     public const string ResidentName = nameof(Messages.FieldResidentName);
     public const string GridCode = nameof(Messages.FieldGridCode);
 }

@@ -241,6 +241,12 @@ public sealed partial class SqlServerScriptTests
         {
             await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: true, 20, new InboxCursor(5, 1, now), ct);
             await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: false, 20, new InboxCursor(5, 1, now), ct);
+            // Search: the bigram table with its LIKE check, the short text's window, a tracking number, a phone, the new filters.
+            foreach (var search in new[] { open with { Q = "路灯坏了", Phone = "13812345678" }, open with { Q = "灯" }, open with { Q = "LH20261202-0043" },
+                         open with { Channel = "hotline", Assignee = 3, Street = "s", Department = "d", Grid = "g" } })
+            {
+                await new StaffInboxStore(db, directory).ListAsync(who, search, urgent: false, 20, new InboxCursor(5, 1, now), ct);
+            }
             // A period in the urgent order is a branch per month; the recording source answers no span, so it is built here.
             var year = open with { ContentReview = false, From = new ChinaTimeParameter(now.AddMonths(-13)), To = new ChinaTimeParameter(now) };
             var (sql, parameters) = new StaffInboxStore(db, directory).Statement(who, year, urgent: true, 20, new InboxCursor(5, 1, now),
