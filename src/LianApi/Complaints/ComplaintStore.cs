@@ -545,7 +545,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     ComplaintId = id, e.Kind, e.Status, ActorUserId = e.Kind is EventKinds.Submitted or EventKinds.Evaluated or EventKinds.Urged ? first.UserId : (long?)null,
                     StaffId = (long?)null, e.UnitName, e.Note, e.IsPublic, e.OccurredAt, e.PhotoIds,
                 }), tx, cancellationToken: ct));
-                var text = new WriteBatch(c, tx, db.Dialect);
+                var text = db.Batch(c, tx);
                 CaseText.AppendNew(text, id, CaseText.Body(first.Description, first.Address,
                     imported.Events.Where(e => CaseText.ReplyKinds.Contains(e.Kind)).Select(e => e.Note)));
                 await text.ExecuteAsync(ct);
@@ -608,7 +608,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     if (!row.HasGrams)
                     {
                         var replies = await c.QueryAsync<string>(new CommandDefinition(SelectReplies, new { row.Id }, tx, cancellationToken: ct));
-                        var batch = new WriteBatch(c, tx, db.Dialect);
+                        var batch = db.Batch(c, tx);
                         CaseText.AppendNew(batch, row.Id, CaseText.Body(row.Description, row.Address, replies));
                         await batch.ExecuteAsync(ct);
                         texts++;
