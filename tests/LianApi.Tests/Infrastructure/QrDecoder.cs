@@ -45,14 +45,18 @@ public static partial class QrDecoder
         return Decode(luminance, pixels, pixels);
     }
 
-    /// <summary>One byte of grey per pixel, row by row (a PDF's /DeviceGray image, inflated).</summary>
-    public static string? DecodeGray8(byte[] luminance, int width, int height) => Decode(luminance, width, height);
+    /// <summary>
+    /// One byte of grey per pixel, row by row (a PDF's /DeviceGray image, inflated): the code alone in its quiet zone,
+    /// so ZXing reads it as a pure barcode; its finder search on an exact, unblurred drawing misses some codes.
+    /// </summary>
+    public static string? DecodeGray8(byte[] luminance, int width, int height) =>
+        Decode(luminance, width, height, pure: true) ?? Decode(luminance, width, height);
 
-    private static string? Decode(byte[] luminance, int width, int height)
+    private static string? Decode(byte[] luminance, int width, int height, bool pure = false)
     {
         var reader = new BarcodeReaderGeneric
         {
-            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true },
+            Options = new DecodingOptions { PossibleFormats = [BarcodeFormat.QR_CODE], TryHarder = true, PureBarcode = pure },
         };
         return reader.Decode(new RGBLuminanceSource(luminance, width, height, RGBLuminanceSource.BitmapFormat.Gray8))?.Text;
     }
