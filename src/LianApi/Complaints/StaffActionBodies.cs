@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 
@@ -12,8 +11,12 @@ public sealed record StaffActionMetadata(string Action);
 /// takes, with those it needs required, both read from <see cref="ComplaintMachine.Fields"/>: the spec cannot say
 /// something the machine does not check.
 /// </summary>
-internal sealed class StaffActionBodies : IOperationFilter
+internal sealed class StaffActionBodies : IOperationFilter, IDocumentFilter
 {
+    /// <summary>The flat request is only the source of the actions' bodies: no operation of the spec sends it as it is.</summary>
+    public void Apply(OpenApiDocument document, DocumentFilterContext context) =>
+        document.Components?.Schemas?.Remove(nameof(StaffActionRequest));
+
     /// <summary>The operationId of an action: StaffRequestExtension for request-extension (a generated client's method name).</summary>
     public static string OperationId(string action) => "Staff" + Pascal(action);
 
