@@ -80,7 +80,8 @@ public static class EventKinds
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
         "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
-        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed, unpublished, reassigned (the dispatch center took the case back from a unit: 改派/收回). " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed, unpublished, reassigned. " +
+        "reassigned: the dispatch center took the case from the unit holding it (改派/收回). " +
         "content_checked, content_reviewed and unpublished (staff withdrew the case from the public wall, with the reason) are internal: what WeChat's content check said of the resident's text (with its label and " +
         "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";

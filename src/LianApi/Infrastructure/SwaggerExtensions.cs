@@ -40,13 +40,11 @@ public static class SwaggerExtensions
             o.OperationFilter<AuthorizationOperationFilter>();
             o.OperationFilter<CamelCaseQueryOperationFilter>();
             o.OperationFilter<ResponseHeadersOperationFilter>();
-            o.OperationFilter<Complaints.StaffActionBodies>();
             o.SchemaFilter<EnumSchemaFilter>();
             o.SchemaFilter<ReferencePropertySchemaFilter>();
             o.SchemaFilter<ProblemSchemaFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<RequiredPropertiesDocumentFilter>();
-            o.DocumentFilter<Complaints.StaffActionBodies>();
         });
         return services;
     }
