@@ -411,11 +411,10 @@ public static class ComplaintMachine
                 : Evaluate(c, answer.Resolved, answer.Satisfaction, answer.Comment, now, calendar, staff.UnitName),
             ComplaintActions.Reassign => Check(action, c, input, now)
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
-                    : input.Target is { } to
-                        ? Receive(c with { DepartmentId = to.Level == HandlingLevel.Department ? to.UnitId : c.DepartmentId }, to.Level, to.UnitId, to.UnitName, now,
-                            [new ComplaintEvent(EventKinds.Reassigned, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])
-                        : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now,
-                            [new ComplaintEvent(EventKinds.Reassigned, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
+                    // No target: back to the center (收回).
+                    : Receive(input.Target is { Level: HandlingLevel.Department } to ? c with { DepartmentId = to.UnitId } : c,
+                        input.Target?.Level ?? HandlingLevel.District, input.Target?.UnitId, input.Target?.UnitName ?? DispatchCenter.Name, now,
+                        [new ComplaintEvent(EventKinds.Reassigned, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
             ComplaintActions.Reply => Check(action, c, input, now)
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds))),
             _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
