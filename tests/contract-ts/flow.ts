@@ -14,9 +14,18 @@ type LoginResponse = Json<"WechatLogin", 200>;
 type Detail = Json<"GetMyComplaint", 200>;
 type Landing = Json<"GetCommunity", 200>;
 type InboxPage = Json<"ListInbox", 200>;
-type StaffDetail = Json<"ActOnComplaint", 200>;
+type StaffDetail = Json<"StaffAccept", 200>;
 type SubmitBody = Schemas["SubmitComplaintRequest"];
-type Action = operations["ActOnComplaint"]["parameters"]["path"]["action"];
+type Action = Schemas["AllowedAction"]["action"];
+type ResolveBody = NonNullable<operations["StaffResolve"]["requestBody"]>["content"]["application/json"];
+
+/** Each action's body is typed: resolve needs its reply. */
+export function resolveBody(reply: string): ResolveBody {
+    // @ts-expect-error resolve without reply does not compile
+    const missing: ResolveBody = { note: "内部备注" };
+    void missing;
+    return { reply };
+}
 
 class ApiProblem extends Error {
     constructor(readonly status: number, readonly problem: Schemas["ProblemDetails"] | Schemas["HttpValidationProblemDetails"]) {

@@ -15,4 +15,8 @@ public sealed record ComplaintEventRow
     public bool IsPublic { get; init; }
     /// <summary>The step's photos: ids, comma-separated (see <see cref="PhotoIdList"/>).</summary>
     public string? PhotoIds { get; init; }
+    /// <summary>The staff member who acted (ComplaintEvents.StaffId joined to Staff); null for residents and the system.</summary>
+    public string? StaffName { get; init; }
+    public string? StaffUnitName { get; init; }
+    public string? StaffRole { get; init; }
 }

@@ -18,15 +18,26 @@ public sealed record Actor(StaffMember? Staff, long? UserId, string? UnitName)
 public sealed record ComplaintEvent(string Kind, string? Note, bool IsPublic, string? UnitName = null, IReadOnlyList<string>? PhotoIds = null);
 
 /// <summary>A refused action: the status code says why (403 never allowed for the role, 409 not now, 400/422 bad input).</summary>
-public sealed record Refusal(int StatusCode, string Detail, string? Code = null)
+public sealed record Refusal(int StatusCode, string Detail, string? Code = null, IReadOnlyDictionary<string, string[]>? Errors = null)
 {
-    /// <summary>The refusal as the client reads it: 409 means the case is not in a state for this (invalid_state).</summary>
-    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AsProblem() =>
-        TypedResults.Problem(Detail, statusCode: StatusCode).WithCode(Code ?? (StatusCode == StatusCodes.Status409Conflict
-            ? Infrastructure.ProblemCodes.InvalidState : Infrastructure.ProblemCodes.ForStatus(StatusCode, fieldErrors: false)));
+    /// <summary>
+    /// The refusal as the client reads it: 409 means the case is not in a state for this (invalid_state); a refusal of
+    /// the input names every field it refuses under its JSON name in <c>errors</c>, so a form can mark each one.
+    /// </summary>
+    public Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult AsProblem() => Errors is { Count: > 0 } errors
+        ? Problems.Validation(errors.ToDictionary(), StatusCode).WithCode(Code ?? ProblemCodes.ForStatus(StatusCode, fieldErrors: true))
+        : TypedResults.Problem(Detail, statusCode: StatusCode).WithCode(Code ?? (StatusCode == StatusCodes.Status409Conflict
+            ? ProblemCodes.InvalidState : ProblemCodes.ForStatus(StatusCode, fieldErrors: false)));
 }
 
-public sealed record Transition(Complaint Next, IReadOnlyList<ComplaintEvent> Events);
+public sealed record Transition(Complaint Next, IReadOnlyList<ComplaintEvent> Events)
+{
+    /// <summary>A call-back (回访) by the dispatch center: stored beside the transition, whatever the answer does to the case.</summary>
+    public CallBack? CallBack { get; init; }
+}
+
+/// <summary>What a resident said when the dispatch center called them back (回访), about the unit that resolved the case.</summary>
+public sealed record CallBack(string UnitLevel, long? UnitId, bool Resolved, string Satisfaction, string? Comment, bool Rated);
 
 public static class ComplaintActions
 {
@@ -48,10 +59,11 @@ public static class ComplaintActions
     public const string EvaluateByPhone = "evaluate-by-phone";
     public const string ContentReviewed = "content-reviewed";
     public const string Unpublish = "unpublish";
+    public const string Reassign = "reassign";
 
     public static readonly string[] StaffActions =
         [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise,
-         Assign, Whistle, EvaluateByPhone, ContentReviewed, Unpublish];
+         Assign, Whistle, EvaluateByPhone, ContentReviewed, Unpublish, Reassign];
 }
 
 /// <summary>The target of a dispatch (派单), resolved from its code by the caller.</summary>
@@ -62,7 +74,29 @@ public sealed record AssigneeTarget(long StaffId, string Name);
 
 /// <summary>What a staff action carries besides its name.</summary>
 public sealed record ActionInput(string? Reason = null, string? Reply = null, string? Note = null, DateTime? NewDueAt = null, DispatchTarget? Target = null,
-    IReadOnlyList<string>? PhotoIds = null, AssigneeTarget? Assignee = null, Evaluation? Evaluation = null);
+    IReadOnlyList<string>? PhotoIds = null, AssigneeTarget? Assignee = null, bool? Resolved = null, string? Satisfaction = null, string? Comment = null)
+{
+    /// <summary>Whether the field named as in the request's JSON was given (text: not blank).</summary>
+    public bool Has(string field) => field switch
+    {
+        ActionFields.Reason => !string.IsNullOrWhiteSpace(Reason),
+        ActionFields.Reply => !string.IsNullOrWhiteSpace(Reply),
+        ActionFields.Note => !string.IsNullOrWhiteSpace(Note),
+        ActionFields.NewDueAt => NewDueAt is not null,
+        ActionFields.Target => Target is not null,
+        ActionFields.PhotoIds => PhotoIds is { Count: > 0 },
+        ActionFields.AssigneeId => Assignee is not null,
+        ActionFields.Resolved => Resolved is not null,
+        ActionFields.Satisfaction => Satisfaction is not null,
+        ActionFields.Comment => !string.IsNullOrWhiteSpace(Comment),
+        _ => throw Vocabulary.Unknown("action fields", field),
+    };
+
+    /// <summary>The phone answer (回访), when both of its required parts were given.</summary>
+    public Evaluation? Evaluation => Resolved is { } resolved && Satisfaction is { } satisfaction
+        ? new Evaluation(resolved, satisfaction, string.IsNullOrWhiteSpace(Comment) ? null : Comment, ByPhone: true)
+        : null;
+}
 
 /// <summary>
 /// The state machine of the response chain: which action is allowed for which role in which status, and what
@@ -101,7 +135,113 @@ public static class ComplaintMachine
         [ComplaintActions.ContentReviewed] = CenterRoles,
         // 办结公示 is the district's promise: the center or the unit that handled the case may withdraw it, saying why.
         [ComplaintActions.Unpublish] = HandlingRoles,
+        // 改派/收回: the center takes a case back from whichever unit holds it.
+        [ComplaintActions.Reassign] = CenterRoles,
     };
+
+    private static ActionFieldSet Needs(params string[] required) => new(required, []);
+
+    /// <summary>
+    /// What each action's request needs and takes, declared once: the machine refuses a request by it, allowedActions
+    /// lists it, and the spec's request body of each action is made from it.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, ActionFieldSet> Fields = new Dictionary<string, ActionFieldSet>
+    {
+        [ComplaintActions.Accept] = Needs(),
+        [ComplaintActions.Start] = Needs(),
+        [ComplaintActions.Escalate] = Needs(ActionFields.Reason),
+        [ComplaintActions.Dispatch] = new([ActionFields.Target], [ActionFields.Note]),
+        [ComplaintActions.Return] = Needs(ActionFields.Reason),
+        [ComplaintActions.RequestExtension] = Needs(ActionFields.Reason, ActionFields.NewDueAt),
+        [ComplaintActions.ApproveExtension] = new([], [ActionFields.Note]),
+        [ComplaintActions.DenyExtension] = new([], [ActionFields.Note]),
+        [ComplaintActions.Resolve] = new([ActionFields.Reply], [ActionFields.PhotoIds, ActionFields.Note]),
+        [ComplaintActions.Reject] = Needs(ActionFields.Reason),
+        [ComplaintActions.Note] = Needs(ActionFields.Note),
+        [ComplaintActions.Reply] = new([ActionFields.Reply], [ActionFields.PhotoIds]),
+        [ComplaintActions.Supervise] = new([], [ActionFields.Note]),
+        [ComplaintActions.Assign] = new([ActionFields.AssigneeId], [ActionFields.Note]),
+        [ComplaintActions.Whistle] = Needs(ActionFields.Reason, ActionFields.Target),
+        [ComplaintActions.EvaluateByPhone] = new([ActionFields.Resolved, ActionFields.Satisfaction], [ActionFields.Comment]),
+        [ComplaintActions.ContentReviewed] = new([], [ActionFields.Note]),
+        [ComplaintActions.Unpublish] = Needs(ActionFields.Reason),
+        // Without a target the case comes back to the center (收回); one the center holds already can only go somewhere.
+        [ComplaintActions.Reassign] = new([ActionFields.Reason], [ActionFields.Target]),
+    };
+
+    /// <summary>The fields of <paramref name="action"/> on this case: a category may require a resolution photo (办结照片).</summary>
+    public static ActionFieldSet FieldsFor(string action, Complaint c) => (action, Fields[action]) switch
+    {
+        (ComplaintActions.Resolve, var fields) when c.CategoryRequiresResolutionPhoto => fields.Requiring(ActionFields.PhotoIds),
+        (ComplaintActions.Reassign, var fields) when c.HandlingLevel == HandlingLevel.District => fields.Requiring(ActionFields.Target),
+        (_, var fields) => fields,
+    };
+
+    /// <summary>
+    /// What this staff member may do on this case now: each action the machine itself accepts, asked with a request that
+    /// carries every field the action takes (so only who acts, on what and when, decides), with the fields it needs.
+    /// </summary>
+    public static IReadOnlyList<AllowedAction> AllowedActions(StaffMember staff, Complaint c, DateTime now) =>
+        ComplaintActions.StaffActions
+            .Where(action => AllowedRoles[action].Contains(staff.Role))
+            // The calendar only dates the next state; it never decides whether an action is accepted.
+            .Where(action => Apply(c, action, staff, Probe(FieldsFor(action, c)), now, WorkingCalendar.WeekdaysOnly).Refusal is null)
+            .Select(action => FieldsFor(action, c) is var fields ? new AllowedAction(action, fields.Required, fields.Optional) : null!)
+            .ToList();
+
+    private static ActionInput Probe(ActionFieldSet fields)
+    {
+        var given = fields.All.ToHashSet();
+        const string Text = "-";
+        return new ActionInput(
+            given.Contains(ActionFields.Reason) ? Text : null, given.Contains(ActionFields.Reply) ? Text : null, given.Contains(ActionFields.Note) ? Text : null,
+            given.Contains(ActionFields.NewDueAt) ? DateTime.MaxValue : null,
+            given.Contains(ActionFields.Target) ? new DispatchTarget(HandlingLevel.Department, 0, Text) : null,
+            given.Contains(ActionFields.PhotoIds) ? [Text] : null, given.Contains(ActionFields.AssigneeId) ? new AssigneeTarget(0, Text) : null,
+            given.Contains(ActionFields.Resolved) ? true : null, given.Contains(ActionFields.Satisfaction) ? Satisfaction.Satisfied : null,
+            given.Contains(ActionFields.Comment) ? Text : null);
+    }
+
+    /// <summary>
+    /// Every field of the request refused at once, each under its JSON name: a required one missing, or one given wrong.
+    /// 422 when the only fault is a photo (a resolution photo missing, or photos on an action that takes none), else 400.
+    /// </summary>
+    private static Decision? Check(string action, Complaint c, ActionInput input, DateTime now)
+    {
+        var fields = FieldsFor(action, c);
+        var errors = new Dictionary<string, string[]>();
+        foreach (var field in fields.Required.Where(f => !input.Has(f)))
+        {
+            errors[field] = [(action, field) switch
+            {
+                (_, ActionFields.PhotoIds) => Messages.PhotoResolutionPhotoRequired,
+                (ComplaintActions.Whistle, ActionFields.Target) => Messages.FieldWhistleTarget,
+                (_, ActionFields.Target) => Messages.FieldDispatchCode,
+                (_, ActionFields.AssigneeId) => Messages.FieldAssignee,
+                (_, ActionFields.Resolved or ActionFields.Satisfaction) => Messages.FieldPhoneEvaluation,
+                _ => Text.Format(Messages.FieldRequiredForAction, field),
+            }];
+        }
+        if (input.Has(ActionFields.PhotoIds) && !fields.All.Contains(ActionFields.PhotoIds))
+        {
+            errors[ActionFields.PhotoIds] = [Messages.PhotoPhotosNotForAction];
+        }
+        if (fields.All.Contains(ActionFields.NewDueAt) && input.NewDueAt is { } until && until <= (c.ResolutionDueAt ?? now))
+        {
+            errors[ActionFields.NewDueAt] = [Messages.FieldNewDueAt];
+        }
+        if (action == ComplaintActions.Whistle && input.Target is { Level: not HandlingLevel.Department })
+        {
+            errors[ActionFields.Target] = [Messages.FieldWhistleTarget];
+        }
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+        var photosOnly = errors.Keys.All(k => k == ActionFields.PhotoIds);
+        var code = !photosOnly ? null : input.Has(ActionFields.PhotoIds) ? ProblemCodes.Unprocessable : ProblemCodes.ResolutionPhotoRequired;
+        return new Decision(null, new Refusal(photosOnly ? 422 : 400, errors.Values.First()[0], code, errors));
+    }
 
     /// <summary>
     /// Out-of-scope cases do not exist for a staff member (404), exactly like another resident's report. A unit
@@ -139,13 +279,14 @@ public static class ComplaintMachine
         {
             return Refuse(403, Text.Format(Messages.RoleCannotAct, staff.Role, action));
         }
-        if (input.PhotoIds is { Count: > 0 } && action is not (ComplaintActions.Resolve or ComplaintActions.Reply))
+        if (input.Has(ActionFields.PhotoIds) && !Fields[action].All.Contains(ActionFields.PhotoIds))
         {
-            return new Decision(null, new Refusal(422, Messages.PhotoPhotosNotForAction, ProblemCodes.Unprocessable));
+            return new Decision(null, new Refusal(422, Messages.PhotoPhotosNotForAction, ProblemCodes.Unprocessable,
+                new Dictionary<string, string[]> { [ActionFields.PhotoIds] = [Messages.PhotoPhotosNotForAction] }));
         }
         if (action is ComplaintActions.Note)
         {
-            return Require(input.Note, "note") ?? Done(c, new ComplaintEvent(EventKinds.Note, input.Note, IsPublic: false, staff.UnitName));
+            return Check(action, c, input, now) ?? Done(c, new ComplaintEvent(EventKinds.Note, input.Note, IsPublic: false, staff.UnitName));
         }
         if (action is ComplaintActions.Supervise)
         {
@@ -179,13 +320,15 @@ public static class ComplaintMachine
         {
             // Any status: a consented case may be withdrawn before it is resolved, so it never appears at all.
             return !staff.SeesEverything && !IsHandler(staff, c) ? new Decision(null, new Refusal(403, Messages.NotHandlingUnit, ProblemCodes.NotHandlingUnit))
-                : Require(input.Reason, "reason")
+                : Check(action, c, input, now)
                 ?? (!c.PublicConsent ? Refuse(409, Messages.UnpublishNoConsent)
                     : c.Unpublished ? Refuse(409, Messages.UnpublishAlready)
                     : Done(c with { Unpublished = true }, new ComplaintEvent(EventKinds.Unpublished, input.Reason, IsPublic: false, staff.UnitName)));
         }
-        // The dispatch center sees every whistle and may redirect one its department has not reported to yet.
-        var redirect = action is ComplaintActions.Dispatch && staff.SeesEverything && c.WhistlePending;
+        // The dispatch center sees every whistle and may redirect one its department has not reported to yet; it takes a
+        // case back from any unit (reassign), and calls back the resident of any case it did not handle itself (回访).
+        var redirect = (action is ComplaintActions.Dispatch && staff.SeesEverything && c.WhistlePending)
+            || action is ComplaintActions.Reassign || (action is ComplaintActions.EvaluateByPhone && staff.SeesEverything);
         if (!IsHandler(staff, c) && !redirect)
         {
             return c.IsTerminal ? WrongStatus(c, action)
@@ -204,20 +347,21 @@ public static class ComplaintMachine
                 }, [new ComplaintEvent(EventKinds.Accepted, null, IsPublic: true, staff.UnitName), .. ReportEvent(c, now, staff)]),
             ComplaintActions.Start => c.Status != ComplaintStatus.Accepted ? WrongStatus(c, action)
                 : Done(c with { Status = ComplaintStatus.InProgress }, new ComplaintEvent(EventKinds.Started, null, IsPublic: true, staff.UnitName)),
-            ComplaintActions.Escalate => Require(input.Reason, "reason")
+            ComplaintActions.Escalate => Check(action, c, input, now)
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
                     : c.HandlingLevel == HandlingLevel.Community
                         ? Receive(c, HandlingLevel.Street, c.StreetId, c.StreetName, now,
                             [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])
                         : Receive(c, HandlingLevel.District, null, DispatchCenter.Name, now,
                             [new ComplaintEvent(EventKinds.Escalated, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
-            ComplaintActions.Dispatch => input.Target is not { } target ? Refuse(400, Messages.FieldDispatchCode)
-                : c.Status != ComplaintStatus.Submitted ? WrongStatus(c, action)
+            // A case the center accepted is dispatched as well as one waiting for it: the center does not have to return it first.
+            ComplaintActions.Dispatch => Check(action, c, input, now) is { } invalid ? invalid
+                : input.Target is not { } target || !IsOpen(c) ? WrongStatus(c, action)
                 : Receive(c with { DepartmentId = target.Level == HandlingLevel.Department ? target.UnitId : c.DepartmentId },
                     target.Level, target.UnitId, target.UnitName, now,
                     [new ComplaintEvent(EventKinds.Dispatched, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Note, staff)]),
             // The clock keeps running: a return (退单) changes the owner, never the deadlines.
-            ComplaintActions.Return => Require(input.Reason, "reason")
+            ComplaintActions.Return => Check(action, c, input, now)
                 ?? (!IsOpen(c) ? WrongStatus(c, action)
                     : Done(c with
                     {
@@ -225,15 +369,12 @@ public static class ComplaintMachine
                         ExtensionRequestedUntil = null, WhistlePending = false,
                     },
                         new ComplaintEvent(EventKinds.Returned, input.Reason, IsPublic: false, staff.UnitName))),
-            ComplaintActions.RequestExtension => Require(input.Reason, "reason")
+            ComplaintActions.RequestExtension => Check(action, c, input, now)
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
                     : c.ExtensionRequestedUntil is not null ? Refuse(409, Messages.ExtensionPending)
-                    : input.NewDueAt is not { } until || until <= (c.ResolutionDueAt ?? now) ? Refuse(400, Messages.FieldNewDueAt)
-                    : Done(c with { ExtensionRequestedUntil = until }, new ComplaintEvent(EventKinds.ExtensionRequested, input.Reason, IsPublic: false, staff.UnitName))),
-            ComplaintActions.Resolve => Require(input.Reply, "reply")
+                    : Done(c with { ExtensionRequestedUntil = input.NewDueAt }, new ComplaintEvent(EventKinds.ExtensionRequested, input.Reason, IsPublic: false, staff.UnitName))),
+            ComplaintActions.Resolve => Check(action, c, input, now)
                 ?? (c.Status is not (ComplaintStatus.Accepted or ComplaintStatus.InProgress) ? WrongStatus(c, action)
-                    : c.CategoryRequiresResolutionPhoto && input.PhotoIds is not { Count: > 0 }
-                        ? new Decision(null, new Refusal(422, Messages.PhotoResolutionPhotoRequired, ProblemCodes.ResolutionPhotoRequired))
                     : Done(c with
                     {
                         Status = ComplaintStatus.Resolved,
@@ -244,7 +385,7 @@ public static class ComplaintMachine
                         LastHandlingLevel = c.HandlingLevel,
                         LastHandlingUnitId = c.HandlingUnitId,
                     }, [new ComplaintEvent(EventKinds.Resolved, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds), .. NoteEvent(input.Note, staff)])),
-            ComplaintActions.Reject => Require(input.Reason, "reason")
+            ComplaintActions.Reject => Check(action, c, input, now)
                 ?? (c.Status is not (ComplaintStatus.Submitted or ComplaintStatus.Accepted) ? WrongStatus(c, action)
                     : Done(c with
                     {
@@ -252,21 +393,29 @@ public static class ComplaintMachine
                         ExtensionRequestedUntil = null, WhistlePending = false,
                     },
                         new ComplaintEvent(EventKinds.Rejected, input.Reason, IsPublic: true, staff.UnitName))),
-            ComplaintActions.Assign => input.Assignee is not { } assignee ? Refuse(400, Messages.FieldAssignee)
-                : !IsOpen(c) ? WrongStatus(c, action)
+            ComplaintActions.Assign => Check(action, c, input, now) is { } invalid ? invalid
+                : input.Assignee is not { } assignee || !IsOpen(c) ? WrongStatus(c, action)
                 : Done(c with { AssignedStaffId = assignee.StaffId, AssignedStaffName = assignee.Name },
                     [new ComplaintEvent(EventKinds.Assigned, $"指派给网格员{assignee.Name}", IsPublic: false, staff.UnitName), .. NoteEvent(input.Note, staff)]),
             // 吹哨报到: straight to a paired department (the caller checked the pairing), skipping the dispatch center.
-            ComplaintActions.Whistle => Require(input.Reason, "reason")
-                ?? (input.Target is not { Level: HandlingLevel.Department } department ? Refuse(400, Messages.FieldWhistleTarget)
-                    : !IsOpen(c) ? WrongStatus(c, action)
+            ComplaintActions.Whistle => Check(action, c, input, now)
+                ?? (input.Target is not { } department || !IsOpen(c) ? WrongStatus(c, action)
                     : c.HandlingLevel is not (HandlingLevel.Community or HandlingLevel.Street) ? Refuse(409, Messages.WhistleOnlyFromCommunityOrStreet)
                     : Pending(Receive(c with { DepartmentId = department.UnitId }, HandlingLevel.Department, department.UnitId, department.UnitName, now,
                         [new ComplaintEvent(EventKinds.Whistled, $"吹哨至{department.UnitName}", IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)]))),
-            ComplaintActions.EvaluateByPhone => c.RecordedByStaffId is null ? Refuse(409, Messages.OnlyRecordedByPhone)
-                : input.Evaluation is not { } answer ? Refuse(400, Messages.FieldPhoneEvaluation)
+            // The center calls back any resident (回访); a unit only the resident it recorded the report for.
+            ComplaintActions.EvaluateByPhone => !staff.SeesEverything && c.RecordedByStaffId is null ? Refuse(409, Messages.OnlyRecordedByPhone)
+                : Check(action, c, input, now) is { } invalid ? invalid
+                : input.Evaluation is not { } answer ? WrongStatus(c, action)
+                : staff.SeesEverything ? CallBack(c, answer, now, calendar, staff)
                 : Evaluate(c, answer.Resolved, answer.Satisfaction, answer.Comment, now, calendar, staff.UnitName),
-            ComplaintActions.Reply => Require(input.Reply, "reply")
+            ComplaintActions.Reassign => Check(action, c, input, now)
+                ?? (!IsOpen(c) ? WrongStatus(c, action)
+                    // No target: back to the center (收回).
+                    : Receive(input.Target is { Level: HandlingLevel.Department } to ? c with { DepartmentId = to.UnitId } : c,
+                        input.Target?.Level ?? HandlingLevel.District, input.Target?.UnitId, input.Target?.UnitName ?? DispatchCenter.Name, now,
+                        [new ComplaintEvent(EventKinds.Reassigned, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
+            ComplaintActions.Reply => Check(action, c, input, now)
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds))),
             _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
         };
@@ -312,6 +461,31 @@ public static class ComplaintMachine
             ResolutionDueAt = calendar.AddWorkingDays(now, c.ResolutionWorkingDays),
             IsOverdue = false,
         }, rating, new ComplaintEvent(EventKinds.Reopened, "发回重办", IsPublic: true, unitName));
+    }
+
+    /// <summary>
+    /// 回访 by the dispatch center, about the unit that resolved the case. Unrated (still resolved, or closed unrated when
+    /// the rating window passed), the answer is the rating, with the rating's rules (an unsatisfied one reopens the
+    /// case); rated (a sample checked), it stands beside the resident's own rating and changes nothing.
+    /// </summary>
+    private static Decision CallBack(Complaint c, Evaluation answer, DateTime now, WorkingCalendar calendar, StaffMember staff)
+    {
+        var rated = c.Status == ComplaintStatus.Resolved || c is { Status: ComplaintStatus.Closed, CloseReason: CloseReasons.NotEvaluated };
+        var decision = rated
+            ? Evaluate(c with { Status = ComplaintStatus.Resolved }, answer.Resolved, answer.Satisfaction, answer.Comment, now, calendar, staff.UnitName)
+            : c is { Status: ComplaintStatus.Closed, CloseReason: CloseReasons.Evaluated }
+                ? Done(c, new ComplaintEvent(EventKinds.EvaluatedByPhone, answer.Comment, IsPublic: false, staff.UnitName))
+                : WrongStatus(c, ComplaintActions.EvaluateByPhone);
+        return decision.Transition is { } t
+            ? decision with
+            {
+                Transition = t with
+                {
+                    CallBack = new CallBack(c.LastHandlingLevel ?? c.HandlingLevel, c.LastHandlingLevel is null ? c.HandlingUnitId : c.LastHandlingUnitId,
+                        answer.Resolved, answer.Satisfaction, answer.Comment, rated),
+                },
+            }
+            : decision;
     }
 
     /// <summary>催办: at most once a day per case, and only while someone still has to act.</summary>
@@ -381,7 +555,7 @@ public static class ComplaintMachine
             WhistlePending = false,
             AssignedStaffId = null,
             AssignedStaffName = null,
-        }, [.. events.Select(e => e.Kind is EventKinds.Escalated or EventKinds.Dispatched or EventKinds.AutoEscalated && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
+        }, [.. events.Select(e => e.Kind is EventKinds.Escalated or EventKinds.Dispatched or EventKinds.AutoEscalated or EventKinds.Reassigned && e.Note is null ? e with { Note = $"转至{unitName}" } : e),
             new ComplaintEvent(EventKinds.Received, null, IsPublic: true, unitName)]);
 
     // The resident sees public events: their text is only ever a reply or a rejection's reason. Whatever else staff
@@ -397,9 +571,6 @@ public static class ComplaintMachine
     private static IEnumerable<ComplaintEvent> ReportEvent(Complaint c, DateTime now, StaffMember staff) =>
         !c.WhistlePending ? []
             : [new ComplaintEvent(now <= c.ResponseDueAt ? EventKinds.Reported : EventKinds.ReportedLate, null, IsPublic: true, staff.UnitName)];
-
-    private static Decision? Require(string? value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? Refuse(400, Text.Format(Messages.FieldRequiredForAction, field)) : null;
 
     private static Decision WrongStatus(Complaint c, string action) =>
         Refuse(409, Text.Format(Messages.InvalidStateForAction, action, c.Status, ComplaintStatus.Labels[c.Status]));

@@ -39,15 +39,16 @@ public static class ComplaintMappings
     private static IReadOnlyList<PhotoLink> ReportPhotos(IEnumerable<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
         Photos(events.FirstOrDefault(e => e.Kind == EventKinds.Submitted)?.PhotoIds, link);
 
-    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IReadOnlyList<ComplaintEventRow> events, Func<string, PhotoLink> link) =>
+    public static StaffComplaintDetail AsStaffDetail(this Complaint c, IReadOnlyList<ComplaintEventRow> events, Func<string, PhotoLink> link,
+        IReadOnlyList<AllowedAction> allowed) =>
         new(c.TrackingNo, c.Status, ComplaintStatus.Labels[c.Status], c.HandlingLevel, c.SubmittedAt.AsChinaTime(), c.DueAt?.AsChinaTime(),
             new NamedRef(c.CommunityCode, c.CommunityName), new NamedRef(c.CategoryCode, c.CategoryName), c.Description, c.Address,
             c.Location(), c.Anonymous ? null : c.ContactPhoneMasked, c.Anonymous, c.IsOverdue, c.IsSupervised, c.UrgeCount,
             c.ReopenCount, c.ExtensionRequestedUntil?.AsChinaTime(), c.ContentReview, c.ContentUnchecked, c.Version, ReportPhotos(events, link),
             events.Select(e => new StaffTimelineEntry(e.Kind, EventKinds.LabelOf(e.Kind), e.Status, e.OccurredAt.AsChinaTime(), e.UnitName, e.Note, e.IsPublic,
-                Photos(e.PhotoIds, link))).ToList(),
+                Photos(e.PhotoIds, link), e.StaffName is { } name ? new TimelineActor(name, e.StaffUnitName ?? "", e.StaffRole ?? "") : null)).ToList(),
             c.Channel, c.GridCode is { } grid ? new NamedRef(grid, c.GridName ?? grid) : null, c.AssignedStaffName, c.RecordedByStaffId is not null,
-            c.CallbackWanted, c.WhistlePending, c.PublicConsent, c.Unpublished, c.Partner);
+            c.CallbackWanted, c.WhistlePending, c.PublicConsent, c.Unpublished, c.Partner, allowed);
 
     /// <summary>The resident's list entry; <paramref name="roundProgress"/> is <see cref="ResidentStatus.RoundProgress"/>, computed by the list query.</summary>
     public static ComplaintListItem AsListItem(this Complaint c, int roundProgress)

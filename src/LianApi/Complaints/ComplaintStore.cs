@@ -326,8 +326,10 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
     private const string SelectWithEvents = SelectComplaintColumns + """
 
         WHERE TrackingNo = @TrackingNo;
-        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic, e.PhotoIds
+        SELECT e.Kind, e.Status, e.UnitName, e.Note, e.OccurredAt, e.IsPublic, e.PhotoIds,
+               s.Name AS StaffName, s.UnitName AS StaffUnitName, s.Role AS StaffRole
         FROM ComplaintEvents e JOIN Complaints c ON c.Id = e.ComplaintId
+        LEFT JOIN Staff s ON s.Id = e.StaffId
         WHERE c.TrackingNo = @TrackingNo
         ORDER BY e.Id;
         """;
@@ -391,6 +393,12 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         VALUES (@ComplaintId, @Kind, @Status, @ActorUserId, @StaffId, @UnitName, @Note, @IsPublic, @OccurredAt, @PhotoIds);
         """;
 
+    // 回访 by the dispatch center, in the batch of its transition (ComplaintId, StaffId and OccurredAt are the batch's).
+    private const string InsertCallBack = """
+        INSERT INTO CallBacks (ComplaintId, StaffId, UnitLevel, UnitId, Resolved, Satisfaction, Comment, Rated, CalledAt)
+        VALUES (@ComplaintId, @StaffId, @CallBackLevel, @CallBackUnitId, @CallBackResolved, @CallBackSatisfaction, @CallBackComment, @CallBackRated, @OccurredAt);
+        """;
+
     private const string SelectLastWriteId = "SELECT LastWriteId FROM Complaints WHERE Id = @Id";
 
     private const string InsertEvaluation = """
@@ -422,7 +430,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? actor.UnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = now,
-                PhotoIds = PhotoIdList.Join(e.PhotoIds),
+                PhotoIds = PhotoIdList.Join(e.PhotoIds), StaffName = actor.Staff?.Name, StaffUnitName = actor.Staff?.UnitName, StaffRole = actor.Staff?.Role,
             }).ToList();
             var events = (IReadOnlyList<ComplaintEventRow>)[.. loaded.Events, .. added];
             var updated = await c.ExecuteScalarAsync<int>(new CommandDefinition(UpdateComplaint + ";\n" + db.Dialect.SelectRowsAffected, new
@@ -461,6 +469,14 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 batch.Append(InsertEvaluation, new
                 {
                     Round = before.ReopenCount, evaluation.Resolved, evaluation.Satisfaction, evaluation.Comment, EvaluatedAt = now, evaluation.ByPhone,
+                });
+            }
+            if (transition.CallBack is { } callBack)
+            {
+                batch.Append(InsertCallBack, new
+                {
+                    CallBackLevel = callBack.UnitLevel, CallBackUnitId = callBack.UnitId, CallBackResolved = callBack.Resolved,
+                    CallBackSatisfaction = callBack.Satisfaction, CallBackComment = callBack.Comment, CallBackRated = callBack.Rated,
                 });
             }
             // What must move with the case (its numbers, the alerts) joins the same batch.

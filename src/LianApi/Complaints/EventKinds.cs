@@ -38,6 +38,7 @@ public static class EventKinds
     public const string ContentChecked = "content_checked";
     public const string ContentReviewed = "content_reviewed";
     public const string Unpublished = "unpublished";
+    public const string Reassigned = "reassigned";
 
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
@@ -72,13 +73,15 @@ public static class EventKinds
         [ContentChecked] = "内容安全检测",
         [ContentReviewed] = "内容已复核",
         [Unpublished] = "撤下公示",
+        [Reassigned] = "已改派",
     };
 
     /// <summary>The whole list, for the spec (a test keeps it equal to <see cref="Labels"/>).</summary>
     public const string Description =
         "What happened, one of: submitted, accepted, started, escalated, auto_escalated, dispatched, received, returned, extension_requested, " +
         "extension_approved, extension_denied, resolved, rejected, note, replied, supervised, overdue, evaluated, reopened, closed, urged, " +
-        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed, unpublished. " +
+        "whistled, reported, reported_late, whistle_overdue, assigned, evaluated_by_phone, content_checked, content_reviewed, unpublished, reassigned. " +
+        "reassigned: the dispatch center took the case from the unit holding it (改派/收回). " +
         "content_checked, content_reviewed and unpublished (staff withdrew the case from the public wall, with the reason) are internal: what WeChat's content check said of the resident's text (with its label and " +
         "trace_id), and the dispatch center's review of flagged text. " +
         "kindLabel says it in Chinese.";

@@ -162,16 +162,18 @@ public static class IntakeApi
             {
                 return Photos.PhotoIdChecks.NotAttachable(photo.PhotoId);
             }
-            return await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) is { } created ? created
+            return await StaffCreatedAsync(complaints, links, staff, time, filed.TrackingNo, token) is { } created ? created
                 : throw new InvalidOperationException($"The report {filed.TrackingNo} was stored but cannot be read back.");
         }, async (claim, token) => await complaints.FindByClientRequestAsync(intakeUser, claim.Key, token) is { } filed
-            ? await StaffCreatedAsync(complaints, links, filed.TrackingNo, token) : null, ct);
+            ? await StaffCreatedAsync(complaints, links, staff, time, filed.TrackingNo, token) : null, ct);
     }
 
-    private static async Task<StoredJsonCreated<StaffComplaintDetail>?> StaffCreatedAsync(ComplaintStore complaints, Photos.PhotoLinks links, string trackingNo, CancellationToken ct) =>
+    private static async Task<StoredJsonCreated<StaffComplaintDetail>?> StaffCreatedAsync(ComplaintStore complaints, Photos.PhotoLinks links,
+        StaffMember staff, TimeProvider time, string trackingNo, CancellationToken ct) =>
         await complaints.LoadAsync(trackingNo, ct) is { } loaded
             ? new StoredJsonCreated<StaffComplaintDetail>($"/api/staff/complaints/{trackingNo}",
-                JsonSerializer.Serialize(loaded.Complaint.AsStaffDetail(loaded.Events, links.For), ComplaintStore.ViewJson))
+                JsonSerializer.Serialize(loaded.Complaint.AsStaffDetail(loaded.Events, links.For,
+                    ComplaintMachine.AllowedActions(staff, loaded.Complaint, time.GetUtcNow().UtcDateTime)), ComplaintStore.ViewJson))
             : null;
 
 }

@@ -13,10 +13,18 @@ public sealed record StaffTimelineEntry(
     [property: OpenApiEnum(typeof(ComplaintStatus))]
     [property: Description("The case's real status after this step")] string Status,
     DateTimeOffset At,
-    [property: Description("The unit that acted, never a person")] string? Unit,
+    [property: Description("The unit that acted")] string? Unit,
     [property: Description(NoteText.Staff)] string? Note,
     [property: Description("False for internal notes, returns and extension requests, which residents never see")] bool IsPublic,
-    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos);
+    [property: Description("The step's photos: the report's on submitted, 办结照片 on resolved, a reply's on replied; empty otherwise")] IReadOnlyList<PhotoLink> Photos,
+    [property: Description("The staff member who acted (staff views only; residents see the unit): null for the resident's own steps and the system's")] TimelineActor? Actor);
+
+/// <summary>Who took a step, as staff see it: the person, their unit and their role.</summary>
+public sealed record TimelineActor(
+    string Name,
+    [property: Description("The unit the person belongs to")] string Unit,
+    [property: OpenApiEnum(typeof(Staff.StaffRoles))]
+    [property: Description("community | street | department | dispatcher | admin | volunteer")] string Role);
 
 public sealed record StaffComplaintDetail(
     string TrackingNo,
@@ -54,4 +62,5 @@ public sealed record StaffComplaintDetail(
     [property: Description("Whistled (吹哨) to a paired department that has not reported (accepted) yet; the sweep escalates it to the dispatch center when its response time passes")] bool WhistlePending,
     [property: Description("The resident agreed that the case may appear on the public wall (办结公示) and in Open311 once resolved")] bool PublicConsent,
     [property: Description("Staff withdrew the case from the public wall (unpublish); it never appears there again")] bool Unpublished,
-    [property: Description("The Open311 partner that filed the report (channel open311), else null")] string? Partner);
+    [property: Description("The Open311 partner that filed the report (channel open311), else null")] string? Partner,
+    [property: Description("What the caller may do on the case now, each action with the fields its request needs and takes (computed by the state machine)")] IReadOnlyList<AllowedAction> AllowedActions);

@@ -74,7 +74,8 @@ public sealed record InboxItem(
     [property: OpenApiEnum(typeof(Channels))]
     [property: Description(Channels.Description)] string Channel,
     [property: Description("The grid (网格) the case belongs to, if any")] NamedRef? Grid,
-    [property: Description("Whistled to a paired department that has not reported yet")] bool WhistlePending);
+    [property: Description("Whistled to a paired department that has not reported yet")] bool WhistlePending,
+    [property: Description("What the caller may do on the case now, each action with the fields its request needs and takes (computed by the state machine)")] IReadOnlyList<AllowedAction> AllowedActions);
 
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor,
     [property: Description("How many cases the filters select in the caller's scope, counted up to " + InboxTotal.CapText + " (see totalCapped)")] int Total = 0,
@@ -115,12 +116,36 @@ public sealed record InboxRow
     public string? GridCode { get; init; }
     public string? GridName { get; init; }
     public bool WhistlePending { get; init; }
+    // What the state machine reads to say which actions the caller may take (allowedActions).
+    public long? HandlingUnitId { get; init; }
+    public long CommunityId { get; init; }
+    public long StreetId { get; init; }
+    public long? GridId { get; init; }
+    public long? AssignedStaffId { get; init; }
+    public long? RecordedByStaffId { get; init; }
+    public bool PublicConsent { get; init; }
+    public bool Unpublished { get; init; }
+    public string? CloseReason { get; init; }
+    public string? LastHandlingLevel { get; init; }
+    public DateTime? ResolutionDueAt { get; init; }
+    public bool RequiresResolutionPhoto { get; init; }
 
-    public InboxItem AsItem() => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
+    /// <summary>The case as far as the state machine's guards read it: enough to ask which actions it accepts, never to apply one.</summary>
+    public Complaint AsGuardedCase() => new()
+    {
+        Id = Id, TrackingNo = TrackingNo, Status = Status, HandlingLevel = HandlingLevel, HandlingUnitId = HandlingUnitId, CommunityId = CommunityId,
+        StreetId = StreetId, GridId = GridId, AssignedStaffId = AssignedStaffId, RecordedByStaffId = RecordedByStaffId, IsOverdue = IsOverdue,
+        IsSupervised = IsSupervised, ExtensionRequestedUntil = ExtensionRequestedUntil, ContentReview = ContentReview, ContentUnchecked = ContentUnchecked,
+        WhistlePending = WhistlePending, PublicConsent = PublicConsent, Unpublished = Unpublished, CloseReason = CloseReason,
+        LastHandlingLevel = LastHandlingLevel, ResolutionDueAt = ResolutionDueAt, CategoryRequiresResolutionPhoto = RequiresResolutionPhoto,
+        Version = Version, ReopenCount = ReopenCount, UrgeCount = UrgeCount, SubmittedAt = SubmittedAt,
+    };
+
+    public InboxItem AsItem(IReadOnlyList<AllowedAction> allowed) => new(TrackingNo, Status, ComplaintStatus.Labels[Status], HandlingLevel,
         new NamedRef(CommunityCode, CommunityName), new NamedRef(CategoryCode, CategoryName),
         TextSummary.Of(Description), SubmittedAt.AsChinaTime(), DueAt?.AsChinaTime(),
         IsOverdue, IsSupervised, UrgeCount, ReopenCount, ExtensionRequestedUntil?.AsChinaTime(), ContentReview, ContentUnchecked,
-        Anonymous ? null : ContactPhoneMasked, Version, Channel, GridCode is null ? null : new NamedRef(GridCode, GridName ?? GridCode), WhistlePending);
+        Anonymous ? null : ContactPhoneMasked, Version, Channel, GridCode is null ? null : new NamedRef(GridCode, GridName ?? GridCode), WhistlePending, allowed);
 }
 
 /// <summary>
@@ -129,14 +154,16 @@ public sealed record InboxRow
 /// each statement can seek the index of its scope and order; a scope of two kinds (a community's area and the cases it
 /// holds elsewhere) is a UNION of two seeks, each limited to a page.
 /// </summary>
-public sealed class StaffInboxStore(Database db, OrgDirectory directory, PhoneProtector? phones = null)
+public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimeProvider time, PhoneProtector? phones = null)
 {
-    private const string InboxColumns = """
+    internal const string InboxColumns = """
         SELECT c.Id, c.TrackingNo, c.Status, c.HandlingLevel, m.Code AS CommunityCode, m.Name AS CommunityName,
                k.Code AS CategoryCode, k.Name AS CategoryName, c.Description, c.SubmittedAt, c.DueAt, c.Priority, c.IsOverdue,
                c.IsSupervised, c.UrgeCount, c.ReopenCount, c.ExtensionRequestedUntil, c.ContactPhoneMasked, c.Anonymous,
                c.ContentReview, c.ContentUnchecked, c.Version,
-               c.Channel, g.Code AS GridCode, g.Name AS GridName, c.WhistlePending
+               c.Channel, g.Code AS GridCode, g.Name AS GridName, c.WhistlePending,
+               c.HandlingUnitId, c.CommunityId, c.StreetId, c.GridId, c.AssignedStaffId, c.RecordedByStaffId, c.PublicConsent, c.Unpublished,
+               c.CloseReason, c.LastHandlingLevel, c.ResolutionDueAt, k.RequiresResolutionPhoto
         FROM Complaints c
         JOIN Communities m ON m.Id = c.CommunityId
         JOIN Categories k ON k.Id = c.CategoryId
@@ -167,7 +194,9 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, PhonePr
         var last = rows.Count > limit ? page[^1] : null;
         var next = last is null ? null
             : new InboxCursor(last.Id, last.Priority, ByReceived(q, urgent) ? last.SubmittedAt : last.DueAt ?? Complaint.NoDeadline).ToString();
-        return new InboxPage(page.Select(r => r.AsItem()).ToList(), next, Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap);
+        var now = time.GetUtcNow().UtcDateTime;
+        return new InboxPage(page.Select(r => r.AsItem(ComplaintMachine.AllowedActions(staff, r.AsGuardedCase(), now))).ToList(), next,
+            Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap);
     }
 
     /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>

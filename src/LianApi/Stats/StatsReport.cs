@@ -27,7 +27,8 @@ public sealed record StatsReport(
     string? GroupBy,
     StatsScope Scope,
     [property: Description("The whole scope")] StatsFigures Total,
-    [property: Description("One entry per group with cases (a case not dispatched to any department is in no department group)")] IReadOnlyList<StatsFigures> Groups);
+    [property: Description("One entry per group with cases (a case not dispatched to any department is in no department group)")] IReadOnlyList<StatsFigures> Groups,
+    [property: Description("回访 by the dispatch center: per unit of the scope that resolved cases of the period, 回访率 and what residents said on the phone")] IReadOnlyList<CallBackFigures> CallBacks);
 
 public sealed record StatsHeadline(
     [property: Description("2026, or \"all\"")] string Period,

@@ -121,6 +121,30 @@ public sealed class StatsStore(Database db, TimeProvider time)
             return (streets, departments);
         }, ct);
 
+    // 回访 by the unit that resolved each case: the period's cases it resolved, and the last call-back of each (CallBacks).
+    private const string SelectCallBacks = """
+        SELECT c.LastHandlingLevel AS UnitLevel, c.LastHandlingUnitId AS UnitId, COUNT(*) AS Resolved,
+               SUM(CASE WHEN b.Id IS NULL THEN 0 ELSE 1 END) AS CalledBack,
+               SUM(CASE WHEN b.Resolved = @Yes THEN 1 ELSE 0 END) AS SaidResolved,
+               SUM(CASE WHEN b.Satisfaction = @Satisfied THEN 1 ELSE 0 END) AS Satisfied,
+               SUM(CASE WHEN b.Satisfaction = @BasicallySatisfied THEN 1 ELSE 0 END) AS BasicallySatisfied,
+               SUM(CASE WHEN b.Satisfaction = @Unsatisfied THEN 1 ELSE 0 END) AS Unsatisfied
+        FROM Complaints c
+        LEFT JOIN CallBacks b ON b.Id = (SELECT MAX(x.Id) FROM CallBacks x WHERE x.ComplaintId = c.Id)
+        WHERE c.ResolutionCount > 0 AND c.LastHandlingLevel IS NOT NULL AND c.SubmittedAt >= @From AND c.SubmittedAt < @To
+        GROUP BY c.LastHandlingLevel, c.LastHandlingUnitId
+        """;
+
+    /// <summary>
+    /// The call-back counts of every unit that resolved cases submitted in [from, to) (UTC). Read from the cases, not the
+    /// rollups: a period's resolved cases are one range of the index of the time received, and their call-backs a seek each.
+    /// </summary>
+    public Task<IReadOnlyList<CallBackCounts>> CallBacksAsync(DateTime from, DateTime to, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<CallBackCounts>>(async c => (await c.QueryAsync<CallBackCounts>(new CommandDefinition(SelectCallBacks, new
+        {
+            Yes = true, Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied, From = from, To = to,
+        }, cancellationToken: ct))).AsList(), ct);
+
     private const string SelectCasesForRecount = """
         SELECT c.Id, c.SubmittedAt, c.CommunityId, c.CategoryId, c.DepartmentId, c.Status, c.IsOverdue, c.ReopenCount, c.ResolvedAt,
                c.ResolutionDueAt, c.CloseReason, c.FirstAcceptedAt, c.ResponseMissed, c.ReturnCount, c.ExtensionCount,

@@ -68,15 +68,15 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
         ],
-        // Dispatch (派单) is the center's, for a case that waits at the district.
+        // Dispatch (派单) is the center's, for an open case it holds: waiting, or accepted by the center itself.
         [ComplaintActions.Dispatch] =
         [
             //   sub  acc  inp  res  clo  rej
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
-            "    ok   409  409  409  409  409",
-            "    ok   409  409  409  409  409",
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
             "    403  403  403  403  403  403",
         ],
         // A return (退单) gives an open case back to the center.
@@ -198,15 +198,16 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    403  403  403  403  403  403",
         ],
-        // 回访: the handling unit records the rating of a resident it called back, on a resolved case only.
+        // 回访: the handling unit records the rating of a resident it called back, on a resolved case only; the center
+        // also checks a rated one (the fixture's closed case was rated), which changes nothing but the record.
         [ComplaintActions.EvaluateByPhone] =
         [
             //   sub  acc  inp  res  clo  rej
             "    409  409  409  ok   409  409",
             "    409  409  409  ok   409  409",
             "    409  409  409  ok   409  409",
-            "    409  409  409  ok   409  409",
-            "    409  409  409  ok   409  409",
+            "    409  409  409  ok   ok   409",
+            "    409  409  409  ok   ok   409",
             "    403  403  403  403  403  403",
         ],
         // A flagged case (the fixture sets contentReview); a closed or rejected case's text may still need a look.
@@ -218,6 +219,17 @@ public sealed class ComplaintMachineTests
             "    403  403  403  403  403  403",
             "    ok   ok   ok   ok   ok   ok ",
             "    ok   ok   ok   ok   ok   ok ",
+            "    403  403  403  403  403  403",
+        ],
+        // 改派/收回: the center takes an open case from whoever holds it (here with a target).
+        [ComplaintActions.Reassign] =
+        [
+            //   sub  acc  inp  res  clo  rej
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    403  403  403  403  403  403",
+            "    ok   ok   ok   409  409  409",
+            "    ok   ok   ok   409  409  409",
             "    403  403  403  403  403  403",
         ],
         // 办结公示: the center or the handling unit withdraws a consented case from the public wall, in any status (before it
@@ -241,7 +253,7 @@ public sealed class ComplaintMachineTests
     private static readonly ActionInput EverythingGiven = new(
         Reason: "测试理由", Reply: "测试答复", Note: "测试备注", NewDueAt: Now.AddDays(30),
         Target: new DispatchTarget(HandlingLevel.Department, DepartmentId, DepartmentName),
-        Assignee: new AssigneeTarget(9, "测试网格员"), Evaluation: new Evaluation(true, Satisfaction.Satisfied, "电话里说修好了", ByPhone: true));
+        Assignee: new AssigneeTarget(9, "测试网格员"), Resolved: true, Satisfaction: Satisfaction.Satisfied, Comment: "电话里说修好了");
 
     private static IEnumerable<TestCaseData> MatrixCases()
     {
@@ -299,9 +311,11 @@ public sealed class ComplaintMachineTests
         var decision = ComplaintMachine.Apply(c, action, staff, EverythingGiven, Now, WorkingCalendar.WeekdaysOnly);
 
         var outcome = decision.Refusal is { } refusal ? refusal.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : Ok;
+        var listed = ComplaintMachine.AllowedActions(staff, c, Now).Select(a => a.Action);
         Assert.Multiple(() =>
         {
             Assert.That(outcome, Is.EqualTo(expected), decision.Refusal?.Detail);
+            Assert.That(listed.Contains(action), Is.EqualTo(expected == Ok), "allowedActions lists exactly what the machine accepts");
             Assert.That(decision.Transition is null, Is.EqualTo(decision.Refusal is not null), "exactly one of transition and refusal");
         });
     }
@@ -444,6 +458,62 @@ public sealed class ComplaintMachineTests
         var decision = ComplaintMachine.Apply(c, action, StaffOf(role), input, Now, WorkingCalendar.WeekdaysOnly);
 
         Assert.That(decision.Refusal?.StatusCode, Is.EqualTo(400), decision.Refusal?.Detail);
+    }
+
+    [Test]
+    public void Apply_EveryRequiredFieldMissing_EachNamedUnderItsKeyAtOnce()
+    {
+        var accepted = InStatus(HeldBy(StaffRoles.Community, NewCase()), ComplaintStatus.Accepted) with { CategoryRequiresResolutionPhoto = true };
+
+        var resolve = ComplaintMachine.Apply(accepted, ComplaintActions.Resolve, StaffOf(StaffRoles.Community), new ActionInput(), Now, WorkingCalendar.WeekdaysOnly);
+        var extension = ComplaintMachine.Apply(accepted, ComplaintActions.RequestExtension, StaffOf(StaffRoles.Community),
+            new ActionInput(NewDueAt: Received), Now, WorkingCalendar.WeekdaysOnly);
+        var photoOnly = ComplaintMachine.Apply(accepted, ComplaintActions.Resolve, StaffOf(StaffRoles.Community), new ActionInput(Reply: "已修复"), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(resolve.Refusal?.StatusCode, Is.EqualTo(400));
+            Assert.That(resolve.Refusal?.Errors?.Keys, Is.EquivalentTo(new[] { ActionFields.Reply, ActionFields.PhotoIds }));
+            Assert.That(extension.Refusal?.Errors?.Keys, Is.EquivalentTo(new[] { ActionFields.Reason, ActionFields.NewDueAt }), "missing and invalid together");
+            Assert.That(photoOnly.Refusal?.StatusCode, Is.EqualTo(422));
+            Assert.That(photoOnly.Refusal?.Code, Is.EqualTo("resolution_photo_required"));
+            Assert.That(photoOnly.Refusal?.Errors?.Keys, Is.EquivalentTo(new[] { ActionFields.PhotoIds }));
+        });
+    }
+
+    [Test]
+    public void Fields_EveryStaffAction_IsDeclaredOnce()
+    {
+        Assert.That(ComplaintMachine.Fields.Keys, Is.EquivalentTo(ComplaintActions.StaffActions));
+        Assert.That(ComplaintMachine.AllowedRoles.Keys, Is.EquivalentTo(ComplaintActions.StaffActions));
+    }
+
+    [Test]
+    public void Reassign_WithoutTarget_BackToTheCenter_WithAnInternalReason()
+    {
+        var atDepartment = InStatus(HeldBy(StaffRoles.Department, NewCase()), ComplaintStatus.InProgress);
+
+        var next = Allowed(ComplaintMachine.Apply(atDepartment, ComplaintActions.Reassign, StaffOf(StaffRoles.Dispatcher),
+            new ActionInput(Reason: "部门推诿，收回重派"), Now, WorkingCalendar.WeekdaysOnly));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(next.Next.HandlingLevel, Is.EqualTo(HandlingLevel.District));
+            Assert.That(next.Next.Status, Is.EqualTo(ComplaintStatus.Submitted));
+            Assert.That(next.Events.Select(e => (e.Kind, e.IsPublic)), Is.EqualTo(new[]
+                { (EventKinds.Reassigned, true), (EventKinds.Note, false), (EventKinds.Received, true) }));
+            Assert.That(next.Events.Single(e => e.Kind == EventKinds.Note).Note, Is.EqualTo("部门推诿，收回重派"));
+        });
+    }
+
+    [Test]
+    public void Reassign_CaseTheCenterHolds_NeedsATarget()
+    {
+        var atCenter = HeldBy(StaffRoles.Dispatcher, NewCase());
+
+        var decision = ComplaintMachine.Apply(atCenter, ComplaintActions.Reassign, StaffOf(StaffRoles.Dispatcher), new ActionInput(Reason: "改派"), Now, WorkingCalendar.WeekdaysOnly);
+
+        Assert.That(decision.Refusal?.Errors?.Keys, Is.EquivalentTo(new[] { ActionFields.Target }));
     }
 
     [Test]

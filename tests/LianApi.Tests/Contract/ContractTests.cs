@@ -87,8 +87,8 @@ public sealed class ContractTests
                 "POST /api/complaints/{trackingNo}/urge 200", "POST /api/complaints/{trackingNo}/urge 429",
                 "POST /api/complaints/{trackingNo}/evaluation 200", "POST /api/complaints/{trackingNo}/evaluation 409",
                 "GET /api/staff/complaints 200", "GET /api/staff/complaints 403", "GET /api/staff/complaints/{trackingNo} 200",
-                "POST /api/staff/complaints/{trackingNo}/{action} 200", "POST /api/staff/complaints/{trackingNo}/{action} 404",
-                "POST /api/staff/complaints/{trackingNo}/{action} 409", "POST /api/staff/complaints/{trackingNo}/{action} 422",
+                "POST /api/staff/complaints/{trackingNo}/accept 200", "POST /api/staff/complaints/{trackingNo}/accept 409",
+                "POST /api/staff/complaints/{trackingNo}/dispatch 422", "POST /api/staff/complaints/{trackingNo}/resolve 200",
                 "POST /api/staff/complaints/{trackingNo}/contact 200",
             }));
         });

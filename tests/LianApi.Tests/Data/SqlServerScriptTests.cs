@@ -232,24 +232,24 @@ public sealed partial class SqlServerScriptTests
         await staff.ListAsync(ct);
         var member = new StaffMember { Id = 1, Role = "street", UnitId = 1, UserId = 1 };
         var query = new InboxQuery("submitted", "water", true, true, false, "street", "gongyuanmen", new ChinaTimeParameter(now), new ChinaTimeParameter(now), "urgent", 20, null);
-        await new StaffInboxStore(db, directory).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
-        await new StaffInboxStore(db, directory).ListAsync(member, query, urgent: false, 20, null, ct);
+        await new StaffInboxStore(db, directory, TimeProvider.System).ListAsync(member, query, urgent: true, 20, new InboxCursor(5, 1, now), ct);
+        await new StaffInboxStore(db, directory, TimeProvider.System).ListAsync(member, query, urgent: false, 20, null, ct);
         // Without codes (an empty directory names no category or community), so the statements themselves are sent:
         // one scope, the two-scope UNION of a community, a grid worker's, each in both orders with a cursor.
         var open = query with { Category = null, Community = null };
         foreach (var who in new[] { member, member with { Role = "community" }, member with { Role = "community", GridId = 3 }, member with { Role = "dispatcher" } })
         {
-            await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: true, 20, new InboxCursor(5, 1, now), ct);
-            await new StaffInboxStore(db, directory).ListAsync(who, open, urgent: false, 20, new InboxCursor(5, 1, now), ct);
+            await new StaffInboxStore(db, directory, TimeProvider.System).ListAsync(who, open, urgent: true, 20, new InboxCursor(5, 1, now), ct);
+            await new StaffInboxStore(db, directory, TimeProvider.System).ListAsync(who, open, urgent: false, 20, new InboxCursor(5, 1, now), ct);
             // Search: the bigram table with its LIKE check, the short text's window, a tracking number, a phone, the new filters.
             foreach (var search in new[] { open with { Q = "路灯坏了", Phone = "13812345678" }, open with { Q = "灯" }, open with { Q = "LH20261202-0043" },
                          open with { Channel = "hotline", Assignee = 3, Street = "s", Department = "d", Grid = "g" } })
             {
-                await new StaffInboxStore(db, directory).ListAsync(who, search, urgent: false, 20, new InboxCursor(5, 1, now), ct);
+                await new StaffInboxStore(db, directory, TimeProvider.System).ListAsync(who, search, urgent: false, 20, new InboxCursor(5, 1, now), ct);
             }
             // A period in the urgent order is a branch per month; the recording source answers no span, so it is built here.
             var year = open with { ContentReview = false, From = new ChinaTimeParameter(now.AddMonths(-13)), To = new ChinaTimeParameter(now) };
-            var (sql, parameters) = new StaffInboxStore(db, directory).Statement(who, year, urgent: true, 20, new InboxCursor(5, 1, now),
+            var (sql, parameters) = new StaffInboxStore(db, directory, TimeProvider.System).Statement(who, year, urgent: true, 20, new InboxCursor(5, 1, now),
                 await directory.GetAsync(ct), new StaffInboxStore.ReceivedSpan(now.AddYears(-3), now))!.Value;
             Assert.That(sql, Does.Contain("ReceivedMonth = @Month13"));
             await db.ReadAsync(c => Dapper.SqlMapper.QueryAsync(c, sql, parameters), ct);
