@@ -2,6 +2,7 @@
 --   BENCH_METHOD       GET (default) or POST
 --   BENCH_BODY         request body (POST)
 --   BENCH_TOKEN        bearer token, if the endpoint needs one
+--   BENCH_TOKEN_FILE   a file of bearer tokens, one per line, taken round-robin per request instead (many residents)
 --   BENCH_IDEMPOTENCY  1 = send a fresh Idempotency-Key with every request (the app replays a reused key)
 --   BENCH_PATH_FORMAT  a request path with one %s, e.g. /api/staff/complaints/%s/note, filled with ...
 --   BENCH_ROTATE       ... the next of these space-separated values (tracking numbers), round-robin per request
@@ -22,6 +23,8 @@ if token and #token > 0 then
    wrk.headers["Authorization"] = "Bearer " .. token
 end
 local fresh_keys = os.getenv("BENCH_IDEMPOTENCY") == "1"
+local token_file = os.getenv("BENCH_TOKEN_FILE")
+local many_tokens = token_file ~= nil and #token_file > 0
 local path_format = os.getenv("BENCH_PATH_FORMAT")
 local rotate = os.getenv("BENCH_ROTATE")
 local rotating = path_format ~= nil and #path_format > 0 and rotate ~= nil and #rotate > 0
@@ -42,6 +45,19 @@ function init(args)
    -- thread id + start time + random: keys stay unique across threads and across runs on the same database.
    math.randomseed(os.time() * 1000 + thread_id)
    key_prefix = string.format("bench-%d-%d-%x", thread_id, os.time(), math.random(0, 0x7fffffff))
+   if many_tokens then
+      tokens = {}
+      for line in io.lines(token_file) do
+         if #line > 0 then
+            table.insert(tokens, "Bearer " .. line)
+         end
+      end
+      if #tokens == 0 then
+         error("BENCH_TOKEN_FILE holds no tokens")
+      end
+      -- Threads start at different residents, so two threads do not file for the same one in step.
+      token_start = math.random(0, #tokens - 1)
+   end
    if rotating then
       -- This thread's share of the values, as ready-made paths.
       local count = tonumber(os.getenv("BENCH_THREAD_COUNT") or "1")
@@ -61,7 +77,7 @@ end
 
 -- Defined only when needed: without a request() function wrk sends one pre-built request, which costs it less CPU
 -- (it shares the 2 cores with the servers).
-if fresh_keys or rotating then
+if fresh_keys or rotating or many_tokens then
    function request()
       counter = counter + 1
       local path = nil
@@ -70,6 +86,9 @@ if fresh_keys or rotating then
       end
       if fresh_keys then
          wrk.headers["Idempotency-Key"] = key_prefix .. "-" .. counter
+      end
+      if many_tokens then
+         wrk.headers["Authorization"] = tokens[(token_start + counter) % #tokens + 1]
       end
       return wrk.format(nil, path)
    end
