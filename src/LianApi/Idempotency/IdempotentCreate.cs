@@ -71,13 +71,3 @@ public sealed class IdempotentCreate(IdempotencyStore store, IOptions<Microsoft.
             .WithCode(ProblemCodes.IdempotencyKeyInFlight);
     }
 }
-
-public static class IdempotencyExtensions
-{
-    public static IServiceCollection AddIdempotency(this IServiceCollection services)
-    {
-        services.AddSingleton<IdempotencyStore>().AddSingleton<IdempotentCreate>().AddHostedService<IdempotencyKeyPruner>();
-        services.ConfigureSwaggerGen(o => o.OperationFilter<IdempotencyKeyOperationFilter>());
-        return services;
-    }
-}

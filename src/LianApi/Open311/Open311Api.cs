@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.RateLimiting;
 using LianApi.Auth;
 using LianApi.Communities;
 using LianApi.Complaints;
@@ -9,7 +8,6 @@ using LianApi.Photos;
 using LianApi.PublicWall;
 using LianApi.Resources;
 using LianApi.Shared;
-using Microsoft.Extensions.Options;
 
 namespace LianApi.Open311;
 
@@ -302,31 +300,4 @@ public static class Open311Api
         value = fallback;
         return text is null || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 1);
     }
-}
-
-/// <summary>Reports per partner key per minute (in memory, per instance): a leaked or buggy client cannot flood the inbox.</summary>
-public sealed class Open311PostLimiter(IOptions<RateLimitOptions> options) : IDisposable
-{
-    private readonly PartitionedRateLimiter<long> limiter = PartitionedRateLimiter.Create<long, long>(id =>
-        RateLimitPartition.GetFixedWindowLimiter(id, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = options.Value.Open311PostsPerMinute,
-            Window = TimeSpan.FromMinutes(1),
-            QueueLimit = 0,
-        }));
-
-    public bool TryAcquire(long keyId)
-    {
-        using var lease = limiter.AttemptAcquire(keyId);
-        return lease.IsAcquired;
-    }
-
-    public void Dispose() => limiter.Dispose();
-}
-
-public static class Open311Extensions
-{
-    public static IServiceCollection AddOpen311(this IServiceCollection services) => services
-        .AddSingleton<Open311KeyStore>()
-        .AddSingleton<Open311PostLimiter>();
 }

@@ -12,35 +12,6 @@ using Microsoft.Net.Http.Headers;
 
 namespace LianApi.Photos;
 
-/// <summary>The answer to an upload: the photo's id (for photoIds), its size and its signed links.</summary>
-public sealed record UploadedPhoto(
-    [property: Description("32 hex digits, unguessable; list it in photoIds within 24 hours, or the photo is deleted")] string Id,
-    [property: Description("Width in px after cleaning (upright, long edge ≤ 2048)")] int Width,
-    [property: Description("Height in px after cleaning")] int Height,
-    [property: Description("The signed link of the 400 px thumbnail")] string ThumbUrl,
-    [property: Description(PhotoLinks.UrlDescription)] string Url,
-    [property: Description("When both links stop working")] DateTimeOffset ExpiresAt);
-
-/// <summary>How much of a case a caller may see, as the case's feature decides it.</summary>
-public enum PhotoViewer
-{
-    None,
-    Viewer,
-    DispatchCenter,
-}
-
-/// <summary>Who may see the photos of a case: its resident, and staff who may see the case now. Answered by the Complaints feature.</summary>
-public interface IPhotoAccess
-{
-    Task<PhotoViewer> CheckAsync(long complaintId, ClaimsPrincipal user, CancellationToken ct);
-}
-
-/// <summary>Whether a photo is still on the public side (its case consented, not withdrawn, resolved): answered by the PublicWall feature.</summary>
-public interface IPublicPhotos
-{
-    Task<bool> IsPublicAsync(string photoId, CancellationToken ct);
-}
-
 public static class PhotosApi
 {
     public static RouteGroupBuilder MapPhotos(this IEndpointRouteBuilder routes)
@@ -274,41 +245,4 @@ public static class PhotosApi
 
     private static ProblemHttpResult Problem(int status, string message, string code) =>
         TypedResults.Problem(message, statusCode: status).WithCode(code);
-}
-
-/// <summary>The answers every endpoint that takes photoIds gives about them, said once.</summary>
-public static partial class PhotoIdChecks
-{
-    public const int MaxPerStep = 9;
-
-    /// <summary>422 for more than 9 ids, a repeated id or one that is no photo id at all; null when the list may be attached.</summary>
-    public static ProblemHttpResult? Problem(IReadOnlyList<string>? ids)
-    {
-        if (ids is null || ids.Count == 0)
-        {
-            return null;
-        }
-        if (ids.Count > MaxPerStep)
-        {
-            return Problems.Unprocessable("photoIds", Messages.PhotoTooManyPhotos).WithCode(ProblemCodes.TooManyPhotos);
-        }
-        if (ids.FirstOrDefault(id => id is null || !IdFormat().IsMatch(id)) is { } malformed)
-        {
-            return NotAttachable(malformed ?? "null");
-        }
-        if (ids.GroupBy(id => id).FirstOrDefault(g => g.Count() > 1) is { } repeated)
-        {
-            return Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture,
-                Messages.PhotoDuplicatePhoto, repeated.Key)).WithCode(ProblemCodes.PhotoNotAttachable);
-        }
-        return null;
-    }
-
-    /// <summary>422 naming the photo that is not the caller's, is attached already, is older than 24 hours or does not exist.</summary>
-    public static ProblemHttpResult NotAttachable(string id) =>
-        Problems.Unprocessable("photoIds", string.Format(System.Globalization.CultureInfo.InvariantCulture, Messages.PhotoNotAttachable,
-            id.Length > 40 ? id[..40] : id)).WithCode(ProblemCodes.PhotoNotAttachable);
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{32}$")]
-    private static partial System.Text.RegularExpressions.Regex IdFormat();
 }

@@ -1,45 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
-using LianApi.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Privacy;
-
-/// <summary>Key for phone numbers at rest. It lives outside the database, so a stolen database file reveals no numbers.</summary>
-public sealed class PrivacyOptions
-{
-    public const string Section = "Privacy";
-
-    /// <summary>Base64 of 32 random bytes (AES-256-GCM). Development generates one into the data folder.</summary>
-    public string PhoneKey { get; set; } = "";
-}
-
-internal sealed class PrivacyOptionsSetup(IHostEnvironment environment, IConfiguration configuration)
-    : IPostConfigureOptions<PrivacyOptions>, IValidateOptions<PrivacyOptions>
-{
-    public void PostConfigure(string? name, PrivacyOptions options)
-    {
-        if (options.PhoneKey.Length == 0 && environment.IsDevelopment())
-        {
-            options.PhoneKey = DevelopmentSecrets.LoadOrCreate(configuration, "phone-protection.key");
-        }
-    }
-
-    public ValidateOptionsResult Validate(string? name, PrivacyOptions options)
-    {
-        try
-        {
-            if (Convert.FromBase64String(options.PhoneKey).Length == 32)
-            {
-                return ValidateOptionsResult.Success;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-        return ValidateOptionsResult.Fail("Privacy__PhoneKey must be base64 of exactly 32 random bytes (`openssl rand -base64 32`), from the secret store.");
-    }
-}
 
 /// <summary>Encrypts contact phone numbers at rest and masks them for display (GB/T 35273 §7.2).</summary>
 public sealed class PhoneProtector(IOptions<PrivacyOptions> options)
@@ -117,14 +80,5 @@ public sealed class PhoneProtector(IOptions<PrivacyOptions> options)
         var keepEnd = 4;
         var hidden = phone.Length - keepStart - keepEnd;
         return hidden <= 0 ? new string('*', phone.Length) : phone[..keepStart] + new string('*', hidden) + phone[^keepEnd..];
-    }
-}
-
-public static class PrivacyExtensions
-{
-    public static IServiceCollection AddPrivacy(this IServiceCollection services)
-    {
-        services.AddCheckedOptions<PrivacyOptions, PrivacyOptionsSetup>(PrivacyOptions.Section);
-        return services.AddSingleton<PhoneProtector>();
     }
 }

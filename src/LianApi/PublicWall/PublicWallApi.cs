@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using LianApi.Communities;
 using LianApi.Infrastructure;
@@ -9,13 +7,6 @@ using LianApi.Stats;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LianApi.PublicWall;
-
-public sealed record PublicCasesQuery(
-    [property: Description("Only cases of this community (code from the QR code)"), StringLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText] string? Community,
-    [property: Description("Only cases of this street office's communities (street code)"), StringLength(32, ErrorMessage = ValidationMessages.StreetCode), PlainText] string? Street,
-    [property: Description("Only cases of this category (code from GET /api/categories)"), StringLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText] string? Category,
-    [property: Description("Page size, 1–50 (default 20)"), Range(1, PublicWallApi.MaxPageSize, ErrorMessage = ValidationMessages.PageSize)] int? Limit,
-    [property: Description("The nextCursor of the previous page"), RegularExpression("^[0-9]{1,19}$", ErrorMessage = ValidationMessages.Cursor)] string? Cursor);
 
 /// <summary>办结公示: the resolved cases residents agreed to publish, for everyone, with no personal data.</summary>
 public static class PublicWallApi
@@ -94,11 +85,4 @@ public static class PublicWallApi
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-}
-
-public static class PublicWallExtensions
-{
-    /// <summary>The public read side: the wall and Open311 read the same public cases.</summary>
-    public static IServiceCollection AddPublicWall(this IServiceCollection services) => services.AddSingleton<PublicCaseStore>()
-        .AddSingleton<IPublicPhotos>(sp => sp.GetRequiredService<PublicCaseStore>());
 }

@@ -5,25 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace LianApi.Infrastructure;
 
-/// <summary>Marks anonymous endpoints whose answers carry personal data (login): no cache anywhere may keep them, as with every authenticated one.</summary>
-public sealed class PersonalDataMetadata
-{
-    public static readonly PersonalDataMetadata Instance = new();
-}
-
-/// <summary>The reverse proxies (load balancers, gateways) whose X-Forwarded-For and -Proto headers are believed.</summary>
-public sealed class ReverseProxyOptions
-{
-    public const string Section = "ReverseProxy";
-
-    /// <summary>Addresses of the proxies in front of the app, e.g. ReverseProxy__KnownProxies__0=10.0.0.5. None by default.</summary>
-    public string[] KnownProxies { get; set; } = [];
-
-    /// <summary>Networks of such proxies in CIDR notation, e.g. ReverseProxy__KnownNetworks__0=10.0.0.0/24. None by default.</summary>
-    public string[] KnownNetworks { get; set; } = [];
-}
-
-public static class SecurityHeaders
+public static class SecurityHeadersExtensions
 {
     public static IServiceCollection AddLianSecurityHeaders(this IServiceCollection services)
     {
