@@ -21,6 +21,7 @@ public sealed class Database : IAsyncDisposable
     private readonly DbDataSource source;
     private readonly StorageHealth storage;
     private readonly SqliteWriteQueue? writeQueue;
+    private readonly SqliteReaderPool? readers;
     private readonly TimeSpan writeLockTimeout;
     private readonly ResiliencePipeline retry;
     // Per instance: only a write to this same database from inside one of its units is a self-deadlock.
@@ -38,6 +39,7 @@ public sealed class Database : IAsyncDisposable
         this.storage = storage;
         Dialect = dialect;
         writeQueue = dialect.SingleWriter ? new SqliteWriteQueue(source, options.Value, time, logger) : null;
+        readers = dialect.SingleWriter ? new SqliteReaderPool(source, ReaderConnectionsKept) : null;
         writeLockTimeout = options.Value.WriteLockTimeout;
         retry = dialect.SingleWriter ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
@@ -58,6 +60,9 @@ public sealed class Database : IAsyncDisposable
 
     public SqlDialect Dialect { get; }
 
+    // Enough for every request a 2-core server has in flight at once; more readers than this open pooled connections.
+    private const int ReaderConnectionsKept = 16;
+
     internal const string ReadInWriteMessage =
         "Database.ReadAsync was called from inside a WriteAsync unit of work. A second pooled connection inside a " +
         "write transaction does not see the write, can block on its locks, and doubles the connections in use: load " +
@@ -72,6 +77,10 @@ public sealed class Database : IAsyncDisposable
         }
         try
         {
+            if (readers is not null)
+            {
+                return await ReadKeptAsync(readers, work, cancellationToken);
+            }
             return await retry.ExecuteAsync(async token =>
             {
                 await using var connection = await OpenAsync(token);
@@ -81,6 +90,22 @@ public sealed class Database : IAsyncDisposable
         catch (Exception e) when (StorageHealth.IsStorageFailure(e))
         {
             throw storage.Failed(e);
+        }
+    }
+
+    private static async Task<T> ReadKeptAsync<T>(SqliteReaderPool pool, Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        var connection = await pool.RentAsync(ct);
+        var healthy = false;
+        try
+        {
+            var result = await work(connection);
+            healthy = true;
+            return result;
+        }
+        finally
+        {
+            await pool.ReturnAsync(connection, healthy);
         }
     }
 
@@ -122,7 +147,17 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => writeQueue?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (readers is not null)
+        {
+            await readers.DisposeAsync();
+        }
+        if (writeQueue is not null)
+        {
+            await writeQueue.DisposeAsync();
+        }
+    }
 
     private ValueTask<DbConnection> OpenAsync(CancellationToken token) => source.OpenConnectionAsync(token);
 

@@ -116,4 +116,26 @@ public sealed class StatementCachingConnectionTests
             Assert.That(readerSetting, Is.EqualTo(0), "large sorts of readers still spill to disk");
         });
     }
+
+    [Test]
+    public async Task Reads_BorrowAKeptConnection_AndAFailedReadsConnectionIsNotKept()
+    {
+        await using var app = new LianApiFactory();
+        app.StartServer();
+        var db = app.Service<Database>();
+        const string query = "SELECT COUNT(*) FROM Streets";
+
+        var first = await db.ReadAsync(async c => { await c.ExecuteScalarAsync<long>(query); return c; }, CancellationToken.None);
+        var second = await db.ReadAsync(async c => { await c.ExecuteScalarAsync<long>(query); return c; }, CancellationToken.None);
+        var compiled = ((StatementCachingConnection)second).CompiledCount;
+        Assert.ThrowsAsync<SqliteException>(() => db.ReadAsync(async c => { await c.ExecuteScalarAsync<long>("SELECT * FROM NoSuchTable"); return c; }, CancellationToken.None));
+        var afterFailure = await db.ReadAsync(c => Task.FromResult(c), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(second, Is.SameAs(first), "one reader at a time: the same kept connection, its statements still compiled");
+            Assert.That(compiled, Is.GreaterThanOrEqualTo(1), "what the reads compiled stays compiled");
+            Assert.That(afterFailure, Is.Not.SameAs(first), "the connection whose read failed was closed, not kept");
+        });
+    }
 }
