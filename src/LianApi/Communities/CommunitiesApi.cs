@@ -1,7 +1,11 @@
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using LianApi.Infrastructure;
 using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace LianApi.Communities;
 
@@ -40,9 +44,12 @@ public static class CommunitiesApi
         CommunityStore store, CancellationToken ct) =>
         TypedResults.Ok<IReadOnlyList<CommunitySummary>>((await store.ListCommunitiesAsync(streetCode, ct)).Select(c => c.AsSummary()).ToList());
 
-    public static async Task<Results<Ok<CommunityLanding>, ProblemHttpResult>> GetCommunity(
+    // A landing is built once per directory snapshot and serialized once with it: a scan costs no JSON work.
+    private static readonly ConditionalWeakTable<CommunityLanding, string> LandingJson = new();
+
+    public static async Task<Results<StoredJsonOk<CommunityLanding>, ProblemHttpResult>> GetCommunity(
         [Description("The community code printed in its QR code")] string code,
-        OrgDirectory directory, CommunityStore store, CancellationToken ct)
+        OrgDirectory directory, CommunityStore store, IOptions<JsonOptions> json, CancellationToken ct)
     {
         var names = await directory.GetAsync(ct);
         if (!names.CommunitiesByCode.TryGetValue(code, out var community))
@@ -54,8 +61,9 @@ public static class CommunitiesApi
             // The posters stay on the walls for a while: a scan still lands, and is told where to go.
             var instead = await store.ReportInsteadAsync(community, ct);
             var notice = new RetiredNotice(Text.Format(Messages.CommunityRetired, community.Name, instead.Name), instead);
-            return TypedResults.Ok(community.AsLanding(names.Categories, [], notice));
+            return new StoredJsonOk<CommunityLanding>(JsonSerializer.Serialize(community.AsLanding(names.Categories, [], notice), json.Value.SerializerOptions));
         }
-        return TypedResults.Ok(names.LandingOf(community));
+        var landing = names.LandingOf(community);
+        return new StoredJsonOk<CommunityLanding>(LandingJson.GetValue(landing, l => JsonSerializer.Serialize(l, json.Value.SerializerOptions)));
     }
 }
