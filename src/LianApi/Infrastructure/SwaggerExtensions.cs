@@ -52,8 +52,12 @@ public static class SwaggerExtensions
     public static WebApplication UseLianSwagger(this WebApplication app)
     {
         // 3.1: schemas are JSON Schema 2020-12, so nullability is a type and the contract test validates with a standard validator.
-        app.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
-        app.UseSwaggerUI(ui => ui.SwaggerEndpoint(DocumentPath, "LianApi v1"));
+        // Only requests under /swagger pass through its two middlewares: each matched every other request's path too.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase), swagger =>
+        {
+            swagger.UseSwagger(o => o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1);
+            swagger.UseSwaggerUI(ui => ui.SwaggerEndpoint(DocumentPath, "LianApi v1"));
+        });
         return app;
     }
 }
