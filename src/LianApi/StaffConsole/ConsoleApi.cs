@@ -21,7 +21,8 @@ public static class ConsoleApi
 
         group.MapPost("/login/wait", WaitForApproval).AllowAnonymous();
         group.MapPost("/login/dev", DevelopmentLogin).AllowAnonymous();
-        group.MapPost("/logout", Logout).AllowAnonymous();
+        // Authorized like a page: the form's antiforgery token belongs to the signed-in person, so it validates only for them.
+        group.MapPost("/logout", Logout).RequireAuthorization(ConsoleAuth.Policy);
 
         var data = group.MapGroup("/data").RequireAuthorization(ConsoleAuth.Policy);
         data.MapGet("/version", WallVersion);

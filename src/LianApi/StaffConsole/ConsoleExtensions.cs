@@ -17,6 +17,8 @@ public static class ConsoleExtensions
     public static IServiceCollection AddStaffConsole(this IServiceCollection services)
     {
         services.AddOptions<ConsoleOptions>().BindConfiguration(ConsoleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        // Chinese pages read as Chinese in the HTML too, not as &#x...; for every character (the default encoder's ASCII range).
+        services.AddSingleton(System.Text.Encodings.Web.HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents();
         services.AddAntiforgery(o =>
         {

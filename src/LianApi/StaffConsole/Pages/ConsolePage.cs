@@ -15,5 +15,27 @@ public abstract class ConsolePage : ComponentBase
 
     protected CancellationToken Aborted => HttpContext.RequestAborted;
 
+    [Inject]
+    private NavigationManager Navigator { get; set; } = default!;
+
     protected bool IsPost => HttpMethods.IsPost(HttpContext.Request.Method);
+
+    /// <summary>
+    /// Answers with <paramref name="status"/> and this page (a 404 says "not found" in Chinese, a 400 shows the form with its
+    /// errors): the API's problem+json from the status code pages is for programs, not for people at a browser.
+    /// </summary>
+    protected void RespondWith(int status)
+    {
+        if (status == StatusCodes.Status404NotFound)
+        {
+            // The framework's not-found rendering: a 404 with the Router's NotFoundPage (a page that set 404 itself gets no body).
+            Navigator.NotFound();
+            return;
+        }
+        if (HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodePagesFeature>() is { } pages)
+        {
+            pages.Enabled = false;
+        }
+        HttpContext.Response.StatusCode = status;
+    }
 }
