@@ -58,7 +58,9 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
     {
         Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),
-        ProblemHttpResult problem => new(default, problem.StatusCode, problem.ProblemDetails.Detail,
+        // A detail as the API's problem writer completes it: the producer's, else the one for field errors or for the status.
+        ProblemHttpResult problem => new(default, problem.StatusCode, problem.ProblemDetails.Detail
+                ?? (problem.ProblemDetails is HttpValidationProblemDetails ? Resources.Messages.DetailValidation : Infrastructure.Text.DefaultDetail(problem.StatusCode)),
             problem.ProblemDetails is HttpValidationProblemDetails validation ? ApiValidation.AsTheApiSaysIt(validation.Errors) : new Dictionary<string, string[]>()),
         _ => throw new InvalidOperationException($"The API answered {result.GetType().Name}, which the console does not know."),
     };

@@ -108,6 +108,7 @@ public sealed class ConsoleCaseTests
             Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a successful action redirects to the case (post, redirect, get)");
             Assert.That(noReply.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(fieldError, Does.Match("data-error-for=\"reply\">[^<]+<"), "the API's error for reply, shown at the reply field");
+            Assert.That(fieldError, Does.Contain(LianApi.Resources.Messages.DetailValidation), "the problem's detail as the API completes it");
             Assert.That(resolved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That(app.Case(no).Status, Is.EqualTo("resolved"));
             Assert.That(casePage.StatusCode, Is.EqualTo(HttpStatusCode.OK));
