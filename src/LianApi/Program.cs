@@ -17,6 +17,7 @@ using LianApi.Posters;
 using LianApi.QrCodes;
 using Microsoft.Extensions.Options;
 using LianApi.Staff;
+using LianApi.StaffConsole;
 using LianApi.Stats;
 using LianApi.Wechat;
 
@@ -51,6 +52,7 @@ builder.Services.AddStats();                    // the district's numbers: rollu
 builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
 builder.Services.AddOpen311();                  // partner keys (stored hashed) and their rate limit
 builder.Services.AddDemoData();                 // demo-data: realistic case histories for benchmarks
+builder.Services.AddStaffConsole();             // the staff console under /console: scan-to-log-in, sessions and keys in the database
 builder.Services.AddLianSwagger();
 builder.Services.AddLianHealthChecks();
 
@@ -82,8 +84,10 @@ if (app.Environment.IsDevelopment())
 {
     app.UseLianSwagger();                       // Swagger UI at /swagger; never served in Production
 }
+app.UseStaffConsole();                          // the console's files and headers (CSP without inline script), before authorization
 app.UseLianAuthentication();                    // a bearer token is read only when one is sent
 app.UseAuthorization();
+app.UseAntiforgery();                           // the console's forms; after authorization, as a token belongs to the signed-in person
 app.UseRateLimiter();
 app.UseRequestTimeouts();
 
@@ -95,6 +99,7 @@ app.MapPhotos();
 app.MapComplaints();
 app.MapStaff();
 app.MapStaffComplaints();
+app.MapStaffConsole();                          // pages, their script's endpoints and the mini-program's approval of a console login
 app.MapNotifications(app.Environment);
 app.MapIntake();                                // reports recorded on residents' behalf
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing

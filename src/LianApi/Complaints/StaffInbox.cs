@@ -461,7 +461,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
         q.ContentReview == true || q.ContentUnchecked == true || q.Whistled == true || (!urgent && q.Overdue == true);
 
     /// <summary>Who sees what, as one or two predicates that each match an index (see CanSee and IsHandler).</summary>
-    private static List<string> Scopes(StaffMember staff, DynamicParameters parameters, Func<string, string> key)
+    internal static List<string> Scopes(StaffMember staff, DynamicParameters parameters, Func<string, string> key)
     {
         if (staff.SeesEverything)
         {

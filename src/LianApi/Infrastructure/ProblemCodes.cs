@@ -39,6 +39,9 @@ public static class ProblemCodes
     public const string UnknownAssignee = "unknown_assignee";
     public const string OutsideUnit = "outside_unit";
     public const string BindingCodeInvalid = "binding_code_invalid";
+    public const string LoginTicketUnknown = "login_ticket_unknown";
+    public const string LoginTicketExpired = "login_ticket_expired";
+    public const string LoginTicketUsed = "login_ticket_used";
     public const string ContentRejected = "content_rejected";
     public const string PhotoTypeUnsupported = "photo_type_unsupported";
     public const string PhotoUnreadable = "photo_unreadable";
@@ -98,6 +101,9 @@ public static class ProblemCodes
         [UnknownAssignee] = new(422, "the assignee is not an active grid worker of the case's community"),
         [IdempotencyKeyReused] = new(422, "this Idempotency-Key was used for a different report"),
         [BindingCodeInvalid] = new(422, "the staff binding code is unknown, used or expired"),
+        [LoginTicketUnknown] = new(404, "no console login ticket with that value: scan the code the console shows now"),
+        [LoginTicketExpired] = new(409, "the console login ticket is older than 2 minutes: reload the console's login page and scan again"),
+        [LoginTicketUsed] = new(409, "the console login ticket was approved already; each works once"),
         [ContentRejected] = new(422, "WeChat's content check refused the text (`errors` names the fields): rephrase it and send again — the same Idempotency-Key may be reused, nothing was stored"),
         [RateLimited] = new(429, "too many requests of this kind; `Retry-After` says how long to wait"),
         [WechatCodeInvalid] = new(401, "the wx.login code is invalid or used: call wx.login again"),

@@ -79,6 +79,27 @@ public sealed partial class QrCodeService(
     }
 
     /// <summary>
+    /// A one-off mini-program code opening <paramref name="page"/> with <paramref name="scene"/> (the console's login ticket):
+    /// never stored, since it is shown once; in Emulator mode the same marked stand-in as a community's.
+    /// </summary>
+    public async Task<CodeImage> SceneCodeAsync(string scene, string page, int width, CancellationToken ct)
+    {
+        if (!SceneFormat().IsMatch(scene))
+        {
+            throw new ArgumentException($"'{scene}' cannot be a wxacode scene.", nameof(scene));
+        }
+        if (wechat.Value.Mode == WechatMode.Emulator)
+        {
+            return new CodeImage(EmulatedStandIn(scene, page), IsEmulated: true);
+        }
+        var o = options.Value;
+        var client = services.GetRequiredService<WechatClient>();
+        var bytes = await tokens.CallAsync((token, token_ct) =>
+            client.GetUnlimitedWxaCodeAsync(token, scene, page, o.WxaEnvVersion, o.WxaCheckPath, width, token_ct), ct);
+        return new CodeImage(ToPng(bytes), IsEmulated: false);
+    }
+
+    /// <summary>
     /// A code image as stored and served: <paramref name="wxacode"/> is the community's mini-program code (for
     /// that kind), whose fingerprint is part of the key, so a code fetched anew is a new image.
     /// </summary>

@@ -106,6 +106,9 @@ public sealed class TokenValidationTests
             // Open311 GeoReport v2 reads need no key; its POST takes the partner's api_key in the form (403 without one).
             "GET /open311/v2/discovery.{format}", "GET /open311/v2/services.{format}", "GET /open311/v2/requests.{format}",
             "GET /open311/v2/requests/{id}.{format}", "POST /open311/v2/requests.{format}",
+            // The console's login page and what it asks while waiting (the ticket's browser cookie is the credential), and its
+            // development login (Emulator only, 404 otherwise).
+            "GET /console/login", "POST /console/login/wait", "POST /console/login/dev",
         ];
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Select(e => (Name: Describe(e), Anonymous: e.Metadata.GetMetadata<IAllowAnonymous>() is not null))

@@ -1,0 +1,67 @@
+using LianApi.Complaints;
+using LianApi.Staff;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LianApi.StaffConsole;
+
+/// <summary>What came of a console form: the case as it is now, or the API's problem (its detail, and field errors by JSON name).</summary>
+public sealed record ConsoleOutcome<T>(T? Value, int Status, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Succeeded => Value is not null;
+
+    public string? ErrorOf(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
+}
+
+/// <summary>
+/// The console's door to staff work. A form becomes the API's own request record, validated by the API's validator, and is
+/// handed to the API's own handler (<see cref="StaffComplaintsApi.ActOnComplaint"/>, <see cref="StaffComplaintsApi.RevealContact"/>):
+/// the same authorization, state machine, audit and timeline entry, no second copy of a rule.
+/// </summary>
+public sealed class ConsoleActions(ApiValidation validation, IServiceProvider services)
+{
+    public async Task<ConsoleOutcome<StaffComplaintDetail>> ActAsync(string trackingNo, string action, StaffActionRequest request, int? version,
+        StaffMember staff, CancellationToken ct)
+    {
+        if (await validation.ErrorsAsync(request, ct) is { Count: > 0 } errors)
+        {
+            return new(null, StatusCodes.Status400BadRequest, Resources.Messages.DetailValidation, errors);
+        }
+        var result = await StaffComplaintsApi.ActOnComplaint(trackingNo, action, request,
+            version?.ToString(System.Globalization.CultureInfo.InvariantCulture), staff, ActivatorUtilities.CreateInstance<StaffActionServices>(services), ct);
+        return Outcome<StaffComplaintDetail>(result.Result);
+    }
+
+    public async Task<ConsoleOutcome<ContactResponse>> RevealContactAsync(string trackingNo, StaffMember staff, CancellationToken ct)
+    {
+        var result = await StaffComplaintsApi.RevealContact(trackingNo, staff, services.GetRequiredService<ComplaintStore>(),
+            services.GetRequiredService<Privacy.PhoneProtector>(), services.GetRequiredService<TimeProvider>(), ct);
+        return Outcome<ContactResponse>(result.Result);
+    }
+
+    public async Task<ConsoleOutcome<StaffComplaintDetail>> ReadAsync(string trackingNo, StaffMember staff, CancellationToken ct)
+    {
+        var result = await StaffComplaintsApi.GetStaffComplaint(trackingNo, staff, services.GetRequiredService<ComplaintStore>(),
+            services.GetRequiredService<Photos.PhotoLinks>(), services.GetRequiredService<TimeProvider>(), ct);
+        return Outcome<StaffComplaintDetail>(result.Result);
+    }
+
+    public async Task<ConsoleOutcome<InboxPage>> ListAsync(InboxQuery query, HttpRequest request, StaffMember staff, CancellationToken ct)
+    {
+        if (await validation.ErrorsAsync(query, ct) is { Count: > 0 } errors)
+        {
+            return new(null, StatusCodes.Status400BadRequest, Resources.Messages.DetailValidation, errors);
+        }
+        var result = await StaffComplaintsApi.ListInbox(query, request, staff, services.GetRequiredService<StaffInboxStore>(), ct);
+        return Outcome<InboxPage>(result.Result);
+    }
+
+    private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
+    {
+        Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),
+        // A detail as the API's problem writer completes it: the producer's, else the one for field errors or for the status.
+        ProblemHttpResult problem => new(default, problem.StatusCode, problem.ProblemDetails.Detail
+                ?? (problem.ProblemDetails is HttpValidationProblemDetails ? Resources.Messages.DetailValidation : Infrastructure.Text.DefaultDetail(problem.StatusCode)),
+            problem.ProblemDetails is HttpValidationProblemDetails validation ? ApiValidation.AsTheApiSaysIt(validation.Errors) : new Dictionary<string, string[]>()),
+        _ => throw new InvalidOperationException($"The API answered {result.GetType().Name}, which the console does not know."),
+    };
+}

@@ -1,0 +1,97 @@
+using LianApi.Infrastructure;
+using LianApi.Staff;
+using LianApi.StaffConsole.Pages;
+using LianApi.Wechat;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace LianApi.StaffConsole;
+
+public sealed record LoginWaitResponse(string Status, string? Next);
+
+public sealed record WallVersionResponse(long Version);
+
+/// <summary>The console's endpoints besides its pages: the waiting login page's question, the development login, logout and the wallboard's data.</summary>
+public static class ConsoleApi
+{
+    public static RouteGroupBuilder MapConsoleEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(ConsoleAuth.Root).ExcludeFromDescription().ContainsPersonalData();
+
+        group.MapPost("/login/wait", WaitForApproval).AllowAnonymous();
+        group.MapPost("/login/dev", DevelopmentLogin).AllowAnonymous();
+        // Authorized like a page: the form's antiforgery token belongs to the signed-in person, so it validates only for them.
+        group.MapPost("/logout", Logout).RequireAuthorization(ConsoleAuth.Policy);
+
+        var data = group.MapGroup("/data").RequireAuthorization(ConsoleAuth.Policy);
+        data.MapGet("/version", WallVersion);
+        data.MapGet("/wall", WallFragment);
+        return group;
+    }
+
+    /// <summary>
+    /// The login page asks every two seconds whether its ticket was approved. Only the browser holding the ticket's binding
+    /// cookie gets an answer other than "unknown"; once approved, the ticket is spent and the session cookie set.
+    /// </summary>
+    public static async Task<Ok<LoginWaitResponse>> WaitForApproval([FromQuery] string? ticket, [FromQuery] string? returnUrl, HttpContext http,
+        LoginTicketStore tickets, TimeProvider time, CancellationToken ct)
+    {
+        if (!ConsoleSecrets.LooksLikeTicket(ticket))
+        {
+            return TypedResults.Ok(new LoginWaitResponse("unknown", null));
+        }
+        http.Request.Cookies.TryGetValue(ConsoleCookies.LoginBinding, out var binding);
+        var now = time.GetUtcNow().UtcDateTime;
+        var (state, session) = await tickets.RedeemAsync(ticket!, binding, http.Request.Headers.UserAgent.ToString(), now, ct);
+        if (session is null)
+        {
+            return TypedResults.Ok(new LoginWaitResponse(state.ToString().ToLowerInvariant(), null));
+        }
+        http.Response.Cookies.Delete(ConsoleCookies.LoginBinding, ConsoleCookies.SessionOptions());
+        http.Response.Cookies.Append(ConsoleCookies.Session, session, ConsoleCookies.SessionOptions());
+        return TypedResults.Ok(new LoginWaitResponse("approved", ConsoleAuth.LocalReturnUrl(returnUrl)));
+    }
+
+    /// <summary>Development only (Emulator): log in as an existing, bound staff account, picked on the login page.</summary>
+    public static async Task<Results<RedirectHttpResult, NotFound>> DevelopmentLogin([FromForm] long staffId, [FromForm] string? returnUrl, HttpContext http,
+        IOptions<WechatOptions> wechat, StaffStore staffStore, ConsoleSessionStore sessions, TimeProvider time, CancellationToken ct)
+    {
+        if (wechat.Value.Mode != WechatMode.Emulator)
+        {
+            return TypedResults.NotFound();
+        }
+        var member = (await staffStore.ListAsync(ct)).FirstOrDefault(s => s.Id == staffId && s.IsActive && s.UserId is not null);
+        if (member is null)
+        {
+            return TypedResults.Redirect(ConsoleAuth.LoginPath);
+        }
+        var session = await sessions.CreateAsync(member.Id, member.UserId!.Value, http.Request.Headers.UserAgent.ToString(), time.GetUtcNow().UtcDateTime, ct);
+        http.Response.Cookies.Append(ConsoleCookies.Session, session, ConsoleCookies.SessionOptions());
+        return TypedResults.Redirect(ConsoleAuth.LocalReturnUrl(returnUrl));
+    }
+
+    /// <summary>Logout ends the session row (every instance forgets it at once) and drops the cookie.</summary>
+    public static async Task<RedirectHttpResult> Logout([FromForm] string? reason, HttpContext http, ConsoleSessionStore sessions, CancellationToken ct)
+    {
+        if (http.Request.Cookies.TryGetValue(ConsoleCookies.Session, out var token) && token.Length > 0)
+        {
+            await sessions.EndAsync(token, ct);
+        }
+        http.Response.Cookies.Delete(ConsoleCookies.Session, ConsoleCookies.SessionOptions());
+        return TypedResults.Redirect(ConsoleAuth.LoginPath);
+    }
+
+    /// <summary>What the wallboard's script asks every few seconds: one seek, the newest step of any case.</summary>
+    public static async Task<Ok<WallVersionResponse>> WallVersion(WallStore wall, CancellationToken ct) =>
+        TypedResults.Ok(new WallVersionResponse(await wall.VersionAsync(ct)));
+
+    /// <summary>The wallboard's figures as the page shows them, for the script to swap in when the version moved.</summary>
+    public static async Task<RazorComponentResult<WallPanel>> WallFragment([FromQuery] bool? screen, StaffMember staff, WallStore wall, CancellationToken ct) =>
+        new(new Dictionary<string, object?>
+        {
+            [nameof(WallPanel.Figures)] = await wall.FiguresAsync(staff, ct),
+            [nameof(WallPanel.Staff)] = staff,
+            [nameof(WallPanel.Screen)] = screen == true,
+        });
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using LianApi.Staff;
+using LianApi.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace LianApi.Tests.StaffConsole;
+
+/// <summary>
+/// A day in the console, in a real Chromium (Debian's, through Playwright) against the real app: the dispatch center logs in
+/// on the development login and watches its wallboard, a community worker logs in by the scan (the approval posted as the
+/// mini-program posts it), accepts and resolves a resident's report, and the dispatcher's wallboard follows without a reload;
+/// a worker of another community gets the 404 page by URL. Every page visited is saved as a screenshot.
+/// </summary>
+[NonParallelizable]
+public sealed class ConsoleBrowserDayTests
+{
+    private LianApiFactory app = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser chromium = null!;
+    private string baseUrl = "";
+    private int shot;
+
+    private static string ScreenshotFolder => Path.Combine(TestContext.CurrentContext.TestDirectory, "screenshots", "console");
+
+    [OneTimeSetUp]
+    public async Task StartAppAndBrowser()
+    {
+        DebianChromium.EnsureInstalled();
+        app = new LianApiFactory();
+        app.CreateClient().Dispose();
+        // localhost, not 127.0.0.1: browsers keep Secure (__Host-) cookies from http://localhost only.
+        baseUrl = new UriBuilder(app.ClientOptions.BaseAddress) { Host = "localhost" }.Uri.ToString().TrimEnd('/');
+        playwright = await Playwright.CreateAsync();
+        chromium = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = DebianChromium.Path,
+            Headless = true,
+            // Root in a container has no user namespaces for Chromium's sandbox.
+            Args = ["--no-sandbox"],
+        });
+        Directory.CreateDirectory(ScreenshotFolder);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        if (chromium is not null)
+        {
+            await chromium.CloseAsync();
+        }
+        playwright?.Dispose();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task ADayInTheConsole()
+    {
+        var dispatcherApi = await app.StaffAsync("day-dispatcher", StaffRoles.Dispatcher, null, name: "调度员王敏");
+        var communityApi = await app.StaffAsync("day-gongyuanmen", StaffRoles.Community, "gongyuanmen", name: "社工李娜");
+        await app.StaffAsync("day-daxing", StaffRoles.Community, "daxingdonglu", name: "社工赵强");
+        var resident = await app.LoginAsync("day-resident");
+        var trackingNo = await resident.FileAsync();
+        var staff = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
+        _ = dispatcherApi;
+
+        // The dispatch center: development login (Emulator), then the wall screen.
+        await using var center = await NewContextAsync();
+        var wall = await center.NewPageAsync();
+        await wall.GotoAsync("/console/login");
+        await ShotAsync(wall, "login-page");
+        await wall.SelectOptionAsync("#dev-staff", staff.Single(s => s.Name == "调度员王敏").Id.ToString());
+        await wall.ClickAsync("#dev-login");
+        await wall.WaitForURLAsync($"{baseUrl}/console");
+        await ShotAsync(wall, "workbench-dispatcher");
+        await wall.GotoAsync("/console/wall");
+        await Expect(wall.Locator("#count-new .value")).ToHaveTextAsync("1");
+        await wall.EvaluateAsync("() => { window.stayedOnPage = 'yes'; }");
+        await ShotAsync(wall, "wall-before");
+
+        // The community worker: the scan login. The approval is what the mini-program's staff page posts with its token.
+        await using var office = await NewContextAsync();
+        var page = await office.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        var ticket = await page.Locator("#login-wait").GetAttributeAsync("data-ticket");
+        await ShotAsync(page, "scan-login-waiting");
+        var asking = await communityApi.GetAsync($"/api/staff/console-logins/{ticket}");
+        Assert.That(await asking.Content.ReadAsStringAsync(), Does.Contain("HeadlessChrome").Or.Contain("Chrome"), "the phone sees which browser asks");
+        (await communityApi.PostAsync($"/api/staff/console-logins/{ticket}", null)).EnsureSuccessStatusCode();
+        await page.WaitForURLAsync($"{baseUrl}/console", new PageWaitForURLOptions { Timeout = 10_000 });
+        await Expect(page.Locator("#who")).ToContainTextAsync("社工李娜");
+        await ShotAsync(page, "workbench-community");
+
+        // Inbox → case → 签收.
+        await page.GotoAsync("/console/cases?sort=urgent");
+        await Expect(page.Locator("#total")).ToContainTextAsync("共 1 件");
+        await ShotAsync(page, "inbox");
+        await page.ClickAsync($"a[href='/console/cases/{trackingNo}']");
+        await Expect(page.Locator("h1")).ToContainTextAsync(trackingNo);
+        await ShotAsync(page, "case");
+        await page.ClickAsync("#action-accept");
+        await ShotAsync(page, "accept-form");
+        var acceptedAt = Stopwatch.StartNew();
+        await page.ClickAsync("#submit-action");
+        await page.WaitForURLAsync($"{baseUrl}/console/cases/{trackingNo}");
+        await Expect(page.Locator("#timeline")).ToContainTextAsync("社工李娜（社区工作人员）");
+        await ShotAsync(page, "case-accepted");
+
+        // The dispatcher's wall, in another browser, follows within 5 seconds, without a reload.
+        await Expect(wall.Locator("#count-new .value")).ToHaveTextAsync("0", new LocatorAssertionsToHaveTextOptions { Timeout = 5_000 });
+        var followedIn = acceptedAt.Elapsed;
+        Assert.That(await wall.EvaluateAsync<string>("() => window.stayedOnPage"), Is.EqualTo("yes"), "the wall updated in place");
+        await ShotAsync(wall, "wall-after-accept");
+
+        // 办结 without a reply: the API's field error, at the field. Then with one.
+        await page.ClickAsync("#action-resolve");
+        await page.ClickAsync("#submit-action");
+        await Expect(page.Locator("[data-error-for='reply']")).ToBeVisibleAsync();
+        await ShotAsync(page, "resolve-field-error");
+        await page.FillAsync("#f-reply", "电梯已由物业维修完毕，请您确认。");
+        await page.ClickAsync("#submit-action");
+        await page.WaitForURLAsync($"{baseUrl}/console/cases/{trackingNo}");
+        await Expect(page.Locator(".status-badge")).ToHaveTextAsync("已办结");
+        await Expect(page.Locator("#timeline")).ToContainTextAsync("电梯已由物业维修完毕");
+        await ShotAsync(page, "case-resolved");
+
+        // Another community's worker: the same URL is a 404 page.
+        await using var elsewhere = await NewContextAsync();
+        var other = await elsewhere.NewPageAsync();
+        await other.GotoAsync("/console/login");
+        await other.SelectOptionAsync("#dev-staff", staff.Single(s => s.Name == "社工赵强").Id.ToString());
+        await other.ClickAsync("#dev-login");
+        await other.WaitForURLAsync($"{baseUrl}/console");
+        var notFound = await other.GotoAsync($"/console/cases/{trackingNo}");
+        await ShotAsync(other, "other-community-404");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(notFound!.Status, Is.EqualTo(404));
+            Assert.That(followedIn, Is.LessThan(TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(2)), "accept to wall, the redirect included");
+        });
+        await Expect(other.Locator("#not-found")).ToBeVisibleAsync();
+        TestContext.Progress.WriteLine($"Wall followed the accept in {followedIn.TotalSeconds:F1} s; screenshots in {ScreenshotFolder}");
+    }
+
+    private async Task<IBrowserContext> NewContextAsync() => await chromium.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = baseUrl,
+        Locale = "zh-CN",
+        TimezoneId = "Asia/Shanghai",
+        ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+    });
+
+    private async Task ShotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, $"{++shot:00}-{name}.png"), FullPage = true });
+}
