@@ -56,8 +56,13 @@ public static class ConsoleExtensions
             }
             return next(context);
         });
-        return app.UseStaticFiles();
+        // The console's files live under /console and /lib: an API request must not cost a look into wwwroot.
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments(ConsoleAuth.Root) || context.Request.Path.StartsWithSegments(LibraryRoot),
+            files => files.UseStaticFiles());
     }
+
+    /// <summary>Third-party scripts (charts, maps) with their licences, under wwwroot/lib.</summary>
+    public const string LibraryRoot = "/lib";
 
     /// <summary>The pages under /console, and the few endpoints their script and forms use; none of it is part of the API's spec.</summary>
     public static IEndpointRouteBuilder MapStaffConsole(this IEndpointRouteBuilder routes)
