@@ -1,6 +1,6 @@
 namespace LianApi.Demo;
 
-public static class DemoDataExtensions
+public static class DemoExtensions
 {
     public static IServiceCollection AddDemoData(this IServiceCollection services) => services.AddSingleton<DemoData>();
 }
