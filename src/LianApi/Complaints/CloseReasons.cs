@@ -1,8 +1,3 @@
-using LianApi.Communities;
-using LianApi.Infrastructure;
-using LianApi.Photos;
-using LianApi.Shared;
-
 namespace LianApi.Complaints;
 
 /// <summary>Why a case ended: a rating closes it as evaluated, silence for 7 days as not_evaluated (never "satisfied").</summary>

@@ -1,6 +1,3 @@
-using LianApi.Communities;
-using LianApi.Infrastructure;
-using LianApi.Photos;
 using LianApi.Shared;
 
 namespace LianApi.Complaints;

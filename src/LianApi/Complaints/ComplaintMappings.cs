@@ -1,5 +1,4 @@
 using LianApi.Communities;
-using LianApi.Infrastructure;
 using LianApi.Photos;
 using LianApi.Shared;
 

@@ -1,8 +1,5 @@
 using System.ComponentModel;
-using LianApi.Communities;
 using LianApi.Infrastructure;
-using LianApi.Photos;
-using LianApi.Shared;
 
 namespace LianApi.Complaints;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
-using LianApi.Calendar;
 using LianApi.Communities;
 using LianApi.Data;
 using LianApi.Idempotency;

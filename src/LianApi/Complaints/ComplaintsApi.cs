@@ -12,7 +12,6 @@ using LianApi.Photos;
 using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace LianApi.Complaints;

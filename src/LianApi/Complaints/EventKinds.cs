@@ -1,8 +1,3 @@
-using LianApi.Communities;
-using LianApi.Infrastructure;
-using LianApi.Photos;
-using LianApi.Shared;
-
 namespace LianApi.Complaints;
 
 /// <summary>The kinds of timeline events; statistics and the sweep count by these, so they are facts, not strings.</summary>

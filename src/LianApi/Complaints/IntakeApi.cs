@@ -3,7 +3,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Text.Json;
 using LianApi.Auth;
-using LianApi.Communities;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
 using LianApi.Resources;

@@ -1,8 +1,3 @@
-using LianApi.Communities;
-using LianApi.Infrastructure;
-using LianApi.Photos;
-using LianApi.Shared;
-
 namespace LianApi.Complaints;
 
 /// <summary>How a timeline step keeps its photo ids in one column.</summary>

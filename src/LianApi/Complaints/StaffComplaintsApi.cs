@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using LianApi.Calendar;
-using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.Photos;
 using LianApi.Privacy;

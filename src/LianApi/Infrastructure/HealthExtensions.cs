@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Dapper;
 using LianApi.Data;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 namespace LianApi.Infrastructure;
 

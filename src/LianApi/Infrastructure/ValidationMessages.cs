@@ -1,5 +1,4 @@
 using LianApi.Resources;
-
 namespace LianApi.Infrastructure;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using LianApi.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.QrCodes;

@@ -1,5 +1,4 @@
 using LianApi.Infrastructure;
-using Microsoft.Extensions.Options;
 
 namespace LianApi.QrCodes;
 

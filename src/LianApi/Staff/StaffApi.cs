@@ -4,7 +4,6 @@ using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Data;
 using LianApi.Infrastructure;
-using LianApi.Shared;
 using LianApi.Resources;
 using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;

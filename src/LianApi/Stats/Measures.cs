@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using LianApi.Complaints;
 using C = LianApi.Stats.CaseCounters;
 
 namespace LianApi.Stats;

@@ -1,14 +1,10 @@
-using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using LianApi.Communities;
-using LianApi.Complaints;
 using LianApi.Infrastructure;
 using LianApi.Resources;
 using LianApi.Shared;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Net.Http.Headers;
 using D = LianApi.Stats.RollupDimensions;
 
 namespace LianApi.Stats;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Reflection;
 using System.Text.Json;
 using LianApi.Complaints;
-using LianApi.Shared;
 using LianApi.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using LianApi.Data;
 using Microsoft.Data.Sqlite;
-using Microsoft.Data.SqlClient;
 
 namespace LianApi.Tests.Infrastructure;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using LianApi.Infrastructure;
 
 namespace LianApi.Tests.Infrastructure;
 

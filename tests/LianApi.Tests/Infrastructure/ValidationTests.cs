@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Text.Json;
 using LianApi.Infrastructure;
-using LianApi.Tests.Infrastructure;
 
 namespace LianApi.Tests.Infrastructure;
 

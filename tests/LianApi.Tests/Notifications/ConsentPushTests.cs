@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using LianApi.Tests.Infrastructure;
 using LianApi.Wechat;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 

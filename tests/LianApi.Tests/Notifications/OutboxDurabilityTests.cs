@@ -1,5 +1,3 @@
-using System.Text.Json;
-using LianApi.Notifications;
 using LianApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;

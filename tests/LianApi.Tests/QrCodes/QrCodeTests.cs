@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using LianApi.QrCodes;
 using LianApi.Tests.Infrastructure;
 using SkiaSharp;

@@ -3,8 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using LianApi.Tests.Infrastructure;
 
-using LianApi.Shared;
-
 namespace LianApi.Tests.Staff;
 
 /// <summary>The whole 民呼我行 story through HTTP, told back by the timeline.</summary>

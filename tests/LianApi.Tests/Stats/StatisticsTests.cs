@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using LianApi.Stats;
 using LianApi.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LianApi.Tests.Stats;
