@@ -20,6 +20,7 @@ using LianApi.Staff;
 using LianApi.StaffConsole;
 using LianApi.Stats;
 using LianApi.Wechat;
+using LianApi.Notifications.Wecom;
 
 // help, or a mistyped verb or option (demo-dta, staff add --role boss): print and exit, never start the web server by accident.
 if (Cli.UsageExitCode(args, Console.Out, Console.Error) is { } usage)
@@ -46,6 +47,7 @@ builder.Services.AddPhotos();                   // photo uploads, cleaning, sign
 builder.Services.AddComplaints();               // reports, the response chain, the deadline sweep
 builder.Services.AddStaff();                    // staff accounts and binding codes
 builder.Services.AddNotifications();            // WeChat subscribe messages from an outbox written with each transition
+builder.Services.AddWecom();                    // WeCom (企业微信 / 政务微信) staff alerts, deadline warnings, morning to-do
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports

@@ -8,12 +8,17 @@ internal static class ComplaintVerbs
 {
     public static Command Create(IServiceProvider services)
     {
-        var command = new Command("sweep", "Run the deadline sweep once: overdue marks, escalations, unrated cases closed.");
+        var command = new Command("sweep", "Run the deadline sweep once: overdue marks, escalations, unrated cases closed; then its follow-ups (WeCom warnings and to-do).");
         command.SetAction(async (_, ct) =>
         {
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime;
             var swept = await services.GetRequiredService<DeadlineSweep>().RunOnceAsync(ct);
             Console.WriteLine(SweepMessage(swept, now));
+            // As the background sweep does; each writes a message once per key, so running beside it is safe.
+            foreach (var followUp in services.GetServices<IDeadlineFollowUp>())
+            {
+                await followUp.RunAsync(now, ct);
+            }
             return 0;
         });
         return command;

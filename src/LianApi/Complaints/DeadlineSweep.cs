@@ -70,9 +70,31 @@ public sealed class DeadlineSweep(ComplaintStore complaints, TimeProvider time, 
     }
 }
 
-/// <summary>Runs the sweep every minute on the one instance that holds its lease.</summary>
-internal sealed class DeadlineSweepService(DeadlineSweep sweep, LeaseStore leases, TimeProvider time, ILogger<DeadlineSweepService> logger)
+/// <summary>Work that follows the deadlines and runs after each sweep, under its lease (the WeCom deadline warnings and morning to-do).</summary>
+public interface IDeadlineFollowUp
+{
+    Task RunAsync(DateTime now, CancellationToken ct);
+}
+
+/// <summary>Runs the sweep, then its follow-ups, every minute on the one instance that holds its lease.</summary>
+internal sealed class DeadlineSweepService(DeadlineSweep sweep, IEnumerable<IDeadlineFollowUp> followUps, LeaseStore leases, TimeProvider time,
+    ILogger<DeadlineSweepService> logger, ILogger<IDeadlineFollowUp> followUpLogger)
     : LeasedJob(leases, time, logger, LeaseStore.DeadlineSweep, TimeSpan.FromMinutes(1), runAtStart: false)
 {
-    protected override Task RunAsync(CancellationToken ct) => sweep.RunOnceAsync(ct);
+    protected override async Task RunAsync(CancellationToken ct)
+    {
+        await sweep.RunOnceAsync(ct);
+        foreach (var followUp in followUps)
+        {
+            // One follow-up failing (WeCom's rows) must not stop the next, nor the sweep's next run.
+            try
+            {
+                await followUp.RunAsync(Time.GetUtcNow().UtcDateTime, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                followUpLogger.LogError(e, "{FollowUp} after the deadline sweep failed; it runs again next minute", followUp.GetType().Name);
+            }
+        }
+    }
 }

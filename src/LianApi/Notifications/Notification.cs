@@ -181,13 +181,14 @@ public static partial class KeywordValues
 /// <summary>One outbox row as ops read it.</summary>
 public sealed record NotificationItem(
     [property: Description("The outbox row's id")] long Id,
-    [property: Description(NotificationEvents.Description)] string Event,
+    [property: Description(NotificationEvents.Description + "; on WeCom also staff_deadline_warning, staff_deadline_passed, staff_still_overdue, staff_morning_todo")] string Event,
+    [property: Description("subscribe (a WeChat subscribe message to one user) or wecom (a WeCom application message to a unit's mapped staff)")] string Channel,
     [property: Description("pending, sent, failed or skipped")] string Status,
     [property: Description("The case it is about")] string? TrackingNo,
     [property: Description("The template it was (or will be) sent with; null before the first attempt")] string? TemplateId,
     [property: Description("Attempts made so far")] int Attempts,
-    [property: Description("WeChat's errcode of the last attempt (0 delivered); null before any answer")] int? ErrCode,
-    [property: Description("Why the last attempt failed or the message was skipped (no_consent, no_template, gave_up, …)")] string? LastError,
+    [property: Description("WeChat's (or WeCom's) errcode of the last attempt (0 delivered); null before any answer")] int? ErrCode,
+    [property: Description("Why the last attempt failed or the message was skipped (no_consent, no_template, gave_up, …); on WeCom invalid_user: ids WeCom did not deliver to (fix their mapping), no_recipient, held: quiet hours")] string? LastError,
     [property: Description("When the transition wrote it")] DateTimeOffset CreatedAt,
     [property: Description("When it is (or was) next due")] DateTimeOffset DueAt,
     [property: Description("When it was sent, failed or skipped; null while pending")] DateTimeOffset? FinishedAt);
@@ -199,4 +200,5 @@ public sealed record NotificationBacklog(
 
 public sealed record NotificationPage(
     [property: Description("Newest first")] IReadOnlyList<NotificationItem> Items,
-    NotificationBacklog Backlog);
+    [property: Description("The subscribe messages' backlog")] NotificationBacklog Backlog,
+    [property: Description("The WeCom messages' backlog; null when the WeCom channel is off")] Wecom.WecomBacklog? Wecom);

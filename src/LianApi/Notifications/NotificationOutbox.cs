@@ -4,6 +4,7 @@ using LianApi.Complaints;
 using LianApi.Data;
 using LianApi.Shared;
 using LianApi.Staff;
+using LianApi.Notifications.Wecom;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Notifications;
@@ -12,7 +13,7 @@ namespace LianApi.Notifications;
 /// Turns a case transition into outbox rows, inside the transition's own transaction: a message exists if and only if
 /// the transition committed, and nothing is sent from the request. Only events with a configured template are written.
 /// </summary>
-public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> options) : IComplaintChangeListener
+public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> options, IOptionsMonitor<WecomOptions> wecom) : IComplaintChangeListener
 {
     /// <summary>One message to write: the event, who receives it (the resident, or the staff of the unit holding the case) and its values.</summary>
     internal sealed record Planned(string Event, bool ToStaff, IReadOnlyDictionary<string, string> Facts);
@@ -23,13 +24,15 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
         """;
 
     // The active, bound staff of the unit now holding the case, in the roles that handle cases (grid volunteers are not
-    // told about every case of their community); the one who acted is not told about their own action.
+    // told about every case of their community); the one who acted is not told about their own action. With WeCom on,
+    // staff mapped to a WeCom user id hear from WeCom instead (WecomOutbox).
     internal const string InsertForStaff = """
         INSERT INTO Notifications (Event, UserId, ComplaintId, TrackingNo, Facts, Status, Attempts, CreatedAt, DueAt, CreditReserved)
         SELECT @Event, s.UserId, @ComplaintId, @TrackingNo, @Facts, @Pending, 0, @Now, @Now, @False
         FROM Staff s
         WHERE s.IsActive = @True AND s.UserId IS NOT NULL AND (@ActorUserId IS NULL OR s.UserId <> @ActorUserId)
-          AND s.Role <> @Volunteer AND s.UnitLevel = @Level AND ((@UnitId IS NULL AND s.UnitId IS NULL) OR s.UnitId = @UnitId);
+          AND s.Role <> @Volunteer AND s.UnitLevel = @Level AND ((@UnitId IS NULL AND s.UnitId IS NULL) OR s.UnitId = @UnitId)
+          AND (@WecomOn = @False OR s.WecomUserId IS NULL);
         """;
 
     public Task WriteAsync(WriteBatch batch, ComplaintChange change, CancellationToken ct)
@@ -48,6 +51,7 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
                 ["Facts" + suffix] = JsonSerializer.Serialize(planned.Facts), ["Pending" + suffix] = NotificationStatus.Pending, ["Now" + suffix] = change.Now,
                 ["False" + suffix] = false, ["True" + suffix] = true, ["ActorUserId" + suffix] = change.Actor.UserId,
                 ["Level" + suffix] = c.HandlingLevel, ["UnitId" + suffix] = c.HandlingUnitId, ["Volunteer" + suffix] = StaffRoles.Volunteer,
+                ["WecomOn" + suffix] = wecom.CurrentValue.Enabled,
             }));
         }
         return Task.CompletedTask;
@@ -55,7 +59,7 @@ public sealed class NotificationOutbox(IOptionsMonitor<NotificationOptions> opti
 
     // No name is the start of another, so each "@" + name is replaced exactly where it is meant.
     private static readonly string[] ParameterNames =
-        ["ActorUserId", "ComplaintId", "TrackingNo", "Volunteer", "Pending", "UserId", "UnitId", "Event", "Facts", "False", "Level", "True", "Now"];
+        ["ActorUserId", "ComplaintId", "TrackingNo", "Volunteer", "WecomOn", "Pending", "UserId", "UnitId", "Event", "Facts", "False", "Level", "True", "Now"];
 
     /// <summary>What a change tells whom. Pure: the tests read it without a database.</summary>
     internal static IEnumerable<Planned> Plan(ComplaintChange change)

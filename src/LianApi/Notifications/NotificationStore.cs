@@ -18,9 +18,12 @@ public enum SendOutcome { Sent, Retry, Failed, Skipped }
 /// </summary>
 public sealed class NotificationStore(Database db)
 {
+    /// <summary>How the outbox lists a row whose Channel is null: a WeChat subscribe message.</summary>
+    public const string SubscribeChannel = "subscribe";
+
     private const string SelectDue = """
         SELECT Id FROM Notifications
-        WHERE Status = @Pending AND DueAt <= @Now AND (LeaseUntil IS NULL OR LeaseUntil < @Now)
+        WHERE Status = @Pending AND DueAt <= @Now AND (LeaseUntil IS NULL OR LeaseUntil < @Now) AND Channel IS NULL
         ORDER BY DueAt, Id
         """;
 
@@ -30,7 +33,7 @@ public sealed class NotificationStore(Database db)
 
     private const string TakeLease = """
         UPDATE Notifications SET LeaseOwner = @Owner, LeaseUntil = @Until
-        WHERE Id = @Id AND Status = @Pending AND DueAt <= @Now AND (LeaseUntil IS NULL OR LeaseUntil < @Now)
+        WHERE Id = @Id AND Status = @Pending AND DueAt <= @Now AND (LeaseUntil IS NULL OR LeaseUntil < @Now) AND Channel IS NULL
         """;
 
     private const string SelectClaimed = """
@@ -168,11 +171,11 @@ public sealed class NotificationStore(Database db)
         }, ct);
 
     private const string SelectBacklog = """
-        SELECT COUNT(*) AS Pending, MIN(CreatedAt) AS Oldest FROM Notifications WHERE Status = @Pending;
-        SELECT COUNT(*) FROM Notifications WHERE Status = @Failed;
+        SELECT COUNT(*) AS Pending, MIN(CreatedAt) AS Oldest FROM Notifications WHERE Status = @Pending AND Channel IS NULL;
+        SELECT COUNT(*) FROM Notifications WHERE Status = @Failed AND Channel IS NULL;
         """;
 
-    /// <summary>How many messages wait, how old the oldest is, and how many failed for good.</summary>
+    /// <summary>How many subscribe messages wait, how old the oldest is, and how many failed for good (WeCom's: WecomStore).</summary>
     public Task<NotificationBacklog> BacklogAsync(DateTime now, CancellationToken ct) =>
         db.ReadAsync(async c =>
         {
@@ -185,7 +188,7 @@ public sealed class NotificationStore(Database db)
         }, ct);
 
     private const string SelectPage = """
-        SELECT Id, Event, Status, TrackingNo, TemplateId, Attempts, ErrCode, LastError, CreatedAt, DueAt, FinishedAt
+        SELECT Id, Event, Channel, Status, TrackingNo, TemplateId, Attempts, ErrCode, LastError, CreatedAt, DueAt, FinishedAt
         FROM Notifications
         WHERE (@Status IS NULL OR Status = @Status)
         ORDER BY Id DESC
@@ -195,6 +198,7 @@ public sealed class NotificationStore(Database db)
     {
         public long Id { get; init; }
         public string Event { get; init; } = "";
+        public string? Channel { get; init; }
         public string Status { get; init; } = "";
         public string? TrackingNo { get; init; }
         public string? TemplateId { get; init; }
@@ -212,11 +216,11 @@ public sealed class NotificationStore(Database db)
         public DateTime? Oldest { get; init; }
     }
 
-    /// <summary>Newest first, optionally one status only.</summary>
+    /// <summary>Newest first, optionally one status only; both channels.</summary>
     public async Task<IReadOnlyList<NotificationItem>> ListAsync(string? status, int limit, CancellationToken ct) =>
         (await db.ReadAsync(async c => await c.QueryAsync<ItemRow>(new CommandDefinition(SelectPage + "\n" + db.Dialect.LimitRows,
             new { Status = status, Limit = limit }, cancellationToken: ct)), ct))
-        .Select(r => new NotificationItem(r.Id, r.Event, r.Status, r.TrackingNo, r.TemplateId, r.Attempts, r.ErrCode, r.LastError,
+        .Select(r => new NotificationItem(r.Id, r.Event, r.Channel ?? SubscribeChannel, r.Status, r.TrackingNo, r.TemplateId, r.Attempts, r.ErrCode, r.LastError,
             r.CreatedAt.AsChinaTime(), r.DueAt.AsChinaTime(), r.FinishedAt?.AsChinaTime()))
         .ToList();
 

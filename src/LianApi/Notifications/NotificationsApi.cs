@@ -5,6 +5,7 @@ using LianApi.Auth;
 using LianApi.Infrastructure;
 using LianApi.Resources;
 using LianApi.Staff;
+using LianApi.Notifications.Wecom;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -63,7 +64,7 @@ public static class NotificationsApi
 
         staff.MapGet("/", ListNotifications)
             .WithName(nameof(ListNotifications))
-            .WithSummary("The notification outbox, newest first, with its backlog (dispatch center and admins)")
+            .WithSummary("The notification outbox (subscribe and WeCom messages), newest first, with its backlogs (dispatch center and admins)")
             .ProducesStandardProblems(400);
 
         if (environment.IsDevelopment())
@@ -119,14 +120,17 @@ public static class NotificationsApi
     }
 
     public static async Task<Results<Ok<NotificationPage>, ProblemHttpResult>> ListNotifications(
-        [AsParameters] NotificationListQuery query, StaffMember staff, NotificationStore outbox, TimeProvider time, CancellationToken ct)
+        [AsParameters] NotificationListQuery query, StaffMember staff, NotificationStore outbox, WecomStore wecom, IOptionsMonitor<WecomOptions> wecomOptions,
+        TimeProvider time, CancellationToken ct)
     {
         if (!staff.SeesEverything)
         {
             return Problems.Forbidden(Messages.NotificationsForbidden, ProblemCodes.Forbidden);
         }
         var items = await outbox.ListAsync(query.Status, query.Limit ?? 20, ct);
-        return TypedResults.Ok(new NotificationPage(items, await outbox.BacklogAsync(time.GetUtcNow().UtcDateTime, ct)));
+        var now = time.GetUtcNow().UtcDateTime;
+        return TypedResults.Ok(new NotificationPage(items, await outbox.BacklogAsync(now, ct),
+            wecomOptions.CurrentValue.Enabled ? await wecom.BacklogAsync(now, ct) : null));
     }
 
     public static async Task<Ok<IReadOnlyList<EmulatedMessage>>> ListEmulatedNotifications(ClaimsPrincipal user, EmulatedMessageStore emulated, CancellationToken ct) =>

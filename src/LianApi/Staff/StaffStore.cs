@@ -6,7 +6,10 @@ using LianApi.Data;
 
 namespace LianApi.Staff;
 
-public sealed record NewStaff(string Name, string Role, string UnitLevel, long? UnitId, string UnitName, long? GridId);
+public sealed record NewStaff(string Name, string Role, string UnitLevel, long? UnitId, string UnitName, long? GridId, string? WecomUserId = null);
+
+/// <summary>How setting a WeCom user id ended.</summary>
+public enum WecomMapping { Set, NoSuchStaff, TakenByAnother }
 
 public sealed record StaffBindingCode(long StaffId, string Code, DateTime ExpiresAt);
 
@@ -20,6 +23,7 @@ public sealed record StaffListing
     public string? GridCode { get; init; }
     public long? UserId { get; init; }
     public bool IsActive { get; init; }
+    public string? WecomUserId { get; init; }
 }
 
 /// <summary>Staff accounts. A binding code is shown once, stored only as a hash, and works once before it expires.</summary>
@@ -37,8 +41,8 @@ public sealed class StaffStore(Database db)
     private const string CodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
     private const string InsertStaff = """
-        INSERT INTO Staff (Name, Role, UnitLevel, UnitId, UnitName, GridId, BindingCodeHash, BindingCodeExpiresAt, IsActive, CreatedAt)
-        VALUES (@Name, @Role, @UnitLevel, @UnitId, @UnitName, @GridId, @BindingCodeHash, @BindingCodeExpiresAt, @IsActive, @CreatedAt);
+        INSERT INTO Staff (Name, Role, UnitLevel, UnitId, UnitName, GridId, BindingCodeHash, BindingCodeExpiresAt, IsActive, CreatedAt, WecomUserId)
+        VALUES (@Name, @Role, @UnitLevel, @UnitId, @UnitName, @GridId, @BindingCodeHash, @BindingCodeExpiresAt, @IsActive, @CreatedAt, @WecomUserId);
         """;
 
     public async Task<StaffBindingCode> AddAsync(NewStaff staff, DateTime now, CancellationToken ct) =>
@@ -56,7 +60,7 @@ public sealed class StaffStore(Database db)
                 var code = NewCode();
                 var id = await c.ExecuteScalarAsync<long>(new CommandDefinition(InsertStaff + db.Dialect.SelectInsertedId, new
                 {
-                    member.Name, member.Role, member.UnitLevel, member.UnitId, member.UnitName, member.GridId,
+                    member.Name, member.Role, member.UnitLevel, member.UnitId, member.UnitName, member.GridId, member.WecomUserId,
                     BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, IsActive = true, CreatedAt = now,
                 }, tx, cancellationToken: ct));
                 codes.Add(new StaffBindingCode(id, code, expires));
@@ -134,6 +138,30 @@ public sealed class StaffStore(Database db)
         db.ReadAsync<IReadOnlyList<StaffMember>>(async c => (await c.QueryAsync<StaffMember>(new CommandDefinition(SelectGridWorkers,
             new { Role = StaffRoles.Community, UnitId = communityId, True = true }, cancellationToken: ct))).AsList(), ct);
 
+    /// <summary>
+    /// A WeCom user id as WeCom's admin sets it (成员账号): 1 to 64 letters, digits and _ - . @. Case does not matter to WeCom,
+    /// so it is kept as given and compared as stored.
+    /// </summary>
+    public static bool IsWecomUserId(string? value) =>
+        value is { Length: >= 1 and <= 64 } && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.' or '@');
+
+    private const string SetWecomUserId = "UPDATE Staff SET WecomUserId = @WecomUserId WHERE Id = @Id";
+
+    /// <summary>Maps (or, with null, unmaps) one staff member to their WeCom user id; one id belongs to one person.</summary>
+    public async Task<WecomMapping> SetWecomUserIdAsync(long staffId, string? wecomUserId, CancellationToken ct)
+    {
+        try
+        {
+            var changed = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(SetWecomUserId + ";\n" + db.Dialect.SelectRowsAffected,
+                new { Id = staffId, WecomUserId = wecomUserId }, tx, cancellationToken: ct)), ct);
+            return changed == 1 ? WecomMapping.Set : WecomMapping.NoSuchStaff;
+        }
+        catch (Exception e) when (DuplicateKey.Is(e))
+        {
+            return WecomMapping.TakenByAnother;
+        }
+    }
+
     private const string Deactivate = "UPDATE Staff SET IsActive = @False, BindingCodeHash = NULL WHERE Id = @Id";
 
     public async Task<bool> DeactivateAsync(long staffId, CancellationToken ct) =>
@@ -146,7 +174,7 @@ public sealed class StaffStore(Database db)
         db.ReadAsync<IReadOnlyList<StaffMember>>(async c => (await c.QueryAsync<StaffMember>(new CommandDefinition(SelectAll, cancellationToken: ct))).AsList(), ct);
 
     private const string SelectListing = """
-        SELECT s.Id, s.Name, s.Role, s.UnitName, g.Code AS GridCode, s.UserId, s.IsActive
+        SELECT s.Id, s.Name, s.Role, s.UnitName, g.Code AS GridCode, s.UserId, s.IsActive, s.WecomUserId
         FROM Staff s LEFT JOIN Grids g ON g.Id = s.GridId
         ORDER BY s.Id
         """;

@@ -6,13 +6,41 @@ using Microsoft.Extensions.Options;
 
 namespace LianApi.Staff;
 
-/// <summary><c>staff add|renew|deactivate|list</c>: ops create accounts; their owners bind them with a one-time code.</summary>
+/// <summary><c>staff add|renew|deactivate|list|wecom</c>: ops create accounts; their owners bind them with a one-time code.</summary>
 internal static class StaffVerbs
 {
     public static Command Create(IServiceProvider services) => new("staff", "Staff accounts and their one-time binding codes.")
     {
-        Add(services), Renew(services), Deactivate(services), List(services),
+        Add(services), Renew(services), Deactivate(services), List(services), Wecom(services),
     };
+
+    private static Command Wecom(IServiceProvider services)
+    {
+        var id = StaffId();
+        var userId = new Argument<string>("userid") { Description = "Their WeCom (企业微信 / 政务微信) user id as WeCom's admin shows it (账号), or - to remove it." };
+        var command = new Command("wecom", "Map one staff member to their WeCom user id: their alerts then come by WeCom, not subscribe messages.") { id, userId };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var staffId = parsed.GetRequiredValue(id);
+            var value = parsed.GetRequiredValue(userId).Trim();
+            var wecom = value == "-" ? null : value;
+            if (wecom is not null && !StaffStore.IsWecomUserId(wecom))
+            {
+                Console.Error.WriteLine($"'{wecom}' is not a WeCom user id: 1 to 64 letters, digits and _ - . @ (WeCom admin → 通讯录 → the member → 账号).");
+                return 1;
+            }
+            var result = await services.GetRequiredService<StaffStore>().SetWecomUserIdAsync(staffId, wecom, ct);
+            Console.WriteLine(result switch
+            {
+                WecomMapping.Set when wecom is null => $"Staff member {staffId} has no WeCom user id now; they get subscribe messages.",
+                WecomMapping.Set => $"Staff member {staffId} is WeCom user {wecom}; their alerts come by WeCom.",
+                WecomMapping.NoSuchStaff => $"No staff member {staffId}.",
+                _ => $"WeCom user {wecom} belongs to another staff member (see staff list); remove it there first.",
+            });
+            return result == WecomMapping.Set ? 0 : 1;
+        });
+        return command;
+    }
 
     private static Command Add(IServiceProvider services)
     {
@@ -129,13 +157,13 @@ internal static class StaffVerbs
 
     private static Command List(IServiceProvider services)
     {
-        var command = new Command("list", "Every account: id, role, unit, grid, name, and whether it is bound.");
+        var command = new Command("list", "Every account: id, role, unit, grid, name, whether it is bound, and its WeCom user id.");
         command.SetAction(async (_, ct) =>
         {
             foreach (var member in await services.GetRequiredService<StaffStore>().ListForOpsAsync(ct))
             {
                 var state = member.IsActive ? member.UserId is null ? "not bound" : "active" : "deactivated";
-                Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.GridCode ?? "-",-12} {member.Name,-10} {state}");
+                Console.WriteLine($"{member.Id,5}  {member.Role,-10} {member.UnitName,-16} {member.GridCode ?? "-",-12} {member.Name,-10} {state,-11} {member.WecomUserId ?? "-"}");
             }
             return 0;
         });
