@@ -8,8 +8,6 @@ namespace LianApi.StaffConsole;
 public sealed record ConsoleOutcome<T>(T? Value, int Status, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
     public bool Succeeded => Value is not null;
-
-    public string? ErrorOf(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }
 
 /// <summary>
