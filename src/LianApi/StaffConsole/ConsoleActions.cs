@@ -53,6 +53,13 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         return Outcome<InboxPage>(result.Result);
     }
 
+    /// <summary>The dispatch center's call-back queue, by the API's handler: anyone else gets its 403.</summary>
+    public async Task<ConsoleOutcome<CallBackPage>> ListCallBacksAsync(string? cursor, StaffMember staff, CancellationToken ct)
+    {
+        var result = await StaffComplaintsApi.ListCallBacks(null, cursor, staff, services.GetRequiredService<CallBackQueue>(), ct);
+        return Outcome<CallBackPage>(result.Result);
+    }
+
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
     {
         Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),

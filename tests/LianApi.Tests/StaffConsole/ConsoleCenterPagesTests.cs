@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Http.Json;
+using LianApi.Complaints;
+using LianApi.Staff;
+using LianApi.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+
+namespace LianApi.Tests.StaffConsole;
+
+/// <summary>
+/// The pages beyond the inbox through the real app, on one app whose clock has moved past a rating window: a case of
+/// 贡院门 resolved and never rated (so it waits for the center's call-back), and an open case of 大兴东路. Each page shows
+/// what its API shows, to whom the API shows it.
+/// </summary>
+public sealed class ConsoleCenterPagesTests
+{
+    private FakeTimeProvider clock = null!;
+    private LianApiFactory app = null!;
+    private string unrated = "";
+    private string otherCommunity = "";
+
+    [OneTimeSetUp]
+    public async Task StartApp()
+    {
+        // The clock starts in the past so that the binding codes made on the system clock are still good when it has moved on.
+        clock = new FakeTimeProvider(DateTimeOffset.UtcNow - ComplaintMachine.EvaluationWindow - TimeSpan.FromDays(1));
+        app = new LianApiFactory(configureTestServices: s => FakeClock.Use(s, clock));
+        var resident = await app.LoginAsync("center-resident");
+        var community = await app.StaffAsync("center-gongyuanmen-early", StaffRoles.Community, "gongyuanmen");
+        unrated = await resident.FileAsync();
+        (await community.ActAsync(unrated, ComplaintActions.Accept)).EnsureSuccessStatusCode();
+        (await community.ActAsync(unrated, ComplaintActions.Resolve, new { reply = "已修好" })).EnsureSuccessStatusCode();
+        clock.Advance(ComplaintMachine.EvaluationWindow + TimeSpan.FromHours(1));
+        await app.Service<DeadlineSweep>().RunOnceAsync(CancellationToken.None);
+        var other = await app.LoginAsync("center-resident-daxing");
+        var filed = await other.SubmitAsync(new
+        {
+            communityCode = "daxingdonglu", categoryCode = "sanitation", description = "大兴东路井盖松动，车过响声很大",
+            location = new { latitude = 34.2791, longitude = 108.9285 },
+        });
+        filed.EnsureSuccessStatusCode();
+        otherCommunity = (await filed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("trackingNo").GetString()!;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopApp() => await app.DisposeAsync();
+
+    private async Task<ConsoleBrowser> LogInAsync(string code, string role, string? unit, string name)
+    {
+        var browser = new ConsoleBrowser(app);
+        await browser.LogInAsync(await app.StaffAsync(code, role, unit, name: name));
+        return browser;
+    }
+
+    [Test]
+    public async Task CallBacks_ListsTheUnratedCase_AndTheCentersAnswerByPhoneTakesItOff()
+    {
+        var center = await LogInAsync("center-dispatcher-1", StaffRoles.Dispatcher, null, "调度员周");
+
+        var page = await center.GetAsync("/console/call-backs");
+        var queue = center.LastHtml;
+        await center.GetAsync($"/console/cases/{unrated}/act/{ComplaintActions.EvaluateByPhone}");
+        var answered = await center.SubmitAsync(center.LastHtml, "action-form", $"/console/cases/{unrated}/act/{ComplaintActions.EvaluateByPhone}",
+            ("Form.Resolved", "true"), ("Form.Satisfaction", Satisfaction.BasicallySatisfied), ("Form.Comment", "电话里说修好了"));
+        await center.GetAsync("/console/call-backs");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(queue, Does.Contain($"data-tracking-no=\"{unrated}\"").And.Contain("居民未评价"));
+            Assert.That(queue, Does.Contain($"href=\"/console/cases/{unrated}/act/{ComplaintActions.EvaluateByPhone}\""));
+            Assert.That(answered.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "the API's evaluate-by-phone accepted the form");
+            Assert.That(center.LastHtml, Does.Not.Contain($"data-tracking-no=\"{unrated}\""), "called back: off the queue");
+        });
+    }
+
+    [Test]
+    public async Task CallBacks_ForACommunityWorker_IsTheApisRefusal()
+    {
+        var worker = await LogInAsync("center-gongyuanmen-1", StaffRoles.Community, "gongyuanmen", "社工甲");
+
+        var page = await worker.GetAsync("/console/call-backs");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(worker.LastHtml, Does.Contain(LianApi.Resources.Messages.CallBacksForCenter).And.Not.Contain(unrated));
+        });
+    }
+}
