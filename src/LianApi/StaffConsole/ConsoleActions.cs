@@ -60,6 +60,17 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         return Outcome<CallBackPage>(result.Result);
     }
 
+    /// <summary>The measures of the caller's scope, by the API's handler behind GET /api/staff/stats: the same figures, the same scope.</summary>
+    public async Task<ConsoleOutcome<Stats.StatsReport>> StatsAsync(Stats.StatsQuery query, StaffMember staff, CancellationToken ct)
+    {
+        if (await validation.ErrorsAsync(query, ct) is { Count: > 0 } errors)
+        {
+            return new(null, StatusCodes.Status400BadRequest, Resources.Messages.DetailValidation, errors);
+        }
+        var result = await Stats.StatsApi.GetStats(query, staff, services.GetRequiredService<Stats.StatsReader>(), ct);
+        return Outcome<Stats.StatsReport>(result.Result);
+    }
+
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
     {
         Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),

@@ -27,6 +27,8 @@ public static class ConsoleApi
         var data = group.MapGroup("/data").RequireAuthorization(ConsoleAuth.Policy);
         data.MapGet("/version", WallVersion);
         data.MapGet("/wall", WallFragment);
+        // The API's export handler with the session's staff member: the statistics page's download links.
+        data.MapGet("/stats/export", Stats.StatsApi.ExportStats);
         return group;
     }
 

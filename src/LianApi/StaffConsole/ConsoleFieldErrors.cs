@@ -59,6 +59,17 @@ public static class ConsoleFieldErrors
         ["assignee"] = new("网格员", "请选择网格员"),
     };
 
+    public static readonly IReadOnlyDictionary<string, ConsoleField> StatsFields = new Dictionary<string, ConsoleField>
+    {
+        ["from"] = new("自", "请选择开始日期"),
+        ["to"] = new("至", "请选择结束日期"),
+        ["groupBy"] = new("分组", "请选择分组"),
+        ["level"] = new("单位层级", "请选择单位层级"),
+        ["code"] = new("单位编码", "请填写单位编码"),
+        ["sort"] = new("排名依据", "请选择排名依据"),
+        ["format"] = new("导出格式", "请选择导出格式"),
+    };
+
     /// <summary>The field's label; an unknown key throws, so that a new API field cannot reach a person as its JSON name.</summary>
     public static ConsoleField Field(IReadOnlyDictionary<string, ConsoleField> form, string key) =>
         form.TryGetValue(key, out var field) ? field

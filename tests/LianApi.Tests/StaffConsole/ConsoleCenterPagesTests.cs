@@ -87,4 +87,48 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(worker.LastHtml, Does.Contain(LianApi.Resources.Messages.CallBacksForCenter).And.Not.Contain(unrated));
         });
     }
+
+    // The figure in the page's total line after 受理: the page's own words, so this reads what a person reads.
+    private static int ReceivedOnPage(string html) =>
+        int.Parse(System.Text.RegularExpressions.Regex.Match(html, "id=\"stats-total\"[^>]*>[^<]*受理 <b>(\\d+)</b>").Groups[1].Value);
+
+    private static async Task<int> ReceivedByApi(HttpClient staff) =>
+        (await staff.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/staff/stats")).GetProperty("total").GetProperty("received").GetInt32();
+
+    [Test]
+    public async Task Stats_ShowTheApisFigures_ForEachScope_WithChartsAndExports()
+    {
+        var dispatcherApi = await app.StaffAsync("center-dispatcher-2", StaffRoles.Dispatcher, null, name: "调度员吴");
+        var workerApi = await app.StaffAsync("center-gongyuanmen-2", StaffRoles.Community, "gongyuanmen", name: "社工乙");
+        var center = new ConsoleBrowser(app);
+        await center.LogInAsync(dispatcherApi);
+        var worker = new ConsoleBrowser(app);
+        await worker.LogInAsync(workerApi);
+
+        var centerPage = await center.GetAsync("/console/stats?sort=completion");
+        var centerHtml = center.LastHtml;
+        var workerPage = await worker.GetAsync("/console/stats");
+        var workerHtml = worker.LastHtml;
+        var export = await center.GetAsync("/console/data/stats/export?groupBy=street&format=csv");
+        var exportBytes = await export.Content.ReadAsByteArrayAsync();
+        var badDay = await center.GetAsync("/console/stats?from=2026-13-01");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(centerPage.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(ReceivedOnPage(centerHtml), Is.EqualTo(await ReceivedByApi(dispatcherApi)).And.GreaterThanOrEqualTo(2));
+            Assert.That(centerHtml, Does.Contain("id=\"ranking-street\"").And.Contain("id=\"ranking-department\"")
+                .And.Contain("id=\"ranking-category\"").And.Contain("id=\"ranking-month\""));
+            Assert.That(centerHtml, Does.Contain("data-chart=").And.Contain("/lib/echarts/6.1.0/echarts.min.js"));
+            Assert.That(centerHtml, Does.Contain("/console/data/stats/export?groupBy=street&amp;sort=completion&amp;format=csv"));
+            Assert.That(workerPage.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(ReceivedOnPage(workerHtml), Is.EqualTo(await ReceivedByApi(workerApi)).And.LessThan(ReceivedOnPage(centerHtml)),
+                "a community worker's figures are their community's, as the API counts them");
+            Assert.That(export.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(export.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
+            Assert.That(exportBytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "UTF-8 with BOM, as the API exports it");
+            Assert.That(badDay.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(center.LastHtml, Does.Contain("请检查下面标出的内容").And.Contain("data-field=\"from\""));
+        });
+    }
 }
