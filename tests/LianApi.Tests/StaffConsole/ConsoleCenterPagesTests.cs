@@ -131,4 +131,30 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(center.LastHtml, Does.Contain("请检查下面标出的内容").And.Contain("data-field=\"from\""));
         });
     }
+
+    [Test]
+    public async Task Map_DrawsTheScopesCasesOnly_WithTheirStoredPoints()
+    {
+        var center = await LogInAsync("center-dispatcher-3", StaffRoles.Dispatcher, null, "调度员郑");
+        var worker = await LogInAsync("center-gongyuanmen-3", StaffRoles.Community, "gongyuanmen", "社工丙");
+
+        var centerMap = await center.GetAsync("/console/map");
+        var centerHtml = center.LastHtml;
+        var filtered = await center.GetAsync("/console/map?community=gongyuanmen");
+        var filteredHtml = center.LastHtml;
+        var workerMap = await worker.GetAsync("/console/map");
+        var workerHtml = worker.LastHtml;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(centerMap.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(centerHtml, Does.Contain(otherCommunity).And.Contain("34.2791").And.Contain("108.9285"),
+                "the located case, as stored (no tile layer configured: nothing to convert for)");
+            Assert.That(centerHtml, Does.Contain("data-community=\"daxingdonglu\"").And.Contain("id=\"no-tiles\""));
+            Assert.That(filteredHtml, Does.Not.Contain(otherCommunity), "filtered like the inbox");
+            Assert.That(workerMap.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(workerHtml, Does.Not.Contain(otherCommunity).And.Not.Contain("34.2791").And.Not.Contain("data-community=\"daxingdonglu\""),
+                "another community's case is not on a community worker's map");
+        });
+    }
 }
