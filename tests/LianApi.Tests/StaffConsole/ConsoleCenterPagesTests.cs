@@ -157,4 +157,53 @@ public sealed class ConsoleCenterPagesTests
                 "another community's case is not on a community worker's map");
         });
     }
+
+    [Test]
+    public async Task InboxExport_IsTheFilteredScope_AsCsvWithBom_PhonesMasked()
+    {
+        var center = await LogInAsync("center-dispatcher-4", StaffRoles.Dispatcher, null, "调度员冯");
+        var worker = await LogInAsync("center-gongyuanmen-4", StaffRoles.Community, "gongyuanmen", "社工丁");
+
+        await center.GetAsync("/console/cases?status=closed");
+        var listHtml = center.LastHtml;
+        var all = await center.GetAsync("/console/data/cases.csv");
+        var allBytes = await all.Content.ReadAsByteArrayAsync();
+        var allCsv = center.LastHtml;
+        await center.GetAsync("/console/data/cases.csv?status=closed");
+        var closedCsv = center.LastHtml;
+        await worker.GetAsync("/console/data/cases.csv");
+        var workerCsv = worker.LastHtml;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listHtml, Does.Contain("href=\"/console/data/cases.csv?status=closed\""), "the list's export carries its filters");
+            Assert.That(all.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(all.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
+            Assert.That(allBytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
+            Assert.That(allCsv, Does.Contain(unrated).And.Contain(otherCommunity).And.Contain("编号,受理时间"));
+            Assert.That(allCsv, Does.Not.Contain("13812345678").And.Contain("138****5678"), "phones as the inbox masks them");
+            Assert.That(closedCsv, Does.Contain(unrated).And.Not.Contain(otherCommunity), "the same filters");
+            Assert.That(workerCsv, Does.Contain(unrated).And.Not.Contain(otherCommunity), "the same scope");
+        });
+    }
+
+    [Test]
+    public async Task WorkOrder_PrintsTheCase_AndIsTheSame404OutsideTheScope()
+    {
+        var center = await LogInAsync("center-dispatcher-5", StaffRoles.Dispatcher, null, "调度员褚");
+        var worker = await LogInAsync("center-gongyuanmen-5", StaffRoles.Community, "gongyuanmen", "社工戊");
+
+        var printed = await center.GetAsync($"/console/cases/{otherCommunity}/print");
+        var html = center.LastHtml;
+        var outside = await worker.GetAsync($"/console/cases/{otherCommunity}/print");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(printed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(html, Does.Contain("派工单").And.Contain(otherCommunity).And.Contain("大兴东路井盖松动").And.Contain("调度员褚"));
+            Assert.That(html, Does.Not.Contain("<header class=\"top\""), "a sheet of paper, without the console's navigation");
+            Assert.That(outside.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(worker.LastHtml, Does.Not.Contain("大兴东路井盖松动"));
+        });
+    }
 }
