@@ -206,4 +206,26 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(worker.LastHtml, Does.Not.Contain("大兴东路井盖松动"));
         });
     }
+
+    [Test]
+    public async Task Admin_ShowsAccountsWithBinding_AndTheOrg_ToAdminsOnly()
+    {
+        var admin = await LogInAsync("center-admin-1", StaffRoles.Admin, null, "管理员陈");
+        var center = await LogInAsync("center-dispatcher-6", StaffRoles.Dispatcher, null, "调度员卫");
+        var unbound = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
+
+        var page = await admin.GetAsync("/console/admin");
+        var html = admin.LastHtml;
+        var refused = await center.GetAsync("/console/admin");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(html, Does.Contain("管理员陈").And.Contain("调度员卫").And.Contain("已绑定"));
+            Assert.That(html, Does.Contain("data-community=\"gongyuanmen\"").And.Contain("data-community=\"daxingdonglu\"").And.Contain("id=\"binding-sheets\""));
+            Assert.That(unbound.Count(s => s.UserId is null) == 0 || html.Contains("未绑定"), Is.True);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(center.LastHtml, Does.Not.Contain("调度员卫</td>"), "no account list for a dispatcher");
+        });
+    }
 }
