@@ -3,9 +3,6 @@ using LianApi.Infrastructure;
 
 namespace LianApi.StaffConsole;
 
-/// <summary>A form field as a person reads it: its label, and what to say when the API finds it missing.</summary>
-public sealed record ConsoleField(string Label, string Missing);
-
 /// <summary>
 /// The API's field errors as a person at the console reads them. The API names its JSON keys ("此操作需要填写 reply。") because
 /// programs read it; the console speaks of the form's labels. The map is closed: an API key without a label is a programming

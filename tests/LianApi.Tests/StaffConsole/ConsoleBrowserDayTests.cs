@@ -137,13 +137,21 @@ public sealed class ConsoleBrowserDayTests
             p.Response += (_, response) => { if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal)) { blocked.Add($"{response.Status} {response.Url}"); } };
             p.PageError += (_, error) => blocked.Add(error);
         }
+        // A second report, with the point the mini-program's location picker gave (GCJ-02), for the map.
+        var located = await resident.SubmitAsync(new
+        {
+            communityCode = "gongyuanmen", categoryCode = "sanitation", description = "贡院门巷口垃圾桶满了没人清",
+            location = new { latitude = 34.2663, longitude = 108.9421 },
+        });
+        located.EnsureSuccessStatusCode();
         await page.ClickAsync("#print-work-order");
         await Expect(page.Locator("#work-order")).ToContainTextAsync(trackingNo);
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
         await ShotAsync(page, "work-order-print");
         await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
         await page.GotoAsync("/console/map");
-        await Expect(page.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "0");
+        await Expect(page.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "1");
+        await Expect(page.Locator("#map path.leaflet-interactive")).ToHaveCountAsync(1);
         await Expect(page.Locator("#map-communities")).ToContainTextAsync("贡院门");
         await ShotAsync(page, "map-community");
         await page.GotoAsync("/console/stats");
@@ -159,7 +167,7 @@ public sealed class ConsoleBrowserDayTests
         await Expect(wall.Locator("#ranking-street .chart")).ToHaveAttributeAsync("data-drawn", "true");
         await ShotAsync(wall, "stats-center");
         await wall.GotoAsync("/console/map");
-        await Expect(wall.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "0");
+        await Expect(wall.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "1");
         await ShotAsync(wall, "map-center");
         await wall.GotoAsync("/console/cases");
         await Expect(wall.Locator("#export")).ToHaveAttributeAsync("href", "/console/data/cases.csv");

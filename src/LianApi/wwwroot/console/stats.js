@@ -15,7 +15,7 @@
       xAxis: { type: 'category', data: data.names, axisLabel: { interval: 0, rotate: data.names.length > 8 ? 30 : 0 } },
       yAxis: { type: 'value', minInterval: 1 },
       series: data.series.map(function (s) {
-        return { name: s.name, type: data.kind, data: s.values, smooth: false };
+        return { name: s.name, type: data.kind, data: s.values, barMaxWidth: 48 };
       })
     });
     element.dataset.drawn = 'true';
