@@ -37,7 +37,7 @@ public sealed class ActionForm
             }
             else
             {
-                errors["newDueAt"] = ["2026-12-20T18:00"];
+                errors["newDueAt"] = ["请按“年-月-日 时:分”选择北京时间"];
             }
         }
         DispatchTargetRequest? target = null;
@@ -55,7 +55,7 @@ public sealed class ActionForm
             }
             else
             {
-                errors["assigneeId"] = [Resources.Messages.DetailValidation];
+                errors["assigneeId"] = ["请从列表中选择网格员"];
             }
         }
         var photos = Blank(PhotoIds)?.Split([',', '，', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -8,8 +8,6 @@ namespace LianApi.StaffConsole;
 public sealed record ConsoleOutcome<T>(T? Value, int Status, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
 {
     public bool Succeeded => Value is not null;
-
-    public string? ErrorOf(string field) => Errors.TryGetValue(field, out var messages) ? string.Join(" ", messages) : null;
 }
 
 /// <summary>
@@ -53,6 +51,24 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         }
         var result = await StaffComplaintsApi.ListInbox(query, request, staff, services.GetRequiredService<StaffInboxStore>(), ct);
         return Outcome<InboxPage>(result.Result);
+    }
+
+    /// <summary>The dispatch center's call-back queue, by the API's handler: anyone else gets its 403.</summary>
+    public async Task<ConsoleOutcome<CallBackPage>> ListCallBacksAsync(string? cursor, StaffMember staff, CancellationToken ct)
+    {
+        var result = await StaffComplaintsApi.ListCallBacks(null, cursor, staff, services.GetRequiredService<CallBackQueue>(), ct);
+        return Outcome<CallBackPage>(result.Result);
+    }
+
+    /// <summary>The measures of the caller's scope, by the API's handler behind GET /api/staff/stats: the same figures, the same scope.</summary>
+    public async Task<ConsoleOutcome<Stats.StatsReport>> StatsAsync(Stats.StatsQuery query, StaffMember staff, CancellationToken ct)
+    {
+        if (await validation.ErrorsAsync(query, ct) is { Count: > 0 } errors)
+        {
+            return new(null, StatusCodes.Status400BadRequest, Resources.Messages.DetailValidation, errors);
+        }
+        var result = await Stats.StatsApi.GetStats(query, staff, services.GetRequiredService<Stats.StatsReader>(), ct);
+        return Outcome<Stats.StatsReport>(result.Result);
     }
 
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch

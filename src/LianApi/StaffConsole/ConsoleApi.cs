@@ -27,6 +27,9 @@ public static class ConsoleApi
         var data = group.MapGroup("/data").RequireAuthorization(ConsoleAuth.Policy);
         data.MapGet("/version", WallVersion);
         data.MapGet("/wall", WallFragment);
+        // The API's export handler with the session's staff member: the statistics page's download links.
+        data.MapGet("/stats/export", Stats.StatsApi.ExportStats);
+        data.MapGet("/cases.csv", ExportInbox);
         return group;
     }
 
@@ -94,4 +97,35 @@ public static class ConsoleApi
             [nameof(WallPanel.Staff)] = staff,
             [nameof(WallPanel.Screen)] = screen == true,
         });
+
+    /// <summary>
+    /// The inbox's list as the page filters it, every page of it up to <see cref="InboxExport.MaxRows"/>: the inbox's own
+    /// handler, so the scope, the filters and the masking are the API's.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportInbox(HttpContext http, StaffMember staff, ConsoleActions actions,
+        TimeProvider time, CancellationToken ct)
+    {
+        var (query, errors) = InboxForm.Read(http.Request.Query);
+        if (errors.Count > 0)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Detail = ConsoleFieldErrors.Summary });
+        }
+        query = query with { Limit = Complaints.ComplaintLists.MaxPageSize, Cursor = null };
+        var items = new List<Complaints.InboxItem>();
+        while (items.Count < InboxExport.MaxRows)
+        {
+            var page = await actions.ListAsync(query, http.Request, staff, ct);
+            if (page.Value is not { } found)
+            {
+                return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>(page.Errors)) { Status = page.Status, Detail = page.Detail });
+            }
+            items.AddRange(found.Items);
+            if (found.NextCursor is null)
+            {
+                break;
+            }
+            query = query with { Cursor = found.NextCursor };
+        }
+        return TypedResults.File(InboxExport.Csv(items), "text/csv; charset=utf-8", InboxExport.FileName(time.GetUtcNow().UtcDateTime));
+    }
 }

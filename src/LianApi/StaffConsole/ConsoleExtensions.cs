@@ -11,7 +11,8 @@ namespace LianApi.StaffConsole;
 public static class ConsoleExtensions
 {
     // No inline script anywhere: a script injected into a page (a resident's text, say) cannot run.
-    private const string ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+    // Images may come from the map's tile provider too, when one is configured.
+    private static string ContentSecurityPolicy(string? tiles) => $"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{(tiles is null ? "" : " " + tiles)}; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
     public static IServiceCollection AddStaffConsole(this IServiceCollection services)
@@ -35,12 +36,13 @@ public static class ConsoleExtensions
         services.AddAuthorizationBuilder().AddPolicy(ConsoleAuth.Policy, policy => policy
             .AddAuthenticationSchemes(ConsoleAuth.Scheme).RequireAuthenticatedUser().RequireRole(StaffRoles.All));
         return services.AddSingleton<LoginTicketStore>().AddSingleton<ConsoleSessionStore>().AddSingleton<WallStore>()
-            .AddSingleton<ApiValidation>().AddSingleton<ConsoleActions>();
+            .AddSingleton<ApiValidation>().AddSingleton<ConsoleActions>().AddSingleton<MapStore>();
     }
 
     /// <summary>The console's own files (before authorization: they are the same for everyone) and its response headers.</summary>
     public static IApplicationBuilder UseStaffConsole(this IApplicationBuilder app)
     {
+        var policy = ContentSecurityPolicy(app.ApplicationServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.MapTiles.ImageSource());
         app.Use((context, next) =>
         {
             if (context.Request.Path.StartsWithSegments(ConsoleAuth.Root))
@@ -48,7 +50,7 @@ public static class ConsoleExtensions
                 context.Response.OnStarting(() =>
                 {
                     var headers = context.Response.Headers;
-                    headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                    headers.ContentSecurityPolicy = policy;
                     headers.XFrameOptions = "DENY";
                     headers["Referrer-Policy"] = "same-origin";
                     return Task.CompletedTask;

@@ -18,21 +18,21 @@ public static class InboxForm
         {
             if (Text(name) is not { } text) { return null; }
             if (bool.TryParse(text, out var value)) { return value; }
-            errors[name] = ["true / false"];
+            errors[name] = ["请选择“是”或“否”"];
             return null;
         }
         T? Number<T>(string name) where T : struct, IParsable<T>
         {
             if (Text(name) is not { } text) { return null; }
             if (T.TryParse(text, CultureInfo.InvariantCulture, out var value)) { return value; }
-            errors[name] = [Resources.Messages.DetailValidation];
+            errors[name] = ["请填写数字"];
             return null;
         }
         ChinaTimeParameter? Time(string name)
         {
             if (Text(name) is not { } text) { return null; }
             if (ChinaTimeParameter.TryParse(text, CultureInfo.InvariantCulture, out var value)) { return value; }
-            errors[name] = ["2026-12-01 / 2026-12-01T08:00"];
+            errors[name] = ["请按“年-月-日”填写日期"];
             return null;
         }
         var q = new InboxQuery(Text("status"), Text("category"), Flag("overdue"), Flag("contentReview"), Flag("contentUnchecked"), Text("level"),

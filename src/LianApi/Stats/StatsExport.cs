@@ -38,7 +38,7 @@ public static class StatsExport
     }
 
     // Quoted when it could break the row; a leading = + - @ is defused, so a unit name never runs as an Excel formula.
-    private static string Field(object? value) => value switch
+    internal static string Field(object? value) => value switch
     {
         null => "",
         double d => d.ToString("0.####", CultureInfo.InvariantCulture),

@@ -62,6 +62,7 @@ public sealed class ConsoleBrowserDayTests
         var dispatcherApi = await app.StaffAsync("day-dispatcher", StaffRoles.Dispatcher, null, name: "调度员王敏");
         var communityApi = await app.StaffAsync("day-gongyuanmen", StaffRoles.Community, "gongyuanmen", name: "社工李娜");
         await app.StaffAsync("day-daxing", StaffRoles.Community, "daxingdonglu", name: "社工赵强");
+        await app.StaffAsync("day-admin", StaffRoles.Admin, null, name: "管理员孙丽");
         var resident = await app.LoginAsync("day-resident");
         var trackingNo = await resident.FileAsync();
         var staff = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
@@ -126,6 +127,62 @@ public sealed class ConsoleBrowserDayTests
         await Expect(page.Locator(".status-badge")).ToHaveTextAsync("已办结");
         await Expect(page.Locator("#timeline")).ToContainTextAsync("电梯已由物业维修完毕");
         await ShotAsync(page, "case-resolved");
+
+        // The work order, the map and the statistics, as the community sees them; the libraries run under the pages' CSP.
+        var blocked = new List<string>();
+        foreach (var p in new[] { page, wall })
+        {
+            // A failed load is judged by its response below; the browser's own /favicon.ico ask is not the console's.
+            p.Console += (_, message) => { if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal)) { blocked.Add(message.Text); } };
+            p.Response += (_, response) => { if (response.Status >= 400 && !response.Url.EndsWith("/favicon.ico", StringComparison.Ordinal)) { blocked.Add($"{response.Status} {response.Url}"); } };
+            p.PageError += (_, error) => blocked.Add(error);
+        }
+        // A second report, with the point the mini-program's location picker gave (GCJ-02), for the map.
+        var located = await resident.SubmitAsync(new
+        {
+            communityCode = "gongyuanmen", categoryCode = "sanitation", description = "贡院门巷口垃圾桶满了没人清",
+            location = new { latitude = 34.2663, longitude = 108.9421 },
+        });
+        located.EnsureSuccessStatusCode();
+        await page.ClickAsync("#print-work-order");
+        await Expect(page.Locator("#work-order")).ToContainTextAsync(trackingNo);
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Print });
+        await ShotAsync(page, "work-order-print");
+        await page.EmulateMediaAsync(new PageEmulateMediaOptions { Media = Media.Screen });
+        await page.GotoAsync("/console/map");
+        await Expect(page.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "1");
+        await Expect(page.Locator("#map path.leaflet-interactive")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#map-communities")).ToContainTextAsync("贡院门");
+        await ShotAsync(page, "map-community");
+        await page.GotoAsync("/console/stats");
+        await Expect(page.Locator("#ranking-category .chart")).ToHaveAttributeAsync("data-drawn", "true");
+        await Expect(page.Locator("#ranking-category canvas")).ToHaveCountAsync(1);
+        await ShotAsync(page, "stats-community");
+
+        // The dispatch center's own pages: 回访, statistics of the district, the map of every community.
+        await wall.GotoAsync("/console/call-backs");
+        await Expect(wall.Locator("#call-backs")).ToBeVisibleAsync();
+        await ShotAsync(wall, "call-backs");
+        await wall.GotoAsync("/console/stats");
+        await Expect(wall.Locator("#ranking-street .chart")).ToHaveAttributeAsync("data-drawn", "true");
+        await ShotAsync(wall, "stats-center");
+        await wall.GotoAsync("/console/map");
+        await Expect(wall.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "1");
+        await ShotAsync(wall, "map-center");
+        await wall.GotoAsync("/console/cases");
+        await Expect(wall.Locator("#export")).ToHaveAttributeAsync("href", "/console/data/cases.csv");
+
+        // Administration, for the admin.
+        await using var adminContext = await NewContextAsync();
+        var admin = await adminContext.NewPageAsync();
+        await admin.GotoAsync("/console/login");
+        await admin.SelectOptionAsync("#dev-staff", staff.Single(s => s.Name == "管理员孙丽").Id.ToString());
+        await admin.ClickAsync("#dev-login");
+        await admin.WaitForURLAsync($"{baseUrl}/console");
+        await admin.GotoAsync("/console/admin");
+        await Expect(admin.Locator("#staff-accounts")).ToContainTextAsync("社工李娜");
+        await ShotAsync(admin, "admin");
+        Assert.That(blocked, Is.Empty, "no script error and nothing the Content-Security-Policy blocked");
 
         // Another community's worker: the same URL is a 404 page.
         await using var elsewhere = await NewContextAsync();

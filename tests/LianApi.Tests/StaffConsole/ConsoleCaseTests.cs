@@ -108,7 +108,9 @@ public sealed class ConsoleCaseTests
             Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a successful action redirects to the case (post, redirect, get)");
             Assert.That(noReply.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(fieldError, Does.Match("data-error-for=\"reply\">[^<]+<"), "the API's error for reply, shown at the reply field");
-            Assert.That(fieldError, Does.Contain(LianApi.Resources.Messages.DetailValidation), "the problem's detail as the API completes it");
+            Assert.That(fieldError, Does.Contain("data-error-for=\"reply\">请填写答复居民的内容<"), "the API's missing reply, said with the form's words");
+            Assert.That(fieldError, Does.Contain("请检查下面标出的内容").And.Not.Contain(LianApi.Resources.Messages.DetailValidation).And.Not.Contain("需要填写 reply"),
+                "the summary speaks of the form, not of the API's errors and keys");
             Assert.That(resolved.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
             Assert.That(app.Case(no).Status, Is.EqualTo("resolved"));
             Assert.That(casePage.StatusCode, Is.EqualTo(HttpStatusCode.OK));

@@ -41,22 +41,6 @@ public static class ConsoleText
 
     public static string Action(string action) => Actions.GetValueOrDefault(action, action);
 
-    public static readonly IReadOnlyDictionary<string, string> Fields = new Dictionary<string, string>
-    {
-        ["reason"] = "理由",
-        ["reply"] = "答复居民（居民可见）",
-        ["note"] = "内部备注（居民不可见）",
-        ["newDueAt"] = "新的办结期限（北京时间）",
-        ["target"] = "目标单位",
-        ["photoIds"] = "照片编号（逗号分隔）",
-        ["assigneeId"] = "网格员",
-        ["resolved"] = "问题是否解决",
-        ["satisfaction"] = "满意度",
-        ["comment"] = "居民原话",
-    };
-
-    public static string Field(string field) => Fields.GetValueOrDefault(field, field);
-
     public static string Level(string level) => level switch
     {
         HandlingLevel.Community => "社区",
