@@ -1,9 +1,10 @@
+using LianApi.Shared;
+
 namespace LianApi.Wechat;
 
 /// <summary>
-/// One cached access token per process, refreshed by a single caller at a time (single flight), well before
-/// WeChat's expiry. A token WeChat rejects is dropped only if it is still the cached one, so a burst of
-/// failures triggers one refresh, not one per failure.
+/// The mini-program's access token (stable_token), one per process, fetched by a single caller at a time well before
+/// WeChat's expiry (<see cref="SingleFlightToken"/>).
 /// </summary>
 // Typed HttpClients are transient; the provider lives for the process, so it asks for a fresh client per refresh.
 public sealed class WechatAccessTokenProvider(IServiceProvider services, TimeProvider time)
@@ -11,55 +12,19 @@ public sealed class WechatAccessTokenProvider(IServiceProvider services, TimePro
     // stable_token keeps answering with a token valid for at least 5 more minutes, so refreshing a minute early is safe.
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
 
-    private readonly SemaphoreSlim refresh = new(1, 1);
-    private WechatAccessToken? current;
+    private readonly SingleFlightToken token = new(time, RefreshMargin);
 
-    public async Task<string> GetAsync(CancellationToken ct)
-    {
-        if (Fresh(current) is { } token)
-        {
-            return token.Value;
-        }
-        await refresh.WaitAsync(ct);
-        try
-        {
-            if (Fresh(current) is { } refreshed)
-            {
-                return refreshed.Value;
-            }
-            current = await services.GetRequiredService<WechatClient>().GetStableAccessTokenAsync(ct);
-            return current.Value;
-        }
-        finally
-        {
-            refresh.Release();
-        }
-    }
+    public Task<string> GetAsync(CancellationToken ct) => token.GetAsync(FetchAsync, ct);
 
     /// <summary>Runs a business call with the token; if WeChat rejects the token, refreshes it and retries once.</summary>
-    public async Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct)
-    {
-        var token = await GetAsync(ct);
-        try
-        {
-            return await call(token, ct);
-        }
-        catch (WechatException e) when (e.Failure == WechatFailure.AccessTokenRejected)
-        {
-            Invalidate(token);
-            return await call(await GetAsync(ct), ct);
-        }
-    }
+    public Task<T> CallAsync<T>(Func<string, CancellationToken, Task<T>> call, CancellationToken ct) =>
+        token.CallAsync(FetchAsync, e => e is WechatException { Failure: WechatFailure.AccessTokenRejected }, call, ct);
 
-    public void Invalidate(string rejectedToken)
-    {
-        var cached = current;
-        if (cached is not null && cached.Value == rejectedToken)
-        {
-            Interlocked.CompareExchange(ref current, null, cached);
-        }
-    }
+    public void Invalidate(string rejectedToken) => token.Invalidate(rejectedToken);
 
-    private WechatAccessToken? Fresh(WechatAccessToken? token) =>
-        token is not null && token.ExpiresAt - RefreshMargin > time.GetUtcNow() ? token : null;
+    private async Task<(string Value, DateTimeOffset ExpiresAt)> FetchAsync(CancellationToken ct)
+    {
+        var fetched = await services.GetRequiredService<WechatClient>().GetStableAccessTokenAsync(ct);
+        return (fetched.Value, fetched.ExpiresAt);
+    }
 }
