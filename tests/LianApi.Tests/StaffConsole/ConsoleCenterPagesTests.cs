@@ -224,6 +224,8 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(html, Does.Contain("管理员陈").And.Contain("调度员卫").And.Contain("已绑定"));
             Assert.That(html, Does.Contain("data-community=\"gongyuanmen\"").And.Contain("data-community=\"daxingdonglu\"").And.Contain("id=\"binding-sheets\""));
             Assert.That(unbound.Count(s => s.UserId is null) == 0 || html.Contains("未绑定"), Is.True);
+            // A community without grids says 0, not an empty cell.
+            Assert.That(html, Does.Match("data-community=\"gongyuanmen\">\\s*<td>gongyuanmen</td><td>[^<]+</td><td>[^<]+</td><td>\\d+</td>"));
             Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
             Assert.That(center.LastHtml, Does.Not.Contain("调度员卫</td>"), "no account list for a dispatcher");
         });
