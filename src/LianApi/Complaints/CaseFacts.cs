@@ -4,11 +4,13 @@ namespace LianApi.Complaints;
 
 /// <summary>
 /// Keeps the facts of a case that its measures need and its state alone forgets (a return, a missed response deadline,
-/// the first acceptance, the latest rating), read from what a transition did: its events and its rating.
+/// the first acceptance, the latest rating, the latest call-back), read from what a transition did: its events, its rating
+/// and its call-back.
 /// </summary>
 public static class CaseFacts
 {
-    public static Complaint Advance(Complaint before, Complaint next, IReadOnlyList<ComplaintEvent> events, Evaluation? evaluation, DateTime now)
+    public static Complaint Advance(Complaint before, Complaint next, IReadOnlyList<ComplaintEvent> events, Evaluation? evaluation, CallBack? callBack,
+        DateTime now)
     {
         bool Has(string kind) => events.Any(e => e.Kind == kind);
         var missed = Has(EventKinds.AutoEscalated) || (Has(EventKinds.Overdue) && before.Status == ComplaintStatus.Submitted);
@@ -23,6 +25,8 @@ public static class CaseFacts
             ResolvedWorkingDays = next.ResolvedAt is null ? null : next.ResolvedWorkingDays ?? before.ResolvedWorkingDays,
             LastEvaluationResolved = evaluation?.Resolved ?? before.LastEvaluationResolved,
             LastSatisfaction = evaluation?.Satisfaction ?? before.LastSatisfaction,
+            LastCallBackResolved = callBack?.Resolved ?? before.LastCallBackResolved,
+            LastCallBackSatisfaction = callBack?.Satisfaction ?? before.LastCallBackSatisfaction,
         };
     }
 }

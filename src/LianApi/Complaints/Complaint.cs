@@ -75,6 +75,9 @@ public sealed record Complaint
     public int? ResolvedWorkingDays { get; init; }
     public bool? LastEvaluationResolved { get; init; }
     public string? LastSatisfaction { get; init; }
+    /// <summary>What the resident said at the dispatch center's latest call-back (回访); null until called back.</summary>
+    public bool? LastCallBackResolved { get; init; }
+    public string? LastCallBackSatisfaction { get; init; }
 
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }

@@ -269,7 +269,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                ResponseDueAt, AcceptedAt, ResolutionDueAt, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
                FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
-               LastEvaluationResolved, LastSatisfaction,
+               LastEvaluationResolved, LastSatisfaction, LastCallBackResolved, LastCallBackSatisfaction,
                Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending, PublicConsent, Unpublished, Partner,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
@@ -381,6 +381,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             FirstAcceptedAt = @FirstAcceptedAt, ResponseMissed = @ResponseMissed, ReturnCount = @ReturnCount, ExtensionCount = @ExtensionCount,
             LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
             LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
+            LastCallBackResolved = @LastCallBackResolved, LastCallBackSatisfaction = @LastCallBackSatisfaction,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
             ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked, Unpublished = @Unpublished
@@ -424,7 +425,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
             var before = loaded.Complaint;
-            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, now)
+            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, transition.CallBack, now)
                 with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 };
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
@@ -440,7 +441,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.ResolvedAt, next.ClosedAt, next.CloseReason, next.ContentReview, next.ContentUnchecked, Now = now, before.Id, before.Version,
                 next.AssignedStaffId, next.WhistlePending, next.Unpublished,
                 next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
-                next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction,
+                next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction, next.LastCallBackResolved, next.LastCallBackSatisfaction,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
