@@ -25,7 +25,7 @@ public sealed record CallBackFigures(
             n.Unsatisfied, StatsFigures.Rate(n.Satisfied + n.BasicallySatisfied, n.CalledBack));
 }
 
-/// <summary>One unit's row of the call-back query.</summary>
+/// <summary>One unit's call-back counts, summed from its rollup rows by resolving unit.</summary>
 public sealed record CallBackCounts
 {
     public string UnitLevel { get; init; } = "";

@@ -30,7 +30,13 @@ public static class CaseCounters
     public const int UnsatisfiedPending = 18;
     public const int AcceptWithin0 = 19;
     public const int ResolveWithin0 = AcceptWithin0 + 9;
-    public const int Count = ResolveWithin0 + 11;
+    // The dispatch center's last call-back (回访) of the case, if any: counted by resolving unit (RollupDimensions.Resolver).
+    public const int CalledBack = ResolveWithin0 + 11;
+    public const int CallBackSaidResolved = CalledBack + 1;
+    public const int CallBackSatisfied = CalledBack + 2;
+    public const int CallBackBasicallySatisfied = CalledBack + 3;
+    public const int CallBackUnsatisfied = CalledBack + 4;
+    public const int Count = CallBackUnsatisfied + 1;
 
     /// <summary>Upper bounds (hours, calendar time) of the time-to-accept buckets AcceptWithin0…7; AcceptWithin8 is open.</summary>
     public static readonly int[] AcceptHourBounds = [1, 2, 4, 8, 12, 24, 48, 72];
@@ -43,6 +49,7 @@ public static class CaseCounters
     [
         "Received", "Handled", "Rejected", "ResolvedEver", "ResolvedNow", "ResolvedOnTime", "MustAccept", "AcceptedOnTime", "Evaluated", "EvaluatedResolved", "Satisfied", "BasicallySatisfied", "AutoClosed", "Reopened", "Returned", "Extended", "Escalated", "OverdueNow", "UnsatisfiedPending",
         .. Enumerable.Range(0, 9).Select(i => $"AcceptWithin{i}"), .. Enumerable.Range(0, 11).Select(i => $"ResolveWithin{i}"),
+        "CalledBack", "CallBackSaidResolved", "CallBackSatisfied", "CallBackBasicallySatisfied", "CallBackUnsatisfied",
     ];
 
     private static int Flag(bool value) => value ? 1 : 0;
@@ -71,6 +78,11 @@ public static class CaseCounters
         v[Escalated] = Flag(c.LeftCommunityLevel);
         v[OverdueNow] = Flag(open && c.IsOverdue);
         v[UnsatisfiedPending] = Flag(open && rated && (c.LastSatisfaction == Satisfaction.Unsatisfied || c.LastEvaluationResolved == false));
+        v[CalledBack] = Flag(c.LastCallBackSatisfaction is not null);
+        v[CallBackSaidResolved] = Flag(c.LastCallBackSatisfaction is not null && c.LastCallBackResolved == true);
+        v[CallBackSatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.Satisfied);
+        v[CallBackBasicallySatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.BasicallySatisfied);
+        v[CallBackUnsatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.Unsatisfied);
         if (c.FirstAcceptedAt is { } accepted)
         {
             v[AcceptWithin0 + Bucket(AcceptHourBounds, (accepted - c.SubmittedAt).TotalHours)] = 1;

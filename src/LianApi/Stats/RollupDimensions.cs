@@ -15,11 +15,15 @@ public static class RollupDimensions
     public const string StreetDepartment = "street_department";      // (street, department)
     public const string DepartmentCommunity = "department_community";// (department, community)
     public const string DepartmentCategory = "department_category";  // (department, category)
+    public const string Resolver = "resolver";                       // (level of the resolving unit, unit; 0: the center)
 
-    /// <summary>A case's rows: by community, category and (once dispatched to one) its department, alone and crossed.</summary>
     /// <summary>The suffix of a dimension's monthly rows (Day = yyyymm00): long periods read months, not days.</summary>
     public const string Monthly = "/m";
 
+    /// <summary>
+    /// A case's rows: by community, category and (once dispatched to one) its department, alone and crossed; and, once
+    /// resolved, by the unit that resolved it.
+    /// </summary>
     public static IEnumerable<RollupKey> Of(Complaint c)
     {
         var day = BeijingDay.Of(c.SubmittedAt);
@@ -45,7 +49,22 @@ public static class RollupDimensions
             yield return new(DepartmentCommunity, department, c.CommunityId, day);
             yield return new(DepartmentCategory, department, c.CategoryId, day);
         }
+        // The 回访 figures are by the unit that resolved the case last: a case resolved again by another unit moves there.
+        if (c.ResolutionCount > 0 && c.LastHandlingLevel is { } level)
+        {
+            yield return new(Resolver, LevelKey(level), c.LastHandlingUnitId ?? 0, day);
+        }
     }
+
+    /// <summary>The Key1 of a level's rows in <see cref="Resolver"/>.</summary>
+    public static long LevelKey(string level) => level switch
+    {
+        HandlingLevel.District => 1,
+        HandlingLevel.Street => 2,
+        HandlingLevel.Community => 3,
+        HandlingLevel.Department => 4,
+        _ => throw Vocabulary.Unknown("handling levels", level),
+    };
 
     /// <summary>What changes in the rollups when a case goes from <paramref name="before"/> (null: new) to <paramref name="after"/>.</summary>
     public static Dictionary<RollupKey, int[]> Delta(Complaint? before, Complaint after)

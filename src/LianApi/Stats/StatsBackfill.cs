@@ -1,8 +1,9 @@
 namespace LianApi.Stats;
 
 /// <summary>
-/// A database that had cases before the statistics existed gets its rollups once, at the first start after the
-/// upgrade; from then on every transition keeps them (and `stats verify` checks them).
+/// A database that had cases before the statistics existed (or resolved cases before the rows by resolving unit, 029)
+/// gets its rollups once, at the first start after the upgrade; from then on every transition keeps them (and
+/// `stats verify` checks them).
 /// </summary>
 internal sealed class StatsBackfill(StatsStore store, ILogger<StatsBackfill> logger) : IHostedService
 {

@@ -53,23 +53,24 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         var sums = await store.SumAsync(grouping is null ? [(total, false)] : [(total, false), grouping.Value], ct);
         var totalFigures = StatsFigures.From("total", scope.Name, Add(sums[0].Values));
         var groups = grouping is null ? [] : Groups(query.GroupBy!, sums[1], names, streets, departments);
-        var callBacks = await store.CallBacksAsync(Start(from), Start(to.AddDays(1)), ct);
+        var callBacks = await store.CallBacksAsync(CallBackUnits(scope), fromDay, toDay, ct);
         return (new StatsReport(from, to, query.GroupBy, new StatsScope(scope.Level, scope.Code, scope.Name), totalFigures,
-            Rank(groups, query.GroupBy, query.Sort), CallBacks(scope, callBacks, names, streets, departments)), null);
+            Rank(groups, query.GroupBy, query.Sort), CallBacks(callBacks, names, streets, departments)), null);
     }
 
-    private static DateTime Start(DateOnly beijingDay) => beijingDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaTime.Offset;
+    /// <summary>The units whose call-back figures a scope shows: the center's every unit (itself included), a street itself and its communities.</summary>
+    private static IReadOnlyList<(string Level, IReadOnlyList<long>? Units)> CallBackUnits(Scope scope) => scope.Level switch
+    {
+        HandlingLevel.District => [.. HandlingLevel.All.Select(level => (level, (IReadOnlyList<long>?)null))],
+        HandlingLevel.Street => [(HandlingLevel.Street, [scope.Id]), (HandlingLevel.Community, scope.Communities)],
+        HandlingLevel.Community or HandlingLevel.Department => [(scope.Level, [scope.Id])],
+        _ => throw Vocabulary.Unknown("handling levels", scope.Level),
+    };
 
-    /// <summary>The call-back figures of the scope's units (the center's scope: every unit, the center itself included), by level and name.</summary>
-    private static List<CallBackFigures> CallBacks(Scope scope, IReadOnlyList<CallBackCounts> rows, OrgDirectory.Snapshot names,
+    /// <summary>The call-back figures of the scope's units (read for the scope's units only), by level and name.</summary>
+    private static List<CallBackFigures> CallBacks(IReadOnlyList<CallBackCounts> rows, OrgDirectory.Snapshot names,
         IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments)
     {
-        bool InScope(CallBackCounts r) => scope.Level switch
-        {
-            HandlingLevel.District => true,
-            HandlingLevel.Street => (r.UnitLevel == HandlingLevel.Street && r.UnitId == scope.Id) || (r.UnitLevel == HandlingLevel.Community && scope.Communities.Contains(r.UnitId ?? 0)),
-            _ => r.UnitLevel == scope.Level && r.UnitId == scope.Id,
-        };
         (string? Code, string Name) Unit(CallBackCounts r) => r.UnitLevel switch
         {
             HandlingLevel.Community when names.CommunitiesById.TryGetValue(r.UnitId ?? 0, out var c) => (c.Code, c.Name),
@@ -78,7 +79,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
             HandlingLevel.District => (null, DispatchCenter.Name),
             _ => (r.UnitId?.ToString(CultureInfo.InvariantCulture), HandlingLevel.Names.GetValueOrDefault(r.UnitLevel, r.UnitLevel)),
         };
-        return rows.Where(InScope).Select(r => Unit(r) is var (code, name) ? CallBackFigures.From(r.UnitLevel, code, name, r) : null!)
+        return rows.Select(r => Unit(r) is var (code, name) ? CallBackFigures.From(r.UnitLevel, code, name, r) : null!)
             .OrderBy(f => f.Level, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).ToList();
     }
 

@@ -120,35 +120,34 @@ public sealed class StatsStore(Database db, TimeProvider time)
             return (streets, departments);
         }, ct);
 
-    // 回访 by the unit that resolved each case: the period's cases it resolved, and the last call-back of each (CallBacks).
-    private const string SelectCallBacks = """
-        SELECT c.LastHandlingLevel AS UnitLevel, c.LastHandlingUnitId AS UnitId, COUNT(*) AS Resolved,
-               SUM(CASE WHEN b.Id IS NULL THEN 0 ELSE 1 END) AS CalledBack,
-               SUM(CASE WHEN b.Resolved = @Yes THEN 1 ELSE 0 END) AS SaidResolved,
-               SUM(CASE WHEN b.Satisfaction = @Satisfied THEN 1 ELSE 0 END) AS Satisfied,
-               SUM(CASE WHEN b.Satisfaction = @BasicallySatisfied THEN 1 ELSE 0 END) AS BasicallySatisfied,
-               SUM(CASE WHEN b.Satisfaction = @Unsatisfied THEN 1 ELSE 0 END) AS Unsatisfied
-        FROM Complaints c
-        LEFT JOIN CallBacks b ON b.Id = (SELECT MAX(x.Id) FROM CallBacks x WHERE x.ComplaintId = c.Id)
-        WHERE c.ResolutionCount > 0 AND c.LastHandlingLevel IS NOT NULL AND c.SubmittedAt >= @From AND c.SubmittedAt < @To
-        GROUP BY c.LastHandlingLevel, c.LastHandlingUnitId
-        """;
-
     /// <summary>
-    /// The call-back counts of every unit that resolved cases submitted in [from, to) (UTC). Read from the cases, not the
-    /// rollups: a period's resolved cases are one range of the index of the time received, and their call-backs a seek each.
+    /// The call-back (回访) counts of the units asked for, of the cases submitted in the days given, read from the rollups
+    /// by resolving unit (<see cref="RollupDimensions.Resolver"/>) like every other figure: days (or months) x units,
+    /// whatever the number of cases. No units given: every unit of that level.
     /// </summary>
-    public Task<IReadOnlyList<CallBackCounts>> CallBacksAsync(DateTime from, DateTime to, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<CallBackCounts>>(async c => (await c.QueryAsync<CallBackCounts>(new CommandDefinition(SelectCallBacks, new
+    public async Task<IReadOnlyList<CallBackCounts>> CallBacksAsync(IReadOnlyList<(string Level, IReadOnlyList<long>? Units)> levels, int fromDay, int toDay,
+        CancellationToken ct)
+    {
+        var sums = await SumAsync([.. levels.Select(l => (new RollupQuery(RollupDimensions.Resolver, RollupDimensions.LevelKey(l.Level), fromDay, toDay, l.Units), false))], ct);
+        // A unit whose every case moved on to another resolver keeps rows of zeros: it resolved nothing of the period.
+        return [.. levels.Zip(sums).SelectMany(l => l.Second.Where(u => u.Value[CaseCounters.ResolvedEver] > 0).Select(u => new CallBackCounts
         {
-            Yes = true, Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied, From = from, To = to,
-        }, cancellationToken: ct))).AsList(), ct);
+            UnitLevel = l.First.Level,
+            UnitId = l.First.Level == HandlingLevel.District ? null : u.Key,
+            Resolved = u.Value[CaseCounters.ResolvedEver],
+            CalledBack = u.Value[CaseCounters.CalledBack],
+            SaidResolved = u.Value[CaseCounters.CallBackSaidResolved],
+            Satisfied = u.Value[CaseCounters.CallBackSatisfied],
+            BasicallySatisfied = u.Value[CaseCounters.CallBackBasicallySatisfied],
+            Unsatisfied = u.Value[CaseCounters.CallBackUnsatisfied],
+        }))];
+    }
 
     private const string SelectCasesForRecount = """
         SELECT c.Id, c.SubmittedAt, c.CommunityId, c.CategoryId, c.DepartmentId, c.Status, c.IsOverdue, c.ReopenCount, c.ResolvedAt,
                c.ResolutionDueAt, c.CloseReason, c.FirstAcceptedAt, c.ResponseMissed, c.ReturnCount, c.ExtensionCount,
                c.LeftCommunityLevel, c.ResolutionCount, c.ResolvedWorkingDays, c.LastEvaluationResolved, c.LastSatisfaction,
-               m.StreetId
+               c.LastHandlingLevel, c.LastHandlingUnitId, c.LastCallBackResolved, c.LastCallBackSatisfaction, m.StreetId
         FROM Complaints c JOIN Communities m ON m.Id = c.CommunityId
         """;
 
@@ -256,13 +255,24 @@ public sealed class StatsStore(Database db, TimeProvider time)
             return recount.Count;
         }, ct);
 
+    // In order, cheapest first (CASE stops at the first true WHEN): a database that has rows by resolving unit, as every
+    // one with a resolved case has once rebuilt, never looks at the cases.
     private const string SelectNeedsBackfill = """
-        SELECT CASE WHEN EXISTS (SELECT 1 FROM Complaints) AND NOT EXISTS (SELECT 1 FROM StatsRollups) THEN 1 ELSE 0 END
+        SELECT CASE
+            WHEN NOT EXISTS (SELECT 1 FROM StatsRollups) THEN CASE WHEN EXISTS (SELECT 1 FROM Complaints) THEN 1 ELSE 0 END
+            WHEN EXISTS (SELECT 1 FROM StatsRollups WHERE Dimension = @Resolver) THEN 0
+            WHEN EXISTS (SELECT 1 FROM Complaints WHERE ResolutionCount > 0 AND LastHandlingLevel IS NOT NULL) THEN 1
+            ELSE 0 END
         """;
 
-    /// <summary>Cases but no rollups: a database upgraded from before the statistics (migration 015).</summary>
+    /// <summary>
+    /// Cases but no rollups (a database upgraded from before the statistics, migration 015), or resolved cases but no
+    /// rows by resolving unit (upgraded from before the call-back rollups, migration 029: the rebuild also counts the
+    /// call-backs in every other row).
+    /// </summary>
     public Task<bool> NeedsBackfillAsync(CancellationToken ct) =>
-        db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill, cancellationToken: ct)) == 1, ct);
+        db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill,
+            new { RollupDimensions.Resolver }, cancellationToken: ct)) == 1, ct);
 
     /// <summary>Today in Beijing as yyyymmdd.</summary>
     public BeijingDay Today() => BeijingDay.Of(time.GetUtcNow().UtcDateTime);
