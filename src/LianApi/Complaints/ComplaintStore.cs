@@ -515,8 +515,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             Priority, UrgencyRank, DueSort, IsOverdue, IsSupervised, UrgeCount, LastUrgedAt, ExtensionRequestedUntil,
             ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, UpdatedAt,
             Version, FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel,
-            ResolutionCount, ResolvedWorkingDays, LastEvaluationResolved, LastSatisfaction, ResidentView,
-            ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent, StreetId)
+            ResolutionCount, ResolvedWorkingDays, LastEvaluationResolved, LastSatisfaction, LastCallBackResolved,
+            LastCallBackSatisfaction, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent, StreetId)
         VALUES (
             @TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude,
             @Longitude, @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel,
@@ -525,8 +525,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             @LastUrgedAt, @ExtensionRequestedUntil, @ReopenCount, @LastHandlingLevel, @LastHandlingUnitId,
             @ResolvedAt, @ClosedAt, @CloseReason, @UpdatedAt, @Version, @FirstAcceptedAt, @ResponseMissed,
             @ReturnCount, @ExtensionCount, @LeftCommunityLevel, @ResolutionCount, @ResolvedWorkingDays,
-            @LastEvaluationResolved, @LastSatisfaction, @ResidentView, @ResidentViewVersion, @ContentReview,
-            @ContentUnchecked, @PublicConsent, @StreetId);
+            @LastEvaluationResolved, @LastSatisfaction, @LastCallBackResolved, @LastCallBackSatisfaction, @ResidentView,
+            @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent, @StreetId);
         """;
 
     /// <summary>
@@ -553,7 +553,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     last.IsSupervised, last.UrgeCount, last.LastUrgedAt, last.ExtensionRequestedUntil, last.ReopenCount, last.LastHandlingLevel,
                     last.LastHandlingUnitId, last.ResolvedAt, last.ClosedAt, last.CloseReason, UpdatedAt = imported.Events[^1].OccurredAt, Version = 1,
                     last.FirstAcceptedAt, last.ResponseMissed, last.ReturnCount, last.ExtensionCount, last.LeftCommunityLevel, last.ResolutionCount,
-                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction, ResidentView = view, ResidentViewVersion,
+                    last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction, last.LastCallBackResolved,
+                    last.LastCallBackSatisfaction, ResidentView = view, ResidentViewVersion,
                     last.ContentReview, last.ContentUnchecked, first.PublicConsent, first.StreetId,
                 }, tx, cancellationToken: ct));
                 await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
