@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dapper;
 using LianApi.Data;
+using LianApi.Shared;
 using LianApi.Stats;
 using LianApi.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
@@ -112,7 +113,7 @@ public sealed class CallBackRollupTests
         var ofStreet = Rows(await StatsAsync(street, ""));
         var ofCommunity = Rows(await StatsAsync(community, ""));
         // From 2024 to the end of this month: whole months, this one too, from the monthly rows.
-        var today = DateOnly.FromDateTime(DateTime.UtcNow + LianApi.Shared.ChinaTime.Offset);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow + ChinaTime.Offset);
         var monthEnd = new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1);
         var longPeriod = Rows(await StatsAsync(dispatcher, $"?from=2024-01-01&to={monthEnd:yyyy-MM-dd}"));
 
@@ -179,6 +180,18 @@ public sealed class CallBackRollupTests
             Assert.That((caseA.LastCallBackResolved, caseA.LastCallBackSatisfaction), Is.EqualTo(((bool?)false, "unsatisfied")), "the later of A's two calls");
             Assert.That(await upgraded.Service<StatsStore>().VerifyAsync(Ct), Is.Empty);
             Assert.That(upgraded.Logs.Lines, Has.Some.Contains("Statistics rollups built from the existing cases"));
+        });
+    }
+
+    [Test]
+    public void LevelKeys_AreTheStoredOnes_AndAnUnknownLevelIsABug()
+    {
+        var keys = HandlingLevel.All.ToDictionary(level => level, RollupDimensions.LevelKey);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(keys, Is.EqualTo(new Dictionary<string, long> { ["district"] = 1, ["street"] = StreetKey, ["community"] = CommunityKey, ["department"] = 4 }));
+            Assert.That(() => RollupDimensions.LevelKey("village"), Throws.TypeOf<System.Diagnostics.UnreachableException>());
         });
     }
 
