@@ -78,14 +78,23 @@ public sealed record InboxItem(
     [property: Description("What the caller may do on the case now, each action with the fields its request needs and takes (computed by the state machine)")] IReadOnlyList<AllowedAction> AllowedActions);
 
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCursor,
-    [property: Description("How many cases the filters select in the caller's scope, counted up to " + InboxTotal.CapText + " (see totalCapped)")] int Total = 0,
-    [property: Description("True when more than total cases match: the count stops at " + InboxTotal.CapText + " so that it stays one short index read at a million cases")] bool TotalCapped = false);
+    [property: Description("How many cases the filters select in the caller's scope, counted up to " + InboxTotal.CapText + " (a search by q or phone: up to " + InboxTotal.SearchCapText + "; see totalCapped)")] int Total = 0,
+    [property: Description("True when more than total cases match: the count stops at " + InboxTotal.CapText + " (a search: " + InboxTotal.SearchCapText + ") so that it stays one short index read at a million cases")] bool TotalCapped = false);
 
 /// <summary>The bound of an inbox's count: past it, "10000+" is all a screen needs to say.</summary>
 public static class InboxTotal
 {
     public const int Cap = 10_000;
     public const string CapText = "10,000";
+
+    /// <summary>
+    /// A search counts its matches one case at a time (each read to check the scope and filters), so it stops sooner:
+    /// "1000+ 件" tells a dispatcher to narrow the words as well as 10000+ would.
+    /// </summary>
+    public const int SearchCap = 1_000;
+    public const string SearchCapText = "1,000";
+
+    public static int CapOf(InboxQuery q) => q.Q is null && q.Phone is null ? Cap : SearchCap;
 }
 
 public sealed record InboxRow
@@ -176,14 +185,14 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
 
     public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
     {
-        var received = urgent && (q.From ?? q.To) is not null
+        var received = (q.From ?? q.To) is not null
             ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
                 .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
             : null;
         var units = await UnitsAsync(q, ct);
         var names = await directory.GetAsync(ct);
         if (Statement(staff, q, urgent, limit, after, names, received, units) is not var (sql, parameters)
-            || Count(staff, q, names, units) is not var (countSql, countParameters))
+            || Count(staff, q, names, units, received) is not var (countSql, countParameters))
         {
             return new InboxPage([], null);   // an unknown code, or a period without cases: nothing matches
         }
@@ -195,8 +204,9 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
         var next = last is null ? null
             : new InboxCursor(last.Id, last.Priority, ByReceived(q, urgent) ? last.SubmittedAt : last.DueAt ?? Complaint.NoDeadline).ToString();
         var now = time.GetUtcNow().UtcDateTime;
+        var cap = InboxTotal.CapOf(q);
         return new InboxPage(page.Select(r => r.AsItem(ComplaintMachine.AllowedActions(staff, r.AsGuardedCase(), now))).ToList(), next,
-            Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap);
+            Math.Min(total, cap), total > cap);
     }
 
     /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>
@@ -219,18 +229,21 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
     }
 
     /// <summary>
-    /// The count of the page's filtered set, stopped at one past <see cref="InboxTotal.Cap"/>: the same predicates without the
+    /// The count of the page's filtered set, stopped at one past <see cref="InboxTotal.CapOf"/>: the same predicates without the
     /// cursor, the planner free to pick the narrowest index. It reads at most Cap + 1 entries of an index that selects the
     /// set, or (a filter without an index of its own in a large scope) the scope's entries; null when nothing can match.
+    /// A period in a narrow scope is counted through the index of the time received when that reads fewer entries than
+    /// the scope's own index would (see <see cref="CountsThroughPeriod"/>). <paramref name="received"/> is needed for a period.
     /// </summary>
-    internal (string Sql, DynamicParameters Parameters)? Count(StaffMember staff, InboxQuery q, OrgDirectory.Snapshot names, UnitIds? units = null)
+    internal (string Sql, DynamicParameters Parameters)? Count(StaffMember staff, InboxQuery q, OrgDirectory.Snapshot names, UnitIds? units = null,
+        ReceivedSpan? received = null)
     {
-        var parameters = new DynamicParameters(new { CountLimit = InboxTotal.Cap + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
+        var parameters = new DynamicParameters(new { CountLimit = InboxTotal.CapOf(q) + 1, UnitId = staff.UnitId ?? 0, StaffId = staff.Id, staff.GridId });
         var filters = new List<string>();
         string Same(string column) => column;
         // A search's rows drive its count as they drive its page; otherwise the planner picks the narrowest index.
         var search = Search(q, parameters, key: Same);
-        Func<string, string> key = search is null ? Same : db.Dialect.NotAnIndexKey;
+        Func<string, string> key = search is not null || CountsThroughPeriod(staff, q, names, received) ? db.Dialect.NotAnIndexKey : Same;
         if (!Filters(q, urgent: false, db.Dialect, key, key, names, filters, parameters, withPeriod: true, units ?? new UnitIds(null, null, null)))
         {
             return null;
@@ -239,6 +252,41 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
         var from = search?.From ?? "Complaints c";
         var where = string.Join(" AND ", [$"({string.Join(" OR ", scopes)})", .. search?.Predicates ?? [], .. filters]);
         return ($"SELECT COUNT(*) FROM (SELECT 1 AS One FROM {from} WHERE {where} {db.Dialect.AnyRows}) n", parameters);
+    }
+
+    // An entry of the covering index of the time received is read this many times faster than a case found through a
+    // scope's index, whose time must be read from the case itself (measured at a million cases: a year of that index in
+    // 48 ms, a street's cases through its own index in 650 ms).
+    private const int CoveringEntryAdvantage = 13;
+
+    /// <summary>
+    /// Whether a period's count in a narrow scope reads the period's entries of the index of the time received rather than
+    /// the scope's cases through the scope's index. Without statistics SQLite takes the scope's index (a street: every
+    /// case it ever had, each read from the table); the period is cheaper unless it is long and the scope one of many
+    /// units. The period's share of all cases is taken from its length against the span of the cases received, the
+    /// scope's share as one of the units of its level.
+    /// </summary>
+    private static bool CountsThroughPeriod(StaffMember staff, InboxQuery q, OrgDirectory.Snapshot names, ReceivedSpan? received)
+    {
+        if (staff.SeesEverything || staff.Role == StaffRoles.Volunteer || (q.From ?? q.To) is null)
+        {
+            return false;   // everything (the planner's pick holds), or a volunteer's few cases through their own index
+        }
+        if (received is not { First: { } first, Last: { } last } || last <= first)
+        {
+            return true;
+        }
+        var from = q.From is { } f && f.UtcDateTime > first ? f.UtcDateTime : first;
+        var to = q.To is { } t && t.UtcDateTime < last ? t.UtcDateTime : last;
+        var periodShare = Math.Max(0, (to - from).Ticks) / (double)(last - first).Ticks;
+        var units = staff.Role switch
+        {
+            StaffRoles.Street => names.Communities.Select(c => c.StreetId).Distinct().Count(),
+            StaffRoles.Department => names.DepartmentNamesById.Count,
+            StaffRoles.Community => names.Communities.Count,
+            _ => throw Vocabulary.Unknown("staff roles", staff.Role),
+        };
+        return periodShare * Math.Max(1, units) <= CoveringEntryAdvantage;
     }
 
     /// <summary>When the first and the last case were received (null when there is none): the months a period can touch.</summary>
