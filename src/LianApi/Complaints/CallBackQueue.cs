@@ -22,17 +22,23 @@ public sealed class CallBackQueue(Database db, IOptions<CallBackOptions> options
     public const string NotRated = "not_rated";
     public const string Sample = "sample";
 
-    private static readonly string SelectQueue = StaffInboxStore.InboxColumns + """
-
-        WHERE c.CloseReason IN (@NotEvaluated, @Evaluated) AND c.Id < @AfterId
-          AND (c.CloseReason = @NotEvaluated OR c.Id % 100 < @SharePercent)
-          AND NOT EXISTS (SELECT 1 FROM CallBacks b WHERE b.ComplaintId = c.Id)
+    // The page's ids first, from the index of why cases closed alone, then their rows: with the rows joined in, SQLite
+    // sorted every closed case of the district for each page (1.6 s at a million cases).
+    internal static string SelectQueue(SqlDialect dialect) => $"""
+        {StaffInboxStore.InboxColumns}
+        WHERE c.Id IN (SELECT q.Id FROM (
+            SELECT c.Id FROM Complaints c
+            WHERE c.CloseReason IN (@NotEvaluated, @Evaluated) AND c.Id < @AfterId
+              AND (c.CloseReason = @NotEvaluated OR c.Id % 100 < @SharePercent)
+              AND NOT EXISTS (SELECT 1 FROM CallBacks b WHERE b.ComplaintId = c.Id)
+            ORDER BY c.Id DESC
+            {dialect.LimitRows}) q)
         ORDER BY c.Id DESC
         """;
 
     public async Task<CallBackPage> ListAsync(StaffMember staff, int limit, long? afterId, CancellationToken ct)
     {
-        var sql = SelectQueue + "\n" + db.Dialect.LimitRows;
+        var sql = SelectQueue(db.Dialect);
         var rows = await db.ReadAsync(async c => (await c.QueryAsync<InboxRow>(new CommandDefinition(sql, new
         {
             CloseReasons.NotEvaluated, CloseReasons.Evaluated, AfterId = afterId ?? long.MaxValue,
