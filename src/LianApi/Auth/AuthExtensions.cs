@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace LianApi.Auth;
@@ -27,6 +28,8 @@ public static class AuthExtensions
             {
                 var o = jwt.Value;
                 bearer.MapInboundClaims = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new CachingTokenHandler(new JsonWebTokenHandler { MapInboundClaims = false }));
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = o.Issuer,

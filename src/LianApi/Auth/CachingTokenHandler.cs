@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace LianApi.Auth;
+
+/// <summary>
+/// Our bearer tokens, validated once per instance: a resident's mini-program sends the same token with every call, and
+/// checking its signature and parsing its JSON each time was the largest single cost of reading one's own report. The
+/// cache is keyed by the whole token, signature included, so a changed token is a miss and is validated in full; a hit
+/// is answered only while the token is still within its lifetime (and the clock skew the validation allows).
+/// </summary>
+public sealed class CachingTokenHandler(TokenHandler inner) : TokenHandler
+{
+    /// <summary>How many tokens one instance remembers: a district's residents and staff active within a token's lifetime.</summary>
+    public const int CachedTokens = 20_000;
+
+    private readonly MemoryCache validated = new(new MemoryCacheOptions { SizeLimit = CachedTokens });
+
+    public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
+    {
+        var now = DateTime.UtcNow;
+        if (validated.TryGetValue(token, out TokenValidationResult? known) && known!.SecurityToken.ValidTo + validationParameters.ClockSkew > now
+            && known.SecurityToken.ValidFrom - validationParameters.ClockSkew <= now)
+        {
+            return Fresh(known);
+        }
+        var result = await inner.ValidateTokenAsync(token, validationParameters);
+        if (result.IsValid)
+        {
+            validated.Set(token, result, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = result.SecurityToken.ValidTo + validationParameters.ClockSkew });
+        }
+        return result;
+    }
+
+    // Each request gets its own identity objects: the pipeline may add claims to the principal it is given.
+    private static TokenValidationResult Fresh(TokenValidationResult known) => new()
+    {
+        IsValid = true,
+        SecurityToken = known.SecurityToken,
+        ClaimsIdentity = new ClaimsIdentity(known.ClaimsIdentity),
+        Issuer = known.Issuer,
+        TokenType = known.TokenType,
+    };
+
+    public override SecurityToken ReadToken(string token) => inner.ReadToken(token);
+
+    public override int MaximumTokenSizeInBytes
+    {
+        get => inner.MaximumTokenSizeInBytes;
+        set => inner.MaximumTokenSizeInBytes = value;
+    }
+}
