@@ -13,8 +13,11 @@ namespace LianApi.Auth;
 /// </summary>
 public sealed class CachingTokenHandler(TokenHandler inner) : TokenHandler
 {
-    /// <summary>How many tokens one instance remembers: a district's residents and staff active within a token's lifetime.</summary>
-    public const int CachedTokens = 20_000;
+    /// <summary>
+    /// How many tokens one instance remembers: a remembered token holds its parsed form and claims, so the cache is kept
+    /// to the busiest callers' worth of memory; past this many, a token is validated in full as before.
+    /// </summary>
+    public const int CachedTokens = 256;
 
     private readonly MemoryCache validated = new(new MemoryCacheOptions { SizeLimit = CachedTokens });
 
