@@ -53,6 +53,35 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         return Outcome<InboxPage>(result.Result);
     }
 
+    /// <summary>
+    /// Photos chosen in a form, each uploaded by the API's own handler behind POST /api/photos (the same checks, cleaning
+    /// and limits as the mini-program's); their ids, or the first problem, as an error of the form's photoIds field.
+    /// </summary>
+    public async Task<(IReadOnlyList<string> Ids, ConsoleOutcome<StaffComplaintDetail>? Problem)> UploadPhotosAsync(IReadOnlyList<IFormFile> files,
+        HttpContext http, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        foreach (var file in files)
+        {
+            var result = await Photos.PhotosApi.UploadPhoto(file, http.User, http, services.GetRequiredService<Photos.PhotoStore>(),
+                services.GetRequiredService<Photos.PhotoCleaner>(), services.GetRequiredService<Photos.PhotoLinks>(), services.GetRequiredService<Photos.PhotoGate>(),
+                services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Photos.PhotoOptions>>(), services.GetRequiredService<Wechat.WechatJobSignal>(),
+                services.GetRequiredService<TimeProvider>(), ct);
+            switch (result.Result)
+            {
+                case Created<Photos.UploadedPhoto> created:
+                    ids.Add(created.Value!.Id);
+                    break;
+                case ProblemHttpResult problem:
+                    var detail = $"{file.FileName}：{problem.ProblemDetails.Detail ?? Infrastructure.Text.DefaultDetail(problem.StatusCode)}";
+                    return (ids, new(null, problem.StatusCode, Resources.Messages.DetailValidation, new Dictionary<string, string[]> { ["photoIds"] = [detail] }));
+                default:
+                    throw new InvalidOperationException($"The photo upload answered {result.Result.GetType().Name}, which the console does not know.");
+            }
+        }
+        return (ids, null);
+    }
+
     /// <summary>The dispatch center's call-back queue, by the API's handler: anyone else gets its 403.</summary>
     public async Task<ConsoleOutcome<CallBackPage>> ListCallBacksAsync(string? cursor, StaffMember staff, CancellationToken ct)
     {

@@ -23,7 +23,7 @@ public static class ConsoleFieldErrors
         // The API's validator names the parts of a target; on the form they are one list.
         ["target.level"] = new("目标单位", "请选择目标单位"),
         ["target.code"] = new("目标单位", "请选择目标单位"),
-        [Complaints.ActionFields.PhotoIds] = new("照片编号（逗号分隔）", "请填写办结照片的编号"),
+        [Complaints.ActionFields.PhotoIds] = new("办结照片（可多选，JPEG/PNG/WebP）", "请选择办结照片"),
         [Complaints.ActionFields.AssigneeId] = new("网格员", "请选择网格员"),
         [Complaints.ActionFields.Resolved] = new("问题是否解决", "请选择问题是否解决"),
         [Complaints.ActionFields.Satisfaction] = new("满意度", "请选择居民的满意度"),

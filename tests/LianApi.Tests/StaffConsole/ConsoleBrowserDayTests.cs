@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
+using LianApi.Complaints;
 using LianApi.Staff;
 using LianApi.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -121,12 +123,32 @@ public sealed class ConsoleBrowserDayTests
         await page.ClickAsync("#submit-action");
         await Expect(page.Locator("[data-error-for='reply']")).ToBeVisibleAsync();
         await ShotAsync(page, "resolve-field-error");
+        // The photo of the finished work, chosen as a file: uploaded by the API's own photo handler with the form.
         await page.FillAsync("#f-reply", "电梯已由物业维修完毕，请您确认。");
+        await page.SetInputFilesAsync("#f-photoIds", new FilePayload { Name = "维修完毕.jpg", MimeType = "image/jpeg", Buffer = Photos.TestImages.Jpeg(1200, 900) });
+        await ShotAsync(page, "resolve-form-with-photo");
         await page.ClickAsync("#submit-action");
         await page.WaitForURLAsync($"{baseUrl}/console/cases/{trackingNo}");
         await Expect(page.Locator(".status-badge")).ToHaveTextAsync("已办结");
         await Expect(page.Locator("#timeline")).ToContainTextAsync("电梯已由物业维修完毕");
+        await Expect(page.Locator("#timeline img.thumb")).ToHaveCountAsync(1);
+        Assert.That(await page.Locator("#timeline img.thumb").EvaluateAsync<int>("img => img.complete ? img.naturalWidth : -1"), Is.GreaterThan(0),
+            "the resolution photo's signed thumbnail loads");
         await ShotAsync(page, "case-resolved");
+
+        // The resident rates it; the dispatch center calls back (a rated case drawn for a check: the first case's id is in the share).
+        (await resident.PostAsJsonAsync($"/api/complaints/{trackingNo}/evaluation", new { resolved = true, satisfaction = "satisfied", comment = "修得很快" }))
+            .EnsureSuccessStatusCode();
+        await wall.GotoAsync("/console/call-backs");
+        await wall.ClickAsync($"a[href='/console/cases/{trackingNo}/act/{ComplaintActions.EvaluateByPhone}']");
+        await wall.SelectOptionAsync("#f-resolved", "true");
+        await wall.SelectOptionAsync("#f-satisfaction", "basically_satisfied");
+        await wall.FillAsync("#f-comment", "电话回访：居民表示电梯已正常运行");
+        await ShotAsync(wall, "call-back-form");
+        await wall.ClickAsync("#submit-action");
+        await wall.WaitForURLAsync($"{baseUrl}/console/cases/{trackingNo}");
+        await Expect(wall.Locator("#timeline")).ToContainTextAsync("调度员王敏");
+        await ShotAsync(wall, "case-called-back");
 
         // The work order, the map and the statistics, as the community sees them; the libraries run under the pages' CSP.
         var blocked = new List<string>();
