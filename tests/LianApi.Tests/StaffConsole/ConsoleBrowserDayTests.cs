@@ -66,6 +66,9 @@ public sealed class ConsoleBrowserDayTests
         await app.StaffAsync("day-daxing", StaffRoles.Community, "daxingdonglu", name: "社工赵强");
         await app.StaffAsync("day-admin", StaffRoles.Admin, null, name: "管理员孙丽");
         var resident = await app.LoginAsync("day-resident");
+        await app.AddDepartmentsAsync(("day-cgj", "区城管局（测试）"), ("day-szj", "区市政局（测试）"));
+        await app.PairAsync("day-cgj", "gongyuanmen");
+        app.Service<LianApi.Communities.OrgDirectory>().Invalidate();
         var trackingNo = await resident.FileAsync();
         var staff = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
         _ = dispatcherApi;
@@ -193,6 +196,34 @@ public sealed class ConsoleBrowserDayTests
         await ShotAsync(wall, "map-center");
         await wall.GotoAsync("/console/cases");
         await Expect(wall.Locator("#export")).ToHaveAttributeAsync("href", "/console/data/cases.csv");
+
+        // 吹哨报到 and the center's dispatch: the community whistles the second report to its paired department; the
+        // dispatch center takes it back (收回), accepts it and dispatches it to another department.
+        var second = (await located.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("trackingNo").GetString()!;
+        async Task ActAsync(IPage on, string action, Func<Task>? fill = null)
+        {
+            await on.GotoAsync($"/console/cases/{second}");
+            await on.ClickAsync($"#action-{action}");
+            if (fill is not null)
+            {
+                await fill();
+            }
+            await on.ClickAsync("#submit-action");
+            await on.WaitForURLAsync($"{baseUrl}/console/cases/{second}");
+        }
+        await ActAsync(page, ComplaintActions.Whistle, async () =>
+        {
+            await page.SelectOptionAsync("#f-target", "department:day-cgj");
+            await page.FillAsync("#f-reason", "巷口垃圾清运归城管，直接吹哨");
+        });
+        await Expect(page.Locator("#timeline")).ToContainTextAsync("吹哨至区城管局（测试）");
+        await ShotAsync(page, "case-whistled");
+        await ActAsync(wall, ComplaintActions.Reassign, () => wall.FillAsync("#f-reason", "该件需由中心统一派单"));
+        await ActAsync(wall, ComplaintActions.Accept);
+        await ActAsync(wall, ComplaintActions.Dispatch, () => wall.SelectOptionAsync("#f-target", "department:day-szj"));
+        await Expect(wall.Locator("#timeline")).ToContainTextAsync("转至区市政局（测试）");
+        await Expect(wall.Locator("#timeline")).ToContainTextAsync("调度员王敏（调度员）");
+        await ShotAsync(wall, "case-dispatched");
 
         // Administration, for the admin.
         await using var adminContext = await NewContextAsync();
