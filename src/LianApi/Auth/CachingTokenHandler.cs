@@ -11,8 +11,12 @@ namespace LianApi.Auth;
 /// cache is keyed by the whole token, signature included, so a changed token is a miss and is validated in full; a hit
 /// is answered only while the token is still within its lifetime (and the clock skew the validation allows).
 /// </summary>
-public sealed class CachingTokenHandler(TokenHandler inner) : TokenHandler
+/// <param name="inner">The handler that validates a token it has not seen.</param>
+/// <param name="time">The system clock, which the inner validation reads too; a test gives its own.</param>
+public sealed class CachingTokenHandler(TokenHandler inner, TimeProvider? time = null) : TokenHandler
 {
+    private readonly TimeProvider time = time ?? TimeProvider.System;
+
     /// <summary>
     /// How many tokens one instance remembers: a remembered token holds its parsed form and claims, so the cache is kept
     /// to the busiest callers' worth of memory; past this many, a token is validated in full as before.
@@ -23,7 +27,7 @@ public sealed class CachingTokenHandler(TokenHandler inner) : TokenHandler
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        var now = DateTime.UtcNow;
+        var now = time.GetUtcNow().UtcDateTime;
         if (validated.TryGetValue(token, out TokenValidationResult? known) && known!.SecurityToken.ValidTo + validationParameters.ClockSkew > now
             && known.SecurityToken.ValidFrom - validationParameters.ClockSkew <= now)
         {
