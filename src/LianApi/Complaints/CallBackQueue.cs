@@ -23,7 +23,7 @@ public sealed class CallBackQueue(Database db, IOptions<CallBackOptions> options
     public const string Sample = "sample";
 
     // The page's ids first, from the index of why cases closed alone, then their rows: with the rows joined in, SQLite
-    // sorted every closed case of the district for each page (1.6 s at a million cases).
+    // read and sorted every closed case of the district for each page.
     internal static string SelectQueue(SqlDialect dialect) => $"""
         {StaffInboxStore.InboxColumns}
         WHERE c.Id IN (SELECT q.Id FROM (

@@ -85,8 +85,7 @@ public sealed record InboxPage(IReadOnlyList<InboxItem> Items, string? NextCurso
 
 /// <summary>
 /// The bound of an inbox's count: past it, "1000+" is all a screen needs to say. A count reads an entry per case it
-/// counts, and where no index holds every filter, the case itself: at a million cases, counting to 10,000 through a
-/// category's index to check the street and status of each took 0.15 s.
+/// counts, and where no index holds every filter, the case itself, so the bound is what keeps it one short read.
 /// </summary>
 public static class InboxTotal
 {
@@ -205,9 +204,8 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
         var next = last is null ? null
             : new InboxCursor(last.Id, last.Priority, ByReceived(q, urgent) ? last.SubmittedAt : last.DueAt ?? Complaint.NoDeadline).ToString();
         var now = time.GetUtcNow().UtcDateTime;
-        var cap = InboxTotal.Cap;
         return new InboxPage(page.Select(r => r.AsItem(ComplaintMachine.AllowedActions(staff, r.AsGuardedCase(), now))).ToList(), next,
-            Math.Min(total, cap), total > cap || matches > InboxTotal.SearchMatchesRead);
+            Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap || matches > InboxTotal.SearchMatchesRead);
     }
 
     /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>
@@ -262,7 +260,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
             matches = TextMatchesSqlite(search.TextBounds);
             parameters.Add("MatchesRead", InboxTotal.SearchMatchesRead);
         }
-        else if (parameters.ParameterNames.Contains("Window"))
+        else if (search?.ByLike == true)
         {
             // One or two characters are looked for by LIKE among the newest cases, each case read: the count reads fewer
             // of them than the page may, and says "at least" when the district has more.
@@ -275,8 +273,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
     }
 
     // An entry of the covering index of the time received is read this many times faster than a case found through a
-    // scope's index, whose time must be read from the case itself (measured at a million cases: a year of that index in
-    // 48 ms, a street's cases through its own index in 650 ms).
+    // scope's index, whose time must be read from the case itself (the README's "Measured at a million cases").
     private const int CoveringEntryAdvantage = 13;
 
     /// <summary>
@@ -388,6 +385,9 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
     /// </summary>
     private sealed record SearchPart(string From, string Id, List<string> Predicates)
     {
+        /// <summary>One or two characters: a LIKE over the newest cases (<see cref="ShortText"/>), not the text index.</summary>
+        public bool ByLike { get; init; }
+
         /// <summary>The period as bounds of the text index's rowids (see <see cref="IdsOfPeriod"/>), or empty.</summary>
         public string TextBounds { get; init; } = "";
     }
@@ -467,6 +467,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
             parameters.Add("Like", text.Like);
             if (words.Length < (sqlite ? 3 : 2))
             {
+                part = part with { ByLike = true };
                 part.Predicates.Add(ShortText(db.Dialect, key));
                 parameters.Add("Window", CaseQuery.ShortWindow);
             }

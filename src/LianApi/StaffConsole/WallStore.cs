@@ -64,7 +64,7 @@ public sealed class WallStore(Database db, StaffInboxStore inbox, CallBackQueue 
         """;
 
     // The open cases are few, every case that ever reached a department many: the level only filters the open ones (through
-    // the level's index SQLite read each department case of three years to check its status, 0.25 s at a million).
+    // the level's index SQLite read each department case of every year to check its status).
     internal const string SelectByDepartment = """
         SELECT d.Name, COUNT(*) AS OpenCases,
                COALESCE(SUM(CASE WHEN c.IsOverdue = @False AND c.DueAt IS NOT NULL AND c.DueAt <= @SoonUntil THEN 1 ELSE 0 END), 0) AS DueSoon,

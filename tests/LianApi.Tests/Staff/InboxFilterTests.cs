@@ -201,7 +201,7 @@ public sealed class InboxFilterTests
     [Test]
     public async Task PeriodCount_InANarrowScope_ReadsThePeriodsEntries_NotEveryCaseOfTheScope_AndCountsExactly()
     {
-        // A street's count of a month a year ago took 0.6 s at a million cases: SQLite took the street's own indexes (an
+        // At a million cases a street's count of a month a year ago was slow: SQLite took the street's own indexes (an
         // OR of two) and read every case the street ever had from the table to check its time.
         var names = await app.Service<OrgDirectory>().GetAsync(Ct);
         var store = app.Service<StaffInboxStore>();

@@ -8,10 +8,11 @@ using LianApi.Tests.Infrastructure;
 namespace LianApi.Tests.StaffConsole;
 
 /// <summary>
-/// What the workbench reads at every load, planned as at a million cases. The wallboard's counts read the open cases (few, whatever the years behind them) through the status index. Without
-/// statistics SQLite picks by the shape of a query, not by the data, so a plan read on a small database is the plan at a
-/// million cases: there the per-department query, through the index of levels, read every case that ever reached a
-/// department to check its status (0.25 s warm, seconds cold) and the workbench took 2 s.
+/// What the workbench reads at every load, planned as at a million cases. The wallboard's counts read the open cases
+/// (few, whatever the years behind them) through the status index. Without statistics SQLite picks by the shape of a
+/// query, not by the data, so a plan read on a small database is the plan at a million cases: there the per-department
+/// query, through the index of levels, read every case that ever reached a department to check its status, and the
+/// workbench took seconds.
 /// </summary>
 public sealed class WorkbenchPlanTests
 {
@@ -48,8 +49,8 @@ public sealed class WorkbenchPlanTests
     [Test]
     public async Task CallBackQueue_FindsItsPageFromTheIndexAlone_ThenReadsOnlyThePagesRows()
     {
-        // With the rows joined in, SQLite read and sorted every closed case of the district for each page (1.6 s at a
-        // million cases, most of the workbench's 1.5 s).
+        // With the rows joined in, SQLite read and sorted every closed case of the district for each page (most of the
+        // workbench's load at a million cases).
         var sql = CallBackQueue.SelectQueue(SqlDialect.Sqlite);
         var plan = await app.Service<Database>().ReadAsync(async c => (await c.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
             "EXPLAIN QUERY PLAN " + sql, new { CloseReasons.NotEvaluated, CloseReasons.Evaluated, AfterId = long.MaxValue, SharePercent = 10, Limit = 51 })).ToList(),
