@@ -158,7 +158,11 @@ public sealed class WecomAlertTests
         var row = (await app.OutboxAsync()).Single(n => n.Channel == WecomStore.Channel);
         var atOnce = await app.SendWecomAsync();
         clock.Advance(TimeSpan.FromMinutes(2));
-        var later = await app.SendWecomAsync();
+        await app.SendWecomAsync();
+        // The deadline sweep runs in the background on the same clock and may add its own rows (the morning to-do) meanwhile:
+        // what is judged is this alert's row and the sends of this alert.
+        var delivered = (await app.OutboxAsync()).Single(n => n.Id == row.Id);
+        var alert = wecom.Sends()[0].Body.ToString();
 
         Assert.Multiple(() =>
         {
@@ -167,8 +171,8 @@ public sealed class WecomAlertTests
             Assert.That(row.ErrCode, Is.EqualTo(45009));
             Assert.That(row.DueAt, Is.GreaterThan(clock.GetUtcNow().AddMinutes(-2)), "due again later, not at once");
             Assert.That(atOnce.Sent + atOnce.Retrying, Is.Zero, "backing off: nothing is tried before it is due");
-            Assert.That(later.Sent, Is.EqualTo(1));
-            Assert.That(wecom.CallsTo(FakeWecomServer.SendPath), Is.EqualTo(2));
+            Assert.That(delivered.Status, Is.EqualTo(NotificationStatus.Sent));
+            Assert.That(wecom.Sends().Count(s => s.Body.ToString() == alert), Is.EqualTo(2), "refused once, delivered once");
         });
     }
 
