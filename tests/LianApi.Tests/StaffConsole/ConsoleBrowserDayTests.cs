@@ -68,6 +68,7 @@ public sealed class ConsoleBrowserDayTests
         var resident = await app.LoginAsync("day-resident");
         await app.AddDepartmentsAsync(("day-cgj", "区城管局（测试）"), ("day-szj", "区市政局（测试）"));
         await app.PairAsync("day-cgj", "gongyuanmen");
+        await app.StaffAsync("day-szj-handler", StaffRoles.Department, "day-szj", name: "市政局刘洋");
         app.Service<LianApi.Communities.OrgDirectory>().Invalidate();
         var trackingNo = await resident.FileAsync();
         var staff = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
@@ -224,6 +225,26 @@ public sealed class ConsoleBrowserDayTests
         await Expect(wall.Locator("#timeline")).ToContainTextAsync("转至区市政局（测试）");
         await Expect(wall.Locator("#timeline")).ToContainTextAsync("调度员王敏（调度员）");
         await ShotAsync(wall, "case-dispatched");
+
+        // The department's handler, in their own office: the dispatched case is in their inbox; they accept and resolve it.
+        await using var departmentOffice = await NewContextAsync();
+        var handler = await departmentOffice.NewPageAsync();
+        await handler.GotoAsync("/console/login");
+        await handler.SelectOptionAsync("#dev-staff", staff.Single(s => s.Name == "市政局刘洋").Id.ToString());
+        await handler.ClickAsync("#dev-login");
+        await handler.WaitForURLAsync($"{baseUrl}/console");
+        await handler.GotoAsync("/console/cases");
+        await Expect(handler.Locator($"a[href='/console/cases/{second}']")).ToBeVisibleAsync();
+        await ShotAsync(handler, "inbox-department");
+        await ActAsync(handler, ComplaintActions.Accept);
+        await ActAsync(handler, ComplaintActions.Resolve, async () =>
+        {
+            await handler.FillAsync("#f-reply", "已安排清运车辆，巷口垃圾桶已清空并加装一只。");
+            await handler.SetInputFilesAsync("#f-photoIds", new FilePayload { Name = "清运后.jpg", MimeType = "image/jpeg", Buffer = Photos.TestImages.Jpeg(1024, 768) });
+        });
+        await Expect(handler.Locator(".status-badge")).ToHaveTextAsync("已办结");
+        await Expect(handler.Locator("#timeline")).ToContainTextAsync("市政局刘洋");
+        await ShotAsync(handler, "case-resolved-by-department");
 
         // Administration, for the admin.
         await using var adminContext = await NewContextAsync();
