@@ -17,6 +17,21 @@ public sealed class UserStore(Database db)
             return await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectIdByOpenId, user, tx, cancellationToken: ct));
         }, ct);
 
+    /// <summary>Many residents in one transaction (the demo-data verb): their ids, in the order of <paramref name="openIds"/>.</summary>
+    public Task<IReadOnlyList<long>> UpsertManyAsync(string appId, IReadOnlyList<string> openIds, DateTime now, CancellationToken ct) =>
+        db.WriteAsync<IReadOnlyList<long>>(async (c, tx) =>
+        {
+            var upsert = db.Dialect.Upsert("Users", ["AppId", "OpenId"], ["LastLoginAt"], insertOnly: ["CreatedAt"]);
+            var ids = new List<long>(openIds.Count);
+            foreach (var openId in openIds)
+            {
+                var user = new { AppId = appId, OpenId = openId, LastLoginAt = now, CreatedAt = now };
+                await c.ExecuteAsync(new CommandDefinition(upsert, user, tx, cancellationToken: ct));
+                ids.Add(await c.ExecuteScalarAsync<long>(new CommandDefinition(SelectIdByOpenId, user, tx, cancellationToken: ct)));
+            }
+            return ids;
+        }, ct);
+
     private const string SelectOpenId = "SELECT OpenId FROM Users WHERE Id = @Id";
 
     /// <summary>The resident's openid, for WeChat calls about them (content checks); never sent to a client.</summary>

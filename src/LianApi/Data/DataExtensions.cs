@@ -31,6 +31,7 @@ public static class DataExtensions
         services.AddSingleton<Database>();
         services.AddSingleton<LeaseStore>();
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<BulkLoad>();
         services.AddHostedService<DatabaseInitializer>();
         return services;
     }

@@ -17,7 +17,7 @@ public sealed record SchemaScript(int Version, string Name, string Sql)
 /// Applies the embedded, numbered schema scripts of the current provider, each exactly once, each in its own
 /// transaction together with its SchemaVersions row, so a crash mid-way leaves the previous version intact.
 /// </summary>
-public sealed partial class SchemaMigrator(Database db, TimeProvider time, ILogger<SchemaMigrator> logger)
+public sealed partial class SchemaMigrator(Database db, BulkLoad bulkLoad, TimeProvider time, ILogger<SchemaMigrator> logger)
 {
     public static IReadOnlyList<SchemaScript> ScriptsFor(SqlDialect dialect)
     {
@@ -48,7 +48,7 @@ public sealed partial class SchemaMigrator(Database db, TimeProvider time, ILogg
     /// <summary>
     /// Applies the pending scripts, each in its own transaction under the migration lock, re-reading under the lock what
     /// is applied: instances starting together never run a script twice (the loser of the race finds it done).
-    /// Returns the scripts this call applied.
+    /// Then builds the indexes a bulk load killed half-way left dropped. Returns the scripts this call applied.
     /// </summary>
     public async Task<IReadOnlyList<SchemaScript>> MigrateAsync(CancellationToken ct)
     {
@@ -76,6 +76,7 @@ public sealed partial class SchemaMigrator(Database db, TimeProvider time, ILogg
                 logger.LogInformation("Applied schema script {Script}", script.Name);
             }
         }
+        await bulkLoad.BuildDeferredIndexesAsync(ct);
         return applied;
     }
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Threading.Channels;
 using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
+using LianApi.Data;
 using LianApi.Complaints;
 using LianApi.Shared;
 using LianApi.Staff;
@@ -16,7 +18,7 @@ namespace LianApi.Demo;
 /// a thousand to a transaction; the statistics rollups are rebuilt from the result at the end.
 /// </summary>
 public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, CommunityStore communities, UserStore users,
-    CalendarStore calendars, StatsStore stats, TimeProvider time)
+    CalendarStore calendars, StatsStore stats, BulkLoad bulkLoad, TimeProvider time)
 {
     private const int BatchSize = 1000;
 
@@ -54,11 +56,7 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             throw new InvalidOperationException("Import the org (communities, categories) first: demo cases need somewhere to happen.");
         }
         var random = new Random(20261202);
-        var residents = new List<long>();
-        for (var i = 0; i < Math.Clamp(count / 50, 1, 20_000); i++)
-        {
-            residents.Add(await users.UpsertAsync("lianapi-demo", $"demo-resident-{i}", now, ct));
-        }
+        var residents = await users.UpsertManyAsync("lianapi-demo", [.. Enumerable.Range(0, Math.Clamp(count / 50, 1, 20_000)).Select(i => $"demo-resident-{i}")], now, ct);
         var span = TimeSpan.FromDays(365 * Math.Max(1, years));
         // Written in the order they were received, as the app writes reports: ids and tracking numbers follow time.
         var ages = new double[count];
@@ -67,19 +65,64 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             ages[i] = random.NextDouble() * span.TotalSeconds;
         }
         Array.Sort(ages, (a, b) => b.CompareTo(a));
-        var batch = new List<ImportedComplaint>(BatchSize);
-        for (var i = 0; i < count; i++)
+        // A second fill into the same database gives its cases their own request ids: the residents are the same.
+        var run = now.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var deferred = await bulkLoad.BeginAsync(count, ct);
+        // The dice are played on one core while the writer stores the previous batches on the other.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var batches = Channel.CreateBounded<List<ImportedComplaint>>(2);
+        var playing = Task.Run(async () =>
         {
-            var submittedAt = now - TimeSpan.FromSeconds(ages[i]);
-            batch.Add(Play(random, names, departments, calendar, residents[random.Next(residents.Count)], submittedAt, now, i));
-            if (batch.Count == BatchSize || i == count - 1)
+            try
+            {
+                var batch = new List<ImportedComplaint>(BatchSize);
+                for (var i = 0; i < count; i++)
+                {
+                    var submittedAt = now - TimeSpan.FromSeconds(ages[i]);
+                    batch.Add(Play(random, names, departments, calendar, residents[random.Next(residents.Count)], submittedAt, now, $"demo-{run}-{i}"));
+                    if (batch.Count == BatchSize || i == count - 1)
+                    {
+                        await batches.Writer.WriteAsync(batch, stop.Token);
+                        batch = new List<ImportedComplaint>(BatchSize);
+                    }
+                }
+                batches.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                batches.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+        var stored = 0;
+        try
+        {
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
                 await complaints.ImportAsync(batch, ct);
-                batch.Clear();
-                Progress(progress, i + 1, count, clock.Elapsed);
+                stored += batch.Count;
+                Progress(progress, stored, count, clock.Elapsed);
             }
         }
+        catch
+        {
+            await stop.CancelAsync();
+            if (deferred > 0)
+            {
+                progress.WriteLine();
+                progress.WriteLine($"Stopped: the {deferred} case indexes set aside for the load are built at the next start (or by the migrate verb).");
+            }
+            throw;
+        }
+        finally
+        {
+            await playing;
+        }
         progress.WriteLine();
+        if (deferred > 0)
+        {
+            progress.WriteLine($"Building the {deferred} case indexes set aside for the load…");
+        }
+        await bulkLoad.EndAsync(ct);
         progress.WriteLine("Rebuilding the statistics rollups from the cases…");
         var rows = await stats.RebuildAsync(ct);
         return new Result(count, clock.Elapsed, rows);
@@ -94,7 +137,7 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
 
     /// <summary>One case's life, decided by dice and played by the machine up to now.</summary>
     private static ImportedComplaint Play(Random dice, OrgDirectory.Snapshot names, IReadOnlyList<(long Id, string Name)> departments,
-        WorkingCalendar calendar, long userId, DateTime submittedAt, DateTime now, int index)
+        WorkingCalendar calendar, long userId, DateTime submittedAt, DateTime now, string clientRequestId)
     {
         var community = names.Communities[dice.Next(names.Communities.Count)];
         // Sanitation, property and roads are most of a district's reports; emergencies are few.
@@ -239,7 +282,7 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
             }
         }
         SweepUntil(now);
-        return new ImportedComplaint(submitted, c with { Version = 1 }, $"demo-{index}", events, ratings);
+        return new ImportedComplaint(submitted, c with { Version = 1 }, clientRequestId, events, ratings);
     }
 
     private static readonly StaffMember Dispatcher = new() { Id = 0, Role = StaffRoles.Dispatcher, UnitName = DispatchCenter.Name, IsActive = true };

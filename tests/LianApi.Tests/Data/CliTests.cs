@@ -65,6 +65,78 @@ public sealed class CliTests
         });
     }
 
+    private async Task<string[]> CaseIndexesAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={database}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ('Complaints', 'ComplaintEvents') ORDER BY name";
+        var indexes = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            indexes.Add(reader.GetString(0));
+        }
+        return [.. indexes];
+    }
+
+    [Test]
+    public async Task DemoData_ALoadThatAtLeastDoublesTheCases_BuildsEveryIndexItSetAsideOnceAtTheEnd()
+    {
+        var communities = Path.Combine(directory, "communities.csv");
+        await File.WriteAllTextAsync(communities, "code,street,name,address,latitude,longitude\ngongyuanmen,beiyuanmen,贡院门社区,,,\n");
+        Assert.That(await RunAsync("import", "communities", communities), Is.EqualTo(0));
+        var migrated = await CaseIndexesAsync();
+
+        var filled = await RunAsync("demo-data", "--cases", LianApi.Data.BulkLoad.DeferIndexesFrom.ToString(), "--years", "1");
+        var afterLoad = await CaseIndexesAsync();
+        var topped = await RunAsync("demo-data", "--cases", "200", "--years", "1");
+        var verified = await RunAsync("stats", "verify");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(migrated, Has.Length.GreaterThan(25), "the case tables have their indexes before the load");
+            Assert.That(filled, Is.EqualTo(0));
+            Assert.That(afterLoad, Is.EqualTo(migrated), "each index is back with its own definition");
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM DeferredIndexes"), Is.Zero, "nothing is left waiting");
+            Assert.That(topped, Is.EqualTo(0), "a smaller load keeps the indexes in place");
+            Assert.That(await CaseIndexesAsync(), Is.EqualTo(migrated));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM Complaints"), Is.EqualTo(LianApi.Data.BulkLoad.DeferIndexesFrom + 200));
+            Assert.That(verified, Is.EqualTo(0), "the rollups equal a recount of the cases");
+        });
+    }
+
+    [Test]
+    public async Task Migrate_AfterALoadKilledHalfWay_BuildsTheIndexesItHadSetAside()
+    {
+        Assert.That(await RunAsync("migrate"), Is.Zero);
+        var migrated = await CaseIndexesAsync();
+        // What a load killed after its first transaction leaves: the definitions listed, the indexes dropped.
+        await using (var connection = new SqliteConnection($"Data Source={database}"))
+        {
+            await connection.OpenAsync();
+            await using var transaction = connection.BeginTransaction();
+            foreach (var index in new[] { "IX_Complaints_Received", "IX_Complaints_Handler_Urgent", "IX_ComplaintEvents_ComplaintId" })
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"INSERT INTO DeferredIndexes (Name, Definition, DeferredAt) SELECT name, sql, '2026-12-07T00:00:00' FROM sqlite_master WHERE name = '{index}'; DROP INDEX {index};";
+                await command.ExecuteNonQueryAsync();
+            }
+            await transaction.CommitAsync();
+        }
+        var killed = await CaseIndexesAsync();
+
+        var restarted = await RunAsync("migrate");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(killed, Has.Length.EqualTo(migrated.Length - 3));
+            Assert.That(restarted, Is.Zero);
+            Assert.That(await CaseIndexesAsync(), Is.EqualTo(migrated));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM DeferredIndexes"), Is.Zero);
+        });
+    }
+
     [Test]
     public async Task Migrate_Twice_AppliesEachScriptOnce()
     {

@@ -168,7 +168,7 @@ public sealed partial class SqlServerScriptTests
     {
         var ct = CancellationToken.None;
         var db = RecordingDatabase(source);
-        var migrator = new SchemaMigrator(db, TimeProvider.System, NullLogger<SchemaMigrator>.Instance);
+        var migrator = new SchemaMigrator(db, new BulkLoad(db, TimeProvider.System, NullLogger<BulkLoad>.Instance), TimeProvider.System, NullLogger<SchemaMigrator>.Instance);
         var directory = new OrgDirectory(db, TimeProvider.System);
         var communities = new CommunityStore(db, directory);
         var photos = new PhotoStore(db);
