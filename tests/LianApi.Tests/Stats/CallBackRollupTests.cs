@@ -165,6 +165,7 @@ public sealed class CallBackRollupTests
                 ALTER TABLE StatsRollups DROP COLUMN CallBackUnsatisfied;
                 ALTER TABLE Complaints DROP COLUMN LastCallBackResolved;
                 ALTER TABLE Complaints DROP COLUMN LastCallBackSatisfaction;
+                DROP TABLE DeferredIndexes;
                 DELETE FROM SchemaVersions WHERE Version >= 29;
                 """);
         }
