@@ -74,6 +74,24 @@ public sealed class StaffStore(Database db)
         WHERE Id = @Id AND IsActive = @True
         """;
 
+    private const string RenewUnboundCode = """
+        UPDATE Staff SET BindingCodeHash = @BindingCodeHash, BindingCodeExpiresAt = @BindingCodeExpiresAt
+        WHERE Id = @Id AND IsActive = @True AND UserId IS NULL
+        """;
+
+    /// <summary>
+    /// A new code for an active account nobody has bound yet (its old code lost or expired); null when the account is
+    /// inactive or bound meanwhile, which keeps its binding.
+    /// </summary>
+    public async Task<StaffBindingCode?> RenewUnboundCodeAsync(long staffId, DateTime now, CancellationToken ct)
+    {
+        var code = NewCode();
+        var expires = now + BindingCodeLifetime;
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(RenewUnboundCode + ";\n" + db.Dialect.SelectRowsAffected,
+            new { Id = staffId, BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, True = true }, tx, cancellationToken: ct)), ct);
+        return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
+    }
+
     /// <summary>A new code for a staff member who changed phones; it unbinds the old WeChat account.</summary>
     public async Task<StaffBindingCode?> RenewCodeAsync(long staffId, DateTime now, CancellationToken ct)
     {

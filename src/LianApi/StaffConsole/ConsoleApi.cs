@@ -1,4 +1,5 @@
 using LianApi.Infrastructure;
+using LianApi.Shared;
 using LianApi.Staff;
 using LianApi.StaffConsole.Pages;
 using LianApi.Wechat;
@@ -30,7 +31,55 @@ public static class ConsoleApi
         // The API's export handler with the session's staff member: the statistics page's download links.
         data.MapGet("/stats/export", Stats.StatsApi.ExportStats);
         data.MapGet("/cases.csv", ExportInbox);
+        group.MapPost("/admin/binding-sheet", AdminBindingSheet).RequireAuthorization(ConsoleAuth.Policy);
         return group;
+    }
+
+    /// <summary>Why 管理 could not make a binding sheet, told on the page it came from.</summary>
+    public static class BindingSheetProblems
+    {
+        public const string NoneChosen = "none";
+        public const string NoLink = "no-link";
+    }
+
+    /// <summary>
+    /// 管理's binding sheet: a new code for each chosen account that is active and not bound yet, printed as the sheet
+    /// the staff import writes (a card per person, a page per unit). Codes are stored only as hashes, so a sheet cannot
+    /// be printed again, only made anew; an account bound meanwhile is left out and keeps its binding.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult>> AdminBindingSheet(
+        [FromForm(Name = "staffId")] long[]? staffIds, StaffMember staff, StaffStore store, IOptions<QrCodes.QrCodeOptions> qrCodes,
+        TimeProvider time, ILogger<StaffListing> logger, CancellationToken ct)
+    {
+        if (staff.Role != StaffRoles.Admin)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "“管理”仅供管理员使用。");
+        }
+        var prefix = qrCodes.Value.BindingLinkPrefix;
+        if (prefix.Length == 0)
+        {
+            return TypedResults.Redirect($"{ConsoleAuth.Root}/admin?sheet={BindingSheetProblems.NoLink}");
+        }
+        var chosen = (staffIds ?? []).ToHashSet();
+        var accounts = (await store.ListForOpsAsync(ct)).Where(a => chosen.Contains(a.Id) && a.IsActive && a.UserId is null).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        var entries = new List<BindingSheetEntry>();
+        foreach (var account in accounts)
+        {
+            if (await store.RenewUnboundCodeAsync(account.Id, now, ct) is { } code)
+            {
+                entries.Add(new BindingSheetEntry(account.UnitName, account.Name, account.Role, account.GridCode, code));
+            }
+        }
+        if (entries.Count == 0)
+        {
+            return TypedResults.Redirect($"{ConsoleAuth.Root}/admin?sheet={BindingSheetProblems.NoneChosen}");
+        }
+        using var pdf = new MemoryStream();
+        BindingSheet.Write(pdf, [.. entries.OrderBy(e => e.UnitName, StringComparer.Ordinal)], code => prefix + code);
+        logger.LogInformation("Staff {StaffId} issued new binding codes for {Count} unbound account(s): {Accounts}",
+            staff.Id, entries.Count, string.Join(",", entries.Select(e => e.Code.StaffId)));
+        return TypedResults.File(pdf.ToArray(), "application/pdf", $"绑定单-{BeijingDay.Of(now).Stamp}.pdf");
     }
 
     /// <summary>

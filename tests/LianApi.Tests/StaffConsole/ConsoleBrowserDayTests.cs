@@ -277,6 +277,62 @@ public sealed class ConsoleBrowserDayTests
         TestContext.Progress.WriteLine($"Wall followed the accept in {followedIn.TotalSeconds:F1} s; screenshots in {ScreenshotFolder}");
     }
 
+    [Test]
+    public async Task Admin_TicksAnUnboundAccount_DownloadsABindingSheetWhoseNewCodeBinds()
+    {
+        await app.StaffAsync("sheet-admin", StaffRoles.Admin, null, name: "管理员周敏");
+        var wuOldCode = await app.AddStaffCodeAsync(StaffRoles.Community, "gongyuanmen", "网格员吴刚");
+        var zhengCode = await app.AddStaffCodeAsync(StaffRoles.Community, "daxingdonglu", "网格员郑洁");
+        var staff = await app.Service<StaffStore>().ListAsync(CancellationToken.None);
+        var (admin, wu) = (staff.Single(s => s.Name == "管理员周敏"), staff.Single(s => s.Name == "网格员吴刚"));
+
+        await using var context = await chromium.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl, Locale = "zh-CN", TimezoneId = "Asia/Shanghai", AcceptDownloads = true,
+            ViewportSize = new ViewportSize { Width = 1920, Height = 1080 },
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/login");
+        await page.SelectOptionAsync("#dev-staff", admin.Id.ToString());
+        await page.ClickAsync("#dev-login");
+        await page.WaitForURLAsync($"{baseUrl}/console");
+        await page.GotoAsync("/console/admin");
+        // Every unbound account comes ticked; the admin keeps only 吴刚's.
+        foreach (var box in await page.Locator("input[name=staffId]").AllAsync())
+        {
+            if (await box.GetAttributeAsync("value") != wu.Id.ToString())
+            {
+                await box.UncheckAsync();
+            }
+        }
+        await ShotAsync(page, "admin-binding-sheet");
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#binding-sheet"));
+        var saved = Path.Combine(ScreenshotFolder, "binding-sheet.pdf");
+        await download.SaveAsAsync(saved);
+        var pdf = await File.ReadAllBytesAsync(saved);
+        var links = PdfImages.ByPage(pdf).SelectMany(images => images).Select(i => QrDecoder.DecodeGray8(i.Gray, i.Width, i.Height)).ToList();
+        var prefix = LianApi.QrCodes.QrCodeOptions.DevelopmentBindingPlaceholder;
+
+        async Task<System.Net.HttpStatusCode> BindAsync(string code) =>
+            (await (await app.LoginAsync($"sheet-{Guid.NewGuid():N}")).PostAsJsonAsync("/api/staff/bind", new { bindingCode = code })).StatusCode;
+        Assert.That(links, Has.Count.EqualTo(1).And.All.StartWith(prefix), "one card: the ticked account's");
+        var oldCodeAfter = await BindAsync(wuOldCode);
+        var newCode = await BindAsync(links[0]![prefix.Length..]);
+        var untickedCode = await BindAsync(zhengCode);
+        await page.GotoAsync("/console/admin");
+        await ShotAsync(page, "admin-after-binding");
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(download.SuggestedFilename, Does.StartWith("绑定单-").And.EndWith(".pdf"));
+            Assert.That(Posters.PosterTests.PdfPages(pdf), Is.EqualTo(1));
+            Assert.That(oldCodeAfter, Is.Not.EqualTo(System.Net.HttpStatusCode.OK), "the old code is void once a new one is printed");
+            Assert.That(newCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the sheet's code binds");
+            Assert.That(untickedCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "an account not ticked keeps its code");
+            Assert.That(await page.Locator($"tr[data-staff-id='{wu.Id}'] input[name=staffId]").CountAsync(), Is.Zero, "bound now: nothing to tick");
+        });
+    }
+
     private async Task<IBrowserContext> NewContextAsync() => await chromium.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = baseUrl,

@@ -230,4 +230,27 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(center.LastHtml, Does.Not.Contain("调度员卫</td>"), "no account list for a dispatcher");
         });
     }
+
+    [Test]
+    public async Task BindingSheet_IsTheAdminsOnly_AndSaysSoWhenNoUnboundAccountIsTicked()
+    {
+        var admin = await LogInAsync("center-admin-2", StaffRoles.Admin, null, "管理员蒋");
+        var center = await LogInAsync("center-dispatcher-7", StaffRoles.Dispatcher, null, "调度员韩");
+        var bound = (await app.Service<StaffStore>().ListAsync(CancellationToken.None)).Single(s => s.Name == "调度员韩");
+
+        await center.GetAsync("/console");
+        var refused = await center.SubmitAsync(center.LastHtml, "logout-form", "/console/admin/binding-sheet", ("staffId", bound.Id.ToString()));
+        await admin.GetAsync("/console/admin");
+        var nothingToPrint = await admin.SubmitAsync(admin.LastHtml, "binding-sheet-form", "/console/admin/binding-sheet", ("staffId", bound.Id.ToString()));
+        await admin.GetAsync(nothingToPrint.Headers.Location!.OriginalString);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+            Assert.That(nothingToPrint.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a bound account gets no new code: it would be unbound");
+            Assert.That(nothingToPrint.Headers.Location!.OriginalString, Is.EqualTo("/console/admin?sheet=none"));
+            Assert.That(admin.LastHtml, Does.Contain("id=\"binding-sheet-problem\"").And.Contain("没有可发码的账号"));
+            Assert.That((await app.Service<StaffStore>().ListAsync(CancellationToken.None)).Single(s => s.Id == bound.Id).UserId, Is.EqualTo(bound.UserId));
+        });
+    }
 }

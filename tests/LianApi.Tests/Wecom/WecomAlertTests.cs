@@ -263,4 +263,35 @@ public sealed class WecomAlertTests
             Assert.That(wecom.Cards().Last().Title, Does.Contain(ordinary));
         });
     }
+
+    [Test]
+    public async Task QuietHours_AFridayNightsCase_ReachesTheUnitOnMondayMorning()
+    {
+        // Friday 22:00 Beijing time (before the binding codes the test makes now expire); Saturday and Sunday are rest
+        // days of the (weekdays) calendar.
+        clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 14, 0, 0, TimeSpan.Zero));
+        app = WecomTestApp.Start(wechat, wecom, clock, more: new Dictionary<string, string?>
+        {
+            ["Wecom:QuietHoursStart"] = "21:00",
+            ["Wecom:QuietHoursEnd"] = "08:00",
+        });
+        (await app.MappedStaffAsync("gym-weekend", "community", "gongyuanmen", "weekend-user")).Dispose();
+
+        var ordinary = await FileAsync("resident-friday");
+        var friday = await app.SendWecomAsync();
+        var heldRow = (await app.OutboxAsync()).Single(n => n.Channel == WecomStore.Channel && n.TrackingNo == ordinary);
+        clock.Advance(TimeSpan.FromHours(12));   // Saturday 10:00
+        var saturday = await app.SendWecomAsync();
+        clock.Advance(TimeSpan.FromHours(46));   // Monday 08:00
+        var monday = await app.SendWecomAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(friday.Held, Is.EqualTo(1));
+            Assert.That(heldRow.DueAt.ToOffset(ChinaTime.Offset), Is.EqualTo(new DateTimeOffset(2026, 11, 30, 8, 0, 0, ChinaTime.Offset)));
+            Assert.That(saturday.Sent, Is.Zero);
+            Assert.That(monday.Sent, Is.EqualTo(1));
+            Assert.That(wecom.Cards().Last().Title, Does.Contain(ordinary));
+        });
+    }
 }

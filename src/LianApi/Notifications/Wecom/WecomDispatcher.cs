@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LianApi.Calendar;
 using LianApi.Notifications;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,7 @@ namespace LianApi.Notifications.Wecom;
 /// (after the lease expires), and WeCom's own duplicate check usually drops even that one.
 /// </summary>
 public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider tokens, IServiceProvider services, IOptionsMonitor<WecomOptions> options,
-    IOptionsMonitor<NotificationOptions> outbox, TimeProvider time, ILogger<WecomDispatcher> logger)
+    IOptionsMonitor<NotificationOptions> outbox, CalendarStore calendars, TimeProvider time, ILogger<WecomDispatcher> logger)
 {
     private const int BatchSize = 50;
     private const int MaxPerRun = 500;
@@ -67,8 +68,9 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
             return null;
         }
         var facts = WecomFacts.Read(claimed.Facts);
-        // Emergencies (燃气泄漏, 水管爆裂 …) go out at any hour; the rest wait for the morning.
-        if (facts.GetValueOrDefault(WecomFacts.Urgent) != "1" && QuietHours.ReleaseAt(now, o.QuietHoursStart, o.QuietHoursEnd) is { } release)
+        // Emergencies (燃气泄漏, 水管爆裂 …) go out at any hour; the rest wait for a working morning.
+        if (facts.GetValueOrDefault(WecomFacts.Urgent) != "1"
+            && QuietHours.ReleaseAt(now, o.QuietHoursStart, o.QuietHoursEnd, await calendars.GetAsync(ct), o.QuietOnRestDays) is { } release)
         {
             await store.MarkRetryAsync(claimed.Id, Owner, attempted: false, null, WecomStore.HeldQuietHours, release, ct);
             return Outcome.Held;

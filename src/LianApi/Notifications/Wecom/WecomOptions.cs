@@ -36,6 +36,12 @@ public sealed class WecomOptions
 
     public TimeOnly QuietHoursEnd { get; set; } = new(8, 0);
 
+    /// <summary>
+    /// Rest days of the working calendar (weekends, holidays) are quiet all day: a non-urgent message waits for
+    /// <see cref="QuietHoursEnd"/> on the next working day. False: only the nights are quiet.
+    /// </summary>
+    public bool QuietOnRestDays { get; set; } = true;
+
     /// <summary>Per attempt and in total; the outbox retries later, so WeCom gets a few seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
