@@ -278,7 +278,7 @@ public sealed class ConsoleBrowserDayTests
     }
 
     [Test]
-    public async Task Admin_TicksAnUnboundAccount_DownloadsABindingSheetWhoseNewCodeBinds()
+    public async Task Admin_PrintsABindingSheetForTheTickedAccount_AndRetiresAnotherInTwoSteps()
     {
         await app.StaffAsync("sheet-admin", StaffRoles.Admin, null, name: "管理员周敏");
         var wuOldCode = await app.AddStaffCodeAsync(StaffRoles.Community, "gongyuanmen", "网格员吴刚");
@@ -322,6 +322,18 @@ public sealed class ConsoleBrowserDayTests
         await page.GotoAsync("/console/admin");
         await ShotAsync(page, "admin-after-binding");
 
+        // Someone left: two steps, so a slip of the mouse retires nobody.
+        var zheng = staff.Single(s => s.Name == "网格员郑洁");
+        await page.ClickAsync($"tr[data-staff-id='{zheng.Id}'] a.deactivate");
+        await Expect(page.Locator("#deactivate-form")).ToContainTextAsync("网格员郑洁");
+        await ShotAsync(page, "admin-deactivate-confirm");
+        await page.ClickAsync("#deactivate-confirm");
+        await Expect(page.Locator("#deactivated")).ToContainTextAsync("已停用 网格员郑洁");
+        await Expect(page.Locator($"tr[data-staff-id='{zheng.Id}']")).ToContainTextAsync("已停用");
+        await ShotAsync(page, "admin-deactivated");
+        var ownLink = await page.Locator($"tr[data-staff-id='{admin.Id}'] a.deactivate").CountAsync();
+        var retired = (await app.Service<StaffStore>().ListAsync(CancellationToken.None)).Single(s => s.Id == zheng.Id);
+
         Assert.Multiple(async () =>
         {
             Assert.That(download.SuggestedFilename, Does.StartWith("绑定单-").And.EndWith(".pdf"));
@@ -330,6 +342,8 @@ public sealed class ConsoleBrowserDayTests
             Assert.That(newCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the sheet's code binds");
             Assert.That(untickedCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "an account not ticked keeps its code");
             Assert.That(await page.Locator($"tr[data-staff-id='{wu.Id}'] input[name=staffId]").CountAsync(), Is.Zero, "bound now: nothing to tick");
+            Assert.That(retired.IsActive, Is.False);
+            Assert.That(ownLink, Is.Zero, "an admin is not offered to retire themself");
         });
     }
 
