@@ -83,21 +83,16 @@ public sealed class StaffStore(Database db)
     /// A new code for an active account nobody has bound yet (its old code lost or expired); null when the account is
     /// inactive or bound meanwhile, which keeps its binding.
     /// </summary>
-    public async Task<StaffBindingCode?> RenewUnboundCodeAsync(long staffId, DateTime now, CancellationToken ct)
-    {
-        var code = NewCode();
-        var expires = now + BindingCodeLifetime;
-        var updated = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(RenewUnboundCode + ";\n" + db.Dialect.SelectRowsAffected,
-            new { Id = staffId, BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, True = true }, tx, cancellationToken: ct)), ct);
-        return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
-    }
+    public Task<StaffBindingCode?> RenewUnboundCodeAsync(long staffId, DateTime now, CancellationToken ct) => RenewAsync(RenewUnboundCode, staffId, now, ct);
 
     /// <summary>A new code for a staff member who changed phones; it unbinds the old WeChat account.</summary>
-    public async Task<StaffBindingCode?> RenewCodeAsync(long staffId, DateTime now, CancellationToken ct)
+    public Task<StaffBindingCode?> RenewCodeAsync(long staffId, DateTime now, CancellationToken ct) => RenewAsync(RenewCode, staffId, now, ct);
+
+    private async Task<StaffBindingCode?> RenewAsync(string renew, long staffId, DateTime now, CancellationToken ct)
     {
         var code = NewCode();
         var expires = now + BindingCodeLifetime;
-        var updated = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(RenewCode + ";\n" + db.Dialect.SelectRowsAffected,
+        var updated = await db.WriteAsync((c, tx) => c.ExecuteScalarAsync<int>(new CommandDefinition(renew + ";\n" + db.Dialect.SelectRowsAffected,
             new { Id = staffId, BindingCodeHash = Hash(code), BindingCodeExpiresAt = expires, True = true }, tx, cancellationToken: ct)), ct);
         return updated == 1 ? new StaffBindingCode(staffId, code, expires) : null;
     }
