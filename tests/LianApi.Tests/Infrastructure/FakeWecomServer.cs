@@ -85,6 +85,9 @@ public sealed class FakeWecomServer : IAsyncDisposable
     public void OnSendWithInvalidUsers(string invalidUsers) => handlers[SendPath] =
         Json($$"""{"errcode":0,"errmsg":"ok","invaliduser":"{{invalidUsers}}","msgid":"msg-2"}""");
 
+    /// <summary>Runs as each message/send arrives, before it is answered: a test's way to let time pass during a call.</summary>
+    public Action? WhileSending { get; set; }
+
     public int CallsTo(string path) => Requests.Count(r => r.Path == path);
 
     /// <summary>Every message/send the app made (answered with any errcode), in order, with the access_token of its query.</summary>
@@ -102,6 +105,10 @@ public sealed class FakeWecomServer : IAsyncDisposable
         var path = context.Request.Path.Value!.TrimStart('/');
         using var reader = new StreamReader(context.Request.Body);
         Requests.Enqueue((path, context.Request.QueryString.Value ?? "", await reader.ReadToEndAsync()));
+        if (path == SendPath)
+        {
+            WhileSending?.Invoke();
+        }
         if (handlers.TryGetValue(path, out var handler))
         {
             await handler(context);

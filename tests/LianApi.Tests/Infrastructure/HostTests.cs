@@ -72,6 +72,14 @@ public sealed class HostTests
             .SetName("Start_InProductionWithoutLinkPrefix_IsRefused");
         yield return new TestCaseData(new Dictionary<string, string?> { ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c" }, "QrCodes__LinkPrefix")
             .SetName("Start_WithALinkPrefixNotEndingInSlash_IsRefused");
+        Dictionary<string, string?> Wecom(string key, string value) => new()
+        {
+            ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["Wecom:CorpId"] = "ww1", ["Wecom:AgentId"] = "1000002",
+            ["Wecom:Secret"] = "s", ["Wecom:ConsoleBaseUrl"] = "https://lian.test.invalid/console", [key] = value,
+        };
+        yield return new TestCaseData(Wecom("Wecom:CardType", "markdown"), "Wecom__CardType").SetName("Start_WithAnUnknownWecomCardType_IsRefused");
+        yield return new TestCaseData(Wecom("Wecom:DigestFrom", "1"), "Wecom__DigestFrom").SetName("Start_WithADigestOfOneMessage_IsRefused");
+        yield return new TestCaseData(Wecom("Wecom:TotalTimeout", "00:01:58"), "Wecom__TotalTimeout").SetName("Start_WithAWecomCallAsLongAsTheLease_IsRefused");
     }
 
     [TestCaseSource(nameof(RefusedConfigurations))]

@@ -95,10 +95,11 @@ public sealed class WecomOpsTests
         app = WecomTestApp.Start(wechat, wecom, clock);
         (await app.MappedStaffAsync("todo-gym", "community", "gongyuanmen", "todo-community")).Dispose();
         (await app.MappedStaffAsync("todo-center", "dispatcher", null, "todo-center")).Dispose();
+        var filed = new List<string>();
         using (var resident = await app.LoginAsync("todo-resident"))
         {
-            await resident.FileAsync();
-            await resident.FileAsync();
+            filed.Add(await resident.FileAsync());
+            filed.Add(await resident.FileAsync());
         }
         await app.SendWecomAsync();
         var arrivals = wecom.Cards().Count;
@@ -118,13 +119,22 @@ public sealed class WecomOpsTests
         await app.SendWecomAsync();
 
         var community = tuesday.Single(c => c.ToUser == "todo-community");
+        // The card opens in the console as the member's own to-do: the path under the console's base address.
+        var browser = new LianApi.Tests.StaffConsole.ConsoleBrowser(app);
+        using (var communityStaff = await app.LoginAsync("todo-gym"))
+        {
+            await browser.LogInAsync(communityStaff);
+        }
+        var opened = await browser.GetAsync("/console" + community.Url[FakeWecomServer.ConsoleBaseUrl.Length..]);
         Assert.Multiple(() =>
         {
             Assert.That(beforeTime, Is.EqualTo(arrivals), "nothing before the digest time");
             Assert.That(tuesday.Select(c => c.ToUser), Is.EquivalentTo(new[] { "todo-community", "todo-center" }), "one card per unit, once");
             Assert.That(community.Title, Is.EqualTo("今日待办 · 贡院门社区"));
             Assert.That(community.Description, Does.Contain("新案件 2 件").And.Contain("已超期 0 件"));
-            Assert.That(community.Url, Is.EqualTo($"{FakeWecomServer.ConsoleBaseUrl}/inbox?filter=today"));
+            Assert.That(community.Url, Is.EqualTo($"{FakeWecomServer.ConsoleBaseUrl}/cases?sort=urgent"));
+            Assert.That(opened.StatusCode, Is.EqualTo(System.Net.HttpStatusCode.OK), "the link is a console page (was /inbox?filter=today: no such page)");
+            Assert.That(browser.LastHtml, Does.Contain(filed[0]).And.Contain(filed[1]), "the unit's cases are listed");
             Assert.That(wecom.Cards().Count, Is.EqualTo(arrivals + 2), "no to-do on a Saturday");
         });
     }
@@ -143,7 +153,7 @@ public sealed class WecomOpsTests
         var now = clock.GetUtcNow().UtcDateTime;
         var id = (await store.ListDueAsync(now, 10, Ct)).Single();
         var claimed = (await store.ClaimAsync(id, "crashed-instance", now, now + TimeSpan.FromMinutes(2), Ct))!;
-        var card = WecomMessages.Card(claimed, app.Service<Microsoft.Extensions.Options.IOptions<WecomOptions>>().Value);
+        var card = WecomMessages.For(claimed, app.Service<Microsoft.Extensions.Options.IOptions<WecomOptions>>().Value).Card;
         var token = await app.Service<WecomAccessTokenProvider>().GetAsync(Ct);
         await app.Services.GetRequiredService<WecomClient>().SendCardAsync(token, claimed.Recipients, card, Ct);
 

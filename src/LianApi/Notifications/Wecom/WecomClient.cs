@@ -54,14 +54,18 @@ public sealed class WecomClient(HttpClient http, IOptions<WecomOptions> options,
     /// guard, beside the outbox's lease, against a re-send after a crash between send and mark. Never retried here.
     /// </summary>
     public Task<WecomSendResult> SendCardAsync(string accessToken, IReadOnlyCollection<string> users, WecomCard card, CancellationToken ct) =>
-        SendMessageAsync(accessToken, users, "textcard", new
+        SendMessageAsync(accessToken, users, WecomCardTypes.TextCard, new
         {
             title = card.Title, description = card.Description, url = card.Url, btntxt = card.ButtonText,
         }, ct);
 
+    /// <summary>One text notice template card to up to 1000 users; like <see cref="SendCardAsync"/> otherwise.</summary>
+    public Task<WecomSendResult> SendTemplateCardAsync(string accessToken, IReadOnlyCollection<string> users, WecomTemplateCard card, CancellationToken ct) =>
+        SendMessageAsync(accessToken, users, WecomCardTypes.TemplateCard, card, ct);
+
     /// <summary>Plain text (≤ 2048 bytes, a link as &lt;a href&gt;): for clients that cannot show a card.</summary>
     public Task<WecomSendResult> SendTextAsync(string accessToken, IReadOnlyCollection<string> users, string content, CancellationToken ct) =>
-        SendMessageAsync(accessToken, users, "text", new { content }, ct);
+        SendMessageAsync(accessToken, users, WecomCardTypes.Text, new { content }, ct);
 
     private async Task<WecomSendResult> SendMessageAsync(string accessToken, IReadOnlyCollection<string> users, string type, object body, CancellationToken ct)
     {

@@ -7,14 +7,16 @@ namespace LianApi.Notifications.Wecom;
 
 /// <summary>
 /// Sends the due WeCom rows of the outbox, on every instance, under the outbox's lease rules: claimed one at a time and
-/// sent one at a time, so a crash between WeCom's answer and our mark re-sends at most one message per crashed instance
-/// (after the lease expires), and WeCom's own duplicate check usually drops even that one.
+/// sent one message at a time (one row, or a digest of a batch's rows to the same people), so a crash between WeCom's
+/// answer and our marks re-sends at most one message per crashed instance (after the lease expires), and WeCom's own
+/// duplicate check usually drops even that one.
 /// </summary>
 public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider tokens, IServiceProvider services, IOptionsMonitor<WecomOptions> options,
     IOptionsMonitor<NotificationOptions> outbox, CalendarStore calendars, TimeProvider time, ILogger<WecomDispatcher> logger)
 {
     private const int BatchSize = 50;
     private const int MaxPerRun = 500;
+    internal static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
 
     /// <summary>WeCom answered 40008 (invalid msgtype): a host or client without cards gets the same message as text.</summary>
     private const int InvalidMessageType = 40008;
@@ -40,13 +42,33 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
             {
                 break;
             }
+            var ready = new List<ClaimedWecomMessage>();
+            var leaseEnds = time.GetUtcNow().UtcDateTime + outbox.CurrentValue.LeaseDuration;
             foreach (var id in due)
             {
                 seen++;
-                if (await SendOneAsync(id, ct) is { } outcome)
+                var (outcome, claimed) = await ClaimAsync(id, ct);
+                if (outcome is { } o)
                 {
-                    counts[(int)outcome]++;
+                    counts[(int)o]++;
                 }
+                if (claimed is not null)
+                {
+                    ready.Add(claimed);
+                }
+            }
+            foreach (var message in Messages(ready, options.CurrentValue))
+            {
+                // A slow WeCom must not let a lease run out under a message about to be sent: another instance would send it too.
+                if (time.GetUtcNow().UtcDateTime + options.CurrentValue.TotalTimeout + LeaseMargin >= leaseEnds)
+                {
+                    foreach (var row in message)
+                    {
+                        await store.ReleaseAsync(row.Id, Owner, ct);
+                    }
+                    continue;
+                }
+                counts[(int)await SendAsync(message, ct)] += message.Count;
             }
         }
         var result = new Result(counts[0], counts[1], counts[2], counts[3], counts[4]);
@@ -58,30 +80,67 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
         return result;
     }
 
-    private async Task<Outcome?> SendOneAsync(long id, CancellationToken ct)
+    /// <summary>
+    /// The claimed rows as messages: non-urgent rows to exactly the same people go as one digest when there are
+    /// <see cref="WecomOptions.DigestFrom"/> of them or more; emergencies and to-dos (already a digest) go on their own.
+    /// </summary>
+    internal static IEnumerable<IReadOnlyList<ClaimedWecomMessage>> Messages(IReadOnlyList<ClaimedWecomMessage> rows, WecomOptions o)
+    {
+        bool Alone(ClaimedWecomMessage m) => o.DigestFrom == 0 || m.Event == WecomEvents.MorningTodo || WecomFacts.Read(m.Facts).GetValueOrDefault(WecomFacts.Urgent) == "1";
+        foreach (var m in rows.Where(Alone))
+        {
+            yield return [m];
+        }
+        foreach (var group in rows.Where(m => !Alone(m)).GroupBy(m => string.Join('|', m.Recipients), StringComparer.Ordinal))
+        {
+            var list = group.ToList();
+            if (list.Count >= o.DigestFrom)
+            {
+                yield return list;
+            }
+            else
+            {
+                foreach (var m in list)
+                {
+                    yield return [m];
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims a due row: held for quiet hours or skipped (nobody to tell) here, or returned to be sent.</summary>
+    private async Task<(Outcome?, ClaimedWecomMessage?)> ClaimAsync(long id, CancellationToken ct)
     {
         var o = options.CurrentValue;
         var now = time.GetUtcNow().UtcDateTime;
         var claimed = await store.ClaimAsync(id, Owner, now, now + outbox.CurrentValue.LeaseDuration, ct);
         if (claimed is null)
         {
-            return null;
+            return (null, null);
         }
-        var facts = WecomFacts.Read(claimed.Facts);
         // Emergencies (燃气泄漏, 水管爆裂 …) go out at any hour; the rest wait for a working morning.
-        if (facts.GetValueOrDefault(WecomFacts.Urgent) != "1"
+        if (WecomFacts.Read(claimed.Facts).GetValueOrDefault(WecomFacts.Urgent) != "1"
             && QuietHours.ReleaseAt(now, o.QuietHoursStart, o.QuietHoursEnd, await calendars.GetAsync(ct), o.QuietOnRestDays) is { } release)
         {
             await store.MarkRetryAsync(claimed.Id, Owner, attempted: false, null, WecomStore.HeldQuietHours, release, ct);
-            return Outcome.Held;
+            return (Outcome.Held, null);
         }
         if (claimed.Recipients.Count == 0)
         {
             await store.MarkFinishedAsync(claimed.Id, Owner, NotificationStatus.Skipped, null, WecomStore.NoRecipient, null, now, ct);
-            return Outcome.Skipped;
+            return (Outcome.Skipped, null);
         }
-        var card = WecomMessages.Card(claimed, o);
-        var data = JsonSerializer.Serialize(new { touser = claimed.Recipients, title = card.Title, url = card.Url });
+        return (null, claimed);
+    }
+
+    /// <summary>Sends one message for its rows (one row, or a digest of several) and marks every row with the outcome.</summary>
+    private async Task<Outcome> SendAsync(IReadOnlyList<ClaimedWecomMessage> rows, CancellationToken ct)
+    {
+        var o = options.CurrentValue;
+        var recipients = rows[0].Recipients;
+        var message = rows.Count == 1 ? WecomMessages.For(rows[0], o) : WecomMessages.Digest(rows, o);
+        var data = JsonSerializer.Serialize(new { touser = recipients, title = message.Card.Title, url = message.Card.Url, rows = rows.Count });
+        var what = rows.Count == 1 ? $"{rows[0].Id} ({rows[0].Event})" : $"{string.Join(',', rows.Select(r => r.Id))} (a digest of {rows.Count})";
         try
         {
             var sent = await tokens.CallAsync(async (token, token_ct) =>
@@ -89,32 +148,40 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
                 var client = services.GetRequiredService<WecomClient>();
                 try
                 {
-                    return await client.SendCardAsync(token, claimed.Recipients, card, token_ct);
+                    return o.CardType == WecomCardTypes.TemplateCard
+                        ? await client.SendTemplateCardAsync(token, recipients, message.TemplateCard, token_ct)
+                        : await client.SendCardAsync(token, recipients, message.Card, token_ct);
                 }
                 catch (WecomException e) when (e.ErrorCode == InvalidMessageType)
                 {
-                    return await client.SendTextAsync(token, claimed.Recipients, WecomMessages.Text(claimed, o), token_ct);
+                    return await client.SendTextAsync(token, recipients, message.Text, token_ct);
                 }
             }, ct);
             string? invalid = null;
             if (sent.InvalidUsers.Count > 0)
             {
                 invalid = $"{WecomStore.InvalidUser}: {string.Join('|', sent.InvalidUsers)}";
-                logger.LogWarning("WeCom message {Id} ({Event}) did not reach {InvalidUsers}: not users of the application; fix their WeCom user ids",
-                    claimed.Id, claimed.Event, string.Join('|', sent.InvalidUsers));
+                logger.LogWarning("WeCom message {What} did not reach {InvalidUsers}: not users of the application; fix their WeCom user ids",
+                    what, string.Join('|', sent.InvalidUsers));
             }
-            if (!await store.MarkSentAsync(claimed.Id, Owner, data, invalid, time.GetUtcNow().UtcDateTime, ct))
+            foreach (var row in rows)
             {
-                logger.LogWarning("WeCom message {Id} was sent after its lease expired", claimed.Id);
+                if (!await store.MarkSentAsync(row.Id, Owner, data, invalid, time.GetUtcNow().UtcDateTime, ct))
+                {
+                    logger.LogWarning("WeCom message {Id} was sent after its lease expired", row.Id);
+                }
             }
             return Outcome.Sent;
         }
         catch (WecomException e) when (e.IsPermanent)
         {
-            logger.LogWarning("WeCom message {Id} ({Event}) refused with errcode {ErrCode}: no recipient is a user of the application ({Users}); not retried",
-                claimed.Id, claimed.Event, e.ErrorCode, string.Join('|', claimed.Recipients));
-            await store.MarkFinishedAsync(claimed.Id, Owner, NotificationStatus.Failed, e.ErrorCode,
-                $"{WecomStore.InvalidUser}: {string.Join('|', claimed.Recipients)} ({e.Reason})", data, time.GetUtcNow().UtcDateTime, ct);
+            logger.LogWarning("WeCom message {What} refused with errcode {ErrCode}: no recipient is a user of the application ({Users}); not retried",
+                what, e.ErrorCode, string.Join('|', recipients));
+            foreach (var row in rows)
+            {
+                await store.MarkFinishedAsync(row.Id, Owner, NotificationStatus.Failed, e.ErrorCode,
+                    $"{WecomStore.InvalidUser}: {string.Join('|', recipients)} ({e.Reason})", data, time.GetUtcNow().UtcDateTime, ct);
+            }
             return Outcome.Failed;
         }
         catch (Exception e) when (e is WecomException || (e is not OperationCanceledException && !ct.IsCancellationRequested))
@@ -129,17 +196,22 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
                 logger.LogCritical("WeCom refused our credentials or agent (errcode {ErrCode}): check Wecom__CorpId, Wecom__AgentId and Wecom__Secret; {Reason}", w.ErrorCode, w.Reason);
             }
             var failedAt = time.GetUtcNow().UtcDateTime;
-            var next = failedAt + NotificationDispatcher.Backoff(claimed.Attempts + 1, outbox.CurrentValue);
             var reason = w is null ? e.GetType().Name : $"{w.Failure}: {w.Reason}";
-            if (next - claimed.CreatedAt > outbox.CurrentValue.GiveUpAfter)
+            var outcome = Outcome.Retry;
+            foreach (var row in rows)
             {
-                logger.LogError(e, "WeCom message {Id} ({Event}) given up after {Attempts} attempts", claimed.Id, claimed.Event, claimed.Attempts + 1);
-                await store.MarkFinishedAsync(claimed.Id, Owner, NotificationStatus.Failed, w?.ErrorCode, "gave_up: " + reason, data, failedAt, ct);
-                return Outcome.Failed;
+                var next = failedAt + NotificationDispatcher.Backoff(row.Attempts + 1, outbox.CurrentValue);
+                if (next - row.CreatedAt > outbox.CurrentValue.GiveUpAfter)
+                {
+                    logger.LogError(e, "WeCom message {Id} ({Event}) given up after {Attempts} attempts", row.Id, row.Event, row.Attempts + 1);
+                    await store.MarkFinishedAsync(row.Id, Owner, NotificationStatus.Failed, w?.ErrorCode, "gave_up: " + reason, data, failedAt, ct);
+                    outcome = Outcome.Failed;
+                    continue;
+                }
+                logger.LogWarning("WeCom message {Id} ({Event}) failed ({Reason}); retrying at {Next:O}", row.Id, row.Event, reason, next);
+                await store.MarkRetryAsync(row.Id, Owner, attempted: true, w?.ErrorCode, reason, next, ct);
             }
-            logger.LogWarning("WeCom message {Id} ({Event}) failed ({Reason}); retrying at {Next:O}", claimed.Id, claimed.Event, reason, next);
-            await store.MarkRetryAsync(claimed.Id, Owner, attempted: true, w?.ErrorCode, reason, next, ct);
-            return Outcome.Retry;
+            return outcome;
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LianApi.Notifications;
+using LianApi.Shared;
 
 namespace LianApi.Notifications.Wecom;
 
@@ -46,9 +47,16 @@ public static class WecomFacts
     public static string Time(DateTime utc) => utc.ToString("O", CultureInfo.InvariantCulture);
 }
 
+/// <summary>One message in each form a host may take: the text card, the template card, and plain text.</summary>
+public sealed record WecomMessage(WecomCard Card, WecomTemplateCard TemplateCard)
+{
+    public string Text => WecomMessages.Text(Card);
+}
+
 /// <summary>
 /// A row as a case card: what happened and to which case (title), the case and its deadline in Beijing time, and what to
-/// do (description), the console link (url). Cut to WeCom's byte limits; the text fallback says the same.
+/// do (description), the console link (url); several rows to the same people as one digest. Cut to WeCom's limits; the
+/// template card and the text fallback say the same.
 /// </summary>
 public static class WecomMessages
 {
@@ -56,42 +64,132 @@ public static class WecomMessages
     private const int DescriptionBytes = 512;
     private const int TextBytes = 2048;
 
-    public static WecomCard Card(ClaimedWecomMessage m, WecomOptions o)
+    /// <summary>The event in at most <see cref="WecomTemplateCard.KeyChars"/> characters: a digest's line key.</summary>
+    public static readonly IReadOnlyDictionary<string, string> ShortLabels = new Dictionary<string, string>
+    {
+        [NotificationEvents.StaffCaseReceived] = "新案件",
+        [NotificationEvents.StaffCaseOverdue] = "已超时",
+        [NotificationEvents.StaffCaseUrged] = "催办",
+        [NotificationEvents.StaffCaseSupervised] = "督办",
+        [WecomEvents.DeadlineWarning] = "临期",
+        [WecomEvents.DeadlinePassed] = "超期",
+        [WecomEvents.StillOverdue] = "仍超期",
+        [WecomEvents.MorningTodo] = "待办",
+    };
+
+    public static WecomMessage For(ClaimedWecomMessage m, WecomOptions o)
     {
         var f = WecomFacts.Read(m.Facts);
         var label = WecomEvents.LabelOf(m.Event);
+        var unit = f.GetValueOrDefault(NotificationValues.Unit, "");
         if (m.Event == WecomEvents.MorningTodo)
         {
-            var todo = $"新案件 {f.GetValueOrDefault(WecomFacts.New, "0")} 件，今日到期 {f.GetValueOrDefault(WecomFacts.DueToday, "0")} 件，" +
-                       $"已超期 {f.GetValueOrDefault(WecomFacts.Overdue, "0")} 件，待回访 {f.GetValueOrDefault(WecomFacts.CallBacks, "0")} 件";
-            return new WecomCard(Cut($"{label} · {f.GetValueOrDefault(NotificationValues.Unit, "")}", TitleBytes),
-                Cut($"<div class=\"gray\">{Escape(f.GetValueOrDefault(NotificationValues.Time, ""))}</div><div class=\"normal\">{Escape(todo)}</div>" +
-                    "<div class=\"highlight\">请打开待办逐件处理</div>", DescriptionBytes),
-                o.InboxLink("today"), "待办");
+            var counts = new (string Key, string Fact)[] { ("新案件", WecomFacts.New), ("今日到期", WecomFacts.DueToday), ("已超期", WecomFacts.Overdue), ("待回访", WecomFacts.CallBacks) };
+            var todo = string.Join("，", counts.Select(c => $"{c.Key} {f.GetValueOrDefault(c.Fact, "0")} 件"));
+            var link = o.ToDoLink();
+            return new WecomMessage(
+                new WecomCard(Cut($"{label} · {unit}", TitleBytes),
+                    Cut($"<div class=\"gray\">{Escape(f.GetValueOrDefault(NotificationValues.Time, ""))}</div><div class=\"normal\">{Escape(todo)}</div>" +
+                        "<div class=\"highlight\">请打开待办逐件处理</div>", DescriptionBytes),
+                    link, "待办"),
+                new WecomTemplateCard(
+                    new(Chars(label, WecomTemplateCard.TitleChars), Chars(unit, WecomTemplateCard.TitleDescChars)),
+                    new(Chars($"{f.GetValueOrDefault(WecomFacts.Overdue, "0")} 件", WecomTemplateCard.EmphasisTitleChars), "已超期"),
+                    Chars($"{f.GetValueOrDefault(NotificationValues.Time, "")} 请打开待办逐件处理", WecomTemplateCard.SubTitleChars),
+                    counts.Select(c => new WecomTemplateCard.Line(c.Key, $"{f.GetValueOrDefault(c.Fact, "0")} 件")).ToList(),
+                    [new("打开待办", link)], new(link)));
         }
         var deadline = Deadline(f);
+        var category = f.GetValueOrDefault(NotificationValues.Category, "");
+        var summary = f.GetValueOrDefault(NotificationValues.Summary, "");
+        var hint = f.GetValueOrDefault(NotificationValues.Hint, "");
+        var url = o.CaseLink(m.TrackingNo ?? "");
         var description = new StringBuilder()
-            .Append($"<div class=\"gray\">{Escape(f.GetValueOrDefault(NotificationValues.Category, ""))} · {Escape(f.GetValueOrDefault(NotificationValues.Unit, ""))}</div>")
-            .Append($"<div class=\"normal\">{Escape(f.GetValueOrDefault(NotificationValues.Summary, ""))}</div>")
+            .Append($"<div class=\"gray\">{Escape(category)} · {Escape(unit)}</div>")
+            .Append($"<div class=\"normal\">{Escape(summary)}</div>")
             .Append(deadline is null ? "" : $"<div class=\"highlight\">办理时限：{deadline}（北京时间）</div>")
-            .Append($"<div class=\"normal\">{Escape(f.GetValueOrDefault(NotificationValues.Hint, ""))}</div>");
-        return new WecomCard(Cut($"{label}：{m.TrackingNo}", TitleBytes), Cut(description.ToString(), DescriptionBytes), o.CaseLink(m.TrackingNo ?? ""), "详情");
+            .Append($"<div class=\"normal\">{Escape(hint)}</div>");
+        var lines = new List<WecomTemplateCard.Line> { new("类别", Chars(category, WecomTemplateCard.ValueChars)), new("单位", Chars(unit, WecomTemplateCard.ValueChars)) };
+        if (hint.Length > 0)
+        {
+            lines.Add(new("办理", Chars(hint, WecomTemplateCard.ValueChars)));
+        }
+        return new WecomMessage(
+            new WecomCard(Cut($"{label}：{m.TrackingNo}", TitleBytes), Cut(description.ToString(), DescriptionBytes), url, "详情"),
+            new WecomTemplateCard(
+                new(Chars(label, WecomTemplateCard.TitleChars), Chars(m.TrackingNo ?? "", WecomTemplateCard.TitleDescChars)),
+                ShortDeadline(f, "HH:mm") is { } time ? new(time, $"{ShortDeadline(f, "M月d日")} 办理时限") : null,
+                Chars(summary, WecomTemplateCard.SubTitleChars), lines, [new("打开案件", url)], new(url)));
+    }
+
+    /// <summary>
+    /// Several rows to the same people as one message: how many of each event (title), one line per case with its
+    /// deadline while the card has room and how many more there are, and the unit's to-do in the console.
+    /// </summary>
+    public static WecomMessage Digest(IReadOnlyList<ClaimedWecomMessage> rows, WecomOptions o)
+    {
+        var items = rows.Select(r => (Row: r, Facts: WecomFacts.Read(r.Facts), Key: ShortLabels.GetValueOrDefault(r.Event, WecomEvents.LabelOf(r.Event)))).ToList();
+        var unit = items.Select(i => i.Facts.GetValueOrDefault(NotificationValues.Unit, "")).FirstOrDefault(u => u.Length > 0) ?? "";
+        var tally = string.Join(" · ", items.GroupBy(i => i.Key).Select(g => $"{g.Key} {g.Count()}"));
+        var title = $"{rows.Count} 条案件提醒：{tally}";
+        var link = o.ToDoLink();
+        string LineOf((ClaimedWecomMessage Row, Dictionary<string, string> Facts, string Key) i) =>
+            $"{i.Row.TrackingNo} {i.Facts.GetValueOrDefault(NotificationValues.Category, "")}" +
+            (ShortDeadline(i.Facts) is { } d ? $" 时限 {d}" : "");
+
+        var description = new StringBuilder($"<div class=\"gray\">{Escape(unit)} · 时间为北京时间</div>");
+        var shown = 0;
+        foreach (var item in items)
+        {
+            var line = $"<div class=\"normal\">{Escape(item.Key)} {Escape(LineOf(item))}</div>";
+            var rest = $"<div class=\"highlight\">另有 {items.Count - shown - 1} 条，请打开待办查看</div>";
+            if (Encoding.UTF8.GetByteCount(description.ToString() + line + rest) > DescriptionBytes)
+            {
+                break;
+            }
+            description.Append(line);
+            shown++;
+        }
+        description.Append(shown < items.Count
+            ? $"<div class=\"highlight\">另有 {items.Count - shown} 条，请打开待办查看</div>"
+            : "<div class=\"highlight\">请打开待办逐件处理</div>");
+
+        var lines = items.Take(WecomTemplateCard.MaxLines).Select(i => new WecomTemplateCard.Line(Chars(i.Key, WecomTemplateCard.KeyChars), Chars(LineOf(i), WecomTemplateCard.ValueChars))).ToList();
+        var more = items.Count > lines.Count ? $"另有 {items.Count - lines.Count} 条，" : "";
+        return new WecomMessage(
+            new WecomCard(Cut(title, TitleBytes), Cut(description.ToString(), DescriptionBytes), link, "待办"),
+            new WecomTemplateCard(
+                new(Chars($"{rows.Count} 条案件提醒", WecomTemplateCard.TitleChars), Chars(unit, WecomTemplateCard.TitleDescChars)),
+                new(Chars($"{rows.Count} 条", WecomTemplateCard.EmphasisTitleChars), "待处理"),
+                Chars($"{tally}。{more}请打开待办逐件处理（时间为北京时间）", WecomTemplateCard.SubTitleChars), lines, [new("打开待办", link)], new(link)));
     }
 
     /// <summary>The same message as plain text with the link, for a client or host that refuses the card.</summary>
-    public static string Text(ClaimedWecomMessage m, WecomOptions o)
+    public static string Text(WecomCard card)
     {
-        var card = Card(m, o);
         var plain = System.Text.RegularExpressions.Regex.Replace(card.Description, "<div[^>]*>(.*?)</div>", "$1\n").Trim();
         return Cut($"{card.Title}\n{System.Net.WebUtility.HtmlDecode(plain)}\n<a href=\"{card.Url}\">{card.ButtonText}</a>", TextBytes);
     }
 
-    public static string? Deadline(IReadOnlyDictionary<string, string> facts) =>
+    public static string? Deadline(IReadOnlyDictionary<string, string> facts) => DeadlineUtc(facts) is { } utc ? KeywordValues.Format(utc) : null;
+
+    /// <summary>The deadline as "12月8日 17:00", Beijing time: a digest line's and a template card's shorter form.</summary>
+    private static string? ShortDeadline(IReadOnlyDictionary<string, string> facts, string format = "M月d日 HH:mm") =>
+        DeadlineUtc(facts) is { } utc ? ChinaTime.ToChina(utc).ToString(format, CultureInfo.InvariantCulture) : null;
+
+    private static DateTime? DeadlineUtc(IReadOnlyDictionary<string, string> facts) =>
         facts.TryGetValue(WecomFacts.Deadline, out var text) && DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var utc)
-            ? KeywordValues.Format(utc.ToUniversalTime())
+            ? utc.ToUniversalTime()
             : null;
 
     private static string Escape(string text) => System.Net.WebUtility.HtmlEncode(text);
+
+    /// <summary>At most <paramref name="maxChars"/> characters (runes), the last an ellipsis when cut.</summary>
+    public static string Chars(string text, int maxChars)
+    {
+        var runes = text.EnumerateRunes().ToList();
+        return runes.Count <= maxChars ? text : string.Concat(runes.Take(maxChars - 1).Select(r => r.ToString())) + "…";
+    }
 
     /// <summary>At most <paramref name="maxBytes"/> of UTF-8, cut between characters with an ellipsis.</summary>
     public static string Cut(string text, int maxBytes)

@@ -1,3 +1,4 @@
+using LianApi.Notifications;
 using Microsoft.Extensions.Options;
 
 namespace LianApi.Notifications.Wecom;
@@ -22,7 +23,7 @@ public sealed class WecomOptions
     /// <summary>WeCom's API host; a 政务微信 deployment's own host, or a loopback fake in tests.</summary>
     public string ApiHost { get; set; } = "https://qyapi.weixin.qq.com";
 
-    /// <summary>The staff console's base URL: a case opens at <c>{ConsoleBaseUrl}/cases/{trackingNo}</c>, a unit's inbox at <c>{ConsoleBaseUrl}/inbox</c>.</summary>
+    /// <summary>The staff console's base URL: a case opens at <c>{ConsoleBaseUrl}/cases/{trackingNo}</c>, a unit's to-do at <c>{ConsoleBaseUrl}/cases?sort=urgent</c>.</summary>
     public string ConsoleBaseUrl { get; set; } = "";
 
     /// <summary>Deadline warnings before a running deadline, each either a share of the time (<c>75%</c>) or a time before it (<c>2h</c>, <c>30m</c>).</summary>
@@ -42,6 +43,18 @@ public sealed class WecomOptions
     /// </summary>
     public bool QuietOnRestDays { get; set; } = true;
 
+    /// <summary>
+    /// The card a message is sent as: <c>textcard</c> (every WeCom and 政务微信 client shows it) or <c>template_card</c> (a text
+    /// notice with the deadline emphasised and key-value lines). A host that refuses either gets the same message as text.
+    /// </summary>
+    public string CardType { get; set; } = WecomCardTypes.TextCard;
+
+    /// <summary>
+    /// This many non-urgent messages or more to the same people in one dispatch run go as one digest card (WeCom drops
+    /// what passes 30 messages a member a minute); 0 sends each on its own. Emergencies always go on their own.
+    /// </summary>
+    public int DigestFrom { get; set; } = 3;
+
     /// <summary>Per attempt and in total; the outbox retries later, so WeCom gets a few seconds.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -54,7 +67,8 @@ public sealed class WecomOptions
 
     public string CaseLink(string trackingNo) => $"{ConsoleBaseUrl.TrimEnd('/')}/cases/{Uri.EscapeDataString(trackingNo)}";
 
-    public string InboxLink(string filter) => $"{ConsoleBaseUrl.TrimEnd('/')}/inbox?filter={Uri.EscapeDataString(filter)}";
+    /// <summary>The unit's inbox in the console with the most urgent first: overdue, supervised and urged, then the nearest deadline.</summary>
+    public string ToDoLink() => $"{ConsoleBaseUrl.TrimEnd('/')}/cases?sort=urgent";
 
     /// <summary>The warning points as parsed: a share of the running time, or a time before the deadline.</summary>
     public IReadOnlyList<WarningPoint> ParsedWarningPoints() => WarningPoints.Select(p => WarningPoint.TryParse(p, out var w) ? w : null)
@@ -86,7 +100,7 @@ public sealed record WarningPoint(string Name, double? Share, TimeSpan? Before)
     }
 }
 
-internal sealed class WecomOptionsValidator : IValidateOptions<WecomOptions>
+internal sealed class WecomOptionsValidator(IOptions<NotificationOptions> outbox) : IValidateOptions<WecomOptions>
 {
     public ValidateOptionsResult Validate(string? name, WecomOptions options)
     {
@@ -118,9 +132,21 @@ internal sealed class WecomOptionsValidator : IValidateOptions<WecomOptions>
         {
             failures.Add($"Wecom__WarningPoints: '{point}' is neither a share of the time (1% to 99%, e.g. 75%) nor a time before the deadline (e.g. 2h, 30m).");
         }
+        if (options.CardType is not (WecomCardTypes.TextCard or WecomCardTypes.TemplateCard))
+        {
+            failures.Add($"Wecom__CardType must be {WecomCardTypes.TextCard} or {WecomCardTypes.TemplateCard}.");
+        }
+        if (options.DigestFrom is < 0 or 1)
+        {
+            failures.Add("Wecom__DigestFrom must be 0 (each message on its own) or at least 2 (that many messages to the same people in one run go as one digest).");
+        }
         if (options.AttemptTimeout <= TimeSpan.Zero || options.AttemptTimeout > options.TotalTimeout)
         {
             failures.Add("Wecom__AttemptTimeout must be positive and no longer than Wecom__TotalTimeout.");
+        }
+        if (options.Enabled && options.TotalTimeout + WecomDispatcher.LeaseMargin >= outbox.Value.LeaseDuration)
+        {
+            failures.Add($"Wecom__TotalTimeout ({options.TotalTimeout}) must end more than {WecomDispatcher.LeaseMargin.TotalSeconds:0} s before Notifications__LeaseDuration ({outbox.Value.LeaseDuration}): a message is sent only while its lease outlasts the call.");
         }
         if (options.DispatchInterval < TimeSpan.Zero)
         {

@@ -115,6 +115,14 @@ public sealed class WecomStore(Database db)
             Id = id, Owner = owner, Attempt = attempted ? 1 : 0, ErrCode = errCode, LastError = Short(error), DueAt = dueAt,
         }, tx, cancellationToken: ct)), ct);
 
+    private const string Release = """
+        UPDATE Notifications SET LeaseOwner = NULL, LeaseUntil = NULL WHERE Id = @Id AND LeaseOwner = @Owner
+        """;
+
+    /// <summary>Gives a claimed row back unsent, due as it was: for the next run on any instance.</summary>
+    public Task ReleaseAsync(long id, string owner, CancellationToken ct) =>
+        db.WriteAsync((c, tx) => c.ExecuteAsync(new CommandDefinition(Release, new { Id = id, Owner = owner }, tx, cancellationToken: ct)), ct);
+
     private const string MarkFinished = """
         UPDATE Notifications SET Status = @Status, Attempts = Attempts + @Attempt, ErrCode = @ErrCode, LastError = @LastError, Data = @Data,
             FinishedAt = @Now, LeaseOwner = NULL, LeaseUntil = NULL
