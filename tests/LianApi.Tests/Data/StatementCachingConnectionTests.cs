@@ -56,6 +56,43 @@ public sealed class StatementCachingConnectionTests
     }
 
     [Test]
+    public async Task ABatchOfStatements_RunsInOrder_EachStatementGivenOnlyTheParametersItNames()
+    {
+        await using var connection = await OpenAsync();
+        const string batch = """
+            INSERT INTO Items (Name) VALUES (@First);
+            INSERT INTO Items (Name) VALUES (@Second);
+            SELECT COUNT(*) FROM Items WHERE Name IN (@First, @Second);
+            """;
+        var parameters = new { First = "甲", Second = "乙", Unused = "丙" };
+
+        var count = await connection.ExecuteScalarAsync<long>(batch, parameters);
+        var changed = await connection.ExecuteAsync(batch, parameters);
+        var names = (await connection.QueryAsync<string>("SELECT Name FROM Items ORDER BY Id")).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(count, Is.EqualTo(2), "the first statement that answers rows, after the two before it ran");
+            Assert.That(changed, Is.EqualTo(2), "the rows the changing statements changed, as one command counts them");
+            Assert.That(names, Is.EqualTo(new[] { "甲", "乙", "甲", "乙" }));
+            // Microsoft.Data.Sqlite would try every parameter of the command on every statement (three prefixes each).
+            Assert.That(connection.StatementParameters(batch)!.Select(p => p.Order().ToArray()),
+                Is.EqualTo(new[] { new[] { "First" }, ["Second"], ["First", "Second"] }));
+        });
+    }
+
+    [Test]
+    public async Task ABatchWhoseLaterStatementNeedsAnEarlierOnesTable_RunsAsOneCommand()
+    {
+        await using var connection = await OpenAsync();
+        const string batch = "CREATE TABLE Later (X TEXT);\nINSERT INTO Later (X) VALUES (@X);";
+
+        await connection.ExecuteAsync(batch, new { X = "甲" });
+
+        Assert.That(await connection.ExecuteScalarAsync<string>("SELECT X FROM Later"), Is.EqualTo("甲"));
+    }
+
+    [Test]
     public async Task QueryInsideAnOpenReaderOfTheSameText_RunsOnItsOwnCommand()
     {
         await using var connection = await OpenAsync();

@@ -34,7 +34,11 @@ public sealed class WecomDigestTests
     [TearDown]
     public async Task Stop()
     {
-        await app.DisposeAsync();
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+            app = null!;
+        }
         await wecom.DisposeAsync();
         await wechat.DisposeAsync();
     }
