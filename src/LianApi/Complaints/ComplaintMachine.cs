@@ -586,6 +586,13 @@ public static class Satisfaction
     public const string BasicallySatisfied = "basically_satisfied";
     public const string Unsatisfied = "unsatisfied";
     public static readonly string[] All = [Satisfied, BasicallySatisfied, Unsatisfied];
+
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [Satisfied] = "满意",
+        [BasicallySatisfied] = "基本满意",
+        [Unsatisfied] = "不满意",
+    };
 }
 
 /// <summary>Either the transition or the reason it is refused.</summary>

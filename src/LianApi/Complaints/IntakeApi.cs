@@ -29,6 +29,20 @@ public static class Channels
     /// <summary>The channels staff record a report from on a resident's behalf.</summary>
     public static readonly string[] Offline = [DoorKnock, CollectionPoint, WechatGroup, Hotline, Visit, Other];
 
+    public static readonly string[] All = [MiniProgram, .. Offline, Open311];
+
+    public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
+    {
+        [MiniProgram] = "小程序",
+        [DoorKnock] = "敲门行动",
+        [CollectionPoint] = "意见征集点",
+        [WechatGroup] = "微信群",
+        [Hotline] = "热线",
+        [Visit] = "来访",
+        [Other] = "其他",
+        [Open311] = "合作平台",
+    };
+
     public const string Description =
         "How the report came in: miniprogram (the resident's own report), or recorded by staff from door_knock (敲门行动), " +
         "collection_point (意见征集点), wechat_group (微信群), hotline (热线), visit (来访) or other; open311 when a partner system filed it " +

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.Photos;
 using LianApi.Privacy;
@@ -49,6 +50,16 @@ public static class StaffComplaintsApi
             .WithName(nameof(ListInbox))
             .WithSummary("The unit's inbox: the cases in the caller's scope, filtered, newest or most urgent first")
             .ProducesStandardProblems(400);
+
+        group.MapGet("/export", ExportCases)
+            .WithName(nameof(ExportCases))
+            .WithSummary("案件清单: the inbox's filtered cases as a file (超期件, 吹哨件, a status, a period, a search …): CSV or xlsx, up to " + CaseListExport.MaxRowsText + " cases")
+            .WithDescription("The inbox's filters, scope and order (limit and cursor are ignored: the whole filtered set up to the limit). Columns: 编号, 社区, 网格, 类别, 摘要, 承办单位, " +
+                             "受理时间, 办理时限, 状态, 超期天数, 评价, 联系电话 (masked as in the inbox), 渠道; times in Beijing time. The xlsx is titled with the scope and " +
+                             "the filters, its head frozen and repeated on every printed page (A4 landscape, one page wide), and ends with the number of cases listed.")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv", CaseListExport.XlsxContentType)
+            .ProducesStandardProblems(400)
+            .ProducesHeader(StatusCodes.Status200OK, Microsoft.Net.Http.Headers.HeaderNames.ContentDisposition, "attachment; filename=cases-YYYYMMDD-HHMM.csv (or .xlsx)", required: true);
 
         group.MapGet("/{trackingNo}", GetStaffComplaint)
             .WithName(nameof(GetStaffComplaint))
@@ -175,6 +186,31 @@ public static class StaffComplaintsApi
         }
         var limit = query.Limit ?? ComplaintLists.DefaultPageSize;
         return TypedResults.Ok(await inbox.ListAsync(staff, query, query.Sort == "urgent", limit, after, ct));
+    }
+
+    public static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportCases(
+        [AsParameters] InboxQuery query,
+        [Description("csv (default) or xlsx")][AllowedValues(null, "csv", "xlsx", ErrorMessage = ValidationMessages.StatsFormat)] string? format,
+        HttpRequest request, StaffMember staff, StaffInboxStore inbox, OrgDirectory directory, TimeProvider time, CancellationToken ct)
+    {
+        if (request.Query.Keys.FirstOrDefault(k => k != "format" && !InboxParameters.Contains(k, StringComparer.OrdinalIgnoreCase)) is { } unknown)
+        {
+            return Problems.BadRequest(unknown, Text.Format(Messages.UnknownQueryParameter, unknown, string.Join(", ", [.. InboxParameters, "format"])))
+                .WithCode(ProblemCodes.UnknownParameter);
+        }
+        if (query.Sort == "urgent" && (query.Q ?? query.Phone) is not null)
+        {
+            return Problems.BadRequest("sort", ValidationMessages.SearchSort);
+        }
+        var now = time.GetUtcNow().UtcDateTime;
+        CaseListExport.Reading read = row => inbox.ForEachAsync(staff, query, query.Sort == "urgent", CaseListExport.MaxRows, row, ct);
+        if (format == "xlsx")
+        {
+            var title = CaseListExport.Title(staff, query, await directory.GetAsync(ct));
+            return TypedResults.Stream(body => CaseListExport.WriteXlsxAsync(body, title, read, now, ct), CaseListExport.XlsxContentType,
+                CaseListExport.FileName(now, "xlsx"));
+        }
+        return TypedResults.Stream(body => CaseListExport.WriteCsvAsync(body, read, now, ct), "text/csv; charset=utf-8", CaseListExport.FileName(now, "csv"));
     }
 
     public static async Task<Results<Ok<StaffComplaintDetail>, ProblemHttpResult>> GetStaffComplaint(

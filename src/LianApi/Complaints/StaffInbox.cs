@@ -138,6 +138,8 @@ public sealed record InboxRow
     public string? LastHandlingLevel { get; init; }
     public DateTime? ResolutionDueAt { get; init; }
     public bool RequiresResolutionPhoto { get; init; }
+    public string? LastSatisfaction { get; init; }
+    public bool? LastEvaluationResolved { get; init; }
 
     /// <summary>The case as far as the state machine's guards read it: enough to ask which actions it accepts, never to apply one.</summary>
     public Complaint AsGuardedCase() => new()
@@ -172,7 +174,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
                c.ContentReview, c.ContentUnchecked, c.Version,
                c.Channel, g.Code AS GridCode, g.Name AS GridName, c.WhistlePending,
                c.HandlingUnitId, c.CommunityId, c.StreetId, c.GridId, c.AssignedStaffId, c.RecordedByStaffId, c.PublicConsent, c.Unpublished,
-               c.CloseReason, c.LastHandlingLevel, c.ResolutionDueAt, k.RequiresResolutionPhoto
+               c.CloseReason, c.LastHandlingLevel, c.ResolutionDueAt, k.RequiresResolutionPhoto, c.LastSatisfaction, c.LastEvaluationResolved
         FROM Complaints c
         JOIN Communities m ON m.Id = c.CommunityId
         JOIN Categories k ON k.Id = c.CategoryId
@@ -206,6 +208,38 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
         var now = time.GetUtcNow().UtcDateTime;
         return new InboxPage(page.Select(r => r.AsItem(ComplaintMachine.AllowedActions(staff, r.AsGuardedCase(), now))).ToList(), next,
             Math.Min(total, InboxTotal.Cap), total > InboxTotal.Cap || matches > InboxTotal.SearchMatchesRead);
+    }
+
+    /// <summary>
+    /// The inbox's filtered set in the inbox's order and scope, up to <paramref name="maxRows"/> rows, each handed to
+    /// <paramref name="row"/> as it is read (never held whole): a case list for a file. True when more cases matched.
+    /// </summary>
+    public async Task<bool> ForEachAsync(StaffMember staff, InboxQuery q, bool urgent, int maxRows, Func<InboxRow, OrgDirectory.Snapshot, ValueTask> row,
+        CancellationToken ct)
+    {
+        var received = (q.From ?? q.To) is not null
+            ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
+                .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
+            : null;
+        var units = await UnitsAsync(q, ct);
+        var names = await directory.GetAsync(ct);
+        if (Statement(staff, q, urgent, maxRows, null, names, received, units) is not var (sql, parameters))
+        {
+            return false;
+        }
+        return await db.ReadAsync(async c =>
+        {
+            var read = 0;
+            await foreach (var r in c.QueryUnbufferedAsync<InboxRow>(sql, parameters).WithCancellation(ct))
+            {
+                if (++read > maxRows)
+                {
+                    return true;
+                }
+                await row(r, names);
+            }
+            return false;
+        }, ct);
     }
 
     /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using LianApi.Complaints;
 using LianApi.Shared;
-using LianApi.Stats;
+using LianApi.Infrastructure;
 using LianApi.StaffConsole.Pages;
 
 namespace LianApi.StaffConsole;
@@ -25,7 +25,7 @@ public static class InboxExport
                 i.DueAt is null ? null : ConsoleText.Time(i.DueAt), i.IsOverdue ? "是" : "否", i.IsSupervised ? "是" : "否", i.UrgeCount,
                 i.ContactPhone, i.Channel, i.Summary];
             // The CSV rules of the statistics export: quoted when needed, a leading = + - @ defused.
-            text.Append(string.Join(',', row.Select(StatsExport.Field))).Append("\r\n");
+            text.Append(string.Join(',', row.Select(CsvText.Field))).Append("\r\n");
         }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }

@@ -54,7 +54,7 @@ public static class StatsApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ExportStats(
         [AsParameters] StatsQuery query,
         [Description("csv (default) or xlsx")][AllowedValues(null, "csv", "xlsx", ErrorMessage = ValidationMessages.StatsFormat)] string? format,
-        StaffMember staff, StatsReader reader, CancellationToken ct)
+        StaffMember staff, StatsReader reader, TimeProvider time, CancellationToken ct)
     {
         var (report, problem) = await reader.ReportAsync(staff, query, ct);
         if (report is null)
@@ -63,7 +63,7 @@ public static class StatsApi
         }
         var name = $"stats-{report.Scope.Code ?? "district"}-{report.From:yyyyMMdd}-{report.To:yyyyMMdd}";
         return format == "xlsx"
-            ? TypedResults.File(await StatsExport.XlsxAsync(report, ct), StatsExport.XlsxContentType, name + ".xlsx")
+            ? TypedResults.File(await StatsExport.XlsxAsync(report, time.GetUtcNow().UtcDateTime, ct), StatsExport.XlsxContentType, name + ".xlsx")
             : TypedResults.File(StatsExport.Csv(report), "text/csv; charset=utf-8", name + ".csv");
     }
 }

@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Text;
+using LianApi.Infrastructure;
+using LianApi.Shared;
 using SpreadCheetah;
+using SpreadCheetah.Styling;
 
 namespace LianApi.Stats;
 
-/// <summary>The monthly report's table: one row per group and the total, the same columns in CSV and xlsx.</summary>
+/// <summary>The monthly report's table: one row per group and the total; the CSV for machines (codes, fractions), the xlsx for people.</summary>
 public static class StatsExport
 {
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -32,45 +35,98 @@ public static class StatsExport
         text.Append(string.Join(',', Header)).Append("\r\n");
         foreach (var row in Rows(report))
         {
-            text.Append(string.Join(',', row.Select(Field))).Append("\r\n");
+            text.Append(string.Join(',', row.Select(CsvText.Field))).Append("\r\n");
         }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
     }
 
-    // Quoted when it could break the row; a leading = + - @ is defused, so a unit name never runs as an Excel formula.
-    internal static string Field(object? value) => value switch
+    /// <summary>The sheet's title: the campaign, the scope and the period, as a leader's report is headed.</summary>
+    public static string Title(StatsReport report) =>
+        $"{StatsApi.DistrictName}“民呼我行”诉求办理统计 · {report.Scope.Name} · {ChineseDate(report.From)}至{ChineseDate(report.To)}";
+
+    public static readonly IReadOnlyDictionary<string, string> GroupingLabels = new Dictionary<string, string>
     {
-        null => "",
-        double d => d.ToString("0.####", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => Quote(value.ToString()!),
+        [StatsGroupings.Street] = "按街道",
+        [StatsGroupings.Community] = "按社区",
+        [StatsGroupings.Department] = "按部门",
+        [StatsGroupings.Category] = "按类别",
+        [StatsGroupings.Day] = "按日",
+        [StatsGroupings.Week] = "按周",
+        [StatsGroupings.Month] = "按月",
     };
 
-    private static string Quote(string text)
-    {
-        var safe = text.Length > 0 && "=+-@".Contains(text[0]) ? "'" + text : text;
-        return safe.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{safe.Replace("\"", "\"\"")}\"" : safe;
-    }
+    private static string ChineseDate(DateOnly d) => d.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
 
-    public static async Task<byte[]> XlsxAsync(StatsReport report, CancellationToken ct)
+    /// <summary>The xlsx's columns for people: the group's name first (codes are for machines, in the CSV), rates as percentages.</summary>
+    private enum Kind { Name, Count, Rate, Hours, Days }
+
+    private static readonly (string Header, Kind Kind)[] Columns =
+    [
+        ("名称", Kind.Name), ("受理量", Kind.Count), ("办结量", Kind.Count), ("办结率", Kind.Rate), ("及时签收率", Kind.Rate), ("按时办结率", Kind.Rate),
+        ("解决率", Kind.Rate), ("满意率", Kind.Rate), ("非常满意率", Kind.Rate), ("评价率", Kind.Rate), ("重办率", Kind.Rate), ("退单率", Kind.Rate),
+        ("延期率", Kind.Rate), ("上报率", Kind.Rate), ("当前超期", Kind.Count), ("差评未整改", Kind.Count), ("超期未评价归档", Kind.Count),
+        ("不予受理", Kind.Count), ("签收用时中位数（小时）", Kind.Hours), ("签收用时P90（小时）", Kind.Hours),
+        ("办结用时中位数（工作日）", Kind.Days), ("办结用时P90（工作日）", Kind.Days),
+    ];
+
+    private const int HeadRows = 3;
+
+    /// <summary>
+    /// The spreadsheet a leader prints: the title (campaign, scope, period), when it was made, Chinese headers, rates as
+    /// percentage cells, 合计 for the whole scope, columns as wide as their names, the head frozen, A4 landscape one page wide.
+    /// </summary>
+    public static async Task<byte[]> XlsxAsync(StatsReport report, DateTime generatedAt, CancellationToken ct)
     {
+        const string sheet = "统计";
+        var rows = Rows(report).Select(r => r[1..]).ToList();
+        rows[^1][0] = "合计";
+        var options = new SpreadCheetah.Worksheets.WorksheetOptions { FrozenRows = HeadRows, FrozenColumns = 1 };
+        for (var i = 0; i < Columns.Length; i++)
+        {
+            var (header, kind) = Columns[i];
+            options.Column(i + 1).Width = kind == Kind.Name
+                ? PrintableWorkbook.Width(rows.Select(r => r[0]?.ToString()).Append(header), min: 10, max: 40)
+                : Math.Max(9, PrintableWorkbook.DisplayWidth(header) / 2.0 + 2);
+        }
         using var stream = new MemoryStream();
         await using (var spreadsheet = await Spreadsheet.CreateNewAsync(stream, cancellationToken: ct))
         {
-            await spreadsheet.StartWorksheetAsync("统计", token: ct);
-            await spreadsheet.AddRowAsync(Header.Select(h => new Cell(h)).ToList(), ct);
-            foreach (var row in Rows(report))
+            await spreadsheet.StartWorksheetAsync(sheet, options, ct);
+            var title = spreadsheet.AddStyle(new Style { Font = { Bold = true, Size = 14 } });
+            var note = spreadsheet.AddStyle(new Style { Font = { Color = System.Drawing.Color.FromArgb(0x59, 0x59, 0x59) } });
+            var head = spreadsheet.AddStyle(new Style
             {
-                await spreadsheet.AddRowAsync(row.Select(value => value switch
+                Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xEB, 0xF7) },
+                Alignment = { Horizontal = HorizontalAlignment.Center, Vertical = VerticalAlignment.Center, WrapText = true },
+                Border = { Bottom = { BorderStyle = BorderStyle.Thin } },
+            });
+            var percent = spreadsheet.AddStyle(new Style { Format = NumberFormat.Standard(StandardNumberFormat.PercentTwoDecimalPlaces) });
+            var percentTotal = spreadsheet.AddStyle(new Style { Format = NumberFormat.Standard(StandardNumberFormat.PercentTwoDecimalPlaces), Font = { Bold = true } });
+            var total = spreadsheet.AddStyle(new Style { Font = { Bold = true } });
+
+            await spreadsheet.AddRowAsync([new StyledCell(Title(report), title)], ct);
+            var grouping = report.GroupBy is { } g ? GroupingLabels[g] : "全范围";
+            await spreadsheet.AddRowAsync([new StyledCell(
+                $"生成时间：{ChinaTime.ToChina(generatedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}（北京时间）　分组：{grouping}　" +
+                "比率按百分比；用时为所在区间的上限；空白表示无可计算的案件", note)], ct);
+            await spreadsheet.AddRowAsync(Columns.Select(c => new StyledCell(c.Header, head)).ToList(), ct);
+            for (var r = 0; r < rows.Count; r++)
+            {
+                var isTotal = r == rows.Count - 1;
+                await spreadsheet.AddRowAsync(rows[r].Select((value, i) => value switch
                 {
-                    null => new Cell(),
-                    int i => new Cell(i),
-                    double d => new Cell(d),
-                    _ => new Cell(value.ToString()),
+                    null => new StyledCell(),
+                    int n => new StyledCell(n, isTotal ? total : null),
+                    double d when Columns[i].Kind == Kind.Rate => new StyledCell(d, isTotal ? percentTotal : percent),
+                    double d => new StyledCell(d, isTotal ? total : null),
+                    _ => new StyledCell(value.ToString(), isTotal ? total : null),
                 }).ToList(), ct);
             }
+            var last = SpreadsheetUtility.GetColumnName(Columns.Length);
+            spreadsheet.MergeCells($"A1:{last}1");
+            spreadsheet.MergeCells($"A2:{last}2");
             await spreadsheet.FinishAsync(ct);
         }
-        return stream.ToArray();
+        return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(), [(sheet, HeadRows)], ct);
     }
 }

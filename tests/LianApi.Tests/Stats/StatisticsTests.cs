@@ -314,6 +314,47 @@ public sealed class StatisticsTests
     }
 
     [Test]
+    public async Task ExportXlsx_IsAReportForPeople_TitledScopedAndDated_RatesAsPercentages_合计_FrozenHead_A4LandscapeOnePageWide()
+    {
+        var response = await dispatcher.GetAsync("/api/staff/stats/export?groupBy=community&format=xlsx&from=2026-11-01&to=2026-11-30", Ct);
+        using var xlsx = new XlsxFile(await response.Content.ReadAsByteArrayAsync(Ct));
+        var last = xlsx.RowCount;
+        var pane = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Pane>().Single();
+        var page = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.PageSetup>().Single();
+        var titles = xlsx.Workbook.Descendants<DocumentFormat.OpenXml.Spreadsheet.DefinedName>().Single(n => n.Name == "_xlnm.Print_Titles");
+        var merged = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.MergeCell>().Select(m => m.Reference!.Value).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计" }));
+            Assert.That(xlsx.Text(1, 1), Is.EqualTo("莲湖区“民呼我行”诉求办理统计 · 莲湖区 · 2026年11月1日至2026年11月30日"));
+            Assert.That(xlsx.IsBold(1, 1), Is.True);
+            Assert.That(merged, Does.Contain("A1:V1"), "the title spans the table");
+            // Generated on the fake clock: Monday 2 November, after the fixture's days.
+            Assert.That(xlsx.Text(2, 1), Does.StartWith("生成时间：2026-11-").And.Contain("（北京时间）").And.Contain("分组：按社区"));
+            Assert.That(Enumerable.Range(1, 5).Select(c => xlsx.Text(3, c)), Is.EqualTo(new[] { "名称", "受理量", "办结量", "办结率", "及时签收率" }));
+            Assert.That(xlsx.Text(4, 1), Is.EqualTo("贡院门社区"));
+            Assert.That(xlsx.Number(4, 2), Is.EqualTo(6));
+            Assert.That(xlsx.Text(last, 1), Is.EqualTo("合计"), "not \"total\"");
+            Assert.That(xlsx.Number(last, 2), Is.EqualTo(7));
+            Assert.That(xlsx.Number(last, 3), Is.EqualTo(5));
+            // 办结率 5 / 7 as the API gives it (four decimals), shown as 71.43 %.
+            Assert.That(xlsx.Number(last, 4), Is.EqualTo(0.7143));
+            Assert.That(xlsx.NumberFormat(last, 4), Is.EqualTo("10"), "Excel's built-in 0.00%");
+            Assert.That(xlsx.NumberFormat(4, 4), Is.EqualTo("10"));
+            Assert.That(xlsx.IsBold(last, 1) && xlsx.IsBold(last, 2), Is.True, "合计 stands out");
+            Assert.That(xlsx.ColumnWidth(1), Is.GreaterThanOrEqualTo(12), "贡院门社区 (five characters, two columns each) is not cut");
+            Assert.That(xlsx.ColumnWidth(19), Is.GreaterThanOrEqualTo(9));
+            Assert.That((pane.VerticalSplit?.Value, pane.HorizontalSplit?.Value, pane.State?.InnerText), Is.EqualTo((3.0, 1.0, "frozen")),
+                "the title, note and header rows and the names stay in view");
+            Assert.That((page.PaperSize?.Value, page.Orientation?.InnerText, page.FitToWidth?.Value, page.FitToHeight?.Value),
+                Is.EqualTo((9u, "landscape", 1u, 0u)), "A4 landscape, one page wide, as many pages long as needed");
+            Assert.That(xlsx.Sheet.SheetProperties?.PageSetupProperties?.FitToPage?.Value, Is.True);
+            Assert.That(titles.Text, Is.EqualTo("'统计'!$1:$3"), "the head repeats on every printed page");
+        });
+    }
+
+    [Test]
     public async Task Rollups_KeptByTheTransitions_EqualARecount_AndARebuildChangesNothing()
     {
         var store = app.Service<StatsStore>();
