@@ -56,7 +56,8 @@ public static class StatsApi
         [Description("csv (default) or xlsx")][AllowedValues(null, "csv", "xlsx", ErrorMessage = ValidationMessages.StatsFormat)] string? format,
         StaffMember staff, StatsReader reader, TimeProvider time, CancellationToken ct)
     {
-        var (report, problem) = await reader.ReportAsync(staff, query, ct);
+        // The workbook is the leader's report: it always compares with the period before and the year before.
+        var (report, problem) = await reader.ReportAsync(staff, format == "xlsx" ? query with { Compare = true } : query, ct);
         if (report is null)
         {
             return problem!;

@@ -4,6 +4,7 @@ using LianApi.Infrastructure;
 using LianApi.Shared;
 using SpreadCheetah;
 using SpreadCheetah.Styling;
+using SpreadCheetah.Worksheets;
 
 namespace LianApi.Stats;
 
@@ -109,7 +110,8 @@ public static class StatsExport
             await spreadsheet.AddRowAsync([new StyledCell(
                 $"生成时间：{ChinaTime.ToChina(generatedAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}（北京时间）　分组：{grouping}　" +
                 "比率按百分比；用时为所在区间的上限；空白表示无可计算的案件", note)], ct);
-            await spreadsheet.AddRowAsync(Columns.Select(c => new StyledCell(c.Header, head)).ToList(), ct);
+            // Two lines: the longer headers wrap.
+            await spreadsheet.AddRowAsync(Columns.Select(c => new StyledCell(c.Header, head)).ToList(), new RowOptions { Height = 32 }, ct);
             for (var r = 0; r < rows.Count; r++)
             {
                 var isTotal = r == rows.Count - 1;
@@ -125,8 +127,81 @@ public static class StatsExport
             var last = SpreadsheetUtility.GetColumnName(Columns.Length);
             spreadsheet.MergeCells($"A1:{last}1");
             spreadsheet.MergeCells($"A2:{last}2");
+            if (report is { Previous: { } previous, YearBefore: { } yearBefore })
+            {
+                await ComparisonSheetAsync(spreadsheet, report, previous, yearBefore, rows.Select(r => r[0]?.ToString()), (title, note, head, percent), ct);
+            }
             await spreadsheet.FinishAsync(ct);
         }
-        return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(), [(sheet, HeadRows)], ct);
+        return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(),
+            report.Previous is null ? [(sheet, HeadRows)] : [(sheet, HeadRows), (ComparisonSheet, ComparisonHeadRows)], ct);
+    }
+
+    public const string ComparisonSheet = "环比同比";
+    private const int ComparisonHeadRows = 4;
+
+    /// <summary>The measures a leader compares, each as 本期, 上期, 环比, 去年同期, 同比.</summary>
+    private static readonly (string Name, Func<StatsFigures, double?> Value, bool IsRate)[] Compared =
+    [
+        ("受理量", f => f.Received, false), ("办结率", f => f.CompletionRate, true), ("满意率", f => f.SatisfactionRate, true),
+        ("按时办结率", f => f.ResolvedOnTimeRate, true), ("及时签收率", f => f.AcceptedOnTimeRate, true),
+    ];
+
+    /// <summary>
+    /// A count's change as a share of the earlier count (null when it was 0); a rate's as percentage points (本期 − 上期,
+    /// × 100), since a rate's change in percent of a rate misleads.
+    /// </summary>
+    public static double? Change(double? now, double? before, bool isRate) => (now, before) switch
+    {
+        ({ } n, { } b) when isRate => Math.Round((n - b) * 100, 2),
+        ({ } n, { } b) when b > 0 => Math.Round((n - b) / b, 4),
+        _ => null,
+    };
+
+    private static async Task ComparisonSheetAsync(Spreadsheet spreadsheet, StatsReport report, StatsComparison previous, StatsComparison yearBefore,
+        IEnumerable<string?> names, (StyleId Title, StyleId Note, StyleId Head, StyleId Percent) styles, CancellationToken ct)
+    {
+        var options = new SpreadCheetah.Worksheets.WorksheetOptions { FrozenRows = ComparisonHeadRows, FrozenColumns = 1 };
+        options.Column(1).Width = PrintableWorkbook.Width(names.Append("名称"), min: 10, max: 40);
+        for (var i = 2; i <= 1 + Compared.Length * 5; i++)
+        {
+            // 本期, 上期, 环比, 去年同期, 同比: the changes' headers say "（百分点）".
+            options.Column(i).Width = (i - 2) % 5 is 2 or 4 ? 14 : 10;
+        }
+        await spreadsheet.StartWorksheetAsync(ComparisonSheet, options, ct);
+        var points = spreadsheet.AddStyle(new Style { Format = NumberFormat.Custom("+0.00;-0.00;0.00") });
+        var share = spreadsheet.AddStyle(new Style { Format = NumberFormat.Standard(StandardNumberFormat.PercentTwoDecimalPlaces) });
+        var bold = spreadsheet.AddStyle(new Style { Font = { Bold = true } });
+        await spreadsheet.AddRowAsync([new StyledCell(Title(report) + " · 环比与同比", styles.Title)], ct);
+        await spreadsheet.AddRowAsync([new StyledCell(
+            $"上期：{ChineseDate(previous.From)}至{ChineseDate(previous.To)}　去年同期：{ChineseDate(yearBefore.From)}至{ChineseDate(yearBefore.To)}　" +
+            "受理量的环比、同比为增减百分比；各项比率的环比、同比为增减的百分点", styles.Note)], ct);
+        var twoLines = new RowOptions { Height = 32 };
+        await spreadsheet.AddRowAsync([new StyledCell("名称", styles.Head), .. Compared.SelectMany(m => new[] { new StyledCell(m.Name, styles.Head),
+            new StyledCell("", styles.Head), new StyledCell("", styles.Head), new StyledCell("", styles.Head), new StyledCell("", styles.Head) })], ct);
+        await spreadsheet.AddRowAsync([new StyledCell("", styles.Head), .. Compared.SelectMany(m => new[] { "本期", "上期", m.IsRate ? "环比（百分点）" : "环比",
+            "去年同期", m.IsRate ? "同比（百分点）" : "同比" }.Select(h => new StyledCell(h, styles.Head)))], twoLines, ct);
+        var groups = report.Groups.Select(g => (Name: g.Name, Now: g, Before: previous.Groups.FirstOrDefault(p => p.Key == g.Key),
+            YearAgo: yearBefore.Groups.FirstOrDefault(y => y.Key == g.Key), IsTotal: false));
+        foreach (var (name, now, before, yearAgo, isTotal) in groups.Append(("合计", report.Total, previous.Total, yearBefore.Total, true)))
+        {
+            var cells = new List<StyledCell> { new(name, isTotal ? bold : null) };
+            foreach (var (_, value, isRate) in Compared)
+            {
+                StyledCell Figure(StatsFigures? f) => f is null || value(f) is not { } v ? new StyledCell() : isRate ? new StyledCell(v, styles.Percent) : new StyledCell((int)v, null);
+                StyledCell Delta(StatsFigures? f) => Change(value(now), f is null ? (isRate ? null : 0) : value(f), isRate) is { } d
+                    ? new StyledCell(d, isRate ? points : share) : new StyledCell();
+                cells.AddRange([Figure(now), Figure(before), Delta(before), Figure(yearAgo), Delta(yearAgo)]);
+            }
+            await spreadsheet.AddRowAsync(cells, ct);
+        }
+        var last = SpreadsheetUtility.GetColumnName(1 + Compared.Length * 5);
+        spreadsheet.MergeCells($"A1:{last}1");
+        spreadsheet.MergeCells($"A2:{last}2");
+        spreadsheet.MergeCells("A3:A4");
+        for (var m = 0; m < Compared.Length; m++)
+        {
+            spreadsheet.MergeCells($"{SpreadsheetUtility.GetColumnName(2 + m * 5)}3:{SpreadsheetUtility.GetColumnName(6 + m * 5)}3");
+        }
     }
 }

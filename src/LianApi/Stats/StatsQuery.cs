@@ -37,4 +37,5 @@ public sealed record StatsQuery(
     [property: Description("The code of the unit named by level")] string? Code,
     [property: Description("Ranking of unit and category groups, best first: received (default), completion, satisfaction, acceptedOnTime, resolvedOnTime, overdue (most first); periods are always in time order")]
     [property: AllowedValues(null, StatsOrders.Received, StatsOrders.Completion, StatsOrders.Satisfaction, StatsOrders.AcceptedOnTime,
-        StatsOrders.ResolvedOnTime, StatsOrders.Overdue, ErrorMessage = ValidationMessages.StatsSort)] string? Sort);
+        StatsOrders.ResolvedOnTime, StatsOrders.Overdue, ErrorMessage = ValidationMessages.StatsSort)] string? Sort,
+    [property: Description("true: also the same figures for the period before (环比: whole months against as many months before, otherwise as many days before) and the same period a year before (同比); by unit or category, each group too")] bool? Compare = null);

@@ -47,15 +47,47 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
                 return (null, Problems.NotFound(Text.Format(Messages.StatsUnitNotInScope, query.Code)));
             }
         }
+        var (totalFigures, groups) = await FiguresAsync(scope, query.GroupBy, from, to, names, streets, departments, ct);
+        var callBacks = await store.CallBacksAsync(CallBackUnits(scope), Day(from), Day(to), ct);
+        StatsComparison? previous = null, yearBefore = null;
+        if (query.Compare == true)
+        {
+            // Periods by day, week or month are other dates in another period: only the totals compare.
+            var byUnit = query.GroupBy is not (null or StatsGroupings.Day or StatsGroupings.Week or StatsGroupings.Month) ? query.GroupBy : null;
+            var (previousFrom, previousTo) = PreviousPeriod(from, to);
+            var (p, pg) = await FiguresAsync(scope, byUnit, previousFrom, previousTo, names, streets, departments, ct);
+            var (y, yg) = await FiguresAsync(scope, byUnit, from.AddYears(-1), to.AddYears(-1), names, streets, departments, ct);
+            previous = new StatsComparison(previousFrom, previousTo, p, pg);
+            yearBefore = new StatsComparison(from.AddYears(-1), to.AddYears(-1), y, yg);
+        }
+        return (new StatsReport(from, to, query.GroupBy, new StatsScope(scope.Level, scope.Code, scope.Name), totalFigures,
+            Rank(groups, query.GroupBy, query.Sort), CallBacks(callBacks, names, streets, departments), previous, yearBefore), null);
+    }
+
+    private async Task<(StatsFigures Total, List<StatsFigures> Groups)> FiguresAsync(Scope scope, string? groupBy, DateOnly from, DateOnly to,
+        OrgDirectory.Snapshot names, IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments,
+        CancellationToken ct)
+    {
         var (fromDay, toDay) = (Day(from), Day(to));
         var total = TotalQuery(scope, fromDay, toDay);
-        (RollupQuery, bool)? grouping = query.GroupBy is { } groupBy ? GroupQuery(scope, groupBy, fromDay, toDay) : null;
+        (RollupQuery, bool)? grouping = groupBy is not null ? GroupQuery(scope, groupBy, fromDay, toDay) : null;
         var sums = await store.SumAsync(grouping is null ? [(total, false)] : [(total, false), grouping.Value], ct);
-        var totalFigures = StatsFigures.From("total", scope.Name, Add(sums[0].Values));
-        var groups = grouping is null ? [] : Groups(query.GroupBy!, sums[1], names, streets, departments);
-        var callBacks = await store.CallBacksAsync(CallBackUnits(scope), fromDay, toDay, ct);
-        return (new StatsReport(from, to, query.GroupBy, new StatsScope(scope.Level, scope.Code, scope.Name), totalFigures,
-            Rank(groups, query.GroupBy, query.Sort), CallBacks(callBacks, names, streets, departments)), null);
+        return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), grouping is null ? [] : Groups(groupBy!, sums[1], names, streets, departments));
+    }
+
+    /// <summary>
+    /// 环比's period: whole calendar months are compared with as many whole months just before (November with October,
+    /// a quarter with the quarter before); any other period with the same number of days just before it.
+    /// </summary>
+    public static (DateOnly From, DateOnly To) PreviousPeriod(DateOnly from, DateOnly to)
+    {
+        if (from.Day == 1 && to.AddDays(1).Day == 1)
+        {
+            var months = (to.Year - from.Year) * 12 + to.Month - from.Month + 1;
+            return (from.AddMonths(-months), from.AddDays(-1));
+        }
+        var days = to.DayNumber - from.DayNumber + 1;
+        return (from.AddDays(-days), from.AddDays(-1));
     }
 
     /// <summary>The units whose call-back figures a scope shows: the center's every unit (itself included), a street itself and its communities.</summary>

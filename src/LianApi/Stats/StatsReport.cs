@@ -19,7 +19,16 @@ public sealed record StatsReport(
     StatsScope Scope,
     [property: Description("The whole scope")] StatsFigures Total,
     [property: Description("One entry per group with cases (a case not dispatched to any department is in no department group)")] IReadOnlyList<StatsFigures> Groups,
-    [property: Description("回访 by the dispatch center: per unit of the scope that resolved cases of the period, 回访率 and what residents said on the phone")] IReadOnlyList<CallBackFigures> CallBacks);
+    [property: Description("回访 by the dispatch center: per unit of the scope that resolved cases of the period, 回访率 and what residents said on the phone")] IReadOnlyList<CallBackFigures> CallBacks,
+    [property: Description("环比 (with compare=true): the same scope and grouping in the period before; null otherwise")] StatsComparison? Previous = null,
+    [property: Description("同比 (with compare=true): the same scope and grouping in the same period a year before; null otherwise")] StatsComparison? YearBefore = null);
+
+/// <summary>The figures of another period to compare with: by unit or category each group (matched by key), by time only the total.</summary>
+public sealed record StatsComparison(
+    [property: Description("First day (Beijing), inclusive")] DateOnly From,
+    [property: Description("Last day (Beijing), inclusive")] DateOnly To,
+    StatsFigures Total,
+    [property: Description("The groups of that period with cases, by the same key as the report's groups; empty when grouped by day, week or month")] IReadOnlyList<StatsFigures> Groups);
 
 public sealed record StatsHeadline(
     [property: Description("2026, or \"all\"")] string Period,

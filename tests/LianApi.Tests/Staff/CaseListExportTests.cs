@@ -98,7 +98,11 @@ public sealed class CaseListExportTests
     public async Task Xlsx_OfTheOverdueFilter_IsTitled_CountsDaysOverdue_AndPrintsA4LandscapeWithItsHeadOnEveryPage()
     {
         var response = await community.GetAsync("/api/staff/complaints/export?overdue=true&format=xlsx", Ct);
-        using var xlsx = new XlsxFile(await response.Content.ReadAsByteArrayAsync(Ct));
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "case-list-overdue.xlsx");
+        await System.IO.File.WriteAllBytesAsync(saved, bytes, Ct);
+        TestContext.AddTestAttachment(saved);
+        using var xlsx = new XlsxFile(bytes);
         var detail = await community.GetFromJsonAsync<JsonElement>($"/api/staff/complaints/{a}", Ct);
         var due = detail.GetProperty("dueAt").GetDateTimeOffset();
         var daysOverdue = Math.Ceiling((clock.GetUtcNow() - due).TotalDays);

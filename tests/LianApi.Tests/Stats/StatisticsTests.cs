@@ -321,12 +321,12 @@ public sealed class StatisticsTests
         var last = xlsx.RowCount;
         var pane = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.Pane>().Single();
         var page = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.PageSetup>().Single();
-        var titles = xlsx.Workbook.Descendants<DocumentFormat.OpenXml.Spreadsheet.DefinedName>().Single(n => n.Name == "_xlnm.Print_Titles");
+        var titles = xlsx.Workbook.Descendants<DocumentFormat.OpenXml.Spreadsheet.DefinedName>().Single(n => n.Name == "_xlnm.Print_Titles" && n.LocalSheetId?.Value == 0);
         var merged = xlsx.Sheet.Descendants<DocumentFormat.OpenXml.Spreadsheet.MergeCell>().Select(m => m.Reference!.Value).ToList();
 
         Assert.Multiple(() =>
         {
-            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计" }));
+            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet }), "the workbook always compares (环比, 同比)");
             Assert.That(xlsx.Text(1, 1), Is.EqualTo("莲湖区“民呼我行”诉求办理统计 · 莲湖区 · 2026年11月1日至2026年11月30日"));
             Assert.That(xlsx.IsBold(1, 1), Is.True);
             Assert.That(merged, Does.Contain("A1:V1"), "the title spans the table");
