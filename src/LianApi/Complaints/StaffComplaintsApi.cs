@@ -59,7 +59,9 @@ public static class StaffComplaintsApi
                              "the filters, its head frozen and repeated on every printed page (A4 landscape, one page wide), and ends with the number of cases listed.")
             .Produces<Stream>(StatusCodes.Status200OK, "text/csv", CaseListExport.XlsxContentType)
             .ProducesStandardProblems(400)
-            .ProducesHeader(StatusCodes.Status200OK, Microsoft.Net.Http.Headers.HeaderNames.ContentDisposition, "attachment; filename=cases-YYYYMMDD-HHMM.csv (or .xlsx)", required: true);
+            .ProducesHeader(StatusCodes.Status200OK, Microsoft.Net.Http.Headers.HeaderNames.ContentDisposition, "attachment; filename=cases-YYYYMMDD-HHMM.csv (or .xlsx)", required: true)
+            // A file of up to 100,000 rows takes longer than an answer's 15 s.
+            .WithRequestTimeout(TimeSpan.FromMinutes(3));
 
         group.MapGet("/{trackingNo}", GetStaffComplaint)
             .WithName(nameof(GetStaffComplaint))
