@@ -28,6 +28,13 @@ public static class StatsApi
             .WithName(nameof(GetStats))
             .WithSummary("The measures of the caller's scope (a community itself, a street its communities, a department itself, the dispatch center everything), grouped and ranked")
             .ProducesStandardProblems(400, 404);
+        staff.MapGet("/hotspots", GetHotspots)
+            .WithName(nameof(GetHotspots))
+            .WithSummary("热点: the community × category pairs that rose most against the previous period, and grids and addresses reported " +
+                         Hotspots.RepeatsText + " times or more in 30 days — the agenda of a deliberation meeting (议事会/板凳会)")
+            .WithDescription("The caller's scope (the dispatch center everything, a street its communities, a community itself; a department is refused). " +
+                             "Default period: the 30 days ending today (Beijing).")
+            .ProducesStandardProblems(400, 403);
         staff.MapGet("/export", ExportStats)
             .WithName(nameof(ExportStats))
             .WithSummary("The same figures as a file for the monthly report: CSV (UTF-8 with BOM, opens in Excel) or xlsx")
@@ -48,6 +55,16 @@ public static class StatsApi
         await reader.ReportAsync(staff, query, ct) switch
         {
             { Report: { } report } => TypedResults.Ok(report),
+            { Problem: var problem } => problem!,
+        };
+
+    public static async Task<Results<Ok<Hotspots>, ProblemHttpResult>> GetHotspots(
+        [Description("First day of the period (Beijing), inclusive; default 29 days before to")] DateOnly? from,
+        [Description("Last day of the period (Beijing), inclusive; default today")] DateOnly? to,
+        StaffMember staff, StatsReader reader, CancellationToken ct) =>
+        await reader.HotspotsAsync(staff, from, to, ct) switch
+        {
+            { Hotspots: { } hotspots } => TypedResults.Ok(hotspots),
             { Problem: var problem } => problem!,
         };
 

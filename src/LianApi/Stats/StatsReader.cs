@@ -1,17 +1,27 @@
 using System.Globalization;
 using LianApi.Communities;
+using LianApi.Complaints;
 using LianApi.Infrastructure;
 using LianApi.Resources;
 using LianApi.Shared;
 using LianApi.Staff;
+using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.AspNetCore.Http.HttpResults;
 using D = LianApi.Stats.RollupDimensions;
 
 namespace LianApi.Stats;
 
 /// <summary>Turns a staff member's question into rollup reads: their scope, narrowed by level/code, grouped and ranked.</summary>
-public sealed class StatsReader(StatsStore store, OrgDirectory directory)
+public sealed class StatsReader(StatsStore store, OrgDirectory directory, HybridCache cache)
 {
+    /// <summary>
+    /// 热点 are a meeting's agenda, not a live figure: kept this long per scope and period. The addresses of a month are
+    /// read from the cases' rows (no index holds them), which is most of a district's call.
+    /// </summary>
+    public static readonly TimeSpan HotspotsLifetime = TimeSpan.FromMinutes(2);
+
+    private static readonly HybridCacheEntryOptions HotspotsEntry = new() { Expiration = HotspotsLifetime, LocalCacheExpiration = HotspotsLifetime };
+
     private sealed record Scope(string Level, long Id, string? Code, string Name, IReadOnlyList<long> Communities);
 
     public async Task<(StatsReport? Report, ProblemHttpResult? Problem)> ReportAsync(StaffMember staff, StatsQuery query, CancellationToken ct)
@@ -74,6 +84,72 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory)
         var sums = await store.SumAsync(grouping is null ? [(total, false)] : [(total, false), grouping.Value], ct);
         return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), grouping is null ? [] : Groups(groupBy!, sums[1], names, streets, departments));
     }
+
+    /// <summary>
+    /// 热点 of the caller's scope: the community × category pairs that rose most against the previous period, and the grids
+    /// and addresses reported <see cref="Hotspots.Repeats"/> times or more in the 30 days ending with the period.
+    /// </summary>
+    public async Task<(Hotspots? Hotspots, ProblemHttpResult? Problem)> HotspotsAsync(StaffMember staff, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var today = store.Today().Date;
+        var (start, end) = (from ?? (to ?? today).AddDays(-(Hotspots.PlacesDays - 1)), to ?? today);
+        if (!ChinaTime.IsInputDay(start) || !ChinaTime.IsInputDay(end))
+        {
+            return (null, Problems.BadRequest(ChinaTime.IsInputDay(start) ? "to" : "from", Messages.FieldDayRange));
+        }
+        if (end < start)
+        {
+            return (null, Problems.BadRequest("to", Messages.FieldStatsRange));
+        }
+        var names = await directory.GetAsync(ct);
+        var (streets, departments) = await store.UnitsAsync(ct);
+        var scope = ScopeOf(staff, names, streets, departments);
+        if (scope is null)
+        {
+            return (null, Problems.Forbidden(Messages.StatsNotForRole, ProblemCodes.Forbidden));
+        }
+        if (scope.Level == HandlingLevel.Department)
+        {
+            return (null, Problems.Forbidden(Messages.HotspotsNotForDepartments, ProblemCodes.Forbidden));
+        }
+        var key = $"stats:hotspots:{scope.Level}:{scope.Id}:{start:yyyyMMdd}:{end:yyyyMMdd}";
+        return (await cache.GetOrCreateAsync(key, (Reader: this, Scope: scope, Start: start, End: end, Names: names),
+            static (state, token) => new ValueTask<Hotspots>(state.Reader.ReadHotspotsAsync(state.Scope, state.Start, state.End, state.Names, token)),
+            HotspotsEntry, cancellationToken: ct), null);
+    }
+
+    private async Task<Hotspots> ReadHotspotsAsync(Scope scope, DateOnly start, DateOnly end, OrgDirectory.Snapshot names, CancellationToken ct)
+    {
+        IReadOnlyList<long>? communities = scope.Level == HandlingLevel.District ? null : scope.Communities;
+        var (previousFrom, previousTo) = PreviousPeriod(start, end);
+        var now = await store.ReceivedByPairAsync(D.CommunityCategory, communities, Day(start), Day(end), ct);
+        var before = await store.ReceivedByPairAsync(D.CommunityCategory, communities, Day(previousFrom), Day(previousTo), ct);
+        var rising = now.Select(n => (Pair: n.Key, Received: n.Value, Before: before.GetValueOrDefault(n.Key)))
+            .Where(p => p.Received > p.Before && names.CommunitiesById.ContainsKey(p.Pair.Key1) && names.CategoriesById.ContainsKey(p.Pair.Key2))
+            .OrderByDescending(p => p.Received - p.Before).ThenByDescending(p => p.Received).ThenBy(p => p.Pair)
+            .Take(Hotspots.RisingCount)
+            .Select(p => new RisingProblem(Ref(names.CommunitiesById[p.Pair.Key1]), new NamedRef(names.CategoriesById[p.Pair.Key2].Code,
+                names.CategoriesById[p.Pair.Key2].Name), p.Received, p.Before, p.Received - p.Before))
+            .ToList();
+
+        var placesFrom = end.AddDays(-(Hotspots.PlacesDays - 1));
+        var (grids, addresses) = await store.RepeatedPlacesAsync(StartUtc(placesFrom), StartUtc(end.AddDays(1)),
+            scope.Level == HandlingLevel.Street ? scope.Id : null, scope.Level == HandlingLevel.Community ? scope.Id : null,
+            Hotspots.Repeats, Hotspots.PlacesCount, ct);
+        var places = grids.Select(g => (Count: g, Grid: names.GridsOf(g.CommunityId).FirstOrDefault(x => x.Id == g.GridId)))
+            .Where(g => g.Grid is not null && names.CommunitiesById.ContainsKey(g.Count.CommunityId))
+            .Select(g => new RepeatedPlace(RepeatedPlace.Grid, Ref(names.CommunitiesById[g.Count.CommunityId]), g.Grid!.Name, g.Grid.Code, g.Count.Reports,
+                g.Count.LastAt.AsChinaTime()))
+            .Concat(addresses.Where(a => names.CommunitiesById.ContainsKey(a.CommunityId))
+                .Select(a => new RepeatedPlace(RepeatedPlace.Address, Ref(names.CommunitiesById[a.CommunityId]), a.Place, null, a.Reports, a.LastAt.AsChinaTime())))
+            .OrderByDescending(p => p.Reports).ThenByDescending(p => p.LastReportedAt).Take(Hotspots.PlacesCount).ToList();
+        return new Hotspots(start, end, previousFrom, previousTo, new StatsScope(scope.Level, scope.Code, scope.Name), rising, placesFrom, places);
+    }
+
+    private static NamedRef Ref(CommunityRow community) => new(community.Code, community.Name);
+
+    /// <summary>The UTC instant a Beijing day starts.</summary>
+    private static DateTime StartUtc(DateOnly day) => day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) - ChinaTime.Offset;
 
     /// <summary>
     /// 环比's period: whole calendar months are compared with as many whole months just before (November with October,

@@ -63,6 +63,71 @@ public sealed class StatsStore(Database db, TimeProvider time)
             return results;
         }, ct);
 
+    private const string SelectReceivedByPair = """
+        SELECT Key1, Key2, SUM(Received) AS Received FROM StatsRollups
+        WHERE Dimension = @Dimension AND Day >= @FromDay AND Day <= @ToDay
+        """;
+
+    /// <summary>
+    /// Reports received per (Key1, Key2) of a pair dimension (community × category) in a period, for the given Key1s or
+    /// all: whole months of a long period from the monthly rows, like <see cref="SumAsync"/>.
+    /// </summary>
+    public Task<Dictionary<(long Key1, long Key2), int>> ReceivedByPairAsync(string dimension, IReadOnlyList<long>? key1s, int fromDay, int toDay,
+        CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var sums = new Dictionary<(long, long), int>();
+            foreach (var part in Parts(new RollupQuery(dimension, 0, fromDay, toDay)))
+            {
+                var sql = SelectReceivedByPair + (key1s is null ? "" : " AND Key1 IN @Keys") + " GROUP BY Key1, Key2";
+                foreach (var (key1, key2, received) in await c.QueryAsync<(long, long, long)>(new CommandDefinition(sql, new
+                {
+                    part.Dimension, part.FromDay, part.ToDay, Keys = key1s?.ToArray(),
+                }, cancellationToken: ct)))
+                {
+                    sums[(key1, key2)] = sums.GetValueOrDefault((key1, key2)) + (int)received;
+                }
+            }
+            return sums;
+        }, ct);
+
+    public sealed record PlaceCount
+    {
+        public long CommunityId { get; init; }
+        public string Place { get; init; } = "";
+        public long? GridId { get; init; }
+        public int Reports { get; init; }
+        public DateTime LastAt { get; init; }
+    }
+
+    // Through IX_Complaints_Received (the time received, with the community, street and grid): the grids of 30 days
+    // never read a case's row; the addresses read the rows of those 30 days.
+    private const string SelectRepeatedGrids = """
+        SELECT c.CommunityId, '' AS Place, c.GridId, COUNT(*) AS Reports, MAX(c.SubmittedAt) AS LastAt FROM Complaints c
+        WHERE c.SubmittedAt >= @Since AND c.SubmittedAt < @Until AND c.GridId IS NOT NULL
+        """;
+
+    private const string SelectRepeatedAddresses = """
+        SELECT c.CommunityId, c.Address AS Place, NULL AS GridId, COUNT(*) AS Reports, MAX(c.SubmittedAt) AS LastAt FROM Complaints c
+        WHERE c.SubmittedAt >= @Since AND c.SubmittedAt < @Until AND c.Address IS NOT NULL
+        """;
+
+    /// <summary>Grids and addresses (per community) with at least <paramref name="repeats"/> reports in [since, until), most first, of a street or community or all.</summary>
+    public Task<(List<PlaceCount> Grids, List<PlaceCount> Addresses)> RepeatedPlacesAsync(DateTime since, DateTime until, long? streetId, long? communityId,
+        int repeats, int limit, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            // The scope is checked on the entries of the index of the time received (the street's or community's own
+            // index would read every case it ever had): only the scope's rows of the 30 days are read for their address.
+            var scope = streetId is not null ? $" AND {db.Dialect.NotAnIndexKey("c.StreetId")} = @StreetId"
+                : communityId is not null ? $" AND {db.Dialect.NotAnIndexKey("c.CommunityId")} = @CommunityId" : "";
+            var parameters = new { Since = since, Until = until, StreetId = streetId, CommunityId = communityId, Repeats = repeats, Limit = limit };
+            async Task<List<PlaceCount>> Read(string select, string groupBy) => (await c.QueryAsync<PlaceCount>(new CommandDefinition(
+                $"{select}{scope}\nGROUP BY {groupBy} HAVING COUNT(*) >= @Repeats\nORDER BY Reports DESC, LastAt DESC\n{db.Dialect.LimitRows}",
+                parameters, cancellationToken: ct))).AsList();
+            return (await Read(SelectRepeatedGrids, "c.CommunityId, c.GridId"), await Read(SelectRepeatedAddresses, "c.CommunityId, c.Address"));
+        }, ct);
+
     /// <summary>The days of a period as daily pieces around a run of whole months.</summary>
     internal static IEnumerable<RollupQuery> Parts(RollupQuery query)
     {
