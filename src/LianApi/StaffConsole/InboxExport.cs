@@ -36,4 +36,9 @@ public static class InboxExport
     public static string Link(IQueryCollection query) =>
         ConsoleAuth.Root + "/data/cases.csv" + QueryString.Create(query.Where(p => p.Key != "cursor" && p.Value.ToString().Length > 0)
             .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString())));
+
+    /// <summary>The printable 案件清单 of the list shown (the API's case list, up to 100,000 cases): the same query, blank fields left out.</summary>
+    public static string WorkbookLink(IQueryCollection query) =>
+        ConsoleAuth.Root + "/data/cases.xlsx" + QueryString.Create(query.Where(p => p.Key is not ("cursor" or "limit" or "format") && p.Value.ToString().Length > 0)
+            .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value.ToString())).Append(KeyValuePair.Create("format", (string?)"xlsx")));
 }

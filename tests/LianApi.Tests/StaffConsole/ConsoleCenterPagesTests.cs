@@ -173,10 +173,16 @@ public sealed class ConsoleCenterPagesTests
         var closedCsv = center.LastHtml;
         await worker.GetAsync("/console/data/cases.csv");
         var workerCsv = worker.LastHtml;
+        var workbook = await center.GetAsync("/console/data/cases.xlsx?status=closed&format=xlsx");
+        using var xlsx = new XlsxFile(await workbook.Content.ReadAsByteArrayAsync());
+        var listed = Enumerable.Range(4, xlsx.RowCount - 4).Select(r => xlsx.Text(r, 1)).ToList();
 
         Assert.Multiple(() =>
         {
             Assert.That(listHtml, Does.Contain("href=\"/console/data/cases.csv?status=closed\""), "the list's export carries its filters");
+            Assert.That(listHtml, Does.Contain("href=\"/console/data/cases.xlsx?status=closed&amp;format=xlsx\""), "and so does its printable list");
+            Assert.That(xlsx.Text(1, 1), Does.StartWith("莲湖区“民呼我行”诉求办理案件清单 · 莲湖区 · "));
+            Assert.That(listed, Does.Contain(unrated).And.Not.Contain(otherCommunity), "the API's case list with the session's staff member");
             Assert.That(all.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(all.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
             Assert.That(allBytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }));
