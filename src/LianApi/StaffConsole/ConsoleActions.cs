@@ -100,6 +100,13 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         return Outcome<Stats.StatsReport>(result.Result);
     }
 
+    /// <summary>热点 of the caller's scope, by the API's handler behind GET /api/staff/stats/hotspots.</summary>
+    public async Task<ConsoleOutcome<Stats.Hotspots>> HotspotsAsync(DateOnly? from, DateOnly? to, StaffMember staff, CancellationToken ct)
+    {
+        var result = await Stats.StatsApi.GetHotspots(from, to, staff, services.GetRequiredService<Stats.StatsReader>(), ct);
+        return Outcome<Stats.Hotspots>(result.Result);
+    }
+
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
     {
         Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),

@@ -43,5 +43,13 @@ public static class StatsForm
             ["format"] = format,
         }.Where(p => p.Value is not null));
 
+    /// <summary>A count's change as a percentage of the earlier count, signed; "—" from nothing.</summary>
+    public static string Change(int now, int before) => StatsExport.Change(now, before, isRate: false) is { } c
+        ? (c >= 0 ? "+" : "") + (c * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "—";
+
+    /// <summary>A rate's change in percentage points, signed; "—" when either is unknown.</summary>
+    public static string Points(double? now, double? before) => StatsExport.Change(now, before, isRate: true) is { } p
+        ? (p >= 0 ? "+" : "") + p.ToString("0.##", CultureInfo.InvariantCulture) + " 个百分点" : "—";
+
     public static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "—";
 }

@@ -191,6 +191,7 @@ public sealed class ConsoleBrowserDayTests
         await ShotAsync(wall, "call-backs");
         await wall.GotoAsync("/console/stats");
         await Expect(wall.Locator("#ranking-street .chart")).ToHaveAttributeAsync("data-drawn", "true");
+        await Expect(wall.Locator("#hotspots")).ToContainTextAsync("热点");
         await ShotAsync(wall, "stats-center");
         await wall.GotoAsync("/console/map");
         await Expect(wall.Locator("#map.leaflet-container")).ToHaveAttributeAsync("data-drawn", "1");

@@ -129,6 +129,9 @@ public sealed class ConsoleCenterPagesTests
             Assert.That(exportBytes.Take(3), Is.EqualTo(new byte[] { 0xEF, 0xBB, 0xBF }), "UTF-8 with BOM, as the API exports it");
             Assert.That(badDay.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
             Assert.That(center.LastHtml, Does.Contain("请检查下面标出的内容").And.Contain("data-field=\"from\""));
+            Assert.That(centerHtml, Does.Contain("id=\"stats-compare\"").And.Contain("受理量环比"), "环比 and 同比 under the totals");
+            Assert.That(centerHtml, Does.Contain("id=\"hotspots\"").And.Contain("热点"), "the meeting agenda for the center");
+            Assert.That(workerHtml, Does.Contain("id=\"hotspots\""), "and for a community");
         });
     }
 
