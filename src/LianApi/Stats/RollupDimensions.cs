@@ -16,6 +16,8 @@ public static class RollupDimensions
     public const string DepartmentCommunity = "department_community";// (department, community)
     public const string DepartmentCategory = "department_category";  // (department, category)
     public const string Resolver = "resolver";                       // (level of the resolving unit, unit; 0: the center)
+    public const string CommunityChannel = "community_channel";      // (community, channel's key)
+    public const string Grid = "grid";                               // (0, grid), for cases in a grid
 
     /// <summary>The suffix of a dimension's monthly rows (Day = yyyymm00): long periods read months, not days.</summary>
     public const string Monthly = "/m";
@@ -41,6 +43,11 @@ public static class RollupDimensions
         yield return new(Category, 0, c.CategoryId, day);
         yield return new(CommunityCategory, c.CommunityId, c.CategoryId, day);
         yield return new(StreetCategory, c.StreetId, c.CategoryId, day);
+        yield return new(CommunityChannel, c.CommunityId, ChannelKey(c.Channel), day);
+        if (c.GridId is { } grid)
+        {
+            yield return new(Grid, 0, grid, day);
+        }
         if (c.DepartmentId is { } department)
         {
             yield return new(Department, 0, department, day);
@@ -55,6 +62,22 @@ public static class RollupDimensions
             yield return new(Resolver, LevelKey(level), c.LastHandlingUnitId ?? 0, day);
         }
     }
+
+    /// <summary>A channel's Key2 in <see cref="CommunityChannel"/>: stored in the rollups, so a channel's number never changes.</summary>
+    public static long ChannelKey(string channel) => channel switch
+    {
+        Channels.MiniProgram => 1,
+        Channels.DoorKnock => 2,
+        Channels.CollectionPoint => 3,
+        Channels.WechatGroup => 4,
+        Channels.Hotline => 5,
+        Channels.Visit => 6,
+        Channels.Other => 7,
+        Channels.Open311 => 8,
+        _ => throw Vocabulary.Unknown("channels", channel),
+    };
+
+    public static string ChannelOf(long key) => Channels.All.Single(c => ChannelKey(c) == key);
 
     /// <summary>The Key1 of a level's rows in <see cref="Resolver"/>.</summary>
     public static long LevelKey(string level) => level switch

@@ -51,6 +51,8 @@ public static class StatsExport
         [StatsGroupings.Community] = "按社区",
         [StatsGroupings.Department] = "按部门",
         [StatsGroupings.Category] = "按类别",
+        [StatsGroupings.Grid] = "按网格",
+        [StatsGroupings.Channel] = "按渠道",
         [StatsGroupings.Day] = "按日",
         [StatsGroupings.Week] = "按周",
         [StatsGroupings.Month] = "按月",

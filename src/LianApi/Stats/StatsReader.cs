@@ -57,6 +57,10 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
                 return (null, Problems.NotFound(Text.Format(Messages.StatsUnitNotInScope, query.Code)));
             }
         }
+        if (scope.Level == HandlingLevel.Department && query.GroupBy is StatsGroupings.Grid or StatsGroupings.Channel)
+        {
+            return (null, Problems.BadRequest("groupBy", Messages.StatsGroupByForDepartment));
+        }
         var (totalFigures, groups) = await FiguresAsync(scope, query.GroupBy, from, to, names, streets, departments, ct);
         var callBacks = await store.CallBacksAsync(CallBackUnits(scope), Day(from), Day(to), ct);
         StatsComparison? previous = null, yearBefore = null;
@@ -80,7 +84,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
     {
         var (fromDay, toDay) = (Day(from), Day(to));
         var total = TotalQuery(scope, fromDay, toDay);
-        (RollupQuery, bool)? grouping = groupBy is not null ? GroupQuery(scope, groupBy, fromDay, toDay) : null;
+        (RollupQuery, bool)? grouping = groupBy is not null ? GroupQuery(scope, groupBy, fromDay, toDay, names) : null;
         var sums = await store.SumAsync(grouping is null ? [(total, false)] : [(total, false), grouping.Value], ct);
         return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), grouping is null ? [] : Groups(groupBy!, sums[1], names, streets, departments));
     }
@@ -223,7 +227,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
             var sums = await store.SumAsync([(TotalQuery(scope, fromDay, toDay), false)], ct);
             return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), from, today);
         }
-        var byCategory = await store.SumAsync([GroupQuery(scope, StatsGroupings.Category, fromDay, toDay)], ct);
+        var byCategory = await store.SumAsync([GroupQuery(scope, StatsGroupings.Category, fromDay, toDay, names)], ct);
         return (StatsFigures.From(category.Code, category.Name, byCategory[0].GetValueOrDefault(category.Id) ?? new int[CaseCounters.Count]), from, today);
     }
 
@@ -270,7 +274,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
     };
 
     /// <summary>Which rollup answers "this scope by that": the dimension, the scope's key, and whether it is a time series.</summary>
-    private static (RollupQuery, bool) GroupQuery(Scope scope, string groupBy, int from, int to)
+    private static (RollupQuery, bool) GroupQuery(Scope scope, string groupBy, int from, int to, OrgDirectory.Snapshot names)
     {
         var byTime = groupBy is StatsGroupings.Day or StatsGroupings.Week or StatsGroupings.Month;
         if (byTime)
@@ -279,6 +283,13 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
         }
         var query = (scope.Level, groupBy) switch
         {
+            // By channel: the communities' rows, summed over the scope's communities (the district's: all of them).
+            (HandlingLevel.District, StatsGroupings.Channel) => new RollupQuery(D.CommunityChannel, 0, from, to) { AnyKey1 = true },
+            (HandlingLevel.Street or HandlingLevel.Community, StatsGroupings.Channel) => new RollupQuery(D.CommunityChannel, 0, from, to) { Key1s = scope.Communities },
+            (HandlingLevel.District, StatsGroupings.Grid) => new RollupQuery(D.Grid, 0, from, to),
+            (HandlingLevel.Street or HandlingLevel.Community, StatsGroupings.Grid) =>
+                new RollupQuery(D.Grid, 0, from, to, [.. scope.Communities.SelectMany(names.GridsOf).Select(g => g.Id)]),
+            (HandlingLevel.Department, StatsGroupings.Channel or StatsGroupings.Grid) => throw new InvalidOperationException("refused before: a department has no rows by channel or grid"),
             (HandlingLevel.District, StatsGroupings.Category) => new RollupQuery(D.Category, 0, from, to),
             (HandlingLevel.District, StatsGroupings.Department) => new RollupQuery(D.Department, 0, from, to),
             (HandlingLevel.District, _) => new RollupQuery(D.Community, 0, from, to),
@@ -310,6 +321,9 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
                     streets.TryGetValue(g.Key, out var n) ? n.Name : "", Add(g.Select(s => s.Value)))),
             StatsGroupings.Community => sums.Select(s => names.CommunitiesById.TryGetValue(s.Key, out var c)
                 ? (c.Code, c.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
+            StatsGroupings.Channel => sums.Select(s => RollupDimensions.ChannelOf(s.Key) is var channel ? (channel, Channels.Labels[channel], s.Value) : default),
+            StatsGroupings.Grid => sums.Select(s => names.Communities.SelectMany(c => names.GridsOf(c.Id)).FirstOrDefault(g => g.Id == s.Key) is { } grid
+                ? (grid.Code, grid.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
             StatsGroupings.Category => sums.Select(s => names.CategoriesById.TryGetValue(s.Key, out var c)
                 ? (c.Code, c.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
             StatsGroupings.Department => sums.Select(s => departments.TryGetValue(s.Key, out var d)

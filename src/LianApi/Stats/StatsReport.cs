@@ -14,7 +14,7 @@ public sealed record StatsReport(
     [property: Description("First day counted (Beijing), inclusive")] DateOnly From,
     [property: Description("Last day counted (Beijing), inclusive")] DateOnly To,
     [property: OpenApiEnum(StatsGroupings.Street, StatsGroupings.Community, StatsGroupings.Department, StatsGroupings.Category,
-        StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month)]
+        StatsGroupings.Grid, StatsGroupings.Channel, StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month)]
     string? GroupBy,
     StatsScope Scope,
     [property: Description("The whole scope")] StatsFigures Total,

@@ -11,6 +11,14 @@ public sealed record RollupQuery(string Dimension, long Key1, int FromDay, int T
 {
     /// <summary>A per-day read whose whole months may come from the monthly rows (grouping by month).</summary>
     public bool MonthsWhole { get; init; }
+
+    /// <summary>
+    /// Sum over these Key1s instead of <see cref="Key1"/> alone (a street's channels are its communities' rows); with
+    /// <see cref="AnyKey1"/>, over every Key1 (the district's channels).
+    /// </summary>
+    public IReadOnlyList<long>? Key1s { get; init; }
+
+    public bool AnyKey1 { get; init; }
 }
 
 
@@ -46,12 +54,12 @@ public sealed class StatsStore(Database db, TimeProvider time)
                 // asks per day of the monthly rows too: their Day is yyyymm00, which the caller folds into its month.)
                 foreach (var part in byDay && !query.MonthsWhole ? [query] : Parts(query))
                 {
-                    var sql = (byDay ? SelectByDay : SelectByGroup)
+                    var sql = (byDay ? SelectByDay : SelectByGroup).Replace("Key1 = @Key1", part.AnyKey1 ? "1 = 1" : part.Key1s is null ? "Key1 = @Key1" : "Key1 IN @Key1s")
                         + (part.Keys is null ? "" : " AND Key2 IN @Keys")
                         + (byDay ? " GROUP BY Day" : " GROUP BY Key2");
                     await using var reader = await c.ExecuteReaderAsync(new CommandDefinition(sql, new
                     {
-                        part.Dimension, part.Key1, part.FromDay, part.ToDay, Keys = part.Keys?.ToArray(),
+                        part.Dimension, part.Key1, part.FromDay, part.ToDay, Keys = part.Keys?.ToArray(), Key1s = part.Key1s?.ToArray(),
                     }, cancellationToken: ct));
                     foreach (var (key, values) in await ReadSums(reader, ct))
                     {
@@ -212,7 +220,7 @@ public sealed class StatsStore(Database db, TimeProvider time)
         SELECT c.Id, c.SubmittedAt, c.CommunityId, c.CategoryId, c.DepartmentId, c.Status, c.IsOverdue, c.ReopenCount, c.ResolvedAt,
                c.ResolutionDueAt, c.CloseReason, c.FirstAcceptedAt, c.ResponseMissed, c.ReturnCount, c.ExtensionCount,
                c.LeftCommunityLevel, c.ResolutionCount, c.ResolvedWorkingDays, c.LastEvaluationResolved, c.LastSatisfaction,
-               c.LastHandlingLevel, c.LastHandlingUnitId, c.LastCallBackResolved, c.LastCallBackSatisfaction, m.StreetId
+               c.LastHandlingLevel, c.LastHandlingUnitId, c.LastCallBackResolved, c.LastCallBackSatisfaction, m.StreetId, c.Channel, c.GridId
         FROM Complaints c JOIN Communities m ON m.Id = c.CommunityId
         """;
 
@@ -325,6 +333,7 @@ public sealed class StatsStore(Database db, TimeProvider time)
     private const string SelectNeedsBackfill = """
         SELECT CASE
             WHEN NOT EXISTS (SELECT 1 FROM StatsRollups) THEN CASE WHEN EXISTS (SELECT 1 FROM Complaints) THEN 1 ELSE 0 END
+            WHEN NOT EXISTS (SELECT 1 FROM StatsRollups WHERE Dimension = @CommunityChannel) THEN CASE WHEN EXISTS (SELECT 1 FROM Complaints) THEN 1 ELSE 0 END
             WHEN EXISTS (SELECT 1 FROM StatsRollups WHERE Dimension = @Resolver) THEN 0
             WHEN EXISTS (SELECT 1 FROM Complaints WHERE ResolutionCount > 0 AND LastHandlingLevel IS NOT NULL) THEN 1
             ELSE 0 END
@@ -333,11 +342,11 @@ public sealed class StatsStore(Database db, TimeProvider time)
     /// <summary>
     /// Cases but no rollups (a database upgraded from before the statistics, migration 015), or resolved cases but no
     /// rows by resolving unit (upgraded from before the call-back rollups, migration 029: the rebuild also counts the
-    /// call-backs in every other row).
+    /// call-backs in every other row), or cases but no rows by channel (from before the groupings by channel and grid).
     /// </summary>
     public Task<bool> NeedsBackfillAsync(CancellationToken ct) =>
         db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill,
-            new { RollupDimensions.Resolver }, cancellationToken: ct)) == 1, ct);
+            new { RollupDimensions.Resolver, RollupDimensions.CommunityChannel }, cancellationToken: ct)) == 1, ct);
 
     /// <summary>Today in Beijing as yyyymmdd.</summary>
     public BeijingDay Today() => BeijingDay.Of(time.GetUtcNow().UtcDateTime);
