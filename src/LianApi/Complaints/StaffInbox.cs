@@ -187,12 +187,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
 
     public async Task<InboxPage> ListAsync(StaffMember staff, InboxQuery q, bool urgent, int limit, InboxCursor? after, CancellationToken ct)
     {
-        var received = (q.From ?? q.To) is not null
-            ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
-                .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
-            : null;
-        var units = await UnitsAsync(q, ct);
-        var names = await directory.GetAsync(ct);
+        var (received, units, names) = await ContextAsync(q, ct);
         if (Statement(staff, q, urgent, limit, after, names, received, units) is not var (sql, parameters)
             || Count(staff, q, names, units, received) is not var (countSql, countParameters))
         {
@@ -217,12 +212,7 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
     public async Task<bool> ForEachAsync(StaffMember staff, InboxQuery q, bool urgent, int maxRows, Func<InboxRow, OrgDirectory.Snapshot, ValueTask> row,
         CancellationToken ct)
     {
-        var received = (q.From ?? q.To) is not null
-            ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
-                .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
-            : null;
-        var units = await UnitsAsync(q, ct);
-        var names = await directory.GetAsync(ct);
+        var (received, units, names) = await ContextAsync(q, ct);
         if (Statement(staff, q, urgent, maxRows, null, names, received, units) is not var (sql, parameters))
         {
             return false;
@@ -240,6 +230,16 @@ public sealed class StaffInboxStore(Database db, OrgDirectory directory, TimePro
             }
             return false;
         }, ct);
+    }
+
+    /// <summary>What a query's statements are built from: the span of times received (for a period), the units its codes name, the org's names.</summary>
+    private async Task<(ReceivedSpan? Received, UnitIds Units, OrgDirectory.Snapshot Names)> ContextAsync(InboxQuery q, CancellationToken ct)
+    {
+        var received = (q.From ?? q.To) is not null
+            ? await db.ReadAsync(async c => (await c.QueryAsync<(DateTime? First, DateTime? Last)>(new CommandDefinition(SelectReceivedSpan, cancellationToken: ct)))
+                .Select(span => new ReceivedSpan(span.First, span.Last)).FirstOrDefault(), ct)
+            : null;
+        return (received, await UnitsAsync(q, ct), await directory.GetAsync(ct));
     }
 
     /// <summary>The ids of the street, department and grid codes a query names (null: not asked; 0: no such unit).</summary>
