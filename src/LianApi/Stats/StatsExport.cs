@@ -92,6 +92,7 @@ public static class StatsExport
                 : Math.Max(9, PrintableWorkbook.DisplayWidth(header) / 2.0 + 2);
         }
         using var stream = new MemoryStream();
+        var sheets = new List<(string, int)> { (sheet, HeadRows) };
         await using (var spreadsheet = await Spreadsheet.CreateNewAsync(stream, cancellationToken: ct))
         {
             await spreadsheet.StartWorksheetAsync(sheet, options, ct);
@@ -132,11 +133,49 @@ public static class StatsExport
             if (report is { Previous: { } previous, YearBefore: { } yearBefore })
             {
                 await ComparisonSheetAsync(spreadsheet, report, previous, yearBefore, rows.Select(r => r[0]?.ToString()), (title, note, head, percent), ct);
+                sheets.Add((ComparisonSheet, ComparisonHeadRows));
             }
+            await CallBackSheetAsync(spreadsheet, report, (title, note, head, percent), ct);
+            sheets.Add((CallBackSheet, HeadRows));
             await spreadsheet.FinishAsync(ct);
         }
-        return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(),
-            report.Previous is null ? [(sheet, HeadRows)] : [(sheet, HeadRows), (ComparisonSheet, ComparisonHeadRows)], ct);
+        return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(), sheets, ct);
+    }
+
+    public const string CallBackSheet = "回访";
+
+    private static readonly string[] CallBackHeader = ["层级", "单位", "办结件数", "回访件数", "回访率", "回访称已解决", "满意", "基本满意", "不满意", "回访满意率"];
+
+    /// <summary>回访 by unit: what residents told the dispatch center on the phone about the cases each unit resolved.</summary>
+    private static async Task CallBackSheetAsync(Spreadsheet spreadsheet, StatsReport report, (StyleId Title, StyleId Note, StyleId Head, StyleId Percent) styles,
+        CancellationToken ct)
+    {
+        var options = new SpreadCheetah.Worksheets.WorksheetOptions { FrozenRows = HeadRows, FrozenColumns = 2 };
+        options.Column(1).Width = 8;
+        options.Column(2).Width = PrintableWorkbook.Width(report.CallBacks.Select(c => c.Name).Append("单位"), min: 10, max: 40);
+        for (var i = 3; i <= CallBackHeader.Length; i++)
+        {
+            options.Column(i).Width = 12;
+        }
+        await spreadsheet.StartWorksheetAsync(CallBackSheet, options, ct);
+        await spreadsheet.AddRowAsync([new StyledCell(Title(report) + " · 回访", styles.Title)], ct);
+        await spreadsheet.AddRowAsync([new StyledCell(
+            "区调度中心电话回访：各单位本期办结的案件中回访了多少、居民怎么说（每件以最后一次回访为准；回访满意率＝（满意＋基本满意）÷回访件数）", styles.Note)], ct);
+        await spreadsheet.AddRowAsync(CallBackHeader.Select(h => new StyledCell(h, styles.Head)).ToList(), new RowOptions { Height = 32 }, ct);
+        foreach (var c in report.CallBacks)
+        {
+            StyledCell Rate(double? r) => r is { } v ? new StyledCell(v, styles.Percent) : new StyledCell();
+            await spreadsheet.AddRowAsync([new StyledCell(HandlingLevel.Names.GetValueOrDefault(c.Level, c.Level), null), new StyledCell(c.Name, null),
+                new StyledCell(c.Resolved, null), new StyledCell(c.CalledBack, null), Rate(c.CallBackRate), new StyledCell(c.SaidResolved, null),
+                new StyledCell(c.Satisfied, null), new StyledCell(c.BasicallySatisfied, null), new StyledCell(c.Unsatisfied, null), Rate(c.SatisfactionRate)], ct);
+        }
+        if (report.CallBacks.Count == 0)
+        {
+            await spreadsheet.AddRowAsync([new StyledCell("本期没有办结的案件。", styles.Note)], ct);
+        }
+        var last = SpreadsheetUtility.GetColumnName(CallBackHeader.Length);
+        spreadsheet.MergeCells($"A1:{last}1");
+        spreadsheet.MergeCells($"A2:{last}2");
     }
 
     public const string ComparisonSheet = "环比同比";

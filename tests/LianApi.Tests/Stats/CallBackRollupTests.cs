@@ -85,6 +85,27 @@ public sealed class CallBackRollupTests
     }
 
     [Test]
+    public async Task TheWorkbook_HasASheetOfTheCallBacks_AsTheApiCountsThem()
+    {
+        var response = await dispatcher.GetAsync("/api/staff/stats/export?format=xlsx", Ct);
+        var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        using var workbook = new XlsxFile(bytes);
+        var sheet = workbook.SheetNames.ToList().IndexOf(StatsExport.CallBackSheet);
+        using var xlsx = new XlsxFile(bytes, sheet);
+        var rows = Enumerable.Range(4, xlsx.RowCount - 3).Select(r => (xlsx.Text(r, 2), xlsx.Number(r, 3), xlsx.Number(r, 4), xlsx.Number(r, 5), xlsx.Number(r, 9))).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(workbook.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet }));
+            Assert.That(xlsx.Text(1, 1), Does.EndWith("· 回访"));
+            Assert.That(Enumerable.Range(1, 5).Select(c => xlsx.Text(3, c)), Is.EqualTo(new[] { "层级", "单位", "办结件数", "回访件数", "回访率" }));
+            // As SecondCallBack_… reads the API: the community resolved 2 (1 called back, unsatisfied), the street 1 (called back, unsatisfied).
+            Assert.That(rows, Is.EquivalentTo(new[] { ("贡院门社区", 2.0, 1.0, 0.5, 1.0), ("北院门街道", 1.0, 1.0, 1.0, 1.0) }));
+            Assert.That(xlsx.NumberFormat(4, 5), Is.EqualTo("10"), "回访率 as a percentage");
+        });
+    }
+
+    [Test]
     public async Task Figures_AreTheResolverRollups_WhichEqualARecount()
     {
         var differences = await app.Service<StatsStore>().VerifyAsync(Ct);
