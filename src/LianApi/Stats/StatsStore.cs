@@ -109,7 +109,7 @@ public sealed class StatsStore(Database db, TimeProvider time)
     }
 
     // Through IX_Complaints_Received (the time received, with the community, street and grid): the grids of 30 days
-    // never read a case's row; the addresses read the rows of those 30 days.
+    // never read a case's row; the addresses read the scope's rows of those 30 days.
     private const string SelectRepeatedGrids = """
         SELECT c.CommunityId, '' AS Place, c.GridId, COUNT(*) AS Reports, MAX(c.SubmittedAt) AS LastAt FROM Complaints c
         WHERE c.SubmittedAt >= @Since AND c.SubmittedAt < @Until AND c.GridId IS NOT NULL
@@ -125,16 +125,24 @@ public sealed class StatsStore(Database db, TimeProvider time)
         int repeats, int limit, CancellationToken ct) =>
         db.ReadAsync(async c =>
         {
-            // The scope is checked on the entries of the index of the time received (the street's or community's own
-            // index would read every case it ever had): only the scope's rows of the 30 days are read for their address.
-            var scope = streetId is not null ? $" AND {db.Dialect.NotAnIndexKey("c.StreetId")} = @StreetId"
-                : communityId is not null ? $" AND {db.Dialect.NotAnIndexKey("c.CommunityId")} = @CommunityId" : "";
+            var (grids, addresses) = RepeatedPlacesSql(db.Dialect, streetId is not null, communityId is not null);
             var parameters = new { Since = since, Until = until, StreetId = streetId, CommunityId = communityId, Repeats = repeats, Limit = limit };
-            async Task<List<PlaceCount>> Read(string select, string groupBy) => (await c.QueryAsync<PlaceCount>(new CommandDefinition(
-                $"{select}{scope}\nGROUP BY {groupBy} HAVING COUNT(*) >= @Repeats\nORDER BY Reports DESC, LastAt DESC\n{db.Dialect.LimitRows}",
-                parameters, cancellationToken: ct))).AsList();
-            return (await Read(SelectRepeatedGrids, "c.CommunityId, c.GridId"), await Read(SelectRepeatedAddresses, "c.CommunityId, c.Address"));
+            async Task<List<PlaceCount>> Read(string sql) => (await c.QueryAsync<PlaceCount>(new CommandDefinition(sql, parameters, cancellationToken: ct))).AsList();
+            return (await Read(grids), await Read(addresses));
         }, ct);
+
+    /// <summary>
+    /// The two statements of <see cref="RepeatedPlacesAsync"/>. The scope is checked on the entries of the index of the time
+    /// received: through the street's or community's own index SQLite read every case the unit ever had (1 s at a million).
+    /// </summary>
+    internal static (string Grids, string Addresses) RepeatedPlacesSql(SqlDialect dialect, bool byStreet, bool byCommunity)
+    {
+        var scope = byStreet ? $" AND {dialect.NotAnIndexKey("c.StreetId")} = @StreetId"
+            : byCommunity ? $" AND {dialect.NotAnIndexKey("c.CommunityId")} = @CommunityId" : "";
+        string Sql(string select, string groupBy) =>
+            $"{select}{scope}\nGROUP BY {groupBy} HAVING COUNT(*) >= @Repeats\nORDER BY Reports DESC, LastAt DESC\n{dialect.LimitRows}";
+        return (Sql(SelectRepeatedGrids, "c.CommunityId, c.GridId"), Sql(SelectRepeatedAddresses, "c.CommunityId, c.Address"));
+    }
 
     /// <summary>The days of a period as daily pieces around a run of whole months.</summary>
     internal static IEnumerable<RollupQuery> Parts(RollupQuery query)

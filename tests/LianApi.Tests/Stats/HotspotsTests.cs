@@ -105,4 +105,20 @@ public sealed class HotspotsTests
             Assert.That(backwards.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         });
     }
+
+    [TestCase(false, false, TestName = "RepeatedPlaces_OfTheDistrict_ReadTheIndexOfTheTimeReceived")]
+    [TestCase(true, false, TestName = "RepeatedPlaces_OfAStreet_ReadTheIndexOfTheTimeReceived_NotTheStreets")]
+    [TestCase(false, true, TestName = "RepeatedPlaces_OfACommunity_ReadTheIndexOfTheTimeReceived_NotTheCommunitys")]
+    public async Task RepeatedPlacesPlan(bool byStreet, bool byCommunity)
+    {
+        var (grids, addresses) = LianApi.Stats.StatsStore.RepeatedPlacesSql(LianApi.Data.SqlDialect.Sqlite, byStreet, byCommunity);
+        var parameters = new { Since = DateTime.UtcNow.AddDays(-30), Until = DateTime.UtcNow, StreetId = 1L, CommunityId = 1L, Repeats = 3, Limit = 20 };
+        foreach (var sql in new[] { grids, addresses })
+        {
+            var plan = await app.Service<LianApi.Data.Database>().ReadAsync(async c => (await Dapper.SqlMapper.QueryAsync<(long Id, long Parent, long NotUsed, string Detail)>(
+                c, "EXPLAIN QUERY PLAN " + sql, parameters)).Select(p => p.Detail).ToList(), Ct);
+            var reads = plan.Where(p => p.StartsWith("SEARCH c ", StringComparison.Ordinal) || p.StartsWith("SCAN c", StringComparison.Ordinal)).ToList();
+            Assert.That(reads, Has.Count.EqualTo(1).And.All.Contains("IX_Complaints_Received (SubmittedAt>? AND SubmittedAt<?)"), string.Join("\n", plan));
+        }
+    }
 }
