@@ -78,6 +78,12 @@ public sealed record Complaint
     /// <summary>What the resident said at the dispatch center's latest call-back (回访); null until called back.</summary>
     public bool? LastCallBackResolved { get; init; }
     public string? LastCallBackSatisfaction { get; init; }
+    /// <summary>The department of the case's last whistle (吹哨), and whether it reported (报到) after it, on time or late.</summary>
+    public long? WhistledDepartmentId { get; init; }
+    public bool WhistleReported { get; init; }
+    public bool WhistleReportedOnTime { get; init; }
+    /// <summary>The staff member who resolved the case last (办结人); null when never resolved or resolved by the system.</summary>
+    public long? LastResolvedByStaffId { get; init; }
 
     // From the org directory (see ComplaintStore.Named).
     public long StreetId { get; init; }

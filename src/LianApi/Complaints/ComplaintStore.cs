@@ -270,6 +270,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, ContentReview, ContentUnchecked,
                FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel, ResolutionCount, ResolvedWorkingDays,
                LastEvaluationResolved, LastSatisfaction, LastCallBackResolved, LastCallBackSatisfaction,
+               WhistledDepartmentId, WhistleReported, WhistleReportedOnTime, LastResolvedByStaffId,
                Channel, GridId, RecordedByStaffId, AssignedStaffId, CallbackWanted, WhistlePending, PublicConsent, Unpublished, Partner,
                (SELECT g.Code FROM Grids g WHERE g.Id = Complaints.GridId) AS GridCode,
                (SELECT g.Name FROM Grids g WHERE g.Id = Complaints.GridId) AS GridName,
@@ -382,6 +383,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             LeftCommunityLevel = @LeftCommunityLevel, ResolutionCount = @ResolutionCount, ResolvedWorkingDays = @ResolvedWorkingDays,
             LastEvaluationResolved = @LastEvaluationResolved, LastSatisfaction = @LastSatisfaction,
             LastCallBackResolved = @LastCallBackResolved, LastCallBackSatisfaction = @LastCallBackSatisfaction,
+            WhistledDepartmentId = @WhistledDepartmentId, WhistleReported = @WhistleReported, WhistleReportedOnTime = @WhistleReportedOnTime,
+            LastResolvedByStaffId = @LastResolvedByStaffId,
             AssignedStaffId = @AssignedStaffId, WhistlePending = @WhistlePending,
             ResidentView = @ResidentView, ResidentViewVersion = @ResidentViewVersion, LastWriteId = @WriteId,
             ContentReview = @ContentReview, ContentUnchecked = @ContentUnchecked, Unpublished = @Unpublished
@@ -425,7 +428,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
         return await db.WriteAsync<ComplaintWithEvents?>(async (c, tx) =>
         {
             var before = loaded.Complaint;
-            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, transition.CallBack, now)
+            var next = CaseFacts.Advance(before, transition.Next, transition.Events, evaluation, transition.CallBack, actor.Staff?.Id, now)
                 with { HandlingUnitName = UnitName(transition.Next, names), Version = loaded.Complaint.Version + 1 };
             var added = transition.Events.Select(e => new ComplaintEventRow
             {
@@ -442,6 +445,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                 next.AssignedStaffId, next.WhistlePending, next.Unpublished,
                 next.FirstAcceptedAt, next.ResponseMissed, next.ReturnCount, next.ExtensionCount, next.LeftCommunityLevel, next.ResolutionCount,
                 next.ResolvedWorkingDays, next.LastEvaluationResolved, next.LastSatisfaction, next.LastCallBackResolved, next.LastCallBackSatisfaction,
+                next.WhistledDepartmentId, next.WhistleReported, next.WhistleReportedOnTime, next.LastResolvedByStaffId,
                 ResidentView = JsonSerializer.Serialize(next.AsDetail(events), ViewJson), ResidentViewVersion, WriteId = writeId,
             }, tx, cancellationToken: ct));
             if (updated == 0)
@@ -516,7 +520,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             ReopenCount, LastHandlingLevel, LastHandlingUnitId, ResolvedAt, ClosedAt, CloseReason, UpdatedAt,
             Version, FirstAcceptedAt, ResponseMissed, ReturnCount, ExtensionCount, LeftCommunityLevel,
             ResolutionCount, ResolvedWorkingDays, LastEvaluationResolved, LastSatisfaction, LastCallBackResolved,
-            LastCallBackSatisfaction, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent, StreetId)
+            LastCallBackSatisfaction, ResidentView, ResidentViewVersion, ContentReview, ContentUnchecked, PublicConsent, StreetId,
+            WhistledDepartmentId, WhistleReported, WhistleReportedOnTime, LastResolvedByStaffId)
         VALUES (
             @TrackingNo, @UserId, @ClientRequestId, @CommunityId, @CategoryId, @Description, @Address, @Latitude,
             @Longitude, @ContactPhoneProtected, @ContactPhoneMasked, @Anonymous, @Status, @HandlingLevel,
@@ -526,7 +531,8 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
             @ResolvedAt, @ClosedAt, @CloseReason, @UpdatedAt, @Version, @FirstAcceptedAt, @ResponseMissed,
             @ReturnCount, @ExtensionCount, @LeftCommunityLevel, @ResolutionCount, @ResolvedWorkingDays,
             @LastEvaluationResolved, @LastSatisfaction, @LastCallBackResolved, @LastCallBackSatisfaction, @ResidentView,
-            @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent, @StreetId);
+            @ResidentViewVersion, @ContentReview, @ContentUnchecked, @PublicConsent, @StreetId,
+            @WhistledDepartmentId, @WhistleReported, @WhistleReportedOnTime, @LastResolvedByStaffId);
         """;
 
     /// <summary>
@@ -556,6 +562,7 @@ public sealed class ComplaintStore(Database db, OrgDirectory directory, PhotoSto
                     last.ResolvedWorkingDays, last.LastEvaluationResolved, last.LastSatisfaction, last.LastCallBackResolved,
                     last.LastCallBackSatisfaction, ResidentView = view, ResidentViewVersion,
                     last.ContentReview, last.ContentUnchecked, first.PublicConsent, first.StreetId,
+                    last.WhistledDepartmentId, last.WhistleReported, last.WhistleReportedOnTime, last.LastResolvedByStaffId,
                 }, tx, cancellationToken: ct));
                 await c.ExecuteAsync(new CommandDefinition(InsertEvent, imported.Events.Select(e => new
                 {

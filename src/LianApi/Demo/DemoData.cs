@@ -178,7 +178,7 @@ public sealed class DemoData(ComplaintStore complaints, OrgDirectory directory, 
 
         void Record(Transition t, DateTime when, Evaluation? rating)
         {
-            var next = CaseFacts.Advance(c, t.Next, t.Events, rating, t.CallBack, when);
+            var next = CaseFacts.Advance(c, t.Next, t.Events, rating, t.CallBack, null, when);
             events.AddRange(t.Events.Select(e => new ComplaintEventRow
             {
                 Kind = e.Kind, Status = next.Status, UnitName = e.UnitName ?? c.HandlingUnitName, Note = e.Note, IsPublic = e.IsPublic, OccurredAt = when,

@@ -36,7 +36,12 @@ public static class CaseCounters
     public const int CallBackSatisfied = CalledBack + 2;
     public const int CallBackBasicallySatisfied = CalledBack + 3;
     public const int CallBackUnsatisfied = CalledBack + 4;
-    public const int Count = CallBackUnsatisfied + 1;
+    // The case's last whistle (吹哨) and whether its department reported (报到), on time or late: by whistled department
+    // (RollupDimensions.Whistle) they are the whistle figures.
+    public const int Whistled = CallBackUnsatisfied + 1;
+    public const int WhistleReported = Whistled + 1;
+    public const int WhistleReportedOnTime = Whistled + 2;
+    public const int Count = WhistleReportedOnTime + 1;
 
     /// <summary>Upper bounds (hours, calendar time) of the time-to-accept buckets AcceptWithin0…7; AcceptWithin8 is open.</summary>
     public static readonly int[] AcceptHourBounds = [1, 2, 4, 8, 12, 24, 48, 72];
@@ -50,6 +55,7 @@ public static class CaseCounters
         "Received", "Handled", "Rejected", "ResolvedEver", "ResolvedNow", "ResolvedOnTime", "MustAccept", "AcceptedOnTime", "Evaluated", "EvaluatedResolved", "Satisfied", "BasicallySatisfied", "AutoClosed", "Reopened", "Returned", "Extended", "Escalated", "OverdueNow", "UnsatisfiedPending",
         .. Enumerable.Range(0, 9).Select(i => $"AcceptWithin{i}"), .. Enumerable.Range(0, 11).Select(i => $"ResolveWithin{i}"),
         "CalledBack", "CallBackSaidResolved", "CallBackSatisfied", "CallBackBasicallySatisfied", "CallBackUnsatisfied",
+        "Whistled", "WhistleReported", "WhistleReportedOnTime",
     ];
 
     private static int Flag(bool value) => value ? 1 : 0;
@@ -83,6 +89,9 @@ public static class CaseCounters
         v[CallBackSatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.Satisfied);
         v[CallBackBasicallySatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.BasicallySatisfied);
         v[CallBackUnsatisfied] = Flag(c.LastCallBackSatisfaction == Satisfaction.Unsatisfied);
+        v[Whistled] = Flag(c.WhistledDepartmentId is not null);
+        v[WhistleReported] = Flag(c.WhistledDepartmentId is not null && c.WhistleReported);
+        v[WhistleReportedOnTime] = Flag(c.WhistledDepartmentId is not null && c.WhistleReportedOnTime);
         if (c.FirstAcceptedAt is { } accepted)
         {
             v[AcceptWithin0 + Bucket(AcceptHourBounds, (accepted - c.SubmittedAt).TotalHours)] = 1;

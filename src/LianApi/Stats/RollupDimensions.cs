@@ -18,6 +18,9 @@ public static class RollupDimensions
     public const string Resolver = "resolver";                       // (level of the resolving unit, unit; 0: the center)
     public const string CommunityChannel = "community_channel";      // (community, channel's key)
     public const string Grid = "grid";                               // (0, grid), for cases in a grid
+    public const string Recorder = "recorder";                       // (0, staff), for cases recorded on a resident's behalf
+    public const string Handler = "handler";                         // (0, staff), for resolved cases: who resolved it last
+    public const string Whistle = "whistle";                         // (community, department), for whistled cases: the last whistle's department
 
     /// <summary>The suffix of a dimension's monthly rows (Day = yyyymm00): long periods read months, not days.</summary>
     public const string Monthly = "/m";
@@ -47,6 +50,19 @@ public static class RollupDimensions
         if (c.GridId is { } grid)
         {
             yield return new(Grid, 0, grid, day);
+        }
+        if (c.RecordedByStaffId is { } recorder)
+        {
+            yield return new(Recorder, 0, recorder, day);
+        }
+        if (c.ResolutionCount > 0 && c.LastResolvedByStaffId is { } handler)
+        {
+            yield return new(Handler, 0, handler, day);
+        }
+        // The whistle figures are by the department whistled to, wherever the dispatch center sent the case afterwards.
+        if (c.WhistledDepartmentId is { } whistled)
+        {
+            yield return new(Whistle, c.CommunityId, whistled, day);
         }
         if (c.DepartmentId is { } department)
         {

@@ -53,6 +53,8 @@ public static class StatsExport
         [StatsGroupings.Category] = "按类别",
         [StatsGroupings.Grid] = "按网格",
         [StatsGroupings.Channel] = "按渠道",
+        [StatsGroupings.Recorder] = "按代录人员",
+        [StatsGroupings.Handler] = "按办结人员",
         [StatsGroupings.Day] = "按日",
         [StatsGroupings.Week] = "按周",
         [StatsGroupings.Month] = "按月",
@@ -137,6 +139,8 @@ public static class StatsExport
             }
             await CallBackSheetAsync(spreadsheet, report, (title, note, head, percent), ct);
             sheets.Add((CallBackSheet, HeadRows));
+            await WhistleSheetAsync(spreadsheet, report, (title, note, head, percent, total), ct);
+            sheets.Add((WhistleSheet, HeadRows));
             await spreadsheet.FinishAsync(ct);
         }
         return await PrintableWorkbook.ForA4LandscapeAsync(stream.ToArray(), sheets, ct);
@@ -174,6 +178,47 @@ public static class StatsExport
             await spreadsheet.AddRowAsync([new StyledCell("本期没有办结的案件。", styles.Note)], ct);
         }
         var last = SpreadsheetUtility.GetColumnName(CallBackHeader.Length);
+        spreadsheet.MergeCells($"A1:{last}1");
+        spreadsheet.MergeCells($"A2:{last}2");
+    }
+
+    public const string WhistleSheet = "吹哨报到";
+
+    private static readonly string[] WhistleHeader = ["部门", "吹哨件数", "报到件数", "按时报到件数", "报到率", "按时报到率"];
+
+    /// <summary>吹哨报到 by department: how many cases were whistled to each, and whether it reported (accepted) in its response time.</summary>
+    private static async Task WhistleSheetAsync(Spreadsheet spreadsheet, StatsReport report,
+        (StyleId Title, StyleId Note, StyleId Head, StyleId Percent, StyleId Total) styles, CancellationToken ct)
+    {
+        var options = new SpreadCheetah.Worksheets.WorksheetOptions { FrozenRows = HeadRows, FrozenColumns = 1 };
+        options.Column(1).Width = PrintableWorkbook.Width(report.Whistles.Select(w => w.Name).Append("部门"), min: 12, max: 40);
+        for (var i = 2; i <= WhistleHeader.Length; i++)
+        {
+            options.Column(i).Width = 14;
+        }
+        await spreadsheet.StartWorksheetAsync(WhistleSheet, options, ct);
+        await spreadsheet.AddRowAsync([new StyledCell(Title(report) + " · 吹哨报到", styles.Title)], ct);
+        await spreadsheet.AddRowAsync([new StyledCell(
+            "社区、街道吹哨，部门报到：本期受理的案件中最后一次吹哨到各部门的件数，部门签收即报到（报到率＝报到件数÷吹哨件数；按时＝在响应时限内）", styles.Note)], ct);
+        await spreadsheet.AddRowAsync(WhistleHeader.Select(h => new StyledCell(h, styles.Head)).ToList(), new RowOptions { Height = 32 }, ct);
+        StyledCell Rate(double? r, StyleId? style) => r is { } v ? new StyledCell(v, style) : new StyledCell();
+        foreach (var w in report.Whistles)
+        {
+            await spreadsheet.AddRowAsync([new StyledCell(w.Name, null), new StyledCell(w.Whistled, null), new StyledCell(w.Reported, null),
+                new StyledCell(w.ReportedOnTime, null), Rate(w.ReportRate, styles.Percent), Rate(w.OnTimeReportRate, styles.Percent)], ct);
+        }
+        if (report.Whistles.Count == 0)
+        {
+            await spreadsheet.AddRowAsync([new StyledCell("本期没有吹哨的案件。", styles.Note)], ct);
+        }
+        else
+        {
+            var (whistled, reported, onTime) = (report.Whistles.Sum(w => w.Whistled), report.Whistles.Sum(w => w.Reported), report.Whistles.Sum(w => w.ReportedOnTime));
+            await spreadsheet.AddRowAsync([new StyledCell("合计", styles.Total), new StyledCell(whistled, styles.Total), new StyledCell(reported, styles.Total),
+                new StyledCell(onTime, styles.Total), Rate(StatsFigures.Rate(reported, whistled), styles.Percent),
+                Rate(StatsFigures.Rate(onTime, whistled), styles.Percent)], ct);
+        }
+        var last = SpreadsheetUtility.GetColumnName(WhistleHeader.Length);
         spreadsheet.MergeCells($"A1:{last}1");
         spreadsheet.MergeCells($"A2:{last}2");
     }

@@ -13,6 +13,8 @@ public static class StatsGroupings
     public const string Category = "category";
     public const string Grid = "grid";
     public const string Channel = "channel";
+    public const string Recorder = "recorder";
+    public const string Handler = "handler";
     public const string Day = "day";
     public const string Week = "week";
     public const string Month = "month";
@@ -31,9 +33,9 @@ public static class StatsOrders
 public sealed record StatsQuery(
     [property: Description("First day of the period (Beijing), inclusive: 2026-01-01; default 1 January of this year")] DateOnly? From,
     [property: Description("Last day of the period (Beijing), inclusive; default today")] DateOnly? To,
-    [property: Description("street | community | department | category | grid (网格) | channel (how cases came in: the mini-program, 敲门行动 …) | day | week (ISO, 2026-W49) | month; without it only the total. A department's figures group by street, community, department, category or period")]
+    [property: Description("street | community | department | category | grid (网格) | channel (how cases came in: the mini-program, 敲门行动 …) | recorder (the staff member who recorded a report on a resident's behalf) | handler (the staff member who resolved a case last) | day | week (ISO, 2026-W49) | month; without it only the total. A department's figures group by street, community, department, category, recorder, handler or period; by staff, the scope's own staff (a street's: the street's and its communities')")]
     [property: AllowedValues(null, StatsGroupings.Street, StatsGroupings.Community, StatsGroupings.Department, StatsGroupings.Category,
-        StatsGroupings.Grid, StatsGroupings.Channel, StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month, ErrorMessage = ValidationMessages.StatsGroupBy)] string? GroupBy,
+        StatsGroupings.Grid, StatsGroupings.Channel, StatsGroupings.Recorder, StatsGroupings.Handler, StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month, ErrorMessage = ValidationMessages.StatsGroupBy)] string? GroupBy,
     [property: Description("Narrow the scope to one unit inside the caller's: street | community | department, with code")]
     [property: AllowedValues(null, HandlingLevel.Street, HandlingLevel.Community, HandlingLevel.Department, ErrorMessage = ValidationMessages.StatsLevel)] string? Level,
     [property: Description("The code of the unit named by level")] string? Code,

@@ -12,7 +12,7 @@ using D = LianApi.Stats.RollupDimensions;
 namespace LianApi.Stats;
 
 /// <summary>Turns a staff member's question into rollup reads: their scope, narrowed by level/code, grouped and ranked.</summary>
-public sealed class StatsReader(StatsStore store, OrgDirectory directory, HybridCache cache)
+public sealed class StatsReader(StatsStore store, OrgDirectory directory, StaffStore staffStore, HybridCache cache)
 {
     /// <summary>
     /// 热点 are a meeting's agenda, not a live figure: kept this long per scope and period. The addresses of a month are
@@ -61,32 +61,61 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
         {
             return (null, Problems.BadRequest("groupBy", Messages.StatsGroupByForDepartment));
         }
-        var (totalFigures, groups) = await FiguresAsync(scope, query.GroupBy, from, to, names, streets, departments, ct);
+        var people = query.GroupBy is StatsGroupings.Recorder or StatsGroupings.Handler ? PeopleOf(scope, await staffStore.ListAsync(ct)) : [];
+        var (totalFigures, groups) = await FiguresAsync(scope, query.GroupBy, from, to, names, streets, departments, people, ct);
         var callBacks = await store.CallBacksAsync(CallBackUnits(scope), Day(from), Day(to), ct);
+        var whistles = await store.SumAsync([(WhistleQuery(scope, Day(from), Day(to)), false)], ct);
         StatsComparison? previous = null, yearBefore = null;
         if (query.Compare == true)
         {
             // Periods by day, week or month are other dates in another period: only the totals compare.
             var byUnit = query.GroupBy is not (null or StatsGroupings.Day or StatsGroupings.Week or StatsGroupings.Month) ? query.GroupBy : null;
             var (previousFrom, previousTo) = PreviousPeriod(from, to);
-            var (p, pg) = await FiguresAsync(scope, byUnit, previousFrom, previousTo, names, streets, departments, ct);
-            var (y, yg) = await FiguresAsync(scope, byUnit, from.AddYears(-1), to.AddYears(-1), names, streets, departments, ct);
+            var (p, pg) = await FiguresAsync(scope, byUnit, previousFrom, previousTo, names, streets, departments, people, ct);
+            var (y, yg) = await FiguresAsync(scope, byUnit, from.AddYears(-1), to.AddYears(-1), names, streets, departments, people, ct);
             previous = new StatsComparison(previousFrom, previousTo, p, pg);
             yearBefore = new StatsComparison(from.AddYears(-1), to.AddYears(-1), y, yg);
         }
         return (new StatsReport(from, to, query.GroupBy, new StatsScope(scope.Level, scope.Code, scope.Name), totalFigures,
-            Rank(groups, query.GroupBy, query.Sort), CallBacks(callBacks, names, streets, departments), previous, yearBefore), null);
+            Rank(groups, query.GroupBy, query.Sort), CallBacks(callBacks, names, streets, departments), Whistles(whistles[0], departments),
+            previous, yearBefore), null);
     }
+
+    /// <summary>The staff whose groups a scope shows: everyone for the center; a street's staff and its communities'; a unit's own.</summary>
+    private static IReadOnlyList<StaffMember> PeopleOf(Scope scope, IReadOnlyList<StaffMember> staff) => scope.Level switch
+    {
+        HandlingLevel.District => staff,
+        HandlingLevel.Street => [.. staff.Where(s => (s.UnitLevel == HandlingLevel.Street && s.UnitId == scope.Id)
+            || (s.UnitLevel == HandlingLevel.Community && s.UnitId is { } unit && scope.Communities.Contains(unit)))],
+        HandlingLevel.Community or HandlingLevel.Department => [.. staff.Where(s => s.UnitLevel == scope.Level && s.UnitId == scope.Id)],
+        _ => throw Vocabulary.Unknown("handling levels", scope.Level),
+    };
+
+    /// <summary>The whistles of a scope by department: the scope's communities' (the district's: all), or one department's.</summary>
+    private static RollupQuery WhistleQuery(Scope scope, int from, int to) => scope.Level switch
+    {
+        HandlingLevel.District => new(D.Whistle, 0, from, to) { AnyKey1 = true },
+        HandlingLevel.Department => new(D.Whistle, 0, from, to, [scope.Id]) { AnyKey1 = true },
+        HandlingLevel.Street or HandlingLevel.Community => new(D.Whistle, 0, from, to) { Key1s = scope.Communities },
+        _ => throw Vocabulary.Unknown("handling levels", scope.Level),
+    };
+
+    /// <summary>Departments whistled to, the most whistled first.</summary>
+    private static List<WhistleFigures> Whistles(Dictionary<long, int[]> sums, IReadOnlyDictionary<long, StatsStore.Unit> departments) =>
+        [.. sums.Where(s => s.Value[CaseCounters.Whistled] > 0)
+            .Select(s => departments.TryGetValue(s.Key, out var d) ? WhistleFigures.From(d.Code, d.Name, s.Value)
+                : WhistleFigures.From(s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value))
+            .OrderByDescending(w => w.Whistled).ThenBy(w => w.Code, StringComparer.Ordinal)];
 
     private async Task<(StatsFigures Total, List<StatsFigures> Groups)> FiguresAsync(Scope scope, string? groupBy, DateOnly from, DateOnly to,
         OrgDirectory.Snapshot names, IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments,
-        CancellationToken ct)
+        IReadOnlyList<StaffMember> people, CancellationToken ct)
     {
         var (fromDay, toDay) = (Day(from), Day(to));
         var total = TotalQuery(scope, fromDay, toDay);
-        (RollupQuery, bool)? grouping = groupBy is not null ? GroupQuery(scope, groupBy, fromDay, toDay, names) : null;
+        (RollupQuery, bool)? grouping = groupBy is not null ? GroupQuery(scope, groupBy, fromDay, toDay, names, people) : null;
         var sums = await store.SumAsync(grouping is null ? [(total, false)] : [(total, false), grouping.Value], ct);
-        return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), grouping is null ? [] : Groups(groupBy!, sums[1], names, streets, departments));
+        return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), grouping is null ? [] : Groups(groupBy!, sums[1], names, streets, departments, people));
     }
 
     /// <summary>
@@ -227,7 +256,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
             var sums = await store.SumAsync([(TotalQuery(scope, fromDay, toDay), false)], ct);
             return (StatsFigures.From("total", scope.Name, Add(sums[0].Values)), from, today);
         }
-        var byCategory = await store.SumAsync([GroupQuery(scope, StatsGroupings.Category, fromDay, toDay, names)], ct);
+        var byCategory = await store.SumAsync([GroupQuery(scope, StatsGroupings.Category, fromDay, toDay, names, [])], ct);
         return (StatsFigures.From(category.Code, category.Name, byCategory[0].GetValueOrDefault(category.Id) ?? new int[CaseCounters.Count]), from, today);
     }
 
@@ -274,7 +303,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
     };
 
     /// <summary>Which rollup answers "this scope by that": the dimension, the scope's key, and whether it is a time series.</summary>
-    private static (RollupQuery, bool) GroupQuery(Scope scope, string groupBy, int from, int to, OrgDirectory.Snapshot names)
+    private static (RollupQuery, bool) GroupQuery(Scope scope, string groupBy, int from, int to, OrgDirectory.Snapshot names, IReadOnlyList<StaffMember> people)
     {
         var byTime = groupBy is StatsGroupings.Day or StatsGroupings.Week or StatsGroupings.Month;
         if (byTime)
@@ -289,6 +318,11 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
             (HandlingLevel.District, StatsGroupings.Grid) => new RollupQuery(D.Grid, 0, from, to),
             (HandlingLevel.Street or HandlingLevel.Community, StatsGroupings.Grid) =>
                 new RollupQuery(D.Grid, 0, from, to, [.. scope.Communities.SelectMany(names.GridsOf).Select(g => g.Id)]),
+            // By staff: the district every row; a unit its own staff's rows.
+            (HandlingLevel.District, StatsGroupings.Recorder) => new RollupQuery(D.Recorder, 0, from, to),
+            (HandlingLevel.District, StatsGroupings.Handler) => new RollupQuery(D.Handler, 0, from, to),
+            (_, StatsGroupings.Recorder) => new RollupQuery(D.Recorder, 0, from, to, [.. people.Select(p => p.Id)]),
+            (_, StatsGroupings.Handler) => new RollupQuery(D.Handler, 0, from, to, [.. people.Select(p => p.Id)]),
             (HandlingLevel.Department, StatsGroupings.Channel or StatsGroupings.Grid) => throw new InvalidOperationException("refused before: a department has no rows by channel or grid"),
             (HandlingLevel.District, StatsGroupings.Category) => new RollupQuery(D.Category, 0, from, to),
             (HandlingLevel.District, StatsGroupings.Department) => new RollupQuery(D.Department, 0, from, to),
@@ -308,7 +342,7 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
     }
 
     private static List<StatsFigures> Groups(string groupBy, Dictionary<long, int[]> sums, OrgDirectory.Snapshot names,
-        IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments)
+        IReadOnlyDictionary<long, StatsStore.Unit> streets, IReadOnlyDictionary<long, StatsStore.Unit> departments, IReadOnlyList<StaffMember> people)
     {
         IEnumerable<(string Key, string Name, int[] Sums)> rows = groupBy switch
         {
@@ -324,6 +358,8 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
             StatsGroupings.Channel => sums.Select(s => RollupDimensions.ChannelOf(s.Key) is var channel ? (channel, Channels.Labels[channel], s.Value) : default),
             StatsGroupings.Grid => sums.Select(s => names.Communities.SelectMany(c => names.GridsOf(c.Id)).FirstOrDefault(g => g.Id == s.Key) is { } grid
                 ? (grid.Code, grid.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
+            StatsGroupings.Recorder or StatsGroupings.Handler => sums.Select(s => people.FirstOrDefault(p => p.Id == s.Key) is { } person
+                ? (person.Id.ToString(CultureInfo.InvariantCulture), StaffLabel(person), s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
             StatsGroupings.Category => sums.Select(s => names.CategoriesById.TryGetValue(s.Key, out var c)
                 ? (c.Code, c.Name, s.Value) : (s.Key.ToString(CultureInfo.InvariantCulture), "", s.Value)),
             StatsGroupings.Department => sums.Select(s => departments.TryGetValue(s.Key, out var d)
@@ -332,6 +368,9 @@ public sealed class StatsReader(StatsStore store, OrgDirectory directory, Hybrid
         };
         return rows.Where(r => r.Sums[CaseCounters.Received] > 0).Select(r => StatsFigures.From(r.Key, r.Name, r.Sums)).ToList();
     }
+
+    /// <summary>A staff member as a group's name: two people of one name in different units stay apart.</summary>
+    internal static string StaffLabel(StaffMember person) => $"{person.Name}（{person.UnitName}）";
 
     private static IReadOnlyList<StatsFigures> Rank(List<StatsFigures> groups, string? groupBy, string? sort)
     {

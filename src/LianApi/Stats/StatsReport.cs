@@ -14,12 +14,13 @@ public sealed record StatsReport(
     [property: Description("First day counted (Beijing), inclusive")] DateOnly From,
     [property: Description("Last day counted (Beijing), inclusive")] DateOnly To,
     [property: OpenApiEnum(StatsGroupings.Street, StatsGroupings.Community, StatsGroupings.Department, StatsGroupings.Category,
-        StatsGroupings.Grid, StatsGroupings.Channel, StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month)]
+        StatsGroupings.Grid, StatsGroupings.Channel, StatsGroupings.Recorder, StatsGroupings.Handler, StatsGroupings.Day, StatsGroupings.Week, StatsGroupings.Month)]
     string? GroupBy,
     StatsScope Scope,
     [property: Description("The whole scope")] StatsFigures Total,
     [property: Description("One entry per group with cases (a case not dispatched to any department is in no department group)")] IReadOnlyList<StatsFigures> Groups,
     [property: Description("回访 by the dispatch center: per unit of the scope that resolved cases of the period, 回访率 and what residents said on the phone")] IReadOnlyList<CallBackFigures> CallBacks,
+    [property: Description("吹哨报到: per department whistled to from the scope's communities in the period (a department: itself), 吹哨件数, 报到率 and 按时报到率")] IReadOnlyList<WhistleFigures> Whistles,
     [property: Description("环比 (with compare=true): the same scope and grouping in the period before; null otherwise")] StatsComparison? Previous = null,
     [property: Description("同比 (with compare=true): the same scope and grouping in the same period a year before; null otherwise")] StatsComparison? YearBefore = null);
 

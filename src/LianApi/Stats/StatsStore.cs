@@ -228,7 +228,8 @@ public sealed class StatsStore(Database db, TimeProvider time)
         SELECT c.Id, c.SubmittedAt, c.CommunityId, c.CategoryId, c.DepartmentId, c.Status, c.IsOverdue, c.ReopenCount, c.ResolvedAt,
                c.ResolutionDueAt, c.CloseReason, c.FirstAcceptedAt, c.ResponseMissed, c.ReturnCount, c.ExtensionCount,
                c.LeftCommunityLevel, c.ResolutionCount, c.ResolvedWorkingDays, c.LastEvaluationResolved, c.LastSatisfaction,
-               c.LastHandlingLevel, c.LastHandlingUnitId, c.LastCallBackResolved, c.LastCallBackSatisfaction, m.StreetId, c.Channel, c.GridId
+               c.LastHandlingLevel, c.LastHandlingUnitId, c.LastCallBackResolved, c.LastCallBackSatisfaction, m.StreetId, c.Channel, c.GridId,
+               c.RecordedByStaffId, c.WhistledDepartmentId, c.WhistleReported, c.WhistleReportedOnTime, c.LastResolvedByStaffId
         FROM Complaints c JOIN Communities m ON m.Id = c.CommunityId
         """;
 
@@ -351,6 +352,7 @@ public sealed class StatsStore(Database db, TimeProvider time)
     /// Cases but no rollups (a database upgraded from before the statistics, migration 015), or resolved cases but no
     /// rows by resolving unit (upgraded from before the call-back rollups, migration 029: the rebuild also counts the
     /// call-backs in every other row), or cases but no rows by channel (from before the groupings by channel and grid).
+    /// Migration 031 (whistle figures, groupings by staff) empties the rollups, so the first case makes them rebuilt.
     /// </summary>
     public Task<bool> NeedsBackfillAsync(CancellationToken ct) =>
         db.ReadAsync(async c => await c.ExecuteScalarAsync<int>(new CommandDefinition(SelectNeedsBackfill,

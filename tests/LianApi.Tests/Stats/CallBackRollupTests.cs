@@ -96,7 +96,7 @@ public sealed class CallBackRollupTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(workbook.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet }));
+            Assert.That(workbook.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet, StatsExport.WhistleSheet }));
             Assert.That(xlsx.Text(1, 1), Does.EndWith("· 回访"));
             Assert.That(Enumerable.Range(1, 5).Select(c => xlsx.Text(3, c)), Is.EqualTo(new[] { "层级", "单位", "办结件数", "回访件数", "回访率" }));
             // As SecondCallBack_… reads the API: the community resolved 2 (1 called back, unsatisfied), the street 1 (called back, unsatisfied).
@@ -187,6 +187,13 @@ public sealed class CallBackRollupTests
                 ALTER TABLE Complaints DROP COLUMN LastCallBackResolved;
                 ALTER TABLE Complaints DROP COLUMN LastCallBackSatisfaction;
                 DROP TABLE DeferredIndexes;
+                ALTER TABLE Complaints DROP COLUMN WhistledDepartmentId;
+                ALTER TABLE Complaints DROP COLUMN WhistleReported;
+                ALTER TABLE Complaints DROP COLUMN WhistleReportedOnTime;
+                ALTER TABLE Complaints DROP COLUMN LastResolvedByStaffId;
+                ALTER TABLE StatsRollups DROP COLUMN Whistled;
+                ALTER TABLE StatsRollups DROP COLUMN WhistleReported;
+                ALTER TABLE StatsRollups DROP COLUMN WhistleReportedOnTime;
                 DELETE FROM SchemaVersions WHERE Version >= 29;
                 """);
         }

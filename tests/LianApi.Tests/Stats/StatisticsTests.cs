@@ -326,7 +326,7 @@ public sealed class StatisticsTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet }), "the workbook always compares (环比, 同比) and shows the 回访");
+            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet, StatsExport.WhistleSheet }), "the workbook always compares (环比, 同比) and shows the 回访 and 吹哨报到");
             Assert.That(xlsx.Text(1, 1), Is.EqualTo("莲湖区“民呼我行”诉求办理统计 · 莲湖区 · 2026年11月1日至2026年11月30日"));
             Assert.That(xlsx.IsBold(1, 1), Is.True);
             Assert.That(merged, Does.Contain("A1:V1"), "the title spans the table");

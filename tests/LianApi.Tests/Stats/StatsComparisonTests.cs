@@ -122,7 +122,7 @@ public sealed class StatsComparisonTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet }));
+            Assert.That(xlsx.SheetNames, Is.EqualTo(new[] { "统计", StatsExport.ComparisonSheet, StatsExport.CallBackSheet, StatsExport.WhistleSheet }));
             Assert.That(xlsx.Text(1, 1), Does.EndWith("· 环比与同比"));
             Assert.That(xlsx.Text(2, 1), Does.StartWith("上期：2026年10月1日至2026年10月31日　去年同期：2025年11月1日至2025年11月30日"));
             Assert.That(Enumerable.Range(1, 6).Select(c => xlsx.Text(4, c)), Is.EqualTo(new[] { "", "本期", "上期", "环比", "去年同期", "同比" }));
@@ -133,7 +133,7 @@ public sealed class StatsComparisonTests
             Assert.That(xlsx.NumberFormat(total, 4), Is.EqualTo("10"), "a count's change is a percentage");
             Assert.That(Enumerable.Range(2, 5).Select(c => xlsx.Number(gongyuanmen, c)), Is.EqualTo(new[] { 3, 2, 0.5, 2, 0.5 }));
             Assert.That(xlsx.Text(4, 9), Is.EqualTo("环比（百分点）"), "办结率's change is in points");
-            Assert.That(titles, Is.EquivalentTo(new[] { "'统计'!$1:$3", "'环比同比'!$1:$4", "'回访'!$1:$3" }));
+            Assert.That(titles, Is.EquivalentTo(new[] { "'统计'!$1:$3", "'环比同比'!$1:$4", "'回访'!$1:$3", "'吹哨报到'!$1:$3" }));
         });
     }
 
