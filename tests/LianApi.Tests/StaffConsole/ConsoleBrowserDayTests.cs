@@ -226,6 +226,12 @@ public sealed class ConsoleBrowserDayTests
         await Expect(wall.Locator("#timeline")).ToContainTextAsync("转至区市政局（测试）");
         await Expect(wall.Locator("#timeline")).ToContainTextAsync("调度员王敏（调度员）");
         await ShotAsync(wall, "case-dispatched");
+        // The whistle stays the department's it was whistled to, unreported, though the center sent the case elsewhere.
+        await wall.GotoAsync("/console/stats");
+        await Expect(wall.Locator("#whistles tr[data-key='day-cgj']")).ToContainTextAsync("区城管局（测试）");
+        await Expect(wall.Locator("#whistles tr[data-key='day-cgj'] td").Nth(2)).ToHaveTextAsync("0");
+        await wall.Locator("#whistles").ScrollIntoViewIfNeededAsync();
+        await ShotAsync(wall, "stats-whistles");
 
         // The department's handler, in their own office: the dispatched case is in their inbox; they accept and resolve it.
         await using var departmentOffice = await NewContextAsync();
