@@ -190,16 +190,21 @@ public static class StatsExport
     private static async Task WhistleSheetAsync(Spreadsheet spreadsheet, StatsReport report,
         (StyleId Title, StyleId Note, StyleId Head, StyleId Percent, StyleId Total) styles, CancellationToken ct)
     {
+        var title = Title(report) + " · 吹哨报到";
+        const string note = "社区、街道吹哨，部门报到：本期受理的案件中最后一次吹哨到各部门的件数，部门签收即报到（报到率＝报到件数÷吹哨件数；按时＝在响应时限内）";
         var options = new SpreadCheetah.Worksheets.WorksheetOptions { FrozenRows = HeadRows, FrozenColumns = 1 };
-        options.Column(1).Width = PrintableWorkbook.Width(report.Whistles.Select(w => w.Name).Append("部门"), min: 12, max: 40);
+        var nameWidth = PrintableWorkbook.Width(report.Whistles.Select(w => w.Name).Append("部门"), min: 12, max: 40);
+        options.Column(1).Width = nameWidth;
+        // Six columns are narrower than the title (14 pt bold) and the note: the figures' columns share the rest, so the
+        // page printed one page wide shows both whole.
+        var figureWidth = Math.Max(14, (Math.Max(PrintableWorkbook.DisplayWidth(title) * 1.3, PrintableWorkbook.DisplayWidth(note)) + 2 - nameWidth) / 5);
         for (var i = 2; i <= WhistleHeader.Length; i++)
         {
-            options.Column(i).Width = 14;
+            options.Column(i).Width = figureWidth;
         }
         await spreadsheet.StartWorksheetAsync(WhistleSheet, options, ct);
-        await spreadsheet.AddRowAsync([new StyledCell(Title(report) + " · 吹哨报到", styles.Title)], ct);
-        await spreadsheet.AddRowAsync([new StyledCell(
-            "社区、街道吹哨，部门报到：本期受理的案件中最后一次吹哨到各部门的件数，部门签收即报到（报到率＝报到件数÷吹哨件数；按时＝在响应时限内）", styles.Note)], ct);
+        await spreadsheet.AddRowAsync([new StyledCell(title, styles.Title)], ct);
+        await spreadsheet.AddRowAsync([new StyledCell(note, styles.Note)], ct);
         await spreadsheet.AddRowAsync(WhistleHeader.Select(h => new StyledCell(h, styles.Head)).ToList(), new RowOptions { Height = 32 }, ct);
         StyledCell Rate(double? r, StyleId? style) => r is { } v ? new StyledCell(v, style) : new StyledCell();
         foreach (var w in report.Whistles)

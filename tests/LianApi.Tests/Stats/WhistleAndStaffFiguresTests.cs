@@ -206,6 +206,10 @@ public sealed class WhistleAndStaffFiguresTests
         var response = await dispatcher.GetAsync("/api/staff/stats/export?format=xlsx&from=2026-11-01&to=2026-11-30&groupBy=handler", Ct);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync(Ct));
         var bytes = await response.Content.ReadAsByteArrayAsync(Ct);
+        // Kept beside the screenshots, to be opened and printed by a person.
+        var saved = Path.Combine(TestContext.CurrentContext.WorkDirectory, "stats-report-whistles-2026-11.xlsx");
+        await File.WriteAllBytesAsync(saved, bytes, Ct);
+        TestContext.AddTestAttachment(saved);
         using var first = new XlsxFile(bytes);
         using var sheet = new XlsxFile(bytes, first.SheetNames.ToList().IndexOf(StatsExport.WhistleSheet));
 
