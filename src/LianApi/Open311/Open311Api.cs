@@ -194,7 +194,7 @@ public static class Open311Api
         ("zipcode", null),
         ("lat", f.Community.Latitude),
         ("long", f.Community.Longitude),
-        ("media_url", f.PhotoIds.Count == 0 ? null : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{links.ForPublic(f.PhotoIds[0]).Url}"));
+        ("media_url", f.PhotoIds.Count == 0 ? null : links.ForPublic(f.PhotoIds[0]).Url));
 
     public static async Task<Open311Result> PostRequest(string format, HttpContext http, Open311KeyStore keys, Open311PostLimiter limiter,
         OrgDirectory directory, ComplaintIntake intake, UserStore users, TimeProvider time, CancellationToken ct)

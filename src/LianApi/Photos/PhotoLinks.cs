@@ -27,10 +27,11 @@ public enum LinkCheck
 /// header: the path and the expiry, with an HMAC-SHA256 over both. Anyone holding the link may fetch that one image
 /// until it expires; a changed path, expiry or signature is refused.
 /// </summary>
-public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time)
+public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time, IHttpContextAccessor http)
 {
     public const string UrlDescription =
-        "A signed link to the photo (JPEG, long edge ≤ 2048 px): use it as <image src> or in wx.previewImage, no token needed until expiresAt";
+        "A signed, absolute link to the photo (JPEG, long edge ≤ 2048 px): use it as <image src> or in wx.previewImage, no token needed until expiresAt. " +
+        "It starts with Photos__PublicBaseUrl when configured, else with the scheme and host the request came to (the scheme a trusted proxy reports)";
 
     public const string ExpiresParameter = "expires";
     public const string SignatureParameter = "sig";
@@ -58,8 +59,23 @@ public sealed class PhotoLinks(IOptions<PhotoOptions> options, TimeProvider time
     {
         var expires = time.GetUtcNow() + options.Value.LinkLifetime;
         var seconds = expires.ToUnixTimeSeconds();
-        return new PhotoLink(id, Sign(PhotoPath(id), seconds, scope), Sign(ThumbnailPath(id), seconds, scope),
+        var origin = Origin();
+        return new PhotoLink(id, origin + Sign(PhotoPath(id), seconds, scope), origin + Sign(ThumbnailPath(id), seconds, scope),
             DateTimeOffset.FromUnixTimeSeconds(seconds).UtcDateTime.AsChinaTime());
+    }
+
+    /// <summary>
+    /// Where the links point: in a mini-program a relative <c>&lt;image src&gt;</c> is a path inside the package, so
+    /// links are absolute — under the configured public base URL, else the request's own origin (Forwarded headers are
+    /// applied first, from trusted proxies only); relative only outside a request (a background job) without a base URL.
+    /// </summary>
+    private string Origin()
+    {
+        if (options.Value.PublicBaseUrl.Length > 0)
+        {
+            return options.Value.PublicBaseUrl.TrimEnd('/');
+        }
+        return http.HttpContext?.Request is { Host.HasValue: true } request ? $"{request.Scheme}://{request.Host}{request.PathBase}" : "";
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ public static class PhotosExtensions
     {
         services.AddCheckedOptions<PhotoOptions, PhotoOptionsSetup>(PhotoOptions.Section);
         return services
+            .AddHttpContextAccessor()
             .AddSingleton<PhotoStore>()
             .AddSingleton<PhotoCleaner>()
             .AddSingleton<PhotoLinks>()

@@ -47,6 +47,8 @@ public sealed class FakeWechatServer : IAsyncDisposable
         ["Wechat:AppId"] = AppId,
         ["Wechat:AppSecret"] = AppSecret,
         ["Wechat:BaseUrl"] = BaseUrl,
+        // Where WeChat downloads photos for its image check from (required in Live mode); the photos' links start with it.
+        ["Photos:PublicBaseUrl"] = "https://lian.test.invalid",
         ["Wechat:RetryDelay"] = "00:00:00.010",
         // Far beyond any scripted answer even on a loaded CI machine: a test that needs a timeout to fire runs
         // the app on a FakeTimeProvider and advances it, never waits for it.

@@ -86,6 +86,7 @@ public sealed class HostTests
     public async Task Start_WithBadSettings_FailsNamingTheKeyToSet(Dictionary<string, string?> settings, string key)
     {
         settings.TryAdd("QrCodes:LinkPrefix", "https://lian.test.invalid/q/c/");
+        settings.TryAdd("Photos:PublicBaseUrl", "https://lian.test.invalid");
         await using var app = new LianApiFactory(settings, environment: "Production", kestrel: false);
 
         var error = Assert.Catch(() => app.StartServer());
@@ -101,6 +102,7 @@ public sealed class HostTests
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
             ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
+            ["Photos:PublicBaseUrl"] = "https://lian.test.invalid",
             ["Database:MigrateOnStart"] = "true",
         }, environment: "Production");
 
@@ -121,6 +123,7 @@ public sealed class HostTests
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
             ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
+            ["Photos:PublicBaseUrl"] = "https://lian.test.invalid",
         }, environment: "Production");
 
         var ready = await app.CreateClient().GetAsync("/health/ready");

@@ -45,8 +45,6 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
             ["Jwt:SigningKey"] = TestJwtKey,
             ["Privacy:PhoneKey"] = TestPhoneKey,
             ["Photos:SigningKey"] = TestPhotoKey,
-            // Where WeChat downloads photos for its image check from (required in Live mode).
-            ["Photos:PublicBaseUrl"] = "https://lian.test.invalid",
             ["Wechat:Mode"] = "Emulator",
             ["RateLimiting:LoginsPerMinute"] = "100000",
             ["RateLimiting:LoginBurst"] = "100000",

@@ -124,7 +124,7 @@ public sealed class SecurityHeadersTests
         await using var production = new LianApiFactory(new Dictionary<string, string?>
         {
             ["Wechat:Mode"] = "Live", ["Wechat:AppId"] = "wx1", ["Wechat:AppSecret"] = "s", ["QrCodes:LinkPrefix"] = "https://lian.test.invalid/q/c/",
-            ["ReverseProxy:KnownProxies:0"] = "127.0.0.1",
+            ["Photos:PublicBaseUrl"] = "https://lian.test.invalid", ["ReverseProxy:KnownProxies:0"] = "127.0.0.1",
         }, environment: "Production");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
         request.Headers.Host = "lian.test.invalid";

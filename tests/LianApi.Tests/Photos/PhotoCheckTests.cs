@@ -204,8 +204,8 @@ public sealed class PhotoCheckTests
         {
             await ProblemAssert.IsProblem(await resident.GetAsync($"/api/photos/{id}"), HttpStatusCode.NotFound);
             await ProblemAssert.IsProblem(await community.GetAsync($"/api/photos/{id}/thumb"), HttpStatusCode.NotFound);
-            await ProblemAssert.IsProblem(await anonymous.GetAsync(link.GetProperty("url").GetString()), HttpStatusCode.NotFound);
-            await ProblemAssert.IsProblem(await anonymous.GetAsync(staffLink.GetProperty("thumbUrl").GetString()), HttpStatusCode.NotFound);
+            await ProblemAssert.IsProblem(await anonymous.GetAsync(OnThisServer(link.GetProperty("url").GetString()!)), HttpStatusCode.NotFound);
+            await ProblemAssert.IsProblem(await anonymous.GetAsync(OnThisServer(staffLink.GetProperty("thumbUrl").GetString()!)), HttpStatusCode.NotFound);
             Assert.That((await dispatcher.GetAsync($"/api/photos/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(detail.GetProperty("contentReview").GetBoolean(), Is.True);
             Assert.That(PhotoSteps(detail).Single(), Does.Contain("违规").And.Contain("20002"));
@@ -388,4 +388,11 @@ public sealed class PhotoCheckTests
 
     private static async Task AssertSuccess(HttpResponseMessage response) =>
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("success"));
+
+    /// <summary>A link under the configured public base URL (the district's host, which WeChat reaches), asked of this test's server.</summary>
+    private static string OnThisServer(string link)
+    {
+        Assert.That(link, Does.StartWith("https://lian.example.gov.cn/api/photos/"), "links start with Photos__PublicBaseUrl");
+        return new Uri(link).PathAndQuery;
+    }
 }
