@@ -37,6 +37,7 @@ public sealed class DailyReportJobTests
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 7, 0, 0, Beijing));
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
+            ["Reports:Enabled"] = "true",
             ["Reports:CheckEvery"] = "00:05:00",
             ["Jwt:StaffTokenLifetime"] = "1.00:00:00",
         },

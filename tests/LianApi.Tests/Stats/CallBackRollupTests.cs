@@ -187,6 +187,8 @@ public sealed class CallBackRollupTests
                 ALTER TABLE Complaints DROP COLUMN LastCallBackResolved;
                 ALTER TABLE Complaints DROP COLUMN LastCallBackSatisfaction;
                 DROP TABLE DeferredIndexes;
+                DROP TABLE Reports;
+                DELETE FROM Leases WHERE Name = 'reports';
                 DELETE FROM SchemaVersions WHERE Version >= 29;
                 """);
         }
