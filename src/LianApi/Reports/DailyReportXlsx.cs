@@ -33,7 +33,8 @@ public static class DailyReportXlsx
         await using (var spreadsheet = await Spreadsheet.CreateNewAsync(stream, cancellationToken: ct))
         {
             Styles? styles = null;
-            async Task<Styles> StartAsync(string sheet, string title, string note, (string Header, double Width)[] columns)
+            // A note longer than its sheet is wide wraps onto as many lines as it is given.
+            async Task<Styles> StartAsync(string sheet, string title, string note, (string Header, double Width)[] columns, int noteLines = 1)
             {
                 var options = new WorksheetOptions { FrozenRows = HeadRows, FrozenColumns = 1 };
                 for (var i = 0; i < columns.Length; i++)
@@ -43,7 +44,10 @@ public static class DailyReportXlsx
                 await spreadsheet.StartWorksheetAsync(sheet, options, ct);
                 styles ??= new Styles(
                     spreadsheet.AddStyle(new Style { Font = { Bold = true, Size = 14 } }),
-                    spreadsheet.AddStyle(new Style { Font = { Color = System.Drawing.Color.FromArgb(0x59, 0x59, 0x59) } }),
+                    spreadsheet.AddStyle(new Style
+                    {
+                        Font = { Color = System.Drawing.Color.FromArgb(0x59, 0x59, 0x59) }, Alignment = { WrapText = true, Vertical = VerticalAlignment.Top },
+                    }),
                     spreadsheet.AddStyle(new Style
                     {
                         Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xEB, 0xF7) },
@@ -55,7 +59,7 @@ public static class DailyReportXlsx
                     spreadsheet.AddStyle(new Style { Font = { Bold = true } }),
                     spreadsheet.AddStyle(new Style { Format = NumberFormat.Standard(StandardNumberFormat.PercentTwoDecimalPlaces), Font = { Bold = true } }));
                 await spreadsheet.AddRowAsync([new StyledCell(title, styles.Title)], ct);
-                await spreadsheet.AddRowAsync([new StyledCell(note, styles.Note)], ct);
+                await spreadsheet.AddRowAsync([new StyledCell(note, styles.Note)], new RowOptions { Height = 15 * noteLines }, ct);
                 await spreadsheet.AddRowAsync(columns.Select(c => new StyledCell(c.Header, styles.Head)).ToList(), new RowOptions { Height = 30 }, ct);
                 var last = SpreadsheetUtility.GetColumnName(columns.Length);
                 spreadsheet.MergeCells($"A1:{last}1");
@@ -69,7 +73,7 @@ public static class DailyReportXlsx
             var s = await StartAsync(Summary, r.Title,
                 $"统计周期：{Range(p.From, p.To)}　上期（环比）：{Range(p.PreviousFrom, p.PreviousTo)}　去年同期（同比）：{Range(p.YearBeforeFrom, p.YearBeforeTo)}　{made}　" +
                 "范围：莲湖区全区；按本期受理的案件及其当前状态统计",
-                [("指标", 14), ("本期", 12), ("上期", 12), ("环比", 16), ("去年同期", 12), ("同比", 16)]);
+                [("指标", 14), ("本期", 12), ("上期", 12), ("环比", 16), ("去年同期", 12), ("同比", 16)], noteLines: 3);
             foreach (var h in r.Headline)
             {
                 StyledCell Figure(double? v) => v is not { } x ? new StyledCell() : h.IsRate ? new StyledCell(x, s.Percent) : new StyledCell((int)x, null);
@@ -85,7 +89,7 @@ public static class DailyReportXlsx
             s = await StartAsync(Overdue, r.Title + " · 超期件",
                 $"{made} 仍未办结且已过办理时限的案件（全区），超期最久的在前；超期天数按整天计，不足一天算一天" +
                 (r.OverdueCapped ? $"；只列出前 {DailyReport.OverdueMax:N0} 件" : ""),
-                [("编号", 17), ("社区", 16), ("类别", 12), ("承办单位", 18), ("受理时间", 17), ("办理时限", 17), ("超期天数", 10)]);
+                [("编号", 17), ("社区", 16), ("类别", 12), ("承办单位", 18), ("受理时间", 17), ("办理时限", 17), ("超期天数", 10)], noteLines: 2);
             foreach (var o in r.Overdue)
             {
                 await spreadsheet.AddRowAsync([new StyledCell(o.TrackingNo, null), new StyledCell(o.Community, null), new StyledCell(o.Category, null),
