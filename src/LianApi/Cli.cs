@@ -10,6 +10,7 @@ using LianApi.Infrastructure;
 using LianApi.Notifications;
 using LianApi.Open311;
 using LianApi.Posters;
+using LianApi.Reports;
 using LianApi.Staff;
 using LianApi.Stats;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,7 @@ public static class Cli
         NotificationVerbs.Create(services),     // notifications [send]
         PosterVerbs.Create(services),           // posters
         StatsVerbs.Create(services),            // stats verify|rebuild
+        DailyReportVerbs.Create(services),      // report daily|weekly
         DemoVerbs.Create(services),             // demo-data
         Open311Verbs.Create(services),          // open311 key add|revoke|list
     };

@@ -15,6 +15,7 @@ using LianApi.Photos;
 using LianApi.Open311;
 using LianApi.Posters;
 using LianApi.QrCodes;
+using LianApi.Reports;
 using Microsoft.Extensions.Options;
 using LianApi.Staff;
 using LianApi.StaffConsole;
@@ -51,6 +52,7 @@ builder.Services.AddWecom();                    // WeCom (企业微信 / 政务�
 builder.Services.AddQrCodes();                  // community QR codes and mini-program codes
 builder.Services.AddPosters();                  // print-ready posters
 builder.Services.AddStats();                    // the district's numbers: rollups, measures, exports
+builder.Services.AddReports();                  // 日报/周报: written by a leased job at the configured time, kept as PDF and xlsx
 builder.Services.AddPublicWall();               // 办结公示 and Open311: consented, resolved cases, no personal data
 builder.Services.AddOpen311();                  // partner keys (stored hashed) and their rate limit
 builder.Services.AddDemoData();                 // demo-data: realistic case histories for benchmarks
@@ -109,6 +111,7 @@ app.MapQrCodes();
 app.MapPosters();
 app.MapWechatPush();                            // WeChat's message push (消息推送): media check results, subscription events
 app.MapStats();
+app.MapReports();                               // the kept daily and weekly reports, for the dispatch center
 app.MapPublicWall();                            // anonymous: the resolved cases residents agreed to publish
 app.MapOpen311();                               // GeoReport v2 for other systems; outside our OpenAPI document (its own spec)
 app.MapWechatVerificationFile(app.Services.GetRequiredService<IOptions<QrCodeOptions>>().Value);

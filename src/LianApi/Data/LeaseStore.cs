@@ -11,6 +11,7 @@ public sealed class LeaseStore(Database db)
     public const string DeadlineSweep = "deadline-sweep";
     public const string IdempotencyPruner = "idempotency-pruner";
     public const string PhotoSweep = "photo-sweep";
+    public const string Reports = "reports";
 
     /// <summary>This process, as lease owners name it: host, process id and a random part (a restart is another owner).</summary>
     public static readonly string ThisInstance = Name($"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}");

@@ -24,18 +24,34 @@ public static class Fonts
     /// Draws <paramref name="text"/> centred on <paramref name="x"/>, each character in the first font that has it,
     /// shrunk to fit <paramref name="maxWidth"/> (community names vary from 3 to 12 characters).
     /// </summary>
-    public static void DrawCentered(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint)
+    public static void DrawCentered(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint) =>
+        Draw(canvas, text, x, baseline, maxWidth, size, paint, SKTextAlign.Center);
+
+    /// <summary>The width of <paramref name="text"/> at <paramref name="size"/>, each character in the font that draws it.</summary>
+    public static float Measure(string text, float size, bool bold = false)
+    {
+        using var chinese = new SKFont(Chinese.Value, size) { Embolden = bold };
+        using var latin = new SKFont(Latin.Value, size) { Embolden = bold };
+        return Runs(text).Sum(r => (r.Latin ? latin : chinese).MeasureText(r.Text));
+    }
+
+    /// <summary>
+    /// Draws <paramref name="text"/> left of, centred on or right of <paramref name="x"/> as <paramref name="align"/> says,
+    /// shrunk to fit <paramref name="maxWidth"/>; <paramref name="bold"/> thickens the strokes (the fonts have no bold face).
+    /// </summary>
+    public static void Draw(SKCanvas canvas, string text, float x, float baseline, float maxWidth, float size, SKPaint paint,
+        SKTextAlign align = SKTextAlign.Left, bool bold = false)
     {
         var runs = Runs(text);
-        using var chinese = new SKFont(Chinese.Value, size);
-        using var latin = new SKFont(Latin.Value, size);
+        using var chinese = new SKFont(Chinese.Value, size) { Embolden = bold };
+        using var latin = new SKFont(Latin.Value, size) { Embolden = bold };
         var width = runs.Sum(r => (r.Latin ? latin : chinese).MeasureText(r.Text));
         if (width > maxWidth)
         {
             chinese.Size = latin.Size = size * maxWidth / width;
             width = maxWidth;
         }
-        var left = x - width / 2;
+        var left = align switch { SKTextAlign.Center => x - width / 2, SKTextAlign.Right => x - width, _ => x };
         foreach (var (run, isLatin) in runs)
         {
             var font = isLatin ? latin : chinese;

@@ -31,6 +31,8 @@ public static class ConsoleApi
         // The API's export handler with the session's staff member: the statistics page's download links.
         data.MapGet("/stats/export", Stats.StatsApi.ExportStats);
         data.MapGet("/cases.csv", ExportInbox);
+        // The API's kept reports with the session's staff member: the link of a report's WeCom card and of the statistics page.
+        data.MapGet("/reports/{kind}/{date}.{format}", Reports.DailyReportsApi.GetReportFile);
         // The API's case list with the session's staff member: the inbox's printable 案件清单.
         data.MapGet("/cases.xlsx", Complaints.StaffComplaintsApi.ExportCases).WithRequestTimeout(TimeSpan.FromMinutes(3));
         group.MapPost("/admin/binding-sheet", AdminBindingSheet).RequireAuthorization(ConsoleAuth.Policy);

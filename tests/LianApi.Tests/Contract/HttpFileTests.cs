@@ -35,11 +35,13 @@ public sealed partial class HttpFileTests
         });
     }
 
-    // GET /api/communities/{} is matched by GET /api/communities/gongyuanmen: a parameter matches any one segment.
+    // GET /api/communities/{} is matched by GET /api/communities/gongyuanmen: a parameter matches any one segment, or the
+    // part of one it stands for ({}.{} matches 2026-12-07.pdf).
     private static bool Matches(string endpoint, string request)
     {
         var (e, r) = (endpoint.Split('/'), request.Split('/'));
-        return e.Length == r.Length && e.Zip(r).All(p => p.First == "{}" || p.First == p.Second);
+        return e.Length == r.Length && e.Zip(r).All(p => p.First == "{}" || p.First == p.Second
+            || (p.First.Contains("{}", StringComparison.Ordinal) && Regex.IsMatch(p.Second, "^" + Regex.Escape(p.First).Replace(@"\{}", "[^/]+", StringComparison.Ordinal) + "$")));
     }
 
     [Test]

@@ -194,6 +194,8 @@ public sealed class CallBackRollupTests
                 ALTER TABLE StatsRollups DROP COLUMN Whistled;
                 ALTER TABLE StatsRollups DROP COLUMN WhistleReported;
                 ALTER TABLE StatsRollups DROP COLUMN WhistleReportedOnTime;
+                DROP TABLE Reports;
+                DELETE FROM Leases WHERE Name = 'reports';
                 DELETE FROM SchemaVersions WHERE Version >= 29;
                 """);
         }

@@ -246,6 +246,8 @@ public sealed class WhistleAndStaffFiguresTests
                 ALTER TABLE StatsRollups DROP COLUMN WhistleReported;
                 ALTER TABLE StatsRollups DROP COLUMN WhistleReportedOnTime;
                 DELETE FROM StatsRollups WHERE Dimension IN ('recorder', 'recorder/m', 'handler', 'handler/m', 'whistle', 'whistle/m');
+                DROP TABLE Reports;
+                DELETE FROM Leases WHERE Name = 'reports';
                 DELETE FROM SchemaVersions WHERE Version >= 31;
                 """);
         }

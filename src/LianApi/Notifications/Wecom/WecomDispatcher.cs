@@ -86,7 +86,7 @@ public sealed class WecomDispatcher(WecomStore store, WecomAccessTokenProvider t
     /// </summary>
     internal static IEnumerable<IReadOnlyList<ClaimedWecomMessage>> Messages(IReadOnlyList<ClaimedWecomMessage> rows, WecomOptions o)
     {
-        bool Alone(ClaimedWecomMessage m) => o.DigestFrom == 0 || m.Event == WecomEvents.MorningTodo || WecomFacts.Read(m.Facts).GetValueOrDefault(WecomFacts.Urgent) == "1";
+        bool Alone(ClaimedWecomMessage m) => o.DigestFrom == 0 || m.Event is WecomEvents.MorningTodo or WecomEvents.Report || WecomFacts.Read(m.Facts).GetValueOrDefault(WecomFacts.Urgent) == "1";
         foreach (var m in rows.Where(Alone))
         {
             yield return [m];

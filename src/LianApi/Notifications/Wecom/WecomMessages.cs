@@ -13,6 +13,8 @@ public static class WecomEvents
     public const string DeadlinePassed = "staff_deadline_passed";
     public const string StillOverdue = "staff_still_overdue";
     public const string MorningTodo = "staff_morning_todo";
+    /// <summary>The daily or weekly report is ready: its headline figures, to one configured recipient.</summary>
+    public const string Report = "staff_report";
 
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
@@ -20,6 +22,7 @@ public static class WecomEvents
         [DeadlinePassed] = "案件已超期",
         [StillOverdue] = "案件仍超期",
         [MorningTodo] = "今日待办",
+        [Report] = "诉求办理报告",
     };
 
     public static string LabelOf(string eventName) =>
@@ -39,6 +42,12 @@ public static class WecomFacts
     public const string DueToday = "dueToday";
     public const string Overdue = "overdue";
     public const string CallBacks = "callBacks";
+    /// <summary>One WeCom user id the message goes to, instead of a unit's mapped staff.</summary>
+    public const string To = "to";
+    /// <summary>A report card's title, its lines (one per figure, separated by a line feed) and its link.</summary>
+    public const string Title = "title";
+    public const string Lines = "lines";
+    public const string Link = "link";
 
     public static Dictionary<string, string> Read(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [];
 
@@ -75,6 +84,7 @@ public static class WecomMessages
         [WecomEvents.DeadlinePassed] = "超期",
         [WecomEvents.StillOverdue] = "仍超期",
         [WecomEvents.MorningTodo] = "待办",
+        [WecomEvents.Report] = "报告",
     };
 
     public static WecomMessage For(ClaimedWecomMessage m, WecomOptions o)
@@ -99,6 +109,10 @@ public static class WecomMessages
                     counts.Select(c => new WecomTemplateCard.Line(c.Key, $"{f.GetValueOrDefault(c.Fact, "0")} 件")).ToList(),
                     [new("打开待办", link)], new(link)));
         }
+        if (m.Event == WecomEvents.Report)
+        {
+            return Report(f);
+        }
         var deadline = Deadline(f);
         var category = f.GetValueOrDefault(NotificationValues.Category, "");
         var summary = f.GetValueOrDefault(NotificationValues.Summary, "");
@@ -120,6 +134,31 @@ public static class WecomMessages
                 new(Chars(label, WecomTemplateCard.TitleChars), Chars(m.TrackingNo ?? "", WecomTemplateCard.TitleDescChars)),
                 ShortDeadline(f, "HH:mm") is { } time ? new(time, $"{ShortDeadline(f, "M月d日")} 办理时限") : null,
                 Chars(summary, WecomTemplateCard.SubTitleChars), lines, [new("打开案件", url)], new(url)));
+    }
+
+    /// <summary>A report card: its title, the headline figures one per line (written by the report, with 环比), and the download link.</summary>
+    private static WecomMessage Report(IReadOnlyDictionary<string, string> f)
+    {
+        var title = f.GetValueOrDefault(WecomFacts.Title, "");
+        var lines = f.GetValueOrDefault(WecomFacts.Lines, "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var link = f.GetValueOrDefault(WecomFacts.Link, "");
+        var description = new StringBuilder();
+        foreach (var line in lines)
+        {
+            description.Append($"<div class=\"normal\">{Escape(line)}</div>");
+        }
+        description.Append("<div class=\"highlight\">PDF 与 Excel 请打开报告下载</div>");
+        var label = WecomEvents.LabelOf(WecomEvents.Report);
+        return new WecomMessage(
+            new WecomCard(Cut(title, TitleBytes), Cut(description.ToString(), DescriptionBytes), link, "查看报告"),
+            new WecomTemplateCard(
+                new(Chars(label, WecomTemplateCard.TitleChars), Chars(title, WecomTemplateCard.TitleDescChars)),
+                null,
+                Chars(title, WecomTemplateCard.SubTitleChars),
+                lines.Take(WecomTemplateCard.MaxLines).Select(l => l.Split('：', 2) is [var key, var value]
+                    ? new WecomTemplateCard.Line(Chars(key, WecomTemplateCard.KeyChars), Chars(value, WecomTemplateCard.ValueChars))
+                    : new WecomTemplateCard.Line("", Chars(l, WecomTemplateCard.ValueChars))).ToList(),
+                [new("查看报告", link)], new(link)));
     }
 
     /// <summary>

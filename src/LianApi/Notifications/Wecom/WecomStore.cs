@@ -81,7 +81,8 @@ public sealed class WecomStore(Database db)
             }
             var row = await c.QuerySingleAsync<ClaimRow>(new CommandDefinition(SelectClaimed, new { Id = id }, tx, cancellationToken: ct));
             var facts = WecomFacts.Read(row.Facts);
-            var recipients = (await c.QueryAsync<string>(new CommandDefinition(SelectRecipients, new
+            // A message to one configured person (a report's recipient, who may be a leader with no staff account) goes to them alone.
+            var recipients = facts.TryGetValue(WecomFacts.To, out var to) && to.Length > 0 ? [to] : (await c.QueryAsync<string>(new CommandDefinition(SelectRecipients, new
             {
                 True = true, Volunteer = StaffRoles.Volunteer, Level = row.UnitLevel, row.UnitId,
                 ActorUserId = facts.TryGetValue(WecomFacts.ActorUserId, out var actor) && long.TryParse(actor, out var a) ? a : (long?)null,
