@@ -75,7 +75,7 @@ public static class StaffComplaintsApi
 
         // One operation per action, each with its own request body (made from ComplaintMachine.Fields), so a generated client
         // knows what each needs; the route with the action as a parameter stays for clients that build the path.
-        foreach (var action in ComplaintActions.StaffActions)
+        foreach (var action in ComplaintActions.All)
         {
             group.MapPost($"/{{trackingNo}}/{action}", (string trackingNo, StaffActionRequest? request,
                     [FromHeader(Name = "If-Match"), Description(IfMatchText)] string? ifMatch, StaffMember staff, [AsParameters] StaffActionServices services,
