@@ -87,7 +87,7 @@ public static class ProblemCodes
         [InvalidState] = new(409, "the case is not in a status that allows the action"),
         [AlreadyEvaluated] = new(409, "the report is closed and was rated"),
         [IdempotencyKeyInFlight] = new(409, "the first request with this Idempotency-Key is still running: retry with the same key"),
-        [PayloadTooLarge] = new(413, "the body is larger than the endpoint accepts"),
+        [PayloadTooLarge] = new(413, "the body is larger than the endpoint accepts: the detail names the limit"),
         [UnsupportedMediaType] = new(415, "send `application/json`"),
         [Unprocessable] = new(422, "the request refers to something that cannot be accepted"),
         [UnknownCommunity] = new(422, "no community with that code"),

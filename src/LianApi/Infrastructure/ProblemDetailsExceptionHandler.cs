@@ -36,7 +36,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         var (status, detail, retryAfter, code, errors) = exception switch
         {
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, Messages.Detail413, (int?)null, (string?)ProblemCodes.PayloadTooLarge, (Dictionary<string, string[]>?)null),
+                (413, BodyLimits.TooLargeDetail(context), (int?)null, (string?)ProblemCodes.PayloadTooLarge, (Dictionary<string, string[]>?)null),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 (415, Messages.Detail415, null, ProblemCodes.UnsupportedMediaType, null),
             BadHttpRequestException { InnerException: JsonException json } bad => UnreadableJson(bad.StatusCode, json),
