@@ -40,6 +40,7 @@ public static class SwaggerExtensions
             o.OperationFilter<AuthorizationOperationFilter>();
             o.OperationFilter<CamelCaseQueryOperationFilter>();
             o.OperationFilter<ResponseHeadersOperationFilter>();
+            o.OperationFilter<RequiredFormFieldsOperationFilter>();
             o.SchemaFilter<EnumSchemaFilter>();
             o.SchemaFilter<ReferencePropertySchemaFilter>();
             o.SchemaFilter<ProblemSchemaFilter>();

@@ -59,6 +59,22 @@ public sealed class OpenApiSpecTests
         Assert.That(offenders, Is.Empty, "enum values that are not codes");
     }
 
+    [Test]
+    public async Task ServedSpec_AnUpload_RequiresItsFile()
+    {
+        await using var app = new LianApiFactory();
+        var spec = JsonNode.Parse(await app.CreateClient().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        var body = spec["paths"]!["/api/photos"]!["post"]!["requestBody"]!;
+        var schema = body["content"]!["multipart/form-data"]!["schema"]!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(body["required"]?.GetValue<bool>(), Is.True, "the body is required");
+            Assert.That(schema["required"]?.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "file" }));
+        });
+    }
+
     private static IEnumerable<(string Path, string? Value)> EnumValues(JsonNode? node, string path) => node switch
     {
         JsonObject o => o.SelectMany(p => p.Key == "enum" && p.Value is JsonArray values
