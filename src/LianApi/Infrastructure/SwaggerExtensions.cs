@@ -46,6 +46,7 @@ public static class SwaggerExtensions
             o.SchemaFilter<ProblemSchemaFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<RequiredPropertiesDocumentFilter>();
+            o.DocumentFilter<ExamplesDocumentFilter>();
         });
         return services;
     }
