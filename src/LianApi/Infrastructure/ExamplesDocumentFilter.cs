@@ -65,6 +65,11 @@ internal sealed class ExamplesDocumentFilter : IDocumentFilter
         {
             return null;
         }
+        if (name is not null && schema is OpenApiSchemaReference or OpenApiSchema { OneOf.Count: > 0 }
+            && OpenApiExamples.TryGetObject(name, out var shared) && shared is not null)
+        {
+            return shared;
+        }
         if (schema is OpenApiSchemaReference { Reference.Id: { } id })
         {
             return schemas.TryGetValue(id, out var target) ? Compose(target, schemas, id, null, depth + 1) : null;

@@ -6,7 +6,7 @@ namespace LianApi.Infrastructure;
 
 /// <summary>
 /// The values the spec shows, so Swagger, generated mocks and the front-end team see one believable case of Lianhu
-/// District (公园门社区, a stairwell light) instead of "string", UTC times and dates of another year. Keyed by JSON
+/// District (贡院门社区, a stairwell light) instead of "string", UTC times and dates of another year. Keyed by JSON
 /// property name, or by "Schema.property" where one name means different things.
 /// </summary>
 public static class OpenApiExamples
@@ -23,7 +23,7 @@ public static class OpenApiExamples
     {
         ["accepted"] = () => Strings("kP3x7V0cHn2QwE8rT5yU1iO9aS6dF4gJ"),
         ["accessToken"] = () => "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiI0MiIsInJvbGUiOiJyZXNpZGVudCJ9.sQ9vN3b5dV1xK7mP2rT8wZ4yH6jL0cF3gA5eB7uI9oE",
-        ["address"] = () => "莲湖区西大街公园门社区 3 号楼 2 单元",
+        ["address"] = () => "莲湖区北院门街道贡院门社区 3 号楼 2 单元",
         ["afterBinding"] = () => Strings("kP3x7V0cHn2QwE8rT5yU1iO9aS6dF4gJ"),
         ["afterSubmit"] = () => Strings("kP3x7V0cHn2QwE8rT5yU1iO9aS6dF4gJ", "Zb8mN2vC4xL6kJ0hG9fD3sA5qW7eR1tY"),
         ["assignedTo"] = () => "王网格员",
@@ -31,25 +31,27 @@ public static class OpenApiExamples
         ["bindingCode"] = () => "7KQ2-M9XP-4T",
         ["browser"] = () => "Chrome 131 · Windows",
         ["categoryCode"] = () => "sanitation",
-        ["categoryName"] = () => "燃气泄漏",
+        ["categoryName"] = () => "用电用气",
+        ["EmergencyHotline.categoryCode"] = () => "power-gas",
+        ["EmergencyHotline.hotline"] = () => "燃气泄漏：立即离开现场并拨打 119；停电抢修：拨打 95598",
         ["channel"] = () => "wechat_subscribe",
         ["code"] = () => "gongyuanmen",
         ["CategoryResponse.code"] = () => "sanitation",
-        ["DispatchTargetRequest.code"] = () => "xidajie",
-        ["CallBackFigures.code"] = () => "xidajie",
-        ["StatsScope.code"] = () => "xidajie",
+        ["DispatchTargetRequest.code"] = () => "beiyuanmen",
+        ["CallBackFigures.code"] = () => "beiyuanmen",
+        ["StatsScope.code"] = () => "beiyuanmen",
         ["comment"] = () => "师傅当天就来修好了，谢谢！",
         ["communityCode"] = () => "gongyuanmen",
         ["contactPhone"] = () => "138****5678",
         ["SubmitComplaintRequest.contactPhone"] = () => "13812345678",
         ["description"] = () => "楼道灯坏了，晚上看不见台阶",
         ["detail"] = () => "没有找到这条记录，或您无权查看。",
-        ["emergencyHotline"] = () => "燃气泄漏等紧急情况请立即拨打 96777",
+        ["emergencyHotline"] = () => null,
         ["encrypt"] = () => "bXlUb2tlbkVuY3J5cHRlZEJ5V2VjaGF0QUVTMjU2Q0JDPT0=",
         ["errors"] = () => new JsonObject { ["description"] = Strings("问题描述为 5 到 1000 个字。") },
         ["event"] = () => "complaint_accepted",
         ["gridCode"] = () => "gym-03",
-        ["handledBy"] = () => "公园门社区",
+        ["handledBy"] = () => "贡院门社区",
         ["hotline"] = () => "12345",
         ["id"] = () => 42,
         ["PhotoLink.id"] = () => PhotoId,
@@ -63,13 +65,13 @@ public static class OpenApiExamples
         ["longitude"] = () => 108.9331,
         ["level"] = () => "street",
         ["meaning"] = () => "no such thing in the caller's scope (another resident's report is one)",
-        ["name"] = () => "公园门社区",
+        ["name"] = () => "贡院门社区",
         ["ContactResponse.name"] = () => "张女士",
         ["CategoryResponse.name"] = () => "环境卫生",
         ["newDueAt"] = () => "2026-12-14T18:00:00.000+08:00",
         ["nextCursor"] = () => "1207004200",
         ["note"] = () => "已联系物业，明天上午带梯子上门更换灯泡",
-        ["notice"] = () => "公园门社区已并入西大街社区，请向西大街社区反映。",
+        ["notice"] = () => "贡院门社区已并入北院门社区，请向北院门社区反映。",
         ["optional"] = () => Strings("note"),
         ["page"] = () => "pages/complaint/detail?trackingNo=" + TrackingNo,
         ["partner"] = () => "西安市 12345 市民服务热线平台",
@@ -78,7 +80,7 @@ public static class OpenApiExamples
         ["period"] = () => "2026-12",
         ["phone"] = () => "13812345678",
         ["photoIds"] = () => Strings(PhotoId),
-        ["place"] = () => "莲湖区西大街公园门社区 3 号楼",
+        ["place"] = () => "莲湖区北院门街道贡院门社区 3 号楼",
         ["reason"] = () => "需街道协调物业维修基金，上报街道",
         ["RejectRequest.reason"] = () => "该问题属于私人住宅内部维修，不在社区受理范围",
         ["reply"] = () => "已更换楼道灯泡，请您查看。",
@@ -98,14 +100,19 @@ public static class OpenApiExamples
         ["traceId"] = () => "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
         ["trackingNo"] = () => TrackingNo,
         ["type"] = () => $"{Host}/problems/not_found",
-        ["unit"] = () => "公园门社区",
-        ["unitName"] = () => "公园门社区",
+        ["unit"] = () => "贡院门社区",
+        ["unitName"] = () => "贡院门社区",
         ["url"] = () => $"{Host}/api/photos/{PhotoId}?expires=1796614200&sig=Qw7nR2pL",
         ["from"] = () => Date,
         ["to"] = () => "2026-12-31",
         ["placesFrom"] = () => "2026-09-01",
         ["previousFrom"] = () => "2026-11-01",
         ["previousTo"] = () => "2026-11-30",
+        ["dueAt"] = () => "2026-12-09T18:00:00.000+08:00",
+        ["@category"] = () => new JsonObject { ["code"] = "sanitation", ["name"] = "环境卫生" },
+        ["@street"] = () => new JsonObject { ["code"] = "beiyuanmen", ["name"] = "北院门街道" },
+        ["@grid"] = () => new JsonObject { ["code"] = "gym-03", ["name"] = "第三网格" },
+        ["@handledBy"] = () => new JsonObject { ["level"] = "community", ["unitName"] = "贡院门社区" },
         ["data"] = () => new JsonObject { ["character_string1"] = TrackingNo, ["phrase2"] = "已受理", ["time3"] = "2026年12月07日 09:30" },
     };
 
@@ -120,6 +127,12 @@ public static class OpenApiExamples
         example = null;
         return false;
     }
+
+    /// <summary>The properties shown as null on purpose (a report of a category that is no emergency has no emergency hotline).</summary>
+    public static IReadOnlyList<string> ShownAsNull => [.. Values.Where(v => v.Value() is null).Select(v => v.Key)];
+
+    /// <summary>The whole object a property shows when its schema is shared by things of different kinds (a category and a community are both code and name).</summary>
+    public static bool TryGetObject(string property, out JsonNode? example) => TryGet("", "@" + property, out example);
 
     /// <summary>Request bodies that are not one of our schemas: what the mini-program passes on as it is.</summary>
     public static JsonNode? RequestOf(string operation) => operation switch
