@@ -84,6 +84,7 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRereadableJsonBodies();                  // a refused JSON body is read again to name every bad field at once
 if (app.Environment.IsDevelopment())
 {
     app.UseLianSwagger();                       // Swagger UI at /swagger; never served in Production

@@ -10,7 +10,7 @@ namespace LianApi.Auth;
 
 public sealed record WechatLoginRequest(
     [property: Description("The code from wx.login(); valid once, for five minutes")]
-    [property: Required(ErrorMessage = ValidationMessages.LoginCode), StringLength(128, MinimumLength = 1, ErrorMessage = ValidationMessages.LoginCode), PlainText]
+    [property: Required(ErrorMessage = ValidationMessages.LoginCode), CharacterLength(128, MinimumLength = 1, ErrorMessage = ValidationMessages.LoginCode), PlainText]
     string? Code);
 
 public sealed record LoginUser(

@@ -61,7 +61,7 @@ public static class ComplaintActions
     public const string Unpublish = "unpublish";
     public const string Reassign = "reassign";
 
-    public static readonly string[] StaffActions =
+    public static readonly string[] All =
         [Accept, Start, Escalate, Dispatch, Return, RequestExtension, ApproveExtension, DenyExtension, Resolve, Reject, Note, Reply, Supervise,
          Assign, Whistle, EvaluateByPhone, ContentReviewed, Unpublish, Reassign];
 }
@@ -182,7 +182,7 @@ public static class ComplaintMachine
     /// carries every field the action takes (so only who acts, on what and when, decides), with the fields it needs.
     /// </summary>
     public static IReadOnlyList<AllowedAction> AllowedActions(StaffMember staff, Complaint c, DateTime now) =>
-        ComplaintActions.StaffActions
+        ComplaintActions.All
             .Where(action => AllowedRoles[action].Contains(staff.Role))
             // The calendar only dates the next state; it never decides whether an action is accepted.
             .Where(action => Apply(c, action, staff, Probe(FieldsFor(action, c)), now, WorkingCalendar.WeekdaysOnly).Refusal is null)
@@ -273,7 +273,7 @@ public static class ComplaintMachine
     {
         if (!AllowedRoles.TryGetValue(action, out var roles))
         {
-            return Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions)));
+            return Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.All)));
         }
         if (!roles.Contains(staff.Role))
         {
@@ -417,7 +417,7 @@ public static class ComplaintMachine
                         [new ComplaintEvent(EventKinds.Reassigned, null, IsPublic: true, staff.UnitName), .. NoteEvent(input.Reason, staff)])),
             ComplaintActions.Reply => Check(action, c, input, now)
                 ?? (c.IsTerminal ? WrongStatus(c, action) : Done(c, new ComplaintEvent(EventKinds.Replied, input.Reply, IsPublic: true, staff.UnitName, input.PhotoIds))),
-            _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.StaffActions))),
+            _ => Refuse(404, Text.Format(Messages.UnknownAction, action, string.Join(", ", ComplaintActions.All))),
         };
     }
 

@@ -9,6 +9,8 @@ public static class ComplaintStatus
     public const string Closed = "closed";
     public const string Rejected = "rejected";
 
+    public static readonly string[] All = [Submitted, Accepted, InProgress, Resolved, Closed, Rejected];
+
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {
         [Submitted] = "待受理",

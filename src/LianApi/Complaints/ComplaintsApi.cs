@@ -28,7 +28,7 @@ public sealed record EvaluationRequest(
     [property: Description("satisfied | basically_satisfied | unsatisfied"), Required(ErrorMessage = ValidationMessages.Satisfaction)]
     [property: AllowedValues(Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied,
         ErrorMessage = ValidationMessages.Satisfaction), PlainText] string? Satisfaction,
-    [property: Description("Optional, up to 500 characters"), StringLength(500, ErrorMessage = ValidationMessages.Comment), PlainText] string? Comment);
+    [property: Description("Optional, up to 500 characters"), CharacterLength(500, ErrorMessage = ValidationMessages.Comment), PlainText] string? Comment);
 
 public static class ComplaintsApi
 {

@@ -35,6 +35,13 @@ public static class EventKinds
     public const string Unpublished = "unpublished";
     public const string Reassigned = "reassigned";
 
+    public static readonly string[] All =
+    [
+        Submitted, Accepted, Started, Escalated, AutoEscalated, Dispatched, Received, Returned, ExtensionRequested, ExtensionApproved,
+        ExtensionDenied, Resolved, Rejected, Note, Replied, Supervised, Overdue, Evaluated, Reopened, Closed, Urged, Whistled, Reported,
+        ReportedLate, WhistleOverdue, Assigned, EvaluatedByPhone, ContentChecked, ContentReviewed, Unpublished, Reassigned,
+    ];
+
     /// <summary>What each kind says to a person reading the timeline.</summary>
     public static readonly IReadOnlyDictionary<string, string> Labels = new Dictionary<string, string>
     {

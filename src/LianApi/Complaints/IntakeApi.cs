@@ -58,29 +58,29 @@ public sealed record RecordComplaintRequest : IValidatableObject
     [Description("Where the report was collected: door_knock (敲门行动), collection_point (意见征集点), wechat_group (微信群), hotline, visit or other")]
     public string Channel { get; init; } = "";
 
-    [Required(ErrorMessage = ValidationMessages.CommunityCode), StringLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
+    [Required(ErrorMessage = ValidationMessages.CommunityCode), CharacterLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
     [Description("The community the problem is in: the caller's own (community staff, volunteers) or one of the caller's street")]
     public string CommunityCode { get; init; } = "";
 
-    [StringLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
+    [CharacterLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
     [Description("Optional: one of the community's grids (GET /api/communities/{code} lists them)")]
     public string? GridCode { get; init; }
 
-    [Required(ErrorMessage = ValidationMessages.CategoryCode), StringLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText]
+    [Required(ErrorMessage = ValidationMessages.CategoryCode), CharacterLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText]
     [Description("A code from GET /api/categories")]
     public string CategoryCode { get; init; } = "";
 
-    [Required(ErrorMessage = ValidationMessages.Description), StringLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description), PlainText]
+    [Required(ErrorMessage = ValidationMessages.Description), CharacterLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description), PlainText]
     [Description("What is wrong, 5–1000 characters, in the resident's words")]
     public string Description { get; init; } = "";
 
-    [StringLength(200, ErrorMessage = ValidationMessages.Address), PlainText]
+    [CharacterLength(200, ErrorMessage = ValidationMessages.Address), PlainText]
     [Description("Building, unit, room — where exactly")]
     public string? Address { get; init; }
 
     public LocationRequest? Location { get; init; }
 
-    [StringLength(50, ErrorMessage = ValidationMessages.ResidentName), PlainText]
+    [CharacterLength(50, ErrorMessage = ValidationMessages.ResidentName), PlainText]
     [Description("The resident's name, only if they agree; stored encrypted, read only through the audited contact call")]
     public string? ResidentName { get; init; }
 

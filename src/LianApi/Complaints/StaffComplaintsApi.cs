@@ -15,12 +15,12 @@ namespace LianApi.Complaints;
 public sealed record DispatchTargetRequest(
     [property: Description("department | street | community"), Required(ErrorMessage = ValidationMessages.DispatchLevel)]
     [property: AllowedValues(HandlingLevel.Department, HandlingLevel.Street, HandlingLevel.Community, ErrorMessage = ValidationMessages.DispatchLevel), PlainText] string? Level,
-    [property: Description("The unit's code"), Required(ErrorMessage = ValidationMessages.DispatchCode), StringLength(32, ErrorMessage = ValidationMessages.DispatchCode), PlainText] string? Code);
+    [property: Description("The unit's code"), Required(ErrorMessage = ValidationMessages.DispatchCode), CharacterLength(32, ErrorMessage = ValidationMessages.DispatchCode), PlainText] string? Code);
 
 public sealed record StaffActionRequest(
-    [property: Description("Required for escalate, return, reject, request-extension, whistle, unpublish and reassign. The resident reads it only as a rejection's reason; for every other action it is internal"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
-    [property: Description("Required for resolve and reply: the text for the resident. Besides a rejection's reason, this field is the only staff text a resident ever reads, whatever the action"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
-    [property: Description("Internal, always: never shown to the resident, whatever the action (required for note; optional elsewhere, e.g. a dispatch or supervision remark)"), StringLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
+    [property: Description("Required for escalate, return, reject, request-extension, whistle, unpublish and reassign. The resident reads it only as a rejection's reason; for every other action it is internal"), CharacterLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reason = null,
+    [property: Description("Required for resolve and reply: the text for the resident. Besides a rejection's reason, this field is the only staff text a resident ever reads, whatever the action"), CharacterLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Reply = null,
+    [property: Description("Internal, always: never shown to the resident, whatever the action (required for note; optional elsewhere, e.g. a dispatch or supervision remark)"), CharacterLength(StaffActionRequest.MaxText, ErrorMessage = ValidationMessages.StaffText), PlainText] string? Note = null,
     [property: Description("request-extension: the proposed new resolution deadline, ISO 8601; without an offset it is Beijing time (2026-12-20T18:00 = 18:00 in Beijing)")] DateTimeOffset? NewDueAt = null,
     [property: Description("dispatch: where the case goes; whistle: the paired department (level department); reassign: where the case goes instead (none: back to the dispatch center)")] DispatchTargetRequest? Target = null,
     [property: Description("resolve and reply: ids of photos the caller uploaded with POST /api/photos, 0–9 (办结照片); required to resolve a case whose category requiresResolutionPhoto")] IReadOnlyList<string>? PhotoIds = null,
@@ -29,7 +29,7 @@ public sealed record StaffActionRequest(
     [property: Description("evaluate-by-phone: satisfied | basically_satisfied | unsatisfied, as the resident said on the phone")]
     [property: AllowedValues(null, Complaints.Satisfaction.Satisfied, Complaints.Satisfaction.BasicallySatisfied, Complaints.Satisfaction.Unsatisfied,
         ErrorMessage = ValidationMessages.Satisfaction), PlainText] string? Satisfaction = null,
-    [property: Description("evaluate-by-phone: what the resident said, up to 500 characters; the resident's own words, shown on the timeline like a rating's comment"), StringLength(500, ErrorMessage = ValidationMessages.Comment), PlainText] string? Comment = null)
+    [property: Description("evaluate-by-phone: what the resident said, up to 500 characters; the resident's own words, shown on the timeline like a rating's comment"), CharacterLength(500, ErrorMessage = ValidationMessages.Comment), PlainText] string? Comment = null)
 {
     public const int MaxText = 1000;
 }
@@ -75,7 +75,7 @@ public static class StaffComplaintsApi
 
         // One operation per action, each with its own request body (made from ComplaintMachine.Fields), so a generated client
         // knows what each needs; the route with the action as a parameter stays for clients that build the path.
-        foreach (var action in ComplaintActions.StaffActions)
+        foreach (var action in ComplaintActions.All)
         {
             group.MapPost($"/{{trackingNo}}/{action}", (string trackingNo, StaffActionRequest? request,
                     [FromHeader(Name = "If-Match"), Description(IfMatchText)] string? ifMatch, StaffMember staff, [AsParameters] StaffActionServices services,

@@ -33,9 +33,9 @@ public sealed record InboxQuery(
     [property: Description("The nextCursor of the previous page")] string? Cursor,
     [property: Description("Only whistled cases (吹哨) still waiting for their department to report (true), or only the others (false)")] bool? Whistled = null,
     [property: Description("Find cases: a tracking number (LH20261202-0043, any case, spaces or no dash), or text found anywhere in the description, address, resolution or reply (Chinese matched as a substring). One or two characters search only the newest " + CaseQueryText.Window + " cases of the district; three or more search every case. Results are newest first (sort=urgent is refused)")]
-    [property: StringLength(100, ErrorMessage = ValidationMessages.SearchText)] string? Q = null,
+    [property: CharacterLength(100, ErrorMessage = ValidationMessages.SearchText)] string? Q = null,
     [property: Description("Cases whose resident's or recorded phone is this number, in any written form (+86 138 1234 5678, 0086…, 029-88881234); found through a keyed blind index, never by decrypting. Newest first")]
-    [property: StringLength(30, ErrorMessage = ValidationMessages.Phone)] string? Phone = null,
+    [property: CharacterLength(30, ErrorMessage = ValidationMessages.Phone)] string? Phone = null,
     [property: Description("A department's code: the cases it holds now")] string? Department = null,
     [property: Description("A street's code: the cases of its communities")] string? Street = null,
     [property: Description("A grid's code (网格): the cases of that grid")] string? Grid = null,

@@ -19,19 +19,19 @@ public sealed record SubmitComplaintRequest : IValidatableObject
 {
     public const string PhonePattern = @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$";
 
-    [Required(ErrorMessage = ValidationMessages.CommunityCode), StringLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
+    [Required(ErrorMessage = ValidationMessages.CommunityCode), CharacterLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
     [Description("The community code from the scanned QR code")]
     public string CommunityCode { get; init; } = "";
 
-    [Required(ErrorMessage = ValidationMessages.CategoryCode), StringLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText]
+    [Required(ErrorMessage = ValidationMessages.CategoryCode), CharacterLength(32, ErrorMessage = ValidationMessages.CategoryCode), PlainText]
     [Description("A code from GET /api/categories")]
     public string CategoryCode { get; init; } = "";
 
-    [Required(ErrorMessage = ValidationMessages.Description), StringLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description), PlainText]
+    [Required(ErrorMessage = ValidationMessages.Description), CharacterLength(1000, MinimumLength = 5, ErrorMessage = ValidationMessages.Description), PlainText]
     [Description("What is wrong, 5–1000 characters")]
     public string Description { get; init; } = "";
 
-    [StringLength(200, ErrorMessage = ValidationMessages.Address), PlainText]
+    [CharacterLength(200, ErrorMessage = ValidationMessages.Address), PlainText]
     [Description("Building, unit, room — where exactly")]
     public string? Address { get; init; }
 
@@ -41,7 +41,7 @@ public sealed record SubmitComplaintRequest : IValidatableObject
     [Description("A number to call back; stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
-    [StringLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
+    [CharacterLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]
     [Description("Optional: the resident's grid (网格), one of those GET /api/communities/{code} lists")]
     public string? GridCode { get; init; }
 

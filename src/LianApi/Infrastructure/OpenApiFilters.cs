@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -62,6 +63,32 @@ internal sealed class CamelCaseQueryOperationFilter : IOperationFilter
                 parameter.Name = JsonNamingPolicy.CamelCase.ConvertName(name);
             }
         }
+    }
+}
+
+/// <summary>
+/// A form field marked [Required] is required in the multipart schema, and so is the body: the generator leaves every
+/// form field optional, so a client would send an upload without its file.
+/// </summary>
+internal sealed class RequiredFormFieldsOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
+    {
+        if (operation.RequestBody is not OpenApiRequestBody body || body.Content?.TryGetValue("multipart/form-data", out var media) != true
+            || media?.Schema is not OpenApiSchema form)
+        {
+            return;
+        }
+        var required = context.ApiDescription.ParameterDescriptions
+            .Where(p => p.ParameterDescriptor is IParameterInfoParameterDescriptor { ParameterInfo: var info } && info.GetCustomAttribute<RequiredAttribute>() is not null)
+            .Select(p => p.Name).Where(name => form.Properties?.ContainsKey(name) == true).ToList();
+        if (required.Count == 0)
+        {
+            return;
+        }
+        form.Required ??= new HashSet<string>();
+        form.Required.UnionWith(required);
+        body.Required = true;
     }
 }
 

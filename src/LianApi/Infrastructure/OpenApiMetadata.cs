@@ -4,19 +4,24 @@ namespace LianApi.Infrastructure;
 
 /// <summary>
 /// A string the server only ever sends with one of a closed set of values (a status, a level, an event kind), so the
-/// spec lists them as an enum: the public string constants of the given classes, or the values given. Documentation
+/// spec lists them as an enum: the <c>All</c> list of the given vocabulary classes, or the values given. Documentation
 /// only; what a request may send is checked by [AllowedValues], which the spec turns into an enum as well.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter)]
 public sealed class OpenApiEnumAttribute : Attribute
 {
-    public OpenApiEnumAttribute(params Type[] constants) =>
-        Values = [.. constants.SelectMany(t => t.GetFields(BindingFlags.Public | BindingFlags.Static))
-            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).Distinct()];
+    // The vocabulary's own list rather than its string constants: a class also holds texts (a description for the
+    // spec, a display name), and each would become a "value" that clients switch on.
+    public OpenApiEnumAttribute(params Type[] vocabularies) =>
+        Values = [.. vocabularies.SelectMany(ListOf).Distinct()];
 
     public OpenApiEnumAttribute(params string[] values) => Values = values;
 
     public IReadOnlyList<string> Values { get; }
+
+    private static IEnumerable<string> ListOf(Type vocabulary) =>
+        vocabulary.GetField("All", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as IEnumerable<string>
+        ?? throw new InvalidOperationException($"{vocabulary.Name} has no public static All list of its values for [OpenApiEnum]");
 }
 
 /// <summary>A response header an endpoint sends with one status, for the spec.</summary>

@@ -70,9 +70,9 @@ public static class ProblemCodes
     /// <summary>What each code means for the program that receives it: served at /problems/{code} (the problem's type) and listed in the README.</summary>
     public static readonly IReadOnlyDictionary<string, ProblemCodeMeaning> Meanings = new Dictionary<string, ProblemCodeMeaning>
     {
-        [ValidationFailed] = new(400, "fields are invalid; `errors` names them by JSON path"),
+        [ValidationFailed] = new(400, "fields are invalid (a broken rule, a value of the wrong JSON type, a member the endpoint does not take): `errors` names every one by JSON path, at once"),
         [InvalidRequest] = new(400, "the request could not be read (a parameter of the wrong type, a junk header)"),
-        [InvalidJson] = new(400, "the body is not JSON of the endpoint's shape"),
+        [InvalidJson] = new(400, "the body is not JSON, or not the JSON object the endpoint takes"),
         [UnknownParameter] = new(400, "a query parameter the endpoint does not know (a typo filters nothing): `errors` names it"),
         [Unauthenticated] = new(401, "no, an invalid or an expired token: log in again"),
         [Forbidden] = new(403, "the caller's role may never do this"),
@@ -87,7 +87,7 @@ public static class ProblemCodes
         [InvalidState] = new(409, "the case is not in a status that allows the action"),
         [AlreadyEvaluated] = new(409, "the report is closed and was rated"),
         [IdempotencyKeyInFlight] = new(409, "the first request with this Idempotency-Key is still running: retry with the same key"),
-        [PayloadTooLarge] = new(413, "the body is larger than the endpoint accepts"),
+        [PayloadTooLarge] = new(413, "the body is larger than the endpoint accepts: the detail names the limit"),
         [UnsupportedMediaType] = new(415, "send `application/json`"),
         [Unprocessable] = new(422, "the request refers to something that cannot be accepted"),
         [UnknownCommunity] = new(422, "no community with that code"),

@@ -33,10 +33,13 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
 
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        var fieldErrors = exception is BadHttpRequestException { InnerException: JsonException } ? await JsonBodyErrors.CollectAsync(context, ct) : null;
         var (status, detail, retryAfter, code, errors) = exception switch
         {
+            BadHttpRequestException when fieldErrors is not null =>
+                (400, Messages.DetailValidation, (int?)null, (string?)ProblemCodes.ValidationFailed, fieldErrors),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
-                (413, Messages.Detail413, (int?)null, (string?)ProblemCodes.PayloadTooLarge, (Dictionary<string, string[]>?)null),
+                (413, BodyLimits.TooLargeDetail(context), null, ProblemCodes.PayloadTooLarge, null),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 (415, Messages.Detail415, null, ProblemCodes.UnsupportedMediaType, null),
             BadHttpRequestException { InnerException: JsonException json } bad => UnreadableJson(bad.StatusCode, json),

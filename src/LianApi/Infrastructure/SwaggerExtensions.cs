@@ -40,11 +40,13 @@ public static class SwaggerExtensions
             o.OperationFilter<AuthorizationOperationFilter>();
             o.OperationFilter<CamelCaseQueryOperationFilter>();
             o.OperationFilter<ResponseHeadersOperationFilter>();
+            o.OperationFilter<RequiredFormFieldsOperationFilter>();
             o.SchemaFilter<EnumSchemaFilter>();
             o.SchemaFilter<ReferencePropertySchemaFilter>();
             o.SchemaFilter<ProblemSchemaFilter>();
             o.DocumentFilter<TagDescriptionsDocumentFilter>();
             o.DocumentFilter<RequiredPropertiesDocumentFilter>();
+            o.DocumentFilter<ExamplesDocumentFilter>();
         });
         return services;
     }

@@ -49,6 +49,7 @@ public static class ValidationMessages
     public const string SearchSort = nameof(Messages.FieldSearchSort);
     public const string ResidentName = nameof(Messages.FieldResidentName);
     public const string GridCode = nameof(Messages.FieldGridCode);
+    public const string PhotoFile = nameof(Messages.PhotoNoFile);
 }
 
 public static class JsonFieldNames

@@ -48,9 +48,13 @@ public static class WebExtensions
             context.ProblemDetails.Title = Text.Title(status);
             if (string.IsNullOrEmpty(context.ProblemDetails.Detail))
             {
-                context.ProblemDetails.Detail = status == StatusCodes.Status403Forbidden && context.HttpContext.Request.Path.StartsWithSegments("/api/staff")
-                    ? Resources.Messages.Detail403Staff
-                    : Text.DefaultDetail(status);
+                // Kestrel refuses an oversized body itself, so its 413 arrives here without a detail.
+                context.ProblemDetails.Detail = status switch
+                {
+                    StatusCodes.Status403Forbidden when context.HttpContext.Request.Path.StartsWithSegments("/api/staff") => Resources.Messages.Detail403Staff,
+                    StatusCodes.Status413PayloadTooLarge => BodyLimits.TooLargeDetail(context.HttpContext),
+                    _ => Text.DefaultDetail(status),
+                };
             }
             // Every problem carries a code from the closed list; the status's general one unless the producer set one.
             context.ProblemDetails.Extensions.TryAdd("code", ProblemCodes.ForStatus(status, context.ProblemDetails is HttpValidationProblemDetails));

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using LianApi.Auth;
 using LianApi.Infrastructure;
@@ -63,7 +64,7 @@ public static class PhotosApi
         .ProducesStandardProblems(401, 403, 404);
 
     public static async Task<Results<Created<UploadedPhoto>, ProblemHttpResult>> UploadPhoto(
-        [Description("The photo: JPEG, PNG or WebP, at most 10 MB")] IFormFile? file, ClaimsPrincipal user, HttpContext http,
+        [Description("The photo: JPEG, PNG or WebP, at most 10 MB"), Required(ErrorMessage = ValidationMessages.PhotoFile)] IFormFile? file, ClaimsPrincipal user, HttpContext http,
         PhotoStore photos, PhotoCleaner cleaner, PhotoLinks links, PhotoGate gate, IOptions<PhotoOptions> options, WechatJobSignal jobs, TimeProvider time,
         CancellationToken ct)
     {

@@ -12,7 +12,7 @@ namespace LianApi.Staff;
 
 public sealed record BindStaffRequest(
     [property: Description("The one-time code ops printed with `staff add`, e.g. K7M2Q-9XDHA")]
-    [property: Required(ErrorMessage = ValidationMessages.BindingCode), StringLength(32, ErrorMessage = ValidationMessages.BindingCode), PlainText] string? BindingCode)
+    [property: Required(ErrorMessage = ValidationMessages.BindingCode), CharacterLength(32, ErrorMessage = ValidationMessages.BindingCode), PlainText] string? BindingCode)
     : IValidatableObject
 {
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -97,6 +97,24 @@ public sealed class BadInputTests
         Assert.That(mine.GetProperty("items").GetArrayLength(), Is.Zero);
     }
 
+    [Test]
+    public async Task Submit_BodyOverTheLimit_The413NamesTheLimit()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/complaints")
+        {
+            Content = new StringContent(Without("description", $"\"description\":\"{new string('a', 300 * 1024)}\""), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        var problem = await ProblemAssert.IsProblem(await client.SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("payload_too_large"));
+            Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("不能超过 256 KB"), "the limit, in the resident's language");
+        });
+    }
+
     [TestCase("/api/complaints/mine?limit=0")]
     [TestCase("/api/complaints/mine?limit=51")]
     [TestCase("/api/complaints/mine?limit=abc")]

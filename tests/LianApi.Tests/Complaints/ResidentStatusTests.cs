@@ -182,6 +182,7 @@ public sealed class ResidentStatusTests
         Assert.Multiple(() =>
         {
             Assert.That(EventKinds.Labels.Keys, Is.EquivalentTo(kinds));
+            Assert.That(EventKinds.All, Is.EqualTo(kinds), "All, the spec's enum, lists every kind, in order");
             Assert.That(EventKinds.Labels.Values, Has.All.Matches<string>(l => l.Any(c => c >= '\u4e00' && c <= '\u9fff')));
             Assert.That(listed, Is.EqualTo(kinds), "the spec's description of kind lists every kind, in order");
         });

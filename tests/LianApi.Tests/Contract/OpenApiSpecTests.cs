@@ -46,6 +46,45 @@ public sealed class OpenApiSpecTests
     }
 
     [Test]
+    public async Task ServedSpec_EveryEnumValue_IsACode()
+    {
+        await using var app = new LianApiFactory();
+        var spec = JsonNode.Parse(await app.CreateClient().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        // A generated union type and a mock pick from these: a sentence among them breaks exhaustive switches.
+        var offenders = EnumValues(spec, "#")
+            .Where(e => e.Value is not null && !System.Text.RegularExpressions.Regex.IsMatch(e.Value, "^[A-Za-z0-9][A-Za-z0-9_.-]*$"))
+            .Select(e => $"{e.Path}: {e.Value}").ToList();
+
+        Assert.That(offenders, Is.Empty, "enum values that are not codes");
+    }
+
+    [Test]
+    public async Task ServedSpec_AnUpload_RequiresItsFile()
+    {
+        await using var app = new LianApiFactory();
+        var spec = JsonNode.Parse(await app.CreateClient().GetStringAsync("/swagger/v1/swagger.json"))!;
+
+        var body = spec["paths"]!["/api/photos"]!["post"]!["requestBody"]!;
+        var schema = body["content"]!["multipart/form-data"]!["schema"]!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(body["required"]?.GetValue<bool>(), Is.True, "the body is required");
+            Assert.That(schema["required"]?.AsArray().Select(n => n!.GetValue<string>()), Is.EquivalentTo(new[] { "file" }));
+        });
+    }
+
+    private static IEnumerable<(string Path, string? Value)> EnumValues(JsonNode? node, string path) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "enum" && p.Value is JsonArray values
+            ? values.Where(v => v is not null).Select(v => (path, v!.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null))
+            : EnumValues(p.Value, $"{path}/{p.Key}")),
+        JsonArray a => a.SelectMany((item, i) => EnumValues(item, $"{path}/{i}")),
+        _ => [],
+    };
+
+    [Test]
     public async Task ServedSpec_DocumentsEveryOperationForTheFrontEnd()
     {
         await using var app = new LianApiFactory();

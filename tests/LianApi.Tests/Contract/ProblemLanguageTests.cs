@@ -48,10 +48,10 @@ public sealed partial class ProblemLanguageTests
         yield return Case("query value out of range", HttpMethod.Get, "/api/complaints/mine?limit=500", null, 400, "validation_failed", field: "limit");
         yield return Case("JSON value of the wrong type", HttpMethod.Post, "/api/complaints",
             """{"communityCode":"gongyuanmen","categoryCode":"sanitation","description":"楼道灯坏了很久","location":{"latitude":"north","longitude":108.9}}""",
-            400, "invalid_json", field: "location.latitude");
+            400, "validation_failed", field: "location.latitude");
         yield return Case("a field we do not take", HttpMethod.Post, "/api/complaints",
             """{"communityCode":"gongyuanmen","categoryCode":"sanitation","description":"楼道灯坏了很久","status":"resolved"}""",
-            400, "invalid_json", field: "status");
+            400, "validation_failed", field: "status");
         yield return Case("not JSON at all", HttpMethod.Post, "/api/complaints", "{\"communityCode\": ", 400, "invalid_json");
         yield return Case("too short a description", HttpMethod.Post, "/api/complaints",
             """{"communityCode":"gongyuanmen","categoryCode":"sanitation","description":"灯"}""", 400, "validation_failed", field: "description");

@@ -150,6 +150,7 @@ public sealed class PhotoUploadTests
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.RequestEntityTooLarge);
         Assert.That(problem.GetProperty("code").GetString(), Is.EqualTo("payload_too_large"));
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain("10 MB"), "the upload's own limit, not the 256 KB of a report");
     }
 
     [Test]
@@ -159,7 +160,8 @@ public sealed class PhotoUploadTests
 
         var response = await resident.PostAsync("/api/photos", form);
 
-        await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.That(problem.GetProperty("errors").TryGetProperty("file", out _), Is.True, problem.ToString());
     }
 
     [Test]

@@ -68,7 +68,7 @@ public sealed class StaffActionsTests
         var item = inbox.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("trackingNo").GetString() == probe);
         Assert.That(Allowed(item), Is.EqualTo(Allowed(view)), "the inbox item lists what the case page lists");
 
-        foreach (var action in ComplaintActions.StaffActions.Where(a => a is not (ComplaintActions.Assign or ComplaintActions.Whistle)))
+        foreach (var action in ComplaintActions.All.Where(a => a is not (ComplaintActions.Assign or ComplaintActions.Whistle)))
         {
             // Each try on a fresh case in the same state, so one action's effect never decides another's answer.
             var trackingNo = await resident.FileAsync();
