@@ -51,19 +51,30 @@ public static class CommunitiesApi
         [Description("The community code printed in its QR code")] string code,
         OrgDirectory directory, CommunityStore store, IOptions<JsonOptions> json, CancellationToken ct)
     {
+        var (landing, isShared) = await LandingAsync(code, directory, store, ct);
+        return landing is null ? Problems.NotFound(Text.Format(Messages.UnknownCommunity, code))
+            : isShared ? new StoredJsonOk<CommunityLanding>(LandingJson.GetValue(landing, l => JsonSerializer.Serialize(l, json.Value.SerializerOptions)))
+            : new StoredJsonOk<CommunityLanding>(JsonSerializer.Serialize(landing, json.Value.SerializerOptions));
+    }
+
+    /// <summary>
+    /// A community's landing, or null for an unknown code; <c>IsShared</c> when it is the directory snapshot's own instance
+    /// (kept and serialized once), not one made for this call (a retired community's, which names where to report instead).
+    /// </summary>
+    public static async Task<(CommunityLanding? Landing, bool IsShared)> LandingAsync(string code, OrgDirectory directory, CommunityStore store, CancellationToken ct)
+    {
         var names = await directory.GetAsync(ct);
         if (!names.CommunitiesByCode.TryGetValue(code, out var community))
         {
-            return Problems.NotFound(Text.Format(Messages.UnknownCommunity, code));
+            return (null, false);
         }
         if (community.IsRetired)
         {
             // The posters stay on the walls for a while: a scan still lands, and is told where to go.
             var instead = await store.ReportInsteadAsync(community, ct);
             var notice = new RetiredNotice(Text.Format(Messages.CommunityRetired, community.Name, instead.Name), instead);
-            return new StoredJsonOk<CommunityLanding>(JsonSerializer.Serialize(community.AsLanding(names.Categories, [], notice), json.Value.SerializerOptions));
+            return (community.AsLanding(names.Categories, [], notice), false);
         }
-        var landing = names.LandingOf(community);
-        return new StoredJsonOk<CommunityLanding>(LandingJson.GetValue(landing, l => JsonSerializer.Serialize(l, json.Value.SerializerOptions)));
+        return (names.LandingOf(community), true);
     }
 }

@@ -4,6 +4,7 @@ using LianApi.Communities;
 using LianApi.Infrastructure;
 using LianApi.Resources;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace LianApi.QrCodes;
@@ -47,7 +48,50 @@ public static class QrCodesApi
             .ProducesHeader(StatusCodes.Status304NotModified, HeaderNames.ETag, ImageResponses.ETagDescription, required: true)
             .ProducesEmulatedHeader(StatusCodes.Status200OK, StatusCodes.Status304NotModified, StatusCodes.Status503ServiceUnavailable);
 
+        group.MapGet("/scan", ResolveScan)
+            .WithName(nameof(ResolveScan))
+            .WithSummary("What a scan opened the mini-program with — the mini-program code's scene or the plain link code's q — resolved to its community's landing (or a staff binding code)")
+            .WithDescription("""
+                Call it from the page the codes open, with whatever the page received:
+
+                ```js
+                onLoad(options) {
+                  // a mini-program code (wxacode) gives options.scene; a plain link QR code gives options.q (the link, URL-encoded)
+                  const query = options.scene ? { scene: decodeURIComponent(options.scene) } : { q: decodeURIComponent(options.q || '') }
+                  wx.request({ url: `${API}/api/scan`, data: query, success: ({ statusCode, data }) => {
+                    if (statusCode !== 200) return this.setData({ error: data.detail })         // problem+json, in Chinese
+                    if (data.kind === 'community') this.setData({ landing: data.community })      // the same as GET /api/communities/{code}
+                    else wx.navigateTo({ url: `/pages/staff/bind?code=${data.bindingCode}` })   // a staff binding sheet's code
+                  } })
+                }
+                ```
+
+                Both encoded and decoded values are accepted. Exactly one of scene and q.
+                """)
+            .ProducesStandardProblems(400, 404);
+
         return group;
+    }
+
+    public static async Task<Results<Ok<ScanResult>, ProblemHttpResult>> ResolveScan(
+        [Description("options.scene of the page a mini-program code opened: the community's code")] string? scene,
+        [Description("options.query.q of the page a plain link QR code opened: the link, e.g. https://lian.example.gov.cn/q/c/gongyuanmen")] string? q,
+        IOptions<QrCodeOptions> options, OrgDirectory directory, CommunityStore store, CancellationToken ct)
+    {
+        if ((scene is null) == (q is null))
+        {
+            return Problems.BadRequest(scene is null ? "scene" : "q", Messages.ScanNeedsSceneOrQ);
+        }
+        var scanned = ScanLinks.Read(scene, q, options.Value);
+        if (scanned is { Kind: ScanKinds.StaffBinding, Code: var bindingCode })
+        {
+            return TypedResults.Ok(new ScanResult(ScanKinds.StaffBinding, null, bindingCode));
+        }
+        if (scanned is { Kind: ScanKinds.Community, Code: var code } && (await CommunitiesApi.LandingAsync(code, directory, store, ct)).Landing is { } landing)
+        {
+            return TypedResults.Ok(new ScanResult(ScanKinds.Community, landing, null));
+        }
+        return Problems.NotFound(Messages.ScanNotRecognized);
     }
 
     /// <summary>The emulator's stand-in wxacode is marked, so nobody prints it by mistake.</summary>

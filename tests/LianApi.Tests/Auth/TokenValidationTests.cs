@@ -96,7 +96,7 @@ public sealed class TokenValidationTests
             "POST /api/auth/wechat-login", "GET /api/categories", "GET /api/communities", "GET /api/communities/{code}",
             "GET /health/live", "GET /health/ready", "GET /problems/{code}", "GET /api/stats/public",
             // The print set (GET /api/posters) is an ops job: staff only.
-            "GET /api/communities/{code}/qrcode", "GET /api/communities/{code}/poster",
+            "GET /api/communities/{code}/qrcode", "GET /api/scan", "GET /api/communities/{code}/poster",
             // WeChat's servers call the push endpoint; its signature (our Token) is the authentication.
             "GET /api/wechat/push", "POST /api/wechat/push",
             // <image src> sends no header: a signed link is the credential; without one the handler asks for a token itself.
