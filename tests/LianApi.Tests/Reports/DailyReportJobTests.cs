@@ -32,8 +32,8 @@ public sealed class DailyReportJobTests
     [Test]
     public async Task TheJob_PastTheConfiguredTime_WritesYesterdayOnce_AndCatchesUpOnlyTheLatestMissedDay()
     {
-        // Started at 07:00 after a week down: the job's first run writes the latest periods already due (6 December, the week
-        // of 30 November), no older one.
+        // Started at 07:00 after a week down: the job's first look, one period after start (07:05), writes the latest periods
+        // already due (6 December, the week of 30 November), no older one.
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 8, 7, 0, 0, Beijing));
         await using var app = new LianApiFactory(new Dictionary<string, string?>
         {
@@ -44,9 +44,11 @@ public sealed class DailyReportJobTests
             configureServices: s => FakeClock.Use(s, clock));
         var store = app.Service<DailyReportStore>();
         using var dispatcher = await app.StaffAsync("job-dispatcher", "dispatcher", null);
+        var atStart = await store.ListAsync(null, Ct);
+        clock.Advance(TimeSpan.FromMinutes(5));    // 07:05: the first check
         await UntilAsync(async () => (await store.ListAsync(ReportKinds.Daily, Ct)).Count == 1);
 
-        clock.Advance(TimeSpan.FromMinutes(31));   // 07:31: the next check finds yesterday's report due
+        clock.Advance(TimeSpan.FromMinutes(26));   // 07:31: the next check finds yesterday's report due
         await UntilAsync(async () => (await store.ListAsync(ReportKinds.Daily, Ct)).Count == 2);
         var first = await store.ListAsync(null, Ct);
         clock.Advance(TimeSpan.FromMinutes(10));   // two more checks
@@ -60,6 +62,7 @@ public sealed class DailyReportJobTests
             {
                 (ReportKinds.Daily, new DateOnly(2026, 12, 6)), (ReportKinds.Daily, new DateOnly(2026, 12, 7)), (ReportKinds.Weekly, new DateOnly(2026, 11, 30)),
             }));
+            Assert.That(atStart, Is.Empty, "nothing is drawn while the instance starts");
             Assert.That(kept, Is.EqualTo(first), "not written again by the later checks");
             Assert.That(kept.Single(k => k.From == new DateOnly(2026, 12, 7)).GeneratedAt, Is.EqualTo(new DateTime(2026, 12, 7, 23, 31, 0, DateTimeKind.Utc)),
                 "at the first check after 07:30 Beijing: 07:31");
