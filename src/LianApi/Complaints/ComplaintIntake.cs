@@ -113,7 +113,8 @@ public sealed class ComplaintIntake(CommunityStore org, ComplaintStore complaint
 
     private NewComplaint Compose(long userId, IdempotencyClaim claim, IntakeReport report, DateTime now)
     {
-        var phone = NullIfBlank(report.Phone);
+        // One form, however it was written (+86 138 0013 8000 → 13800138000): stored, masked and indexed alike.
+        var phone = PhoneProtector.Normalize(NullIfBlank(report.Phone));
         var name = NullIfBlank(report.ResidentName);
         var (community, category, grid) = report.Place;
         // A resident's own report without a grid keeps the plain row the resident's INSERT writes alone.

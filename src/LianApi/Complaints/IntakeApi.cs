@@ -5,6 +5,7 @@ using System.Text.Json;
 using LianApi.Auth;
 using LianApi.Idempotency;
 using LianApi.Infrastructure;
+using LianApi.Privacy;
 using LianApi.Resources;
 using LianApi.Staff;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,8 +85,8 @@ public sealed record RecordComplaintRequest : IValidatableObject
     [Description("The resident's name, only if they agree; stored encrypted, read only through the audited contact call")]
     public string? ResidentName { get; init; }
 
-    [RegularExpression(SubmitComplaintRequest.PhonePattern, ErrorMessage = ValidationMessages.Phone), PlainText]
-    [Description("The resident's phone, only if they agree; stored encrypted and shown masked, like a resident's own")]
+    [ChinesePhone(ErrorMessage = ValidationMessages.Phone), PlainText]
+    [Description("The resident's phone, only if they agree, as people write it (+86, spaces and dashes accepted); stored encrypted and shown masked, like a resident's own")]
     public string? ResidentPhone { get; init; }
 
     [Description("The resident wants a call back (回访); the handling unit records their answer with evaluate-by-phone"), DefaultValue(false)]

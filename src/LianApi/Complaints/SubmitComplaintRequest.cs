@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using LianApi.Infrastructure;
+using LianApi.Privacy;
 
 namespace LianApi.Complaints;
 
@@ -17,8 +18,6 @@ public sealed record LocationRequest
 /// <summary>Only what a resident may set; status, owner and deadlines are the server's (no mass assignment).</summary>
 public sealed record SubmitComplaintRequest : IValidatableObject
 {
-    public const string PhonePattern = @"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$";
-
     [Required(ErrorMessage = ValidationMessages.CommunityCode), CharacterLength(32, ErrorMessage = ValidationMessages.CommunityCode), PlainText]
     [Description("The community code from the scanned QR code")]
     public string CommunityCode { get; init; } = "";
@@ -37,8 +36,8 @@ public sealed record SubmitComplaintRequest : IValidatableObject
 
     public LocationRequest? Location { get; init; }
 
-    [RegularExpression(PhonePattern, ErrorMessage = ValidationMessages.Phone), PlainText]
-    [Description("A number to call back; stored encrypted and shown masked")]
+    [ChinesePhone(ErrorMessage = ValidationMessages.Phone), PlainText]
+    [Description("A number to call back, as people or WeChat write it (+86 138 0013 8000, 138-0013-8000, 029-87654321); stored encrypted and shown masked")]
     public string? ContactPhone { get; init; }
 
     [CharacterLength(32, ErrorMessage = ValidationMessages.GridCode), PlainText]

@@ -262,7 +262,7 @@ public static class Open311Api
         var phone = Arg("phone");
         var name = string.Join(" ", new[] { Arg("last_name"), Arg("first_name") }.OfType<string>()) is { Length: > 0 } n ? n : null;
         if ((address is not null && (address.Length > 200 || !PlainTextAttribute.IsPlain(address)))
-            || (phone is not null && !System.Text.RegularExpressions.Regex.IsMatch(phone, SubmitComplaintRequest.PhonePattern))
+            || (phone is not null && !Privacy.ChinesePhoneAttribute.IsPhone(phone))
             || (name is not null && (name.Length > 50 || !PlainTextAttribute.IsPlain(name))))
         {
             return Open311Result.Error(format, 400, Messages.Open311BadContact);
