@@ -107,6 +107,10 @@ public sealed class ConsoleActions(ApiValidation validation, IServiceProvider se
         return Outcome<Stats.Hotspots>(result.Result);
     }
 
+    /// <summary>The kept daily and weekly reports for the dispatch center and admins (the reports are the district's); none for others.</summary>
+    public async Task<IReadOnlyList<Reports.KeptReport>> KeptReportsAsync(StaffMember staff, CancellationToken ct) =>
+        staff.SeesEverything ? await services.GetRequiredService<Reports.DailyReportStore>().ListAsync(null, ct) : [];
+
     private static ConsoleOutcome<T> Outcome<T>(IResult result) => result switch
     {
         Ok<T> ok => new(ok.Value, StatusCodes.Status200OK, null, new Dictionary<string, string[]>()),

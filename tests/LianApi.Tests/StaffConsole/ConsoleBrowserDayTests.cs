@@ -189,8 +189,15 @@ public sealed class ConsoleBrowserDayTests
         await wall.GotoAsync("/console/call-backs");
         await Expect(wall.Locator("#call-backs")).ToBeVisibleAsync();
         await ShotAsync(wall, "call-backs");
+        // A daily report as the job keeps it: listed for the center with its downloads.
+        var yesterday = new DateOnly(2026, 12, 1);
+        await app.Service<LianApi.Reports.DailyReportService>().GenerateAsync(LianApi.Reports.ReportKinds.Daily, yesterday, CancellationToken.None);
         await wall.GotoAsync("/console/stats");
         await Expect(wall.Locator("#ranking-street .chart")).ToHaveAttributeAsync("data-drawn", "true");
+        var keptRow = wall.Locator($"#kept-reports tr[data-key='daily-{yesterday:yyyy-MM-dd}']");
+        await Expect(keptRow).ToContainTextAsync("诉求办理日报");
+        var pdf = await wall.APIRequest.GetAsync(await keptRow.Locator("a", new() { HasText = "PDF" }).GetAttributeAsync("href") ?? "");
+        Assert.That((pdf.Status, pdf.Headers["content-type"]), Is.EqualTo((200, "application/pdf")), "the kept report downloads with the console's session");
         await Expect(wall.Locator("#hotspots")).ToContainTextAsync("热点");
         await ShotAsync(wall, "stats-center");
         await wall.GotoAsync("/console/map");
