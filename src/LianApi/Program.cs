@@ -1,4 +1,5 @@
 using LianApi;
+using LianApi.Account;
 using LianApi.Auth;
 using LianApi.Calendar;
 using LianApi.Communities;
@@ -106,6 +107,7 @@ app.MapStaff();
 app.MapStaffComplaints();
 app.MapStaffConsole();                          // pages, their script's endpoints and the mini-program's approval of a console login
 app.MapNotifications(app.Environment);
+app.MapAccount();
 app.MapIntake();                                // reports recorded on residents' behalf
 app.MapStaffCommunities();                      // grids, grid workers and paired departments for routing
 app.MapQrCodes();
