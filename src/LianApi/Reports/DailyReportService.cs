@@ -41,6 +41,7 @@ public sealed class DailyReportService(DailyReportBuilder builder, DailyReportSt
                 written++;
             }
         }
+        logger.LogDebug("Looked for due reports at {Now:yyyy-MM-dd HH:mm} UTC: {Written} written", now, written);
         return written;
     }
 

@@ -136,9 +136,43 @@ public sealed class LianApiFactory : WebApplicationFactory<Program>
 /// <summary>Every log line the app writes, formatted, so tests can prove secrets never reach the logs.</summary>
 public sealed class LogCollector : ILoggerProvider
 {
+    private readonly Lock gate = new();
+    private readonly List<(Func<IEnumerable<string>, bool> Done, TaskCompletionSource Signal)> waiters = [];
+
     public ConcurrentQueue<string> Lines { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Collector(this, categoryName);
+
+    /// <summary>
+    /// Completes once the lines written so far satisfy <paramref name="done"/>, checked as each line arrives: a test waits
+    /// for what a background job says it did, without polling or sleeping.
+    /// </summary>
+    public Task WhenAsync(Func<IEnumerable<string>, bool> done)
+    {
+        lock (gate)
+        {
+            if (done(Lines))
+            {
+                return Task.CompletedTask;
+            }
+            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiters.Add((done, signal));
+            return signal.Task;
+        }
+    }
+
+    private void Add(string line)
+    {
+        Lines.Enqueue(line);
+        lock (gate)
+        {
+            foreach (var waiter in waiters.Where(w => w.Done(Lines)).ToList())
+            {
+                waiters.Remove(waiter);
+                waiter.Signal.SetResult();
+            }
+        }
+    }
 
     public void Dispose()
     {
@@ -151,6 +185,6 @@ public sealed class LogCollector : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)} {exception}");
+            owner.Add($"{logLevel} {category}: {formatter(state, exception)} {exception}");
     }
 }

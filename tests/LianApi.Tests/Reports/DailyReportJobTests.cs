@@ -40,19 +40,21 @@ public sealed class DailyReportJobTests
             ["Reports:Enabled"] = "true",
             ["Reports:CheckEvery"] = "00:05:00",
             ["Jwt:StaffTokenLifetime"] = "1.00:00:00",
+            // Each check says so at Debug: the test waits for it.
+            ["Logging:LogLevel:LianApi.Reports"] = "Debug",
         },
             configureServices: s => FakeClock.Use(s, clock));
         var store = app.Service<DailyReportStore>();
         using var dispatcher = await app.StaffAsync("job-dispatcher", "dispatcher", null);
         var atStart = await store.ListAsync(null, Ct);
         clock.Advance(TimeSpan.FromMinutes(5));    // 07:05: the first check
-        await UntilAsync(async () => (await store.ListAsync(ReportKinds.Daily, Ct)).Count == 1);
+        await ChecksAsync(app, 1);
 
         clock.Advance(TimeSpan.FromMinutes(26));   // 07:31: the next check finds yesterday's report due
-        await UntilAsync(async () => (await store.ListAsync(ReportKinds.Daily, Ct)).Count == 2);
+        await ChecksAsync(app, 2);
         var first = await store.ListAsync(null, Ct);
-        clock.Advance(TimeSpan.FromMinutes(10));   // two more checks
-        await UntilAsync(() => Task.FromResult(app.Logs.Lines.Count(l => l.Contains("Wrote the daily report", StringComparison.Ordinal)) >= 2));
+        clock.Advance(TimeSpan.FromMinutes(10));   // at least one more check, which finds everything kept
+        await ChecksAsync(app, 3);
 
         var kept = await store.ListAsync(null, Ct);
         var response = await dispatcher.GetAsync("/api/staff/reports/daily/2026-12-07.pdf", Ct);
@@ -70,15 +72,9 @@ public sealed class DailyReportJobTests
         });
     }
 
-    /// <summary>Waits for the background job's run the fake clock released (no wall-clock reads: a bounded number of short yields).</summary>
-    private static async Task UntilAsync(Func<Task<bool>> done)
-    {
-        for (var i = 0; i < 600 && !await done(); i++)
-        {
-            await Task.Delay(50, Ct);
-        }
-        Assert.That(await done(), Is.True, "the job did not run");
-    }
+    /// <summary>Waits until the background job, released by the fake clock, has looked for due reports <paramref name="count"/> times (it says so in its log).</summary>
+    private static Task ChecksAsync(LianApiFactory app, int count) =>
+        app.Logs.WhenAsync(lines => lines.Count(l => l.Contains("Looked for due reports", StringComparison.Ordinal)) >= count).WaitAsync(TimeSpan.FromSeconds(60), Ct);
 
     [Test]
     public async Task TheVerb_WritesThePdfAndXlsx_AndKeepsTheReport()
